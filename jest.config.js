@@ -1,0 +1,14 @@
+/** Unit tests (`*.test.ts`) and integration tests (`*.int.test.ts`, real PostgreSQL/Neo4j/Redis) run together. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/knowledge-graph/launcher/target/', '/.data/'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
+  // node-pg-migrate ships ES modules only; let swc turn them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate/)'],
+  globalSetup: '<rootDir>/tests/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

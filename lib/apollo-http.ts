@@ -1,0 +1,116 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import type { Logger } from './logger';
+
+export type HealthCheck = () => Promise<Record<string, 'ok' | string>>;
+
+export interface RunningService {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves an Apollo Server on plain `node:http` (Apollo Server 5 ships no HTTP framework of its own):
+ * POST/GET `/graphql`, and `/health` answering 200 when every check passes, 503 otherwise.
+ */
+export async function serveApollo<TContext extends BaseContext>(opts: {
+  server: ApolloServer<TContext>;
+  context: (req: http.IncomingMessage) => Promise<TContext>;
+  health: HealthCheck;
+  port: number;
+  host: string;
+  log: Logger;
+  onClose?: () => Promise<void>;
+}): Promise<RunningService> {
+  const { server, log } = opts;
+  await server.start();
+  const httpServer = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const status = (error as { status?: number }).status ?? 500;
+      if (status >= 500) log.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+      const message = status === 413 ? `request body over ${MAX_REQUEST_BYTES} bytes` : 'Internal error';
+      res.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR' } }] }));
+    });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health') {
+      const checks = await opts.health().catch((error: unknown) => ({ service: (error as Error).message }));
+      const ok = Object.values(checks).every((v) => v === 'ok');
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', checks }));
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `no route ${url.pathname}; GraphQL is at /graphql` }));
+      return;
+    }
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => opts.context(req),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [key, value] of response.headers) outHeaders[key] = value;
+    res.writeHead(response.status ?? 200, outHeaders);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${opts.host}:${port}/graphql`,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await server.stop();
+        await opts.onClose?.();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Request bodies are capped: an oversized document is refused before it is parsed. */
+export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,90 @@
+import path from 'node:path';
+
+/**
+ * The hub's whole configuration, read once from the environment. Every key has an embedded default
+ * so `npm start` works on a fresh machine; tests build their own with `testConfig`.
+ */
+export interface HubConfig {
+  databaseUrl: string;
+  neo4j: {
+    /** Set: use this server and launch nothing. Unset: the project's embedded launcher. */
+    uri: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    dataDir: string;
+    boltPort: number;
+  };
+  /** Unset: events fan out in-process (single instance). Set: across replicas through Redis. */
+  redisUrl: string | undefined;
+  modelDir: string | undefined;
+  host: string;
+  ports: ServicePorts;
+  /** Where each service reaches the others; defaults follow `host` and `ports`. */
+  urls: ServiceUrls;
+  logLevel: string;
+}
+
+export interface ServicePorts {
+  gateway: number;
+  patient: number;
+  genomics: number;
+  knowledgeGraph: number;
+  inference: number;
+}
+
+export interface ServiceUrls {
+  patient: string;
+  genomics: string;
+  knowledgeGraph: string;
+  inference: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/precision_hub';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function port(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${key}="${raw}" is not a TCP port (0-65535)`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const host = env.HOST ?? '127.0.0.1';
+  const ports: ServicePorts = {
+    gateway: port(env, 'PORT', port(env, 'GATEWAY_PORT', 4000)),
+    patient: port(env, 'PATIENT_PORT', 4001),
+    genomics: port(env, 'GENOMICS_PORT', 4002),
+    knowledgeGraph: port(env, 'KNOWLEDGE_GRAPH_PORT', 4003),
+    inference: port(env, 'INFERENCE_PORT', 4004),
+  };
+  const url = (p: number) => `http://${host}:${p}/graphql`;
+  return {
+    databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    neo4j: {
+      uri: env.NEO4J_URI || undefined,
+      user: env.NEO4J_USER || undefined,
+      password: env.NEO4J_PASSWORD || undefined,
+      dataDir: env.NEO4J_DATA_DIR ?? path.join(REPO_ROOT, '.data', 'neo4j'),
+      boltPort: port(env, 'NEO4J_BOLT_PORT', 7687),
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    modelDir: env.MODEL_DIR || undefined,
+    host,
+    ports,
+    urls: {
+      patient: env.PATIENT_URL ?? url(ports.patient),
+      genomics: env.GENOMICS_URL ?? url(ports.genomics),
+      knowledgeGraph: env.KNOWLEDGE_GRAPH_URL ?? url(ports.knowledgeGraph),
+      inference: env.INFERENCE_URL ?? url(ports.inference),
+    },
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

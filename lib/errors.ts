@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The catalogue of client-facing error codes. Each error says what was wrong and where, carries
+ * `extensions.code`, and never includes a stack trace or patient data beyond the id the caller sent.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  PATIENT_NOT_FOUND: 'PATIENT_NOT_FOUND',
+  INVALID_VARIANT_ID: 'INVALID_VARIANT_ID',
+  INVALID_VARIANT: 'INVALID_VARIANT',
+  UNKNOWN_LOINC_CODE: 'UNKNOWN_LOINC_CODE',
+  UNIT_NOT_ALLOWED: 'UNIT_NOT_ALLOWED',
+  INVALID_RISK_INPUT: 'INVALID_RISK_INPUT',
+  DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  PATIENT_NOT_FOUND: 404,
+  INVALID_VARIANT_ID: 400,
+  INVALID_VARIANT: 400,
+  UNKNOWN_LOINC_CODE: 400,
+  UNIT_NOT_ALLOWED: 400,
+  INVALID_RISK_INPUT: 400,
+  DEPENDENCY_UNAVAILABLE: 503,
+};
+
+/** A domain error with a code; thrown by pure code, turned into a GraphQLError at the edge. */
+export class HubError extends Error {
+  override name = 'HubError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, {
+      extensions: { code: this.code, http: { status: HTTP_STATUS[this.code] }, ...this.details },
+    });
+  }
+}
+
+/** Map anything thrown in a resolver to what the client may see. */
+export function toClientError(error: unknown): GraphQLError {
+  if (error instanceof HubError) return error.toGraphQLError();
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
