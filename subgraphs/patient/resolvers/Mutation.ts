@@ -1,0 +1,76 @@
+import { ErrorCode, HubError } from '../../../lib/errors';
+import { normaliseQuantity } from '../domain/loinc';
+import type { PatientContext } from '../context';
+import type { Sex } from '../repository/patient-repository';
+
+interface CreatePatientArgs {
+  input: {
+    name: string;
+    birthDate?: string | null;
+    sex?: Sex | null;
+    race?: string | null;
+    identifiers?: { system: string; value: string }[] | null;
+  };
+}
+
+interface AddObservationArgs {
+  patientId: string;
+  input: { code: string; value: number; unit: string; effectiveAt?: string | null };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseBirthDate(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `input.birthDate: "${value}" is not a date (YYYY-MM-DD)`, {
+      field: 'birthDate',
+    });
+  }
+  if (date.getTime() > Date.now()) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `input.birthDate: ${value} is in the future`, { field: 'birthDate' });
+  }
+  return value;
+}
+
+function parseInstant(value: string | null | undefined): Date {
+  if (value === null || value === undefined) return new Date();
+  // ISO 8601 with an explicit zone: a local time without one is ambiguous across sites.
+  const instant = new Date(value);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(instant.getTime())) {
+    throw new HubError(
+      ErrorCode.BAD_USER_INPUT,
+      `input.effectiveAt: "${value}" is not an ISO 8601 instant with a time zone`,
+      { field: 'effectiveAt' },
+    );
+  }
+  return instant;
+}
+
+export const Mutation = {
+  async createPatient(_: unknown, { input }: CreatePatientArgs, ctx: PatientContext) {
+    const name = input.name.trim();
+    if (!name) throw new HubError(ErrorCode.BAD_USER_INPUT, 'input.name: must not be empty', { field: 'name' });
+    const identifiers = (input.identifiers ?? []).map((i, index) => {
+      if (!i.system.trim() || !i.value.trim()) {
+        throw new HubError(ErrorCode.BAD_USER_INPUT, `input.identifiers[${index}]: system and value must not be empty`, {
+          field: 'identifiers',
+        });
+      }
+      return { system: i.system.trim(), value: i.value.trim() };
+    });
+    return ctx.repository.createPatient({
+      name,
+      birthDate: parseBirthDate(input.birthDate),
+      sex: input.sex ?? null,
+      race: input.race ?? null,
+      identifiers,
+    });
+  },
+
+  async addObservation(_: unknown, { patientId, input }: AddObservationArgs, ctx: PatientContext) {
+    const quantity = normaliseQuantity(input.code, input.value, input.unit, 'input');
+    return ctx.repository.addObservation(patientId, quantity, parseInstant(input.effectiveAt));
+  },
+};

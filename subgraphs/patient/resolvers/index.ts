@@ -1,0 +1,16 @@
+import { Mutation } from './Mutation';
+import { Patient } from './Patient';
+import { Query } from './Query';
+
+// Enum values as stored (FHIR codes, lower case) behind the GraphQL names.
+const Sex = { FEMALE: 'female', MALE: 'male', OTHER: 'other', UNKNOWN: 'unknown' };
+const Race = {
+  WHITE: 'white',
+  BLACK_OR_AFRICAN_AMERICAN: 'black-or-african-american',
+  ASIAN: 'asian',
+  AMERICAN_INDIAN_OR_ALASKA_NATIVE: 'american-indian-or-alaska-native',
+  NATIVE_HAWAIIAN_OR_OTHER_PACIFIC_ISLANDER: 'native-hawaiian-or-other-pacific-islander',
+  OTHER: 'other',
+};
+
+export const resolvers = { Query, Mutation, Patient, Sex, Race };

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { serveApollo, type RunningService } from '../../lib/apollo-http';
+import { createSubgraphServer } from '../../lib/subgraph';
+import { createPool, migrate } from '../../lib/postgres';
+import type { Logger } from '../../lib/logger';
+import { createPatientContext, type PatientContext } from './context';
+import { PostgresPatientRepository } from './repository/patient-repository';
+import { resolvers } from './resolvers';
+
+export interface PatientServiceOptions {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
+
+/** Applies the patient schema's migrations, then serves the subgraph; port 0 picks a free port. */
+export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
+  await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
+  const pool = createPool(opts.databaseUrl);
+  const repository = new PostgresPatientRepository(pool);
+  const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log);
+  return serveApollo({
+    server,
+    host: opts.host,
+    port: opts.port,
+    log: opts.log,
+    context: async () => createPatientContext(repository),
+    health: async () => {
+      await pool.query('SELECT 1');
+      return { postgres: 'ok' };
+    },
+    onClose: () => pool.end(),
+  });
+}
