@@ -1,0 +1,110 @@
+import type { Pool } from '../../../lib/postgres';
+import { inTransaction } from '../../../lib/postgres';
+import type { NormalisedVariant, ParsedGenotype, Zygosity } from '../domain/variant';
+
+export interface VariantRecord {
+  id: string;
+  build: string;
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+}
+
+export interface VariantCallRecord {
+  patientId: string;
+  variant: VariantRecord;
+  genotype: string;
+  phased: boolean;
+  zygosity: Zygosity;
+}
+
+export type NewVariantCall = NormalisedVariant & ParsedGenotype;
+
+/** Data access for the genomics subgraph; resolvers see only this interface. */
+export interface VariantRepository {
+  /** Stores the calls in one transaction (all or none); a call already stored is updated. */
+  addVariantCalls(patientId: string, calls: NewVariantCall[]): Promise<VariantCallRecord[]>;
+  callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]>;
+  variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]>;
+}
+
+// unnest() turns the batch into one statement per table instead of one round trip per call.
+const UPSERT_VARIANTS = `
+  INSERT INTO genomics.variants (id, build, chrom, pos, ref, alt)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+  ON CONFLICT (id) DO NOTHING`;
+const UPSERT_CALLS = `
+  INSERT INTO genomics.variant_calls (patient_id, variant_id, genotype, phased, zygosity)
+  SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[])
+  ON CONFLICT (patient_id, variant_id)
+  DO UPDATE SET genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, updated_at = now()`;
+const SELECT_CALLS_BY_PATIENT_IDS = `
+  SELECT c.patient_id, c.genotype, c.phased, c.zygosity, v.id, v.build, v.chrom, v.pos, v.ref, v.alt
+  FROM genomics.variant_calls c JOIN genomics.variants v ON v.id = c.variant_id
+  WHERE c.patient_id = ANY($1::uuid[])
+  ORDER BY v.chrom, v.pos, v.id`;
+const SELECT_VARIANTS_BY_IDS = `SELECT id, build, chrom, pos, ref, alt FROM genomics.variants WHERE id = ANY($1::text[])`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface CallRow extends VariantRecord {
+  patient_id: string;
+  genotype: string;
+  phased: boolean;
+  zygosity: Zygosity;
+}
+
+const toCall = (row: CallRow): VariantCallRecord => ({
+  patientId: row.patient_id,
+  genotype: row.genotype,
+  phased: row.phased,
+  zygosity: row.zygosity,
+  variant: { id: row.id, build: row.build, chrom: row.chrom, pos: row.pos, ref: row.ref, alt: row.alt },
+});
+
+export class PostgresVariantRepository implements VariantRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async addVariantCalls(patientId: string, calls: NewVariantCall[]): Promise<VariantCallRecord[]> {
+    // The same variant twice in one request: the last call wins, as it would on re-sending.
+    const unique = [...new Map(calls.map((c) => [c.id, c])).values()];
+    await inTransaction(this.pool, async (client) => {
+      await client.query(UPSERT_VARIANTS, [
+        unique.map((c) => c.id),
+        unique.map((c) => c.build),
+        unique.map((c) => c.chrom),
+        unique.map((c) => c.pos),
+        unique.map((c) => c.ref),
+        unique.map((c) => c.alt),
+      ]);
+      await client.query(UPSERT_CALLS, [
+        patientId,
+        unique.map((c) => c.id),
+        unique.map((c) => c.genotype),
+        unique.map((c) => c.phased),
+        unique.map((c) => c.zygosity),
+      ]);
+    });
+    return unique.map((c) => ({
+      patientId,
+      genotype: c.genotype,
+      phased: c.phased,
+      zygosity: c.zygosity,
+      variant: { id: c.id, build: c.build, chrom: c.chrom, pos: c.pos, ref: c.ref, alt: c.alt },
+    }));
+  }
+
+  async callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]> {
+    const { rows } = await this.pool.query<CallRow>(SELECT_CALLS_BY_PATIENT_IDS, [ids.filter((id) => UUID.test(id))]);
+    const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
+    return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
+  async variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]> {
+    const { rows } = await this.pool.query<VariantRecord>(SELECT_VARIANTS_BY_IDS, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { serveApollo, type RunningService } from '../../lib/apollo-http';
+import { createSubgraphServer } from '../../lib/subgraph';
+import { createPool, migrate } from '../../lib/postgres';
+import { PatientSubgraphClient } from '../../lib/patient-client';
+import type { Logger } from '../../lib/logger';
+import { createGenomicsContext, type GenomicsContext } from './context';
+import { PostgresVariantRepository } from './repository/variant-repository';
+import { resolvers } from './resolvers';
+
+export interface GenomicsServiceOptions {
+  databaseUrl: string;
+  patientUrl: string;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+export const GENOMICS_MIGRATIONS = path.join(__dirname, 'migrations');
+
+export async function startGenomicsService(opts: GenomicsServiceOptions): Promise<RunningService> {
+  await migrate(opts.databaseUrl, 'genomics', GENOMICS_MIGRATIONS, opts.log);
+  const pool = createPool(opts.databaseUrl);
+  const repository = new PostgresVariantRepository(pool);
+  const patients = new PatientSubgraphClient(opts.patientUrl);
+  const server = createSubgraphServer<GenomicsContext>('genomics', resolvers, opts.log);
+  return serveApollo({
+    server,
+    host: opts.host,
+    port: opts.port,
+    log: opts.log,
+    context: async () => createGenomicsContext(repository, patients),
+    health: async () => {
+      await pool.query('SELECT 1');
+      return { postgres: 'ok' };
+    },
+    onClose: () => pool.end(),
+  });
+}
