@@ -1,0 +1,20 @@
+import type { Neo4jExecutor } from './executor';
+
+/** Uniqueness constraints double as the lookup indexes for every MERGE on an id. */
+export const CONSTRAINTS = [
+  'CREATE CONSTRAINT gene_symbol IF NOT EXISTS FOR (g:Gene) REQUIRE g.symbol IS UNIQUE',
+  'CREATE CONSTRAINT variant_id IF NOT EXISTS FOR (v:Variant) REQUIRE v.id IS UNIQUE',
+  'CREATE CONSTRAINT drug_id IF NOT EXISTS FOR (d:Drug) REQUIRE d.id IS UNIQUE',
+  'CREATE CONSTRAINT disease_id IF NOT EXISTS FOR (d:Disease) REQUIRE d.id IS UNIQUE',
+  'CREATE CONSTRAINT evidence_id IF NOT EXISTS FOR (e:Evidence) REQUIRE e.id IS UNIQUE',
+  'CREATE CONSTRAINT trial_nct IF NOT EXISTS FOR (t:Trial) REQUIRE t.nctId IS UNIQUE',
+];
+
+export const INDEXES = [
+  'CREATE INDEX variant_protein IF NOT EXISTS FOR (v:Variant) ON (v.gene, v.proteinChange)',
+  'CREATE INDEX drug_name IF NOT EXISTS FOR (d:Drug) ON (d.name)',
+];
+
+export async function applySchema(executor: Neo4jExecutor): Promise<void> {
+  for (const statement of [...CONSTRAINTS, ...INDEXES]) await executor.write(statement);
+}

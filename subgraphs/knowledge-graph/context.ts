@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { KnowledgeRepository } from './repository/knowledge-repository';
+
+export interface KnowledgeContext {
+  repository: KnowledgeRepository;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+function createLoaders(repository: KnowledgeRepository) {
+  return {
+    gene: new DataLoader((keys: readonly string[]) => repository.genesBySymbols(keys)),
+    variant: new DataLoader((keys: readonly string[]) => repository.variantsByIds(keys)),
+    therapies: new DataLoader((keys: readonly string[]) => repository.therapiesByVariantIds(keys)),
+    trialsByVariant: new DataLoader((keys: readonly string[]) => repository.trialsByVariantIds(keys)),
+    drug: new DataLoader((keys: readonly string[]) => repository.drugsByIds(keys)),
+    trial: new DataLoader((keys: readonly string[]) => repository.trialsByNctIds(keys)),
+  };
+}
+
+export function createKnowledgeContext(repository: KnowledgeRepository): KnowledgeContext {
+  return { repository, loaders: createLoaders(repository) };
+}
