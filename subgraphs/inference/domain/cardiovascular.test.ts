@@ -1,0 +1,60 @@
+import { ageOn, estimateCardiovascularRisk, riskInputFromSnapshot } from './cardiovascular';
+
+describe('estimateCardiovascularRisk', () => {
+  it('lists every missing input and gives no number instead of assuming defaults', () => {
+    const estimate = estimateCardiovascularRisk({ age: 55, sex: 'MALE', totalCholesterol: 213 });
+    expect(estimate.pce10y).toBeNull();
+    expect(estimate.missing).toEqual(['race', 'hdlCholesterol', 'systolicBp', 'onHypertensionTreatment', 'smoker', 'diabetes']);
+  });
+
+  it('computes PCE and the guideline category when all inputs are present', () => {
+    const estimate = estimateCardiovascularRisk({
+      age: 55,
+      sex: 'FEMALE',
+      race: 'AFRICAN_AMERICAN',
+      totalCholesterol: 213,
+      hdlCholesterol: 50,
+      systolicBp: 120,
+      onHypertensionTreatment: false,
+      smoker: false,
+      diabetes: false,
+    });
+    expect(estimate).toMatchObject({ pce10y: 3, category: 'LOW', missing: [], notApplicableReasons: [] });
+    expect(estimate.model.version).toBe('2013 ACC/AHA');
+  });
+});
+
+describe('riskInputFromSnapshot', () => {
+  it('takes the latest value per LOINC code and the age on the given day', () => {
+    const input = riskInputFromSnapshot(
+      {
+        id: 'p1',
+        birthDate: '1970-06-15',
+        sex: 'MALE',
+        race: 'ASIAN',
+        observations: [
+          { code: '2093-3', value: 240, unit: 'mg/dL', effectiveAt: '2025-01-01T00:00:00.000Z' },
+          { code: '2093-3', value: 200, unit: 'mg/dL', effectiveAt: '2026-01-01T00:00:00.000Z' },
+          { code: '8480-6', value: 128, unit: 'mm[Hg]', effectiveAt: '2026-01-01T00:00:00.000Z' },
+        ],
+      },
+      new Date('2026-06-14T12:00:00Z'),
+    );
+    expect(input).toEqual({
+      age: 55,
+      sex: 'MALE',
+      race: 'OTHER',
+      totalCholesterol: 200,
+      hdlCholesterol: null,
+      systolicBp: 128,
+      onHypertensionTreatment: null,
+      smoker: null,
+      diabetes: null,
+    });
+  });
+
+  it('counts a birthday only once it has passed', () => {
+    expect(ageOn('1970-06-15', new Date('2026-06-15T00:00:00Z'))).toBe(56);
+    expect(ageOn('1970-06-15', new Date('2026-06-14T23:59:59Z'))).toBe(55);
+  });
+});
