@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime, getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
+import type { Logger } from '../lib/logger';
+import type { RunningService } from '../lib/apollo-http';
+
+export interface GatewayOptions {
+  /** Where each subgraph listens now; overrides the URLs written in the generated supergraph. */
+  subgraphUrls: Record<SubgraphName, string>;
+  host: string;
+  port: number;
+  log: Logger;
+  supergraphSdl?: string;
+}
+
+export interface Gateway extends RunningService {
+  runtime: GatewayRuntime;
+}
+
+export function readSupergraph(): string {
+  if (!fs.existsSync(SUPERGRAPH_PATH)) {
+    throw new Error('schema/supergraph.graphql is missing: run `npm run compose` to generate it');
+  }
+  return fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+}
+
+/** The coded errors inside a gateway error: its own, its cause's, or each of an AggregateError's. */
+function codedErrors(error: unknown): GraphQLError[] {
+  if (!error || typeof error !== 'object') return [];
+  const code = (error as GraphQLError).extensions?.code;
+  if (typeof code === 'string') return code === 'INTERNAL_SERVER_ERROR' ? [] : [error as GraphQLError];
+  if (error instanceof AggregateError) return error.errors.flatMap(codedErrors);
+  return codedErrors((error as GraphQLError).originalError);
+}
+
+/**
+ * Subgraphs already turn their failures into coded, patient-free errors: pass those through so
+ * clients see what failed and where; anything uncoded (a gateway fault) stays masked.
+ */
+export function passCodedErrors(error: unknown, message: string): Error {
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  const coded = codedErrors(error);
+  if (coded.length) {
+    const messages = [...new Set(coded.map((e) => e.message))];
+    return new GraphQLError(messages.join('; '), { path, extensions: { ...coded[0]!.extensions } });
+  }
+  return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/**
+ * The public entry point: Hive Gateway runtime (Federation 2 query planning) on `node:http`, with
+ * graphql-ws on the same `/graphql` path. Subscriptions reach the inference subgraph over graphql-ws.
+ */
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { subgraphUrls: urls } = opts;
+  const runtime = createGatewayRuntime({
+    supergraph: opts.supergraphSdl ?? readSupergraph(),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: { title: 'Precision Hub — clinical decision support, not a medical device' },
+    logging: opts.log.level === 'silent' ? false : opts.log.level === 'debug' ? 'debug' : 'error',
+    // Subgraphs already turn their failures into coded, patient-free errors: pass those through so
+    // clients see what failed and where; anything uncoded (a gateway fault) stays masked.
+    maskedErrors: { maskError: passCodedErrors },
+    transportEntries: {
+      patient: { location: urls.patient },
+      genomics: { location: urls.genomics },
+      'knowledge-graph': { location: urls['knowledge-graph'] },
+      inference: { location: urls.inference, options: { subscriptions: { kind: 'ws' } } },
+    },
+  });
+
+  const server = http.createServer(runtime);
+  server.keepAliveTimeout = 65_000;
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = useServer(
+    getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({ req: ctx.extra.request, socket: ctx.extra.socket })),
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    runtime,
+    port,
+    url: `http://${opts.host}:${port}/graphql`,
+    close() {
+      closing ??= (async () => {
+        await wsServer.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await runtime[Symbol.asyncDispose]();
+      })();
+      return closing;
+    },
+  };
+}
