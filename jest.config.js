@@ -5,8 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/knowledge-graph/launcher/target/', '/.data/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
-  // node-pg-migrate ships ES modules only; let swc turn them into CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate/)'],
+  // These packages ship ES modules only; swc turns them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|content-disposition)/)'],
   globalSetup: '<rootDir>/tests/global-setup.ts',
   globalTeardown: '<rootDir>/tests/global-teardown.ts',
   testTimeout: 60000,

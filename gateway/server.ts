@@ -76,6 +76,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     },
   });
 
+  // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
+  // arriving first would find no schema. Load it before accepting connections.
+  await runtime.getSchema();
+
   const server = http.createServer(runtime);
   server.keepAliveTimeout = 65_000;
   const wss = new WebSocketServer({ server, path: '/graphql' });

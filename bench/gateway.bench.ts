@@ -1,0 +1,164 @@
+/**
+ * Gateway throughput, side by side in one run: the same query through our Hive Gateway runtime and
+ * through @apollo/gateway, over the same four running subgraphs and the same data. Rounds alternate
+ * (ours, Apollo's, ours, ...) so machine noise hits both; the ratio is what to read.
+ *
+ *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
+import { startHub } from '../scripts/hub';
+import { readSupergraph } from '../gateway/server';
+import { gql } from '../tests/support/graphql';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const SECONDS = option('seconds', 10);
+const ROUNDS = option('rounds', 3);
+const CONNECTIONS = option('connections', 20);
+
+const QUERY = `query ($id: ID!) {
+  patient(id: $id) {
+    name
+    observations { code value unit }
+    variants { id gene { symbol } therapies { drug { name } evidenceLevel source } }
+    risk { cardiovascular { pce10y missing } }
+  }
+}`;
+
+interface Round {
+  gateway: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(name: string, url: string, body: string): Promise<Round> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+  });
+  return {
+    gateway: name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main() {
+  const log = createLogger('bench', 'warn');
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench',
+    NEO4J_DATA_DIR: process.env.NEO4J_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-neo4j-')),
+    NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? '0',
+    PORT: '0',
+    PATIENT_PORT: '0',
+    GENOMICS_PORT: '0',
+    KNOWLEDGE_GRAPH_PORT: '0',
+    INFERENCE_PORT: '0',
+  });
+  const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
+  const hub = await startHub(config, neo4j.connection, log);
+  const subgraphUrls: Record<string, string> = {
+    patient: hub.patient.url,
+    genomics: hub.genomics.url,
+    'knowledge-graph': hub.knowledgeGraph.url,
+    inference: hub.inference.url,
+  };
+  const apollo = new ApolloServer({
+    gateway: new ApolloGateway({
+      supergraphSdl: readSupergraph(),
+      buildService: ({ name }) => new RemoteGraphQLDataSource({ url: subgraphUrls[name] }),
+    }),
+  });
+  const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+
+  try {
+    const created = await gql<{ createPatient: { id: string } }>(
+      hub.gateway.url,
+      `mutation { createPatient(input: { name: "Bench Patient", birthDate: "1965-05-05", sex: FEMALE, race: WHITE }) { id } }`,
+    );
+    const id = created.data!.createPatient.id;
+    for (const [code, value, unit] of [['2093-3', 210, 'mg/dL'], ['2085-9', 48, 'mg/dL'], ['8480-6', 132, 'mm[Hg]']] as const) {
+      await gql(hub.gateway.url, `mutation ($id: ID!, $c: String!, $v: Float!, $u: String!) { addObservation(patientId: $id, input: { code: $c, value: $v, unit: $u }) { id } }`, {
+        id,
+        c: code,
+        v: value,
+        u: unit,
+      });
+    }
+    await gql(hub.gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [
+      { chrom: "7", pos: 140753336, ref: "A", alt: "T" }, { chrom: "7", pos: 55191822, ref: "T", alt: "G" },
+      { chrom: "12", pos: 25245351, ref: "C", alt: "A" }]) { genotype } }`, { id });
+
+    const body = JSON.stringify({ query: QUERY, variables: { id } });
+    const ours = await gql(hub.gateway.url, QUERY, { id });
+    const theirs = await gql(apolloUrl, QUERY, { id });
+    if (JSON.stringify(ours) !== JSON.stringify(theirs) || ours.errors) {
+      throw new Error(`the gateways disagree or fail:\nours ${JSON.stringify(ours)}\napollo ${JSON.stringify(theirs)}`);
+    }
+    // Warm both (JIT, connection pools, query-plan caches) before measuring.
+    await load('warm-up', hub.gateway.url, body);
+    await load('warm-up', apolloUrl, body);
+
+    const rounds: Round[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push(await load('hive-gateway-runtime', hub.gateway.url, body));
+      rounds.push(await load('@apollo/gateway', apolloUrl, body));
+    }
+    const summary = (name: string) => {
+      const mine = rounds.filter((r) => r.gateway === name);
+      return {
+        gateway: name,
+        rps: median(mine.map((r) => r.requestsPerSecond)),
+        p50: median(mine.map((r) => r.p50)),
+        p99: median(mine.map((r) => r.p99)),
+        failures: mine.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      };
+    };
+    const hive = summary('hive-gateway-runtime');
+    const apolloSummary = summary('@apollo/gateway');
+    const lines = [
+      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests |`,
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...[hive, apolloSummary].map((s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |`),
+      '',
+      `throughput ratio hive/apollo: **${(hive.rps / apolloSummary.rps).toFixed(2)}×**; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds, node ${process.version}, ${os.cpus().length} cores`,
+    ];
+    console.log(lines.join('\n'));
+    console.log('\nper round:', JSON.stringify(rounds));
+  } finally {
+    await apollo.stop();
+    await hub.close();
+    await neo4j.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

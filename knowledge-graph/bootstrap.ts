@@ -1,0 +1,47 @@
+import type { HubConfig } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
+import { buildLauncher, launcherBuilt, startEmbeddedNeo4j } from './neo4j-launcher';
+import { applySchema } from './schema';
+import { loadSeed } from './seed/load-seed';
+
+export interface KnowledgeGraphStore {
+  connection: Neo4jConnection;
+  /** Stops the embedded Neo4j when we launched it; a server named by NEO4J_URI is left running. */
+  close(): Promise<void>;
+}
+
+/**
+ * NEO4J_URI set: use that server and launch nothing. Unset: build (first run only) and launch the
+ * project's embedded Neo4j. Either way, apply constraints and load the seed (idempotent).
+ */
+export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logger): Promise<KnowledgeGraphStore> {
+  let store: KnowledgeGraphStore;
+  if (config.uri) {
+    store = { connection: { uri: config.uri, user: config.user, password: config.password }, close: async () => undefined };
+  } else {
+    if (!launcherBuilt()) {
+      log.info('building the embedded Neo4j launcher (first run; Maven resolves Neo4j 5.26 from Maven Central)');
+      await buildLauncher((line) => log.debug(line as string));
+    }
+    const neo4j = await startEmbeddedNeo4j({ dataDir: config.dataDir, port: config.boltPort });
+    log.info({ uri: neo4j.uri, dataDir: config.dataDir }, 'embedded Neo4j ready');
+    store = { connection: { uri: neo4j.uri }, close: () => neo4j.stop() };
+  }
+  const executor = new Neo4jExecutor(createDriver(store.connection), store.connection.uri);
+  try {
+    await executor.driver.verifyConnectivity();
+    await applySchema(executor);
+    await loadSeed(executor);
+  } catch (error) {
+    await store.close();
+    throw new Error(
+      `Neo4j at ${store.connection.uri} is not usable (${(error as Error).message}). ` +
+        (config.uri ? 'Check NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD.' : 'Unset NEO4J_URI to use the embedded launcher.'),
+      { cause: error },
+    );
+  } finally {
+    await executor.close();
+  }
+  return store;
+}

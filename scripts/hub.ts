@@ -1,0 +1,65 @@
+import type { HubConfig } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import type { Closeable } from '../lib/lifecycle';
+import { ensureDatabase } from '../lib/postgres';
+import type { Neo4jConnection } from '../knowledge-graph/executor';
+import { startPatientService } from '../subgraphs/patient/server';
+import { startGenomicsService } from '../subgraphs/genomics/server';
+import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
+import { startInferenceService } from '../subgraphs/inference/server';
+import { startGateway } from '../gateway/server';
+import type { RunningService } from '../lib/apollo-http';
+
+export interface Hub {
+  gateway: RunningService;
+  patient: RunningService;
+  genomics: RunningService;
+  knowledgeGraph: RunningService;
+  inference: RunningService;
+  /** Stops everything in reverse start order. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four subgraphs and the gateway in this process, against PostgreSQL at
+ * `config.databaseUrl` and the Neo4j at `neo4j`. Ports of 0 pick free ports (tests).
+ */
+export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: Logger): Promise<Hub> {
+  await ensureDatabase(config.databaseUrl);
+  const started: Closeable[] = [];
+  const track = <T extends Closeable>(service: T): T => {
+    started.push(service);
+    return service;
+  };
+  const close = async () => {
+    for (const service of started.reverse()) await service.close().catch(() => undefined);
+  };
+  try {
+    const { host, databaseUrl } = config;
+    const patient = track(await startPatientService({ databaseUrl, host, port: config.ports.patient, log: log.child({ service: 'patient' }) }));
+    const [genomics, knowledgeGraph, inference] = await Promise.all([
+      startGenomicsService({ databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
+      startKnowledgeGraphService({ neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
+      startInferenceService({
+        databaseUrl,
+        host,
+        port: config.ports.inference,
+        patientUrl: patient.url,
+        redisUrl: config.redisUrl,
+        log: log.child({ service: 'inference' }),
+      }).then(track),
+    ]);
+    const gateway = track(
+      await startGateway({
+        host,
+        port: config.ports.gateway,
+        log: log.child({ service: 'gateway' }),
+        subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
+      }),
+    );
+    return { gateway, patient, genomics, knowledgeGraph, inference, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../lib/logger';
+import type { RunningService } from '../lib/apollo-http';
+import { startPatientService } from '../subgraphs/patient/server';
+import { startGenomicsService } from '../subgraphs/genomics/server';
+import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
+import { startInferenceService } from '../subgraphs/inference/server';
+import { startGateway } from '../gateway/server';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, testNeo4j } from './support/config';
+import { collect, gql, settle, wsClient } from './support/graphql';
+
+const log = createLogger('test', 'silent');
+const host = '127.0.0.1';
+const databaseUrl = TEST_DATABASE_URL;
+
+/**
+ * Two gateways, each with its own inference replica, events fanned out through Redis:
+ *   gateway A → inference A (consumes the outbox)
+ *   gateway B → inference B (serves subscriptions only)
+ *   inference C (consumes the outbox, no gateway): competes with A for the same events
+ */
+describe('riskUpdated across replicas', () => {
+  const group = `inference-test-${randomUUID()}`;
+  const services: RunningService[] = [];
+  let patient: RunningService;
+  let gatewayA: RunningService;
+  let gatewayB: RunningService;
+  let inferenceA: RunningService;
+  let inferenceC: RunningService;
+
+  const inference = (consumeEvents: boolean) =>
+    startInferenceService({
+      databaseUrl,
+      host,
+      port: 0,
+      patientUrl: patient.url,
+      redisUrl: TEST_REDIS_URL,
+      consumeEvents,
+      consumerGroup: group,
+      log,
+    });
+
+  beforeAll(async () => {
+    patient = await startPatientService({ databaseUrl, host, port: 0, log });
+    const genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log });
+    const knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log });
+    inferenceA = await inference(true);
+    const inferenceB = await inference(false);
+    inferenceC = await inference(true);
+    const urls = (inferenceUrl: string) => ({
+      patient: patient.url,
+      genomics: genomics.url,
+      'knowledge-graph': knowledgeGraph.url,
+      inference: inferenceUrl,
+    });
+    gatewayA = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceA.url) });
+    gatewayB = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceB.url) });
+    services.push(patient, genomics, knowledgeGraph, inferenceA, inferenceB, inferenceC, gatewayA, gatewayB);
+  });
+
+  afterAll(async () => {
+    for (const service of services.reverse()) await service.close();
+  });
+
+  async function createPatient(name: string): Promise<string> {
+    const response = await gql<{ createPatient: { id: string } }>(
+      gatewayA.url,
+      `mutation ($name: String!) { createPatient(input: { name: $name, birthDate: "1960-01-01", sex: MALE }) { id } }`,
+      { name },
+    );
+    return response.data!.createPatient.id;
+  }
+
+  const addSystolic = (id: string, value: number) =>
+    gql(gatewayA.url, `mutation ($id: ID!, $v: Float!) { addObservation(patientId: $id, input: { code: "8480-6", value: $v, unit: "mm[Hg]" }) { id } }`, {
+      id,
+      v: value,
+    });
+
+  const SUBSCRIPTION = `subscription ($id: ID!) { riskUpdated(patientId: $id) { patient { name } risk { cardiovascular { inputs { systolicBp } } } } }`;
+
+  it('reaches a subscriber on gateway B exactly once when the mutation goes through gateway A', async () => {
+    const id = await createPatient('Katherine Johnson');
+    const client = wsClient(gatewayB.url);
+    const subscription = collect<{ riskUpdated: unknown }>(client, SUBSCRIPTION, { id });
+    try {
+      await settle();
+      await addSystolic(id, 131);
+      expect(await subscription.next(1000)).toEqual({
+        data: { riskUpdated: { patient: { name: 'Katherine Johnson' }, risk: { cardiovascular: { inputs: { systolicBp: 131 } } } } },
+      });
+      // Two consumers (A and C) share the cursor: no second copy may follow.
+      await settle(1500);
+      expect(subscription.messages).toEqual([]);
+    } finally {
+      subscription.dispose();
+      await client.dispose();
+    }
+  });
+
+  it('still delivers an observation added while every consumer was down, once one restarts', async () => {
+    const id = await createPatient('Dorothy Vaughan');
+    const client = wsClient(gatewayB.url);
+    const subscription = collect<{ riskUpdated: unknown }>(client, SUBSCRIPTION, { id });
+    try {
+      await settle();
+      await inferenceA.close();
+      await inferenceC.close();
+      await addSystolic(id, 142);
+      await settle(1200);
+      expect(subscription.messages).toEqual([]);
+
+      const restarted = await inference(true);
+      services.push(restarted);
+      expect(await subscription.next(5000)).toEqual({
+        data: { riskUpdated: { patient: { name: 'Dorothy Vaughan' }, risk: { cardiovascular: { inputs: { systolicBp: 142 } } } } },
+      });
+    } finally {
+      subscription.dispose();
+      await client.dispose();
+    }
+  });
+});

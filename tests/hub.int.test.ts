@@ -1,0 +1,267 @@
+import { startHub, type Hub } from '../scripts/hub';
+import { createLogger } from '../lib/logger';
+import { testConfig, testNeo4j } from './support/config';
+import { collect, gql, settle, wsClient } from './support/graphql';
+
+const log = createLogger('test', 'silent');
+
+const CREATE_PATIENT = `
+  mutation ($input: CreatePatientInput!) { createPatient(input: $input) { id name birthDate sex race identifiers { system value } } }`;
+const ADD_OBSERVATION = `
+  mutation ($id: ID!, $input: ObservationInput!) {
+    addObservation(patientId: $id, input: $input) { code value unit originalValue originalUnit effectiveAt }
+  }`;
+const ADD_VARIANT_CALLS = `
+  mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { variant { id } genotype zygosity } }`;
+const PATIENT_ACROSS_FOUR_SUBGRAPHS = `
+  query ($id: ID!) {
+    patient(id: $id) {
+      name
+      observations { code value unit }
+      variants { id gene { symbol } therapies { drug { name } evidenceLevel source } }
+      risk { cardiovascular { pce10y missing } }
+    }
+  }`;
+
+const uniqueMrn = () => `MRN-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+describe('the hub end to end', () => {
+  let hub: Hub;
+  let gateway: string;
+
+  beforeAll(async () => {
+    hub = await startHub(testConfig(), testNeo4j(), log);
+    gateway = hub.gateway.url;
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  async function createPatient(overrides: Record<string, unknown> = {}) {
+    const mrn = uniqueMrn();
+    const response = await gql<{ createPatient: { id: string } }>(gateway, CREATE_PATIENT, {
+      input: {
+        name: 'Grace Hopper',
+        birthDate: '1968-04-12',
+        sex: 'FEMALE',
+        race: 'WHITE',
+        identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: mrn }],
+        ...overrides,
+      },
+    });
+    expect(response.errors).toBeUndefined();
+    return { id: response.data!.createPatient.id, mrn };
+  }
+
+  it('resolves one query across all four subgraphs on data stored through the gateway', async () => {
+    const { id } = await createPatient();
+    const observations = [
+      { code: '2093-3', value: 5.5, unit: 'mmol/L', effectiveAt: '2026-01-10T09:00:00+01:00' },
+      { code: '2085-9', value: 50, unit: 'mg/dL', effectiveAt: '2026-01-10T09:00:00+01:00' },
+      { code: '8480-6', value: 128, unit: 'mm[Hg]', effectiveAt: '2026-01-11T08:30:00Z' },
+    ];
+    for (const input of observations) {
+      const stored = await gql(gateway, ADD_OBSERVATION, { id, input });
+      expect(stored.errors).toBeUndefined();
+    }
+    const calls = await gql(gateway, ADD_VARIANT_CALLS, {
+      id,
+      calls: [
+        { chrom: 'chr7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' },
+        { chrom: '2', pos: 1000, ref: 'G', alt: 'C', genotype: '1/1' },
+      ],
+    });
+    expect(calls).toEqual({
+      data: {
+        addVariantCalls: [
+          { variant: { id: 'GRCh38:7:140753336:A:T' }, genotype: '0/1', zygosity: 'HETEROZYGOUS' },
+          { variant: { id: 'GRCh38:2:1000:G:C' }, genotype: '1/1', zygosity: 'HOMOZYGOUS_ALTERNATE' },
+        ],
+      },
+    });
+
+    const response = await gql(gateway, PATIENT_ACROSS_FOUR_SUBGRAPHS, { id });
+    expect(response).toEqual({
+      data: {
+        patient: {
+          name: 'Grace Hopper',
+          observations: [
+            { code: '8480-6', value: 128, unit: 'mm[Hg]' },
+            { code: '2085-9', value: 50, unit: 'mg/dL' },
+            { code: '2093-3', value: 212.685, unit: 'mg/dL' },
+          ],
+          variants: [
+            { id: 'GRCh38:2:1000:G:C', gene: null, therapies: [] },
+            {
+              id: 'GRCh38:7:140753336:A:T',
+              gene: { symbol: 'BRAF' },
+              therapies: [
+                { drug: { name: 'dabrafenib' }, evidenceLevel: 'A', source: 'Precision Hub curated seed' },
+                { drug: { name: 'vemurafenib' }, evidenceLevel: 'A', source: 'Precision Hub curated seed' },
+              ],
+            },
+          ],
+          risk: { cardiovascular: { pce10y: null, missing: ['onHypertensionTreatment', 'smoker', 'diabetes'] } },
+        },
+      },
+    });
+  });
+
+  it('delivers riskUpdated over graphql-ws within a second of addObservation, with the patient name from another subgraph', async () => {
+    const { id } = await createPatient({ name: 'Alan Turing', sex: 'MALE' });
+    const client = wsClient(gateway);
+    const subscription = collect<{ riskUpdated: unknown }>(
+      client,
+      `subscription ($id: ID!) {
+         riskUpdated(patientId: $id) { patient { id name } risk { cardiovascular { inputs { systolicBp } missing } } reason }
+       }`,
+      { id },
+    );
+    try {
+      await settle();
+      const sentAt = Date.now();
+      await gql(gateway, ADD_OBSERVATION, { id, input: { code: '8480-6', value: 17.2, unit: 'kPa' } });
+      const message = await subscription.next(1000);
+      expect(Date.now() - sentAt).toBeLessThan(1000);
+      expect(message).toEqual({
+        data: {
+          riskUpdated: {
+            patient: { id, name: 'Alan Turing' },
+            risk: {
+              cardiovascular: {
+                inputs: { systolicBp: 129.0107 },
+                missing: ['totalCholesterol', 'hdlCholesterol', 'onHypertensionTreatment', 'smoker', 'diabetes'],
+              },
+            },
+            reason: 'patient.observation.added',
+          },
+        },
+      });
+    } finally {
+      subscription.dispose();
+      await client.dispose();
+    }
+  });
+
+  it('computes the published Pooled Cohort example through the gateway', async () => {
+    const response = await gql(
+      gateway,
+      `query ($input: RiskInput!) { cardiovascularRisk(input: $input) { pce10y category missing notApplicableReasons model { name version } } }`,
+      {
+        input: {
+          age: 55,
+          sex: 'FEMALE',
+          race: 'AFRICAN_AMERICAN',
+          totalCholesterol: 213,
+          hdlCholesterol: 50,
+          systolicBp: 120,
+          onHypertensionTreatment: false,
+          smoker: false,
+          diabetes: false,
+        },
+      },
+    );
+    expect(response).toEqual({
+      data: {
+        cardiovascularRisk: {
+          pce10y: 3,
+          category: 'LOW',
+          missing: [],
+          notApplicableReasons: [],
+          model: { name: 'Pooled Cohort Equations', version: '2013 ACC/AHA' },
+        },
+      },
+    });
+  });
+
+  it('finds a patient by MRN through the Relay connection', async () => {
+    const { id, mrn } = await createPatient();
+    const response = await gql(
+      gateway,
+      `query ($mrn: String!) { patients(filter: { identifier: $mrn }, first: 5) { totalCount edges { node { id identifiers { value } } } pageInfo { hasNextPage } } }`,
+      { mrn },
+    );
+    expect(response).toEqual({
+      data: {
+        patients: { totalCount: 1, edges: [{ node: { id, identifiers: [{ value: mrn }] } }], pageInfo: { hasNextPage: false } },
+      },
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers an unknown patient id with null, and refuses writes to it with PATIENT_NOT_FOUND', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      expect(await gql(gateway, `query ($id: ID!) { patient(id: $id) { name } }`, { id: unknown })).toEqual({ data: { patient: null } });
+      const write = await gql(gateway, ADD_OBSERVATION, { id: unknown, input: { code: '2093-3', value: 200, unit: 'mg/dL' } });
+      expect(write.data).toBeNull();
+      expect(write.errors?.[0]?.extensions?.code).toBe('PATIENT_NOT_FOUND');
+      expect(write.errors?.[0]?.message).toContain(unknown);
+      const calls = await gql(gateway, ADD_VARIANT_CALLS, { id: unknown, calls: [{ chrom: '1', pos: 5, ref: 'A', alt: 'C' }] });
+      expect(calls.errors?.[0]?.extensions?.code).toBe('PATIENT_NOT_FOUND');
+    });
+
+    it('rejects a malformed variant id with the expected shape', async () => {
+      const response = await gql(gateway, `{ variant(id: "BRAF V600E") { id } }`);
+      expect(response.data).toEqual({ variant: null });
+      expect(response.errors?.[0]?.extensions?.code).toBe('INVALID_VARIANT_ID');
+      expect(response.errors?.[0]?.message).toContain('expected GRCh38:<chrom>:<pos>:<ref>:<alt>');
+    });
+
+    it('rejects a unit that does not fit the LOINC code and stores nothing', async () => {
+      const { id } = await createPatient();
+      const response = await gql(gateway, ADD_OBSERVATION, { id, input: { code: '2093-3', value: 5, unit: 'mm[Hg]' } });
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNIT_NOT_ALLOWED');
+      expect(response.errors?.[0]?.message).toContain('"mm[Hg]" unknown for LOINC 2093-3');
+      const after = await gql(gateway, `query ($id: ID!) { patient(id: $id) { observations { code } } }`, { id });
+      expect(after).toEqual({ data: { patient: { observations: [] } } });
+    });
+
+    it('rejects a batch of variant calls whole when one call is bad', async () => {
+      const { id } = await createPatient();
+      const response = await gql(gateway, ADD_VARIANT_CALLS, {
+        id,
+        calls: [
+          { chrom: '1', pos: 100, ref: 'A', alt: 'C' },
+          { chrom: '1', pos: 200, ref: 'A', alt: 'A' },
+        ],
+      });
+      expect(response.errors?.[0]?.message).toBe('calls[1] alt: ALT equals REF ("A")');
+      const after = await gql(gateway, `query ($id: ID!) { patient(id: $id) { variants { id } } }`, { id });
+      expect(after).toEqual({ data: { patient: { variants: [] } } });
+    });
+  });
+
+  it('answers every health endpoint', async () => {
+    for (const service of [hub.patient, hub.genomics, hub.knowledgeGraph, hub.inference, hub.gateway]) {
+      const response = await fetch(service.url.replace(/\/graphql$/, '/health'));
+      expect(response.status).toBe(200);
+    }
+    const body = await (await fetch(hub.knowledgeGraph.url.replace(/\/graphql$/, '/health'))).json();
+    expect(body).toEqual({ status: 'ok', checks: { neo4j: 'ok' } });
+  });
+});
+
+describe('a subgraph that is down', () => {
+  it('gives partial data with an error on its fields, not a failed request', async () => {
+    const hub = await startHub(testConfig(), testNeo4j(), log);
+    try {
+      const created = await gql<{ createPatient: { id: string } }>(hub.gateway.url, CREATE_PATIENT, {
+        input: { name: 'Rosalind Franklin', identifiers: [{ system: 'urn:mrn', value: uniqueMrn() }] },
+      });
+      const id = created.data!.createPatient.id;
+      await gql(hub.gateway.url, ADD_VARIANT_CALLS, { id, calls: [{ chrom: '12', pos: 25245351, ref: 'C', alt: 'A' }] });
+      await hub.knowledgeGraph.close();
+
+      const response = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { name variants { id gene { symbol } } } }`, {
+        id,
+      });
+      expect(response.data).toEqual({ patient: { name: 'Rosalind Franklin', variants: [{ id: 'GRCh38:12:25245351:C:A', gene: null }] } });
+      expect(response.errors?.[0]?.path?.slice(0, 2)).toEqual(['patient', 'variants']);
+      expect(response.errors?.[0]?.path).toContain('gene');
+      expect(response.errors?.[0]?.extensions?.code).toBe('SUBREQUEST_HTTP_ERROR');
+    } finally {
+      await hub.close();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import { loadConfig, type HubConfig } from '../../lib/config';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The hub's configuration for tests: the test database, every port ephemeral. */
+export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
+  const base = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' });
+  return {
+    ...base,
+    ports: { gateway: 0, patient: 0, genomics: 0, knowledgeGraph: 0, inference: 0 },
+    redisUrl: undefined,
+    ...overrides,
+  };
+}
+
+/** The Neo4j the global setup started (or NEO4J_URI when the caller gave one). */
+export function testNeo4j(): { uri: string; user?: string; password?: string } {
+  const uri = process.env.NEO4J_URI;
+  if (!uri) throw new Error('NEO4J_URI is not set: tests/global-setup.ts starts the embedded Neo4j');
+  return { uri, user: process.env.NEO4J_USER || undefined, password: process.env.NEO4J_PASSWORD || undefined };
+}
