@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
@@ -64,6 +65,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'Precision Hub — clinical decision support, not a medical device' },
+    // The bundled GraphiQL works offline (clinical networks often block CDNs); the default loads from one.
+    renderGraphiQL,
     logging: opts.log.level === 'silent' ? false : opts.log.level === 'debug' ? 'debug' : 'error',
     // Subgraphs already turn their failures into coded, patient-free errors: pass those through so
     // clients see what failed and where; anything uncoded (a gateway fault) stays masked.

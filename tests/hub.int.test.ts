@@ -189,6 +189,14 @@ describe('the hub end to end', () => {
     });
   });
 
+  it('serves GraphiQL from the package, without a CDN', async () => {
+    const response = await fetch(gateway, { headers: { accept: 'text/html' } });
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(html).toContain('Precision Hub — clinical decision support, not a medical device');
+    expect(html).not.toContain('unpkg.com');
+  });
+
   describe('bad input', () => {
     it('answers an unknown patient id with null, and refuses writes to it with PATIENT_NOT_FOUND', async () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
@@ -265,3 +273,4 @@ describe('a subgraph that is down', () => {
     }
   });
 });
+
