@@ -2,7 +2,10 @@ import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import { estimateCardiovascularRisk, riskInputFromSnapshot, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
 
-export const SNAPSHOT_SELECTION = 'birthDate sex race observations { code value unit effectiveAt }';
+export const SNAPSHOT_SELECTION = `birthDate sex race
+  observations { code value unit effectiveAt valueCode { system code } }
+  conditions { code { system code } clinicalStatus }
+  medications { code { system code display } status }`;
 
 export interface PatientRisk {
   cardiovascular: RiskEstimate;

@@ -1,23 +1,26 @@
 import DataLoader from 'dataloader';
-import type { IdentifierRecord, ObservationRecord, PatientRecord, PatientRepository } from './repository/patient-repository';
+import type { FhirIngestor } from './ingest/ingest-bundle';
+import type { PatientRepository } from './repository/patient-repository';
 
-export interface PatientContext {
-  repository: PatientRepository;
-  loaders: {
-    patient: DataLoader<string, PatientRecord | null>;
-    identifiers: DataLoader<string, IdentifierRecord[]>;
-    observations: DataLoader<string, ObservationRecord[]>;
+/** One set of loaders per request: batching across the request's entities, no cache across users. */
+function createLoaders(repository: PatientRepository) {
+  return {
+    patient: new DataLoader((ids: readonly string[]) => repository.patientsByIds(ids)),
+    identifiers: new DataLoader((ids: readonly string[]) => repository.identifiersByPatientIds(ids)),
+    observations: new DataLoader((ids: readonly string[]) => repository.observationsByPatientIds(ids)),
+    conditions: new DataLoader((ids: readonly string[]) => repository.conditionsByPatientIds(ids)),
+    medications: new DataLoader((ids: readonly string[]) => repository.medicationsByPatientIds(ids)),
+    allergies: new DataLoader((ids: readonly string[]) => repository.allergiesByPatientIds(ids)),
+    notes: new DataLoader((ids: readonly string[]) => repository.notesByPatientIds(ids)),
   };
 }
 
-/** One set of loaders per request: batching across the request's entities, no cache across users. */
-export function createPatientContext(repository: PatientRepository): PatientContext {
-  return {
-    repository,
-    loaders: {
-      patient: new DataLoader((ids) => repository.patientsByIds(ids)),
-      identifiers: new DataLoader((ids) => repository.identifiersByPatientIds(ids)),
-      observations: new DataLoader((ids) => repository.observationsByPatientIds(ids)),
-    },
-  };
+export interface PatientContext {
+  repository: PatientRepository;
+  ingestor: FhirIngestor;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+export function createPatientContext(repository: PatientRepository, ingestor: FhirIngestor): PatientContext {
+  return { repository, ingestor, loaders: createLoaders(repository) };
 }

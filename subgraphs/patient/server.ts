@@ -6,6 +6,7 @@ import type { Logger } from '../../lib/logger';
 import { createPatientContext, type PatientContext } from './context';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { resolvers } from './resolvers';
+import { FhirIngestor } from './ingest/ingest-bundle';
 
 export interface PatientServiceOptions {
   databaseUrl: string;
@@ -21,13 +22,14 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
   const repository = new PostgresPatientRepository(pool);
+  const ingestor = new FhirIngestor(pool, opts.log);
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log);
   return serveApollo({
     server,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createPatientContext(repository),
+    context: async () => createPatientContext(repository, ingestor),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

@@ -33,10 +33,12 @@ describe('riskInputFromSnapshot', () => {
         sex: 'MALE',
         race: 'ASIAN',
         observations: [
-          { code: '2093-3', value: 240, unit: 'mg/dL', effectiveAt: '2025-01-01T00:00:00.000Z' },
-          { code: '2093-3', value: 200, unit: 'mg/dL', effectiveAt: '2026-01-01T00:00:00.000Z' },
-          { code: '8480-6', value: 128, unit: 'mm[Hg]', effectiveAt: '2026-01-01T00:00:00.000Z' },
+          { code: '2093-3', value: 240, unit: 'mg/dL', effectiveAt: '2025-01-01T00:00:00.000Z', valueCode: null },
+          { code: '2093-3', value: 200, unit: 'mg/dL', effectiveAt: '2026-01-01T00:00:00.000Z', valueCode: null },
+          { code: '8480-6', value: 128, unit: 'mm[Hg]', effectiveAt: '2026-01-01T00:00:00.000Z', valueCode: null },
         ],
+        conditions: [],
+        medications: [],
       },
       new Date('2026-06-14T12:00:00Z'),
     );
@@ -51,6 +53,24 @@ describe('riskInputFromSnapshot', () => {
       smoker: null,
       diabetes: null,
     });
+  });
+
+  it('reads smoking, diabetes and antihypertensive treatment from the record', () => {
+    const input = riskInputFromSnapshot(
+      {
+        id: 'p2',
+        birthDate: '1961-12-10',
+        sex: 'FEMALE',
+        race: 'BLACK_OR_AFRICAN_AMERICAN',
+        observations: [
+          { code: '72166-2', value: null, unit: null, effectiveAt: '2026-03-01T14:30:00.000Z', valueCode: { system: 'http://snomed.info/sct', code: '449868002' } },
+        ],
+        conditions: [{ code: { system: 'http://snomed.info/sct', code: '44054006' }, clinicalStatus: 'active' }],
+        medications: [{ code: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076', display: 'lisinopril 10 MG Oral Tablet' }, status: 'active' }],
+      },
+      new Date('2026-06-01T00:00:00Z'),
+    );
+    expect(input).toMatchObject({ race: 'AFRICAN_AMERICAN', smoker: true, diabetes: true, onHypertensionTreatment: true, age: 64 });
   });
 
   it('counts a birthday only once it has passed', () => {

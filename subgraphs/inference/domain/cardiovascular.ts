@@ -1,3 +1,4 @@
+import { currentSmoker, hasDiabetes, onHypertensionTreatment, type CodedCondition, type RecordedMedication } from './clinical-facts';
 import { ascvdRiskCategory, PCE_MODEL, pooledCohortRisk, type PceInput, type PceRace, type PceSex } from './pooled-cohort';
 
 /** What the calculator query takes; every field may be absent, and absent fields are listed, never defaulted. */
@@ -55,7 +56,15 @@ export interface ClinicalSnapshot {
   birthDate: string | null;
   sex: 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN' | null;
   race: string | null;
-  observations: { code: string; value: number; unit: string; effectiveAt: string }[];
+  observations: {
+    code: string;
+    value: number | null;
+    unit: string | null;
+    effectiveAt: string;
+    valueCode: { system: string; code: string } | null;
+  }[];
+  conditions: CodedCondition[];
+  medications: RecordedMedication[];
 }
 
 /** LOINC codes risk is read from, each in the canonical unit the patient subgraph stores. */
@@ -75,15 +84,15 @@ export function ageOn(birthDate: string, at: Date): number {
 const latest = (snapshot: ClinicalSnapshot, code: string): number | null => {
   let best: { value: number; effectiveAt: string } | null = null;
   for (const o of snapshot.observations) {
-    if (o.code === code && (!best || o.effectiveAt > best.effectiveAt)) best = o;
+    if (o.code === code && o.value !== null && (!best || o.effectiveAt > best.effectiveAt)) best = { value: o.value, effectiveAt: o.effectiveAt };
   }
   return best?.value ?? null;
 };
 
 /**
- * Builds risk input from the patient's own latest data. Smoking status, diabetes and
- * antihypertensive treatment come from conditions and medications, which the patient subgraph does
- * not hold yet: they stay missing rather than being assumed absent.
+ * Builds risk input from the patient's own latest data: the latest lipid and blood-pressure values,
+ * smoking status, the problem list (diabetes) and the medication list (antihypertensives). What the
+ * record cannot say stays missing rather than being assumed absent.
  */
 export function riskInputFromSnapshot(snapshot: ClinicalSnapshot, at: Date): RiskInput {
   const sex = snapshot.sex === 'FEMALE' || snapshot.sex === 'MALE' ? snapshot.sex : null;
@@ -98,8 +107,8 @@ export function riskInputFromSnapshot(snapshot: ClinicalSnapshot, at: Date): Ris
     totalCholesterol: latest(snapshot, RISK_LOINC.totalCholesterol),
     hdlCholesterol: latest(snapshot, RISK_LOINC.hdlCholesterol),
     systolicBp: latest(snapshot, RISK_LOINC.systolicBp),
-    onHypertensionTreatment: null,
-    smoker: null,
-    diabetes: null,
+    onHypertensionTreatment: onHypertensionTreatment(snapshot.medications),
+    smoker: currentSmoker(snapshot.observations),
+    diabetes: hasDiabetes(snapshot.conditions),
   };
 }

@@ -19,10 +19,65 @@ export interface IdentifierRecord {
   value: string;
 }
 
-export interface ObservationRecord extends NormalisedQuantity {
+export interface CodingRecord {
+  system: string;
+  code: string;
+  display: string | null;
+}
+
+export interface ObservationRecord {
   id: string;
   patientId: string;
+  codeSystem: string;
+  code: string;
+  display: string;
+  value: number | null;
+  unit: string | null;
+  originalValue: number | null;
+  originalUnit: string | null;
+  valueCode: CodingRecord | null;
+  normalised: boolean;
   effectiveAt: string;
+}
+
+export interface ConditionRecord {
+  id: string;
+  patientId: string;
+  code: CodingRecord;
+  clinicalStatus: string | null;
+  onsetAt: string | null;
+  abatementAt: string | null;
+  recordedAt: string | null;
+}
+
+export interface MedicationRecord {
+  id: string;
+  patientId: string;
+  kind: 'MedicationRequest' | 'MedicationStatement';
+  code: CodingRecord;
+  status: string | null;
+  authoredAt: string | null;
+  dosage: string | null;
+}
+
+export interface AllergyRecord {
+  id: string;
+  patientId: string;
+  code: CodingRecord;
+  clinicalStatus: string | null;
+  criticality: string | null;
+  categories: string[];
+  recordedAt: string | null;
+}
+
+export interface NoteRecord {
+  id: string;
+  patientId: string;
+  kind: string;
+  title: string | null;
+  contentType: string;
+  text: string;
+  authoredAt: string | null;
 }
 
 export interface NewPatient {
@@ -45,6 +100,10 @@ export interface PatientRepository {
   patientsByIds(ids: readonly string[]): Promise<(PatientRecord | null)[]>;
   identifiersByPatientIds(ids: readonly string[]): Promise<IdentifierRecord[][]>;
   observationsByPatientIds(ids: readonly string[]): Promise<ObservationRecord[][]>;
+  conditionsByPatientIds(ids: readonly string[]): Promise<ConditionRecord[][]>;
+  medicationsByPatientIds(ids: readonly string[]): Promise<MedicationRecord[][]>;
+  allergiesByPatientIds(ids: readonly string[]): Promise<AllergyRecord[][]>;
+  notesByPatientIds(ids: readonly string[]): Promise<NoteRecord[][]>;
   listPatients(filter: { identifier?: string | null }, first: number, afterId: string | null): Promise<PatientPage>;
   /** Stores the observation and its outbox event in one transaction. */
   addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord>;
@@ -66,8 +125,21 @@ const SELECT_PATIENTS_BY_IDS = `
 const SELECT_IDENTIFIERS_BY_PATIENT_IDS = `
   SELECT patient_id, system, value FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
 const SELECT_OBSERVATIONS_BY_PATIENT_IDS = `
-  SELECT id, patient_id, code, value, unit, original_value, original_unit, effective_at
-  FROM patient.observations WHERE patient_id = ANY($1::uuid[]) ORDER BY effective_at DESC, created_at DESC`;
+  SELECT id, patient_id, code_system, code, display, value, unit, original_value, original_unit,
+         value_code_system, value_code, value_display, normalised, effective_at
+  FROM patient.observations WHERE patient_id = ANY($1::uuid[]) ORDER BY effective_at DESC, created_at DESC, id`;
+const SELECT_CONDITIONS_BY_PATIENT_IDS = `
+  SELECT id, patient_id, code_system, code, display, clinical_status, onset_at, abatement_at, recorded_at
+  FROM patient.conditions WHERE patient_id = ANY($1::uuid[]) ORDER BY onset_at DESC NULLS LAST, id`;
+const SELECT_MEDICATIONS_BY_PATIENT_IDS = `
+  SELECT id, patient_id, kind, code_system, code, display, status, authored_at, dosage
+  FROM patient.medications WHERE patient_id = ANY($1::uuid[]) ORDER BY authored_at DESC NULLS LAST, id`;
+const SELECT_ALLERGIES_BY_PATIENT_IDS = `
+  SELECT id, patient_id, code_system, code, display, clinical_status, criticality, categories, recorded_at
+  FROM patient.allergies WHERE patient_id = ANY($1::uuid[]) ORDER BY recorded_at DESC NULLS LAST, id`;
+const SELECT_NOTES_BY_PATIENT_IDS = `
+  SELECT id, patient_id, kind, title, content_type, text, authored_at
+  FROM patient.notes WHERE patient_id = ANY($1::uuid[]) ORDER BY authored_at DESC NULLS LAST, id`;
 const PATIENT_FILTER = `($1::text IS NULL OR EXISTS (
     SELECT 1 FROM patient.identifiers i WHERE i.patient_id = p.id AND i.value = $1))`;
 const COUNT_PATIENTS = `SELECT count(*) AS total FROM patient.patients p WHERE ${PATIENT_FILTER}`;
@@ -78,8 +150,8 @@ const SELECT_PATIENT_PAGE = `
   ORDER BY p.id LIMIT $2`;
 const SELECT_PATIENT_EXISTS_FOR_UPDATE = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
 const INSERT_OBSERVATION = `
-  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   RETURNING id, effective_at`;
 const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
 const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
@@ -156,6 +228,63 @@ export class PostgresPatientRepository implements PatientRepository {
     return groupBy(ids, rows.map(toObservation), (r) => r.patientId);
   }
 
+  private async byPatient<Row extends { patient_id: string }, T extends { patientId: string }>(
+    sql: string,
+    ids: readonly string[],
+    map: (row: Row) => T,
+  ): Promise<T[][]> {
+    const { rows } = await this.pool.query<Row>(sql, [ids.filter(isHubId)]);
+    return groupBy(ids, rows.map(map), (r) => r.patientId);
+  }
+
+  conditionsByPatientIds(ids: readonly string[]) {
+    return this.byPatient(SELECT_CONDITIONS_BY_PATIENT_IDS, ids, (r: ClinicalRow) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      code: coding(r.code_system, r.code, r.display),
+      clinicalStatus: r.clinical_status,
+      onsetAt: iso(r.onset_at),
+      abatementAt: iso(r.abatement_at),
+      recordedAt: iso(r.recorded_at),
+    }));
+  }
+
+  medicationsByPatientIds(ids: readonly string[]) {
+    return this.byPatient(SELECT_MEDICATIONS_BY_PATIENT_IDS, ids, (r: ClinicalRow) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      kind: r.kind as MedicationRecord['kind'],
+      code: coding(r.code_system, r.code, r.display),
+      status: r.status,
+      authoredAt: iso(r.authored_at),
+      dosage: r.dosage,
+    }));
+  }
+
+  allergiesByPatientIds(ids: readonly string[]) {
+    return this.byPatient(SELECT_ALLERGIES_BY_PATIENT_IDS, ids, (r: ClinicalRow) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      code: coding(r.code_system, r.code, r.display),
+      clinicalStatus: r.clinical_status,
+      criticality: r.criticality,
+      categories: r.categories ?? [],
+      recordedAt: iso(r.recorded_at),
+    }));
+  }
+
+  notesByPatientIds(ids: readonly string[]) {
+    return this.byPatient(SELECT_NOTES_BY_PATIENT_IDS, ids, (r: ClinicalRow) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      kind: r.kind!,
+      title: r.title,
+      contentType: r.content_type!,
+      text: r.text!,
+      authoredAt: iso(r.authored_at),
+    }));
+  }
+
   async listPatients(filter: { identifier?: string | null }, first: number, afterId: string | null): Promise<PatientPage> {
     // Keyset pagination on the hub id: stable under concurrent inserts, no OFFSET scans.
     const identifier = filter.identifier ?? null;
@@ -171,6 +300,7 @@ export class PostgresPatientRepository implements PatientRepository {
   }
 
   async addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord> {
+    // API writes carry no FHIR provenance: source_key stays null, so they never collide with ingests.
     if (!isHubId(patientId)) throw patientNotFound(patientId);
     return inTransaction(this.pool, async (client) => {
       const exists = await client.query(SELECT_PATIENT_EXISTS_FOR_UPDATE, [patientId]);
@@ -183,12 +313,26 @@ export class PostgresPatientRepository implements PatientRepository {
         quantity.originalValue,
         quantity.originalUnit,
         effectiveAt,
+        quantity.display,
       ]);
       const row = rows[0]!;
       await client.query(INSERT_OUTBOX_EVENT, [OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code }]);
       // Delivered only on COMMIT, so a listener never wakes for a change it cannot see yet.
       await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
-      return { ...quantity, id: row.id, patientId, effectiveAt: row.effective_at.toISOString() };
+      return {
+        id: row.id,
+        patientId,
+        codeSystem: 'http://loinc.org',
+        code: quantity.code,
+        display: quantity.display,
+        value: quantity.value,
+        unit: quantity.unit,
+        originalValue: quantity.originalValue,
+        originalUnit: quantity.originalUnit,
+        valueCode: null,
+        normalised: true,
+        effectiveAt: row.effective_at.toISOString(),
+      };
     });
   }
 }
@@ -202,24 +346,58 @@ export function patientNotFound(patientId: string): HubError {
 interface ObservationRow {
   id: string;
   patient_id: string;
+  code_system: string;
   code: string;
-  value: number;
-  unit: string;
-  original_value: number;
-  original_unit: string;
+  display: string | null;
+  value: number | null;
+  unit: string | null;
+  original_value: number | null;
+  original_unit: string | null;
+  value_code_system: string | null;
+  value_code: string | null;
+  value_display: string | null;
+  normalised: boolean;
   effective_at: Date;
 }
+
+/** The columns the clinical tables share or have alone; each mapper reads its own. */
+interface ClinicalRow {
+  id: string;
+  patient_id: string;
+  code_system: string;
+  code: string;
+  display: string | null;
+  clinical_status: string | null;
+  onset_at: Date | null;
+  abatement_at: Date | null;
+  recorded_at: Date | null;
+  kind: string | null;
+  status: string | null;
+  authored_at: Date | null;
+  dosage: string | null;
+  criticality: string | null;
+  categories: string[] | null;
+  title: string | null;
+  content_type: string | null;
+  text: string | null;
+}
+
+const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
+const coding = (system: string, code: string, display: string | null): CodingRecord => ({ system, code, display });
 
 function toObservation(row: ObservationRow): ObservationRecord {
   return {
     id: row.id,
     patientId: row.patient_id,
+    codeSystem: row.code_system,
     code: row.code,
-    display: LOINC_CATALOGUE.get(row.code)?.display ?? row.code,
+    display: row.display ?? LOINC_CATALOGUE.get(row.code)?.display ?? row.code,
     value: row.value,
     unit: row.unit,
     originalValue: row.original_value,
     originalUnit: row.original_unit,
+    valueCode: row.value_code ? coding(row.value_code_system ?? '', row.value_code, row.value_display) : null,
+    normalised: row.normalised,
     effectiveAt: row.effective_at.toISOString(),
   };
 }

@@ -69,6 +69,16 @@ export const Mutation = {
     });
   },
 
+  async ingestFhirBundle(_: unknown, { bundle }: { bundle: unknown }, ctx: PatientContext) {
+    const report = await ctx.ingestor.ingestBundle(bundle);
+    return {
+      ...report,
+      skippedTypes: Object.entries(report.skippedTypes)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([resourceType, count]) => ({ resourceType, count })),
+    };
+  },
+
   async addObservation(_: unknown, { patientId, input }: AddObservationArgs, ctx: PatientContext) {
     const quantity = normaliseQuantity(input.code, input.value, input.unit, 'input');
     return ctx.repository.addObservation(patientId, quantity, parseInstant(input.effectiveAt));

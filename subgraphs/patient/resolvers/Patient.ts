@@ -1,11 +1,43 @@
+import { ErrorCode, HubError } from '../../../lib/errors';
 import type { PatientContext } from '../context';
-import type { PatientRecord } from '../repository/patient-repository';
+import type { ObservationRecord, PatientRecord } from '../repository/patient-repository';
+
+interface ObservationArgs {
+  code?: string | null;
+  since?: string | null;
+  until?: string | null;
+  latestOnly?: boolean | null;
+}
+
+function instantArg(value: string | null | undefined, name: string): number | null {
+  if (value === null || value === undefined) return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new HubError(ErrorCode.BAD_USER_INPUT, `${name}: "${value}" is not an ISO 8601 instant`, { field: name });
+  return time;
+}
+
+/** Narrows the patient's observations (already newest first) without another query. */
+export function selectObservations(all: ObservationRecord[], args: ObservationArgs): ObservationRecord[] {
+  const since = instantArg(args.since, 'since');
+  const until = instantArg(args.until, 'until');
+  let selected = all.filter((o) => {
+    const at = Date.parse(o.effectiveAt);
+    return (!args.code || o.code === args.code) && (since === null || at >= since) && (until === null || at < until);
+  });
+  if (args.latestOnly) {
+    const seen = new Set<string>();
+    selected = selected.filter((o) => !seen.has(o.code) && seen.add(o.code));
+  }
+  return selected;
+}
 
 export const Patient = {
   __resolveReference: (ref: { id: string }, ctx: PatientContext) => ctx.loaders.patient.load(ref.id),
   identifiers: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.identifiers.load(patient.id),
-  async observations(patient: PatientRecord, args: { code?: string | null }, ctx: PatientContext) {
-    const all = await ctx.loaders.observations.load(patient.id);
-    return args.code ? all.filter((o) => o.code === args.code) : all;
-  },
+  observations: async (patient: PatientRecord, args: ObservationArgs, ctx: PatientContext) =>
+    selectObservations(await ctx.loaders.observations.load(patient.id), args),
+  conditions: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.conditions.load(patient.id),
+  medications: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.medications.load(patient.id),
+  allergies: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.allergies.load(patient.id),
+  notes: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.notes.load(patient.id),
 };

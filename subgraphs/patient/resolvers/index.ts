@@ -1,6 +1,7 @@
 import { Mutation } from './Mutation';
 import { Patient } from './Patient';
 import { Query } from './Query';
+import GraphQLJSON from 'graphql-type-json';
 
 // Enum values as stored (FHIR codes, lower case) behind the GraphQL names.
 const Sex = { FEMALE: 'female', MALE: 'male', OTHER: 'other', UNKNOWN: 'unknown' };
@@ -13,4 +14,6 @@ const Race = {
   OTHER: 'other',
 };
 
-export const resolvers = { Query, Mutation, Patient, Sex, Race };
+const MedicationRecordKind = { REQUEST: 'MedicationRequest', STATEMENT: 'MedicationStatement' };
+
+export const resolvers = { JSON: GraphQLJSON, Query, Mutation, Patient, Sex, Race, MedicationRecordKind };

@@ -1,0 +1,47 @@
+import { currentSmoker, hasDiabetes, onHypertensionTreatment } from './clinical-facts';
+
+const snomed = (code: string) => ({ system: 'http://snomed.info/sct', code });
+
+describe('currentSmoker', () => {
+  it('reads the latest tobacco smoking status (LOINC 72166-2)', () => {
+    expect(
+      currentSmoker([
+        { code: '72166-2', effectiveAt: '2020-01-01T00:00:00Z', valueCode: snomed('449868002') },
+        { code: '72166-2', effectiveAt: '2025-01-01T00:00:00Z', valueCode: snomed('8517006') },
+      ]),
+    ).toBe(false);
+    expect(currentSmoker([{ code: '72166-2', effectiveAt: '2025-01-01T00:00:00Z', valueCode: snomed('428041000124106') }])).toBe(true);
+  });
+
+  it('is missing without a recorded status or with "unknown"', () => {
+    expect(currentSmoker([])).toBeNull();
+    expect(currentSmoker([{ code: '72166-2', effectiveAt: '2025-01-01T00:00:00Z', valueCode: snomed('266927001') }])).toBeNull();
+  });
+});
+
+describe('hasDiabetes', () => {
+  it('finds an active SNOMED or ICD-10 diabetes diagnosis', () => {
+    expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'active' }])).toBe(true);
+    expect(hasDiabetes([{ code: { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9' }, clinicalStatus: 'active' }])).toBe(true);
+  });
+
+  it('is false for a problem list without it or with it resolved, and missing without a problem list', () => {
+    expect(hasDiabetes([{ code: snomed('38341003'), clinicalStatus: 'active' }])).toBe(false);
+    expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'resolved' }])).toBe(false);
+    expect(hasDiabetes([])).toBeNull();
+  });
+});
+
+describe('onHypertensionTreatment', () => {
+  const rx = (display: string, status = 'active') => ({ code: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1', display }, status });
+
+  it('recognises an active antihypertensive by its RxNorm name', () => {
+    expect(onHypertensionTreatment([rx('lisinopril 10 MG Oral Tablet')])).toBe(true);
+    expect(onHypertensionTreatment([rx('24 HR metoprolol succinate 50 MG Extended Release Oral Tablet')])).toBe(true);
+  });
+
+  it('is false when antihypertensives are stopped or absent, and missing without a medication list', () => {
+    expect(onHypertensionTreatment([rx('lisinopril 10 MG Oral Tablet', 'stopped'), rx('atorvastatin 10 MG Oral Tablet')])).toBe(false);
+    expect(onHypertensionTreatment([])).toBeNull();
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Reads the yes/no risk inputs out of a patient's record. A fact is `null` (missing) when the record
+ * cannot say: no smoking status recorded, no problem list, no medication list. It is never assumed.
+ */
+
+export interface CodedCondition {
+  code: { system: string; code: string };
+  clinicalStatus: string | null;
+}
+
+export interface RecordedMedication {
+  code: { system: string; code: string; display: string | null };
+  status: string | null;
+}
+
+export interface CodedObservation {
+  code: string;
+  effectiveAt: string;
+  valueCode: { system: string; code: string } | null;
+}
+
+const SNOMED = 'http://snomed.info/sct';
+const ICD10 = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'];
+
+/** LOINC 72166-2 Tobacco smoking status; answers from LOINC answer list LL2201-3 (SNOMED CT). */
+export const SMOKING_STATUS_LOINC = '72166-2';
+const CURRENT_SMOKER = new Set([
+  '449868002', // Smokes tobacco daily (current every day smoker)
+  '428041000124106', // Occasional tobacco smoker (current some day smoker)
+  '77176002', // Smoker, current status unknown
+  '428071000124103', // Heavy tobacco smoker
+  '428061000124105', // Light tobacco smoker
+  '65568007', // Cigarette smoker
+]);
+const NOT_CURRENT_SMOKER = new Set([
+  '8517006', // Ex-smoker
+  '266919005', // Never smoked tobacco
+]);
+
+/** Diabetes mellitus: SNOMED CT concepts used by EHRs and Synthea, and ICD-10 E10–E13. */
+const DIABETES_SNOMED = new Set([
+  '73211009', // Diabetes mellitus
+  '44054006', // Diabetes mellitus type 2
+  '46635009', // Diabetes mellitus type 1
+  '190330002', // Hyperosmolar non-ketotic state in type 2 diabetes mellitus
+  '313436004', // Type 2 diabetes mellitus without complication
+]);
+const DIABETES_ICD10 = /^E1[0-3](\.|$)/;
+
+/** FHIR condition-clinical codes that mean the condition is present now. */
+const PRESENT = new Set(['active', 'recurrence', 'relapse']);
+
+/**
+ * Oral antihypertensive ingredients, by class, from the 2017 ACC/AHA/AAPA/ABC/ACPM/AGS/APhA/ASH/ASPC/
+ * NMA/PCNA Guideline for the Prevention, Detection, Evaluation, and Management of High Blood Pressure
+ * in Adults (Whelton PK et al., Hypertension 2018;71:e13-e115), Tables 18 and 19. Matched against the
+ * RxNorm name, since RxNorm ingredient relations need the full RxNorm release.
+ */
+export const ANTIHYPERTENSIVE_INGREDIENTS = [
+  // thiazide and thiazide-like diuretics
+  'chlorthalidone', 'hydrochlorothiazide', 'indapamide', 'metolazone',
+  // ACE inhibitors
+  'benazepril', 'captopril', 'enalapril', 'fosinopril', 'lisinopril', 'moexipril', 'perindopril', 'quinapril', 'ramipril', 'trandolapril',
+  // angiotensin II receptor blockers
+  'azilsartan', 'candesartan', 'eprosartan', 'irbesartan', 'losartan', 'olmesartan', 'telmisartan', 'valsartan',
+  // calcium channel blockers
+  'amlodipine', 'felodipine', 'isradipine', 'nicardipine', 'nifedipine', 'nisoldipine', 'diltiazem', 'verapamil',
+  // beta blockers
+  'atenolol', 'betaxolol', 'bisoprolol', 'metoprolol', 'nadolol', 'nebivolol', 'propranolol', 'timolol', 'acebutolol', 'penbutolol', 'pindolol', 'carvedilol', 'labetalol',
+  // loop, potassium-sparing diuretics and aldosterone antagonists
+  'bumetanide', 'furosemide', 'torsemide', 'amiloride', 'triamterene', 'eplerenone', 'spironolactone',
+  // others
+  'aliskiren', 'doxazosin', 'prazosin', 'terazosin', 'clonidine', 'methyldopa', 'guanfacine', 'hydralazine', 'minoxidil',
+];
+const ANTIHYPERTENSIVE = new RegExp(`\\b(${ANTIHYPERTENSIVE_INGREDIENTS.join('|')})\\b`, 'i');
+
+export function currentSmoker(observations: CodedObservation[]): boolean | null {
+  let latest: CodedObservation | undefined;
+  for (const o of observations) {
+    if (o.code === SMOKING_STATUS_LOINC && o.valueCode?.system === SNOMED && (!latest || o.effectiveAt > latest.effectiveAt)) latest = o;
+  }
+  if (!latest) return null;
+  if (CURRENT_SMOKER.has(latest.valueCode!.code)) return true;
+  if (NOT_CURRENT_SMOKER.has(latest.valueCode!.code)) return false;
+  return null;
+}
+
+const isDiabetes = (c: CodedCondition) =>
+  (c.code.system === SNOMED && DIABETES_SNOMED.has(c.code.code)) || (ICD10.includes(c.code.system) && DIABETES_ICD10.test(c.code.code));
+
+/** True with a present diabetes diagnosis; false when a problem list exists without one; null without a problem list. */
+export function hasDiabetes(conditions: CodedCondition[]): boolean | null {
+  if (!conditions.length) return null;
+  return conditions.some((c) => isDiabetes(c) && (c.clinicalStatus === null || PRESENT.has(c.clinicalStatus)));
+}
+
+/** True with an active antihypertensive; false when medications are recorded but none is one; null without a medication list. */
+export function onHypertensionTreatment(medications: RecordedMedication[]): boolean | null {
+  if (!medications.length) return null;
+  return medications.some((m) => m.status === 'active' && ANTIHYPERTENSIVE.test(m.code.display ?? ''));
+}

@@ -1,0 +1,420 @@
+import type {
+  AllergyIntolerance,
+  Bundle,
+  CodeableConcept,
+  Coding,
+  Condition,
+  DiagnosticReport,
+  DocumentReference,
+  Medication,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  ObservationComponent,
+  Patient,
+  Quantity,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
+import { HubError } from '../../../lib/errors';
+import { LOINC_CATALOGUE, normaliseQuantity } from '../domain/loinc';
+import {
+  SYSTEMS,
+  type AllergyRow,
+  type ConditionRow,
+  type IngestReject,
+  type MedicationRow,
+  type NoteRow,
+  type ObservationRow,
+  type ParsedBundle,
+  type PatientData,
+} from './fhir-records';
+
+/** Resource types the hub ingests; anything else is counted and skipped. */
+export const INGESTED_TYPES = new Set([
+  'Patient',
+  'Observation',
+  'Condition',
+  'MedicationRequest',
+  'MedicationStatement',
+  'Medication',
+  'AllergyIntolerance',
+  'DocumentReference',
+  'DiagnosticReport',
+]);
+
+export type ResourceValidator = (resource: Resource, name: string) => IngestReject[];
+
+class Reject extends Error {
+  constructor(
+    readonly resource: string,
+    readonly field: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const OMB_RACE: Record<string, string> = {
+  '2106-3': 'white',
+  '2054-5': 'black-or-african-american',
+  '2028-9': 'asian',
+  '1002-5': 'american-indian-or-alaska-native',
+  '2076-8': 'native-hawaiian-or-other-pacific-islander',
+  '2131-1': 'other',
+};
+
+const EARLIEST = Date.UTC(1900, 0, 1);
+
+/**
+ * FHIR dateTime → ISO instant. A date without a time is taken as midnight UTC; a time always carries
+ * its zone in valid FHIR. Dates before 1900 or more than a day in the future are refused.
+ */
+export function toInstant(value: string | undefined, name: string, field: string): string | null {
+  if (value === undefined) return null;
+  const normalised = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
+  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(normalised) ? `${normalised}T00:00:00Z` : normalised);
+  if (Number.isNaN(instant.getTime())) throw new Reject(name, field, `"${value}" is not a FHIR dateTime`);
+  if (instant.getTime() < EARLIEST || instant.getTime() > Date.now() + 86_400_000) {
+    throw new Reject(name, field, `${value} is out of range (1900 to today)`);
+  }
+  return instant.toISOString();
+}
+
+/** The coding to keep: the first from a preferred system, else the first with a system and code. */
+function pickCoding(concept: CodeableConcept | undefined, preferred: readonly string[]): Coding | undefined {
+  const codings = (concept?.coding ?? []).filter((c) => c.system && c.code);
+  for (const system of preferred) {
+    const hit = codings.find((c) => c.system === system);
+    if (hit) return hit;
+  }
+  return codings[0];
+}
+
+function requireCoding(concept: CodeableConcept | undefined, preferred: readonly string[], name: string, field: string): Coding {
+  const coding = pickCoding(concept, preferred);
+  if (!coding?.system || !coding.code) throw new Reject(name, field, 'no coding with a system and a code');
+  return coding;
+}
+
+const statusCode = (concept: CodeableConcept | undefined) => concept?.coding?.[0]?.code ?? null;
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function humanName(patient: Patient): string {
+  const names = patient.name ?? [];
+  const name = names.find((n) => n.use === 'official') ?? names[0];
+  if (!name) return '';
+  return collapse(name.text ?? [...(name.given ?? []), name.family ?? ''].join(' '));
+}
+
+function raceOf(patient: Patient): string | null {
+  const race = patient.extension?.find((e) => e.url === SYSTEMS.usCoreRace);
+  const omb = race?.extension?.find((e) => e.url === 'ombCategory')?.valueCoding?.code;
+  return omb ? (OMB_RACE[omb] ?? 'other') : null;
+}
+
+/** Maps one bundle to rows. Validation and every reject happen here, before anything is written. */
+export function parseBundle(input: unknown, validate: ResourceValidator): ParsedBundle {
+  const parsed: ParsedBundle = {
+    patients: [],
+    observations: [],
+    conditions: [],
+    medications: [],
+    allergies: [],
+    notes: [],
+    rejects: [],
+    skippedTypes: {},
+    skipped: 0,
+  };
+  if (!input || typeof input !== 'object' || (input as Resource).resourceType !== 'Bundle') {
+    const got = input && typeof input === 'object' ? String((input as Resource).resourceType) : typeof input;
+    parsed.rejects.push({ resource: 'Bundle', field: 'resourceType', reason: `expected a FHIR Bundle, got ${got}` });
+    return parsed;
+  }
+  const bundle = input as Bundle;
+  if (bundle.type !== 'transaction' && bundle.type !== 'collection' && bundle.type !== 'batch' && bundle.type !== 'searchset') {
+    parsed.rejects.push({ resource: 'Bundle', field: 'type', reason: `"${bundle.type}" bundles are not ingested (transaction, batch, collection or searchset)` });
+    return parsed;
+  }
+
+  // Index every resource by the references that may point at it: its fullUrl and Type/id.
+  const byRef = new Map<string, Resource>();
+  const seen = new Map<string, string>();
+  const resources: { resource: Resource; name: string }[] = [];
+  (bundle.entry ?? []).forEach((entry, index) => {
+    const resource = entry.resource;
+    if (!resource || typeof resource !== 'object' || typeof resource.resourceType !== 'string') {
+      parsed.rejects.push({ resource: `Bundle.entry[${index}]`, field: 'resource', reason: 'entry has no resource' });
+      return;
+    }
+    const name = `${resource.resourceType}/${resource.id ?? entry.fullUrl ?? `entry-${index}`}`;
+    const json = JSON.stringify(resource);
+    const previous = seen.get(name);
+    if (previous !== undefined) {
+      if (previous === json) parsed.skipped += 1;
+      else parsed.rejects.push({ resource: name, field: 'id', reason: 'appears twice in the bundle with different content' });
+      return;
+    }
+    seen.set(name, json);
+    if (entry.fullUrl) byRef.set(entry.fullUrl, resource);
+    if (resource.id) byRef.set(`${resource.resourceType}/${resource.id}`, resource);
+    resources.push({ resource, name });
+  });
+
+  const patientRefs = new Map<Resource, string>();
+  for (const [ref, resource] of byRef) if (resource.resourceType === 'Patient' && !patientRefs.has(resource)) patientRefs.set(resource, ref);
+
+  const subjectOf = (reference: Reference | undefined, name: string, field: string): string => {
+    const target = reference?.reference ? byRef.get(reference.reference) : undefined;
+    if (!reference?.reference) throw new Reject(name, field, 'no patient reference');
+    if (!target) throw new Reject(name, field, `reference "${reference.reference}" does not resolve in the bundle`);
+    if (target.resourceType !== 'Patient') throw new Reject(name, field, `reference "${reference.reference}" is a ${target.resourceType}, not a Patient`);
+    return patientRefs.get(target)!;
+  };
+
+  for (const { resource, name } of resources) {
+    if (!INGESTED_TYPES.has(resource.resourceType)) {
+      parsed.skippedTypes[resource.resourceType] = (parsed.skippedTypes[resource.resourceType] ?? 0) + 1;
+      continue;
+    }
+    const problems = validate(resource, name);
+    if (problems.length) {
+      parsed.rejects.push(...problems);
+      continue;
+    }
+    try {
+      mapResource(resource, name, parsed, { subjectOf, byRef, patientRef: patientRefs.get(resource) });
+    } catch (error) {
+      if (error instanceof Reject) parsed.rejects.push({ resource: error.resource, field: error.field, reason: error.message });
+      else throw error;
+    }
+  }
+  return parsed;
+}
+
+interface MappingContext {
+  subjectOf(reference: Reference | undefined, name: string, field: string): string;
+  byRef: Map<string, Resource>;
+  patientRef: string | undefined;
+}
+
+function mapResource(resource: Resource, name: string, parsed: ParsedBundle, ctx: MappingContext): void {
+  const status = (resource as { status?: string }).status;
+  if (status === 'entered-in-error') {
+    parsed.skipped += 1;
+    return;
+  }
+  switch (resource.resourceType) {
+    case 'Patient':
+      parsed.patients.push(mapPatient(resource, name, ctx.patientRef!));
+      return;
+    case 'Observation':
+      parsed.observations.push(...mapObservation(resource, name, ctx));
+      return;
+    case 'Condition':
+      parsed.conditions.push(mapCondition(resource, name, ctx));
+      return;
+    case 'MedicationRequest':
+    case 'MedicationStatement':
+      parsed.medications.push(mapMedication(resource, name, ctx));
+      return;
+    case 'Medication':
+      return; // read through the references of MedicationRequest/MedicationStatement
+    case 'AllergyIntolerance':
+      parsed.allergies.push(mapAllergy(resource, name, ctx));
+      return;
+    case 'DocumentReference':
+    case 'DiagnosticReport': {
+      const note = mapNote(resource, name, ctx);
+      if (note) parsed.notes.push(note);
+      else parsed.skipped += 1;
+      return;
+    }
+  }
+}
+
+/** FHIR administrative-gender, a required binding the structural validator does not check. */
+const ADMINISTRATIVE_GENDER = new Set(['male', 'female', 'other', 'unknown']);
+
+function mapPatient(patient: Patient, name: string, ref: string): PatientData {
+  if (patient.gender !== undefined && !ADMINISTRATIVE_GENDER.has(patient.gender)) {
+    throw new Reject(name, 'gender', `"${patient.gender}" is not an administrative-gender code (male, female, other, unknown)`);
+  }
+  const displayName = humanName(patient);
+  if (!displayName) throw new Reject(name, 'name', 'no name');
+  const birthDate = patient.birthDate ? toInstant(patient.birthDate, name, 'birthDate')!.slice(0, 10) : null;
+  const identifiers = (patient.identifier ?? [])
+    .filter((i) => i.value && i.value.trim())
+    .map((i) => ({ system: i.system?.trim() || 'urn:precision-hub:unspecified-system', value: i.value!.trim() }));
+  if (!identifiers.length) throw new Reject(name, 'identifier', 'no identifier: re-ingest could not find this patient again');
+  const address = patient.address?.[0];
+  const phone = patient.telecom?.find((t) => t.system === 'phone' && t.value)?.value ?? null;
+  return {
+    ref,
+    sourceKey: name,
+    name: displayName,
+    birthDate,
+    sex: patient.gender ?? null,
+    race: raceOf(patient),
+    address: address
+      ? { line: address.line ?? [], city: address.city ?? null, state: address.state ?? null, postalCode: address.postalCode ?? null, country: address.country ?? null }
+      : null,
+    phone: phone ? phone.replace(/[^\d+]/g, '') : null,
+    identifiers,
+  };
+}
+
+function effectiveOf(o: Observation, name: string): string {
+  const value = o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant ?? o.issued;
+  const instant = toInstant(value, name, 'effective[x]');
+  if (!instant) throw new Reject(name, 'effective[x]', 'no effective time');
+  return instant;
+}
+
+function quantityRow(
+  quantity: Quantity,
+  coding: Coding,
+  base: Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay'>,
+  name: string,
+  field: string,
+): ObservationRow {
+  if (typeof quantity.value !== 'number') throw new Reject(name, `${field}.value`, 'no numeric value');
+  const unit = (quantity.system === SYSTEMS.ucum && quantity.code) || quantity.unit || quantity.code;
+  if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`);
+  const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null };
+  if (coding.system === SYSTEMS.loinc && LOINC_CATALOGUE.has(coding.code!)) {
+    try {
+      const q = normaliseQuantity(coding.code!, quantity.value, unit, name);
+      return { ...base, ...empty, value: q.value, unit: q.unit, originalValue: q.originalValue, originalUnit: q.originalUnit, normalised: true };
+    } catch (error) {
+      if (error instanceof HubError) throw new Reject(name, `${field}.unit`, `"${unit}" unknown for LOINC ${coding.code}`);
+      throw error;
+    }
+  }
+  return { ...base, ...empty, value: quantity.value, unit, originalValue: quantity.value, originalUnit: unit, normalised: false };
+}
+
+function mapObservation(o: Observation, name: string, ctx: MappingContext): ObservationRow[] {
+  const patientRef = ctx.subjectOf(o.subject, name, 'subject');
+  const coding = requireCoding(o.code, [SYSTEMS.loinc], name, 'code');
+  const effectiveAt = effectiveOf(o, name);
+  const base = (c: Coding, sourceKey: string) => ({
+    patientRef,
+    sourceKey,
+    codeSystem: c.system!,
+    code: c.code!,
+    display: c.display ?? LOINC_CATALOGUE.get(c.code!)?.display ?? null,
+    effectiveAt,
+  });
+  const rows: ObservationRow[] = [];
+  if (o.valueQuantity) rows.push(quantityRow(o.valueQuantity, coding, base(coding, name), name, 'valueQuantity'));
+  else if (o.valueCodeableConcept) rows.push(codedRow(o.valueCodeableConcept, base(coding, name), name, 'valueCodeableConcept'));
+  (o.component ?? []).forEach((component: ObservationComponent, index) => {
+    const field = `component[${index}]`;
+    const componentCoding = requireCoding(component.code, [SYSTEMS.loinc], name, `${field}.code`);
+    const key = `${name}#component-${index}`;
+    if (component.valueQuantity) rows.push(quantityRow(component.valueQuantity, componentCoding, base(componentCoding, key), name, `${field}.valueQuantity`));
+    else if (component.valueCodeableConcept) rows.push(codedRow(component.valueCodeableConcept, base(componentCoding, key), name, `${field}.valueCodeableConcept`));
+  });
+  if (!rows.length) throw new Reject(name, 'value[x]', 'no quantity or coded value (itself or in a component)');
+  return rows;
+}
+
+function codedRow(concept: CodeableConcept, base: Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay'>, name: string, field: string): ObservationRow {
+  const value = requireCoding(concept, [SYSTEMS.snomed, SYSTEMS.loinc], name, field);
+  return {
+    ...base,
+    value: null,
+    unit: null,
+    originalValue: null,
+    originalUnit: null,
+    valueCodeSystem: value.system!,
+    valueCode: value.code!,
+    valueDisplay: value.display ?? concept.text ?? null,
+    normalised: true,
+  };
+}
+
+function mapCondition(c: Condition, name: string, ctx: MappingContext): ConditionRow {
+  const coding = requireCoding(c.code, [SYSTEMS.snomed, SYSTEMS.icd10cm, SYSTEMS.icd10], name, 'code');
+  return {
+    patientRef: ctx.subjectOf(c.subject, name, 'subject'),
+    sourceKey: name,
+    codeSystem: coding.system!,
+    code: coding.code!,
+    display: coding.display ?? c.code?.text ?? null,
+    clinicalStatus: statusCode(c.clinicalStatus),
+    onsetAt: toInstant(c.onsetDateTime ?? c.onsetPeriod?.start, name, 'onset[x]'),
+    abatementAt: toInstant(c.abatementDateTime ?? c.abatementPeriod?.start, name, 'abatement[x]'),
+    recordedAt: toInstant(c.recordedDate, name, 'recordedDate'),
+  };
+}
+
+function mapMedication(m: MedicationRequest | MedicationStatement, name: string, ctx: MappingContext): MedicationRow {
+  let concept = m.medicationCodeableConcept;
+  if (!concept && m.medicationReference?.reference) {
+    const medication = ctx.byRef.get(m.medicationReference.reference) as Medication | undefined;
+    if (!medication) throw new Reject(name, 'medicationReference', `reference "${m.medicationReference.reference}" does not resolve in the bundle`);
+    concept = medication.code;
+  }
+  const coding = requireCoding(concept, [SYSTEMS.rxnorm], name, 'medication[x]');
+  const isRequest = m.resourceType === 'MedicationRequest';
+  const authored = isRequest ? m.authoredOn : (m.effectiveDateTime ?? m.effectivePeriod?.start ?? m.dateAsserted);
+  const dosage = isRequest ? m.dosageInstruction?.[0]?.text : m.dosage?.[0]?.text;
+  return {
+    patientRef: ctx.subjectOf(m.subject, name, 'subject'),
+    sourceKey: name,
+    kind: m.resourceType,
+    codeSystem: coding.system!,
+    code: coding.code!,
+    display: coding.display ?? concept?.text ?? null,
+    status: m.status ?? null,
+    authoredAt: toInstant(authored, name, isRequest ? 'authoredOn' : 'effective[x]'),
+    dosage: dosage ?? null,
+  };
+}
+
+function mapAllergy(a: AllergyIntolerance, name: string, ctx: MappingContext): AllergyRow {
+  const coding = requireCoding(a.code, [SYSTEMS.snomed, SYSTEMS.rxnorm], name, 'code');
+  return {
+    patientRef: ctx.subjectOf(a.patient, name, 'patient'),
+    sourceKey: name,
+    codeSystem: coding.system!,
+    code: coding.code!,
+    display: coding.display ?? a.code?.text ?? null,
+    clinicalStatus: statusCode(a.clinicalStatus),
+    criticality: a.criticality ?? null,
+    categories: a.category ?? [],
+    recordedAt: toInstant(a.recordedDate, name, 'recordedDate'),
+  };
+}
+
+/** Clinical notes: text/* attachments, base64-decoded; other content types are not notes. */
+function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: MappingContext): NoteRow | null {
+  const attachments = r.resourceType === 'DocumentReference' ? (r.content ?? []).map((c) => c.attachment) : (r.presentedForm ?? []);
+  const texts: string[] = [];
+  let contentType = 'text/plain';
+  attachments.forEach((attachment, index) => {
+    if (!attachment?.data || !attachment.contentType?.startsWith('text/')) return;
+    const text = Buffer.from(attachment.data, 'base64').toString('utf8');
+    if (text.includes('\uFFFD')) throw new Reject(name, `attachment[${index}].data`, 'is not base64 text in UTF-8');
+    contentType = attachment.contentType.split(';')[0]!;
+    texts.push(text);
+  });
+  if (r.resourceType === 'DiagnosticReport' && r.conclusion) texts.push(r.conclusion);
+  if (!texts.length) return null;
+  const title =
+    r.resourceType === 'DocumentReference'
+      ? (r.description ?? r.type?.text ?? r.type?.coding?.[0]?.display ?? null)
+      : (r.code?.text ?? r.code?.coding?.[0]?.display ?? null);
+  const when = r.resourceType === 'DocumentReference' ? r.date : (r.effectiveDateTime ?? r.issued);
+  return {
+    patientRef: ctx.subjectOf(r.subject, name, 'subject'),
+    sourceKey: name,
+    kind: r.resourceType,
+    title,
+    contentType,
+    text: texts.join('\n\n'),
+    authoredAt: toInstant(when, name, r.resourceType === 'DocumentReference' ? 'date' : 'effective[x]'),
+  };
+}

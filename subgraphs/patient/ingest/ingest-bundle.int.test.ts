@@ -1,0 +1,159 @@
+import { randomInt } from 'node:crypto';
+import type { Bundle, Observation } from '@medplum/fhirtypes';
+import { createLogger } from '../../../lib/logger';
+import { createPool, migrate, type Pool } from '../../../lib/postgres';
+import { TEST_DATABASE_URL } from '../../../tests/support/config';
+import { PATIENT_MIGRATIONS } from '../server';
+import { exampleBundle } from './fixtures/example-bundle';
+import { FhirIngestor } from './ingest-bundle';
+
+const log = createLogger('test', 'silent');
+
+/** A fresh MRN and resource-id suffix per test: no test sees another's rows. */
+function fresh() {
+  const suffix = String(randomInt(1e11, 1e12 - 1));
+  return { mrn: `MRN-${suffix}`, suffix, bundle: exampleBundle(`MRN-${suffix}`, suffix) };
+}
+
+const entry = (bundle: Bundle, type: string, n = 0) => bundle.entry!.filter((e) => e.resource?.resourceType === type)[n]!.resource!;
+
+describe('FhirIngestor', () => {
+  let pool: Pool;
+  let ingestor: FhirIngestor;
+
+  beforeAll(async () => {
+    await migrate(TEST_DATABASE_URL, 'patient', PATIENT_MIGRATIONS);
+    pool = createPool(TEST_DATABASE_URL);
+    ingestor = new FhirIngestor(pool, log);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  const patientIdsByMrn = async (mrn: string) =>
+    (await pool.query<{ patient_id: string }>('SELECT patient_id FROM patient.identifiers WHERE value = $1', [mrn])).rows.map((r) => r.patient_id);
+
+  it('stores a Synthea-shaped bundle with units normalised, components split, codes kept and notes decoded', async () => {
+    const { bundle, mrn } = fresh();
+    const report = await ingestor.ingestBundle(bundle);
+    expect(report).toEqual({
+      patientIds: await patientIdsByMrn(mrn),
+      created: 11,
+      updated: 0,
+      skipped: 0,
+      rejected: [],
+      skippedTypes: { Encounter: 1 },
+    });
+    const [id] = report.patientIds;
+    const patient = await pool.query('SELECT name, sex, race, phone, birth_date::text AS birth_date FROM patient.patients WHERE id = $1', [id]);
+    expect(patient.rows[0]).toEqual({ name: 'Ada Mae Lovelace', sex: 'female', race: 'black-or-african-american', phone: '5550102030', birth_date: '1961-12-10' });
+    const observations = await pool.query(
+      `SELECT code, value, unit, original_value, original_unit, value_code, normalised, effective_at
+       FROM patient.observations WHERE patient_id = $1 ORDER BY code`,
+      [id],
+    );
+    expect(observations.rows).toEqual([
+      { code: '2085-9', value: 50, unit: 'mg/dL', original_value: 50, original_unit: 'mg/dL', value_code: null, normalised: true, effective_at: new Date('2026-03-01T14:30:00Z') },
+      { code: '2093-3', value: 212.685, unit: 'mg/dL', original_value: 5.5, original_unit: 'mmol/L', value_code: null, normalised: true, effective_at: new Date('2026-03-01T14:30:00Z') },
+      { code: '29463-7', value: 74.8427, unit: 'kg', original_value: 165, original_unit: '[lb_av]', value_code: null, normalised: true, effective_at: new Date('2026-03-01T00:00:00Z') },
+      { code: '72166-2', value: null, unit: null, original_value: null, original_unit: null, value_code: '449868002', normalised: true, effective_at: new Date('2026-03-01T14:30:00Z') },
+      { code: '8462-4', value: 88, unit: 'mm[Hg]', original_value: 88, original_unit: 'mm[Hg]', value_code: null, normalised: true, effective_at: new Date('2026-03-01T14:35:00Z') },
+      { code: '8480-6', value: 142, unit: 'mm[Hg]', original_value: 142, original_unit: 'mm[Hg]', value_code: null, normalised: true, effective_at: new Date('2026-03-01T14:35:00Z') },
+    ]);
+    const note = await pool.query('SELECT title, content_type, text FROM patient.notes WHERE patient_id = $1', [id]);
+    expect(note.rows).toEqual([{ title: 'Clinic note', content_type: 'text/plain', text: 'Type 2 diabetes, on lisinopril. Denies chest pain.' }]);
+    const events = await pool.query(`SELECT topic FROM patient.outbox WHERE patient_id = $1`, [id]);
+    expect(events.rows).toEqual([{ topic: 'patient.records.ingested' }]);
+  });
+
+  it('changes nothing when the same bundle arrives again, and updates only what changed', async () => {
+    const { bundle } = fresh();
+    const first = await ingestor.ingestBundle(bundle);
+    const again = await ingestor.ingestBundle(bundle);
+    expect(again).toEqual({ ...first, created: 0, updated: 0, skipped: 11 });
+    const events = await pool.query(`SELECT count(*)::int AS n FROM patient.outbox WHERE patient_id = $1`, [first.patientIds[0]]);
+    expect(events.rows[0].n).toBe(1);
+
+    (entry(bundle, 'Observation') as Observation).valueQuantity!.value = 6.1;
+    const changed = await ingestor.ingestBundle(bundle);
+    expect(changed).toMatchObject({ created: 0, updated: 1, skipped: 10 });
+  });
+
+  it('creates one patient when two copies of a bundle arrive at once', async () => {
+    const { bundle, mrn } = fresh();
+    const reports = await Promise.all([ingestor.ingestBundle(bundle), ingestor.ingestBundle(bundle)]);
+    expect(reports.map((r) => r.created).sort()).toEqual([0, 11]);
+    expect(await patientIdsByMrn(mrn)).toHaveLength(1);
+  });
+
+  describe('bad input: a counted reject naming resource and field, nothing written', () => {
+    async function expectRejected(bundle: unknown, reject: { resource: string; field: string; reason: string | RegExp }, mrn?: string) {
+      const report = await ingestor.ingestBundle(bundle);
+      expect(report.patientIds).toEqual([]);
+      expect(report.created + report.updated).toBe(0);
+      expect(report.rejected).toContainEqual({ resource: reject.resource, field: reject.field, reason: typeof reject.reason === 'string' ? expect.stringContaining(reject.reason) : expect.stringMatching(reject.reason) });
+      if (mrn) expect(await patientIdsByMrn(mrn)).toEqual([]);
+    }
+
+    it('rejects a unit that does not fit the LOINC code', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      (entry(bundle, 'Observation') as Observation).valueQuantity = { value: 5, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' };
+      await expectRejected(bundle, { resource: `Observation/${suffix}-2`, field: 'valueQuantity.unit', reason: '"mm[Hg]" unknown for LOINC 2093-3' }, mrn);
+    });
+
+    it('rejects a value without a unit', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      (entry(bundle, 'Observation', 1) as Observation).valueQuantity = { value: 50 };
+      await expectRejected(bundle, { resource: `Observation/${suffix}-3`, field: 'valueQuantity.unit', reason: 'value 50 has no unit' }, mrn);
+    });
+
+    it('rejects a broken reference', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      entry(bundle, 'Condition').subject = { reference: 'urn:uuid:not-in-this-bundle' };
+      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'subject', reason: 'reference "urn:uuid:not-in-this-bundle" does not resolve in the bundle' }, mrn);
+    });
+
+    it('rejects a date out of range', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      entry(bundle, 'Condition').onsetDateTime = '2190-01-01T00:00:00Z';
+      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'onset[x]', reason: 'out of range' }, mrn);
+    });
+
+    it('rejects what FHIR R4 itself does not allow, naming the element', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      (entry(bundle, 'Patient') as { gender: string }).gender = 'mail';
+      (entry(bundle, 'Observation', 1) as { valueQuantity: unknown }).valueQuantity = { value: 'fifty', unit: 'mg/dL' };
+      const report = await ingestor.ingestBundle(bundle);
+      expect(report.rejected).toEqual([
+        { resource: `Patient/00000000-0000-4000-8000-${suffix}`, field: 'gender', reason: expect.stringContaining('"mail" is not an administrative-gender code') },
+        { resource: `Observation/${suffix}-3`, field: expect.stringContaining('value'), reason: 'Invalid JSON type: expected number, but got string' },
+      ]);
+      expect(await patientIdsByMrn(mrn)).toEqual([]);
+    });
+
+    it('rejects the same resource twice with different content, and skips an exact repeat', async () => {
+      const { bundle, mrn, suffix } = fresh();
+      const copy = structuredClone(bundle.entry![2]!);
+      bundle.entry!.push(copy);
+      const report = await ingestor.ingestBundle(bundle);
+      expect(report).toMatchObject({ created: 11, skipped: 1, rejected: [] });
+
+      const other = fresh();
+      const changed = structuredClone(other.bundle.entry![2]!);
+      (changed.resource as Observation).valueQuantity!.value = 9;
+      other.bundle.entry!.push(changed);
+      await expectRejected(other.bundle, { resource: `Observation/${other.suffix}-2`, field: 'id', reason: 'appears twice in the bundle with different content' }, other.mrn);
+      expect(suffix).not.toBe(other.suffix);
+      expect(await patientIdsByMrn(mrn)).toHaveLength(1);
+    });
+
+    it('rejects something that is not a Bundle, and counts resource types it does not ingest', async () => {
+      await expectRejected({ resourceType: 'Patient', id: 'x' }, { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got Patient' });
+      await expectRejected('{"resourceType": "Bund', { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got string' });
+      const { bundle } = fresh();
+      bundle.entry!.push({ resource: { resourceType: 'Claim' } as never }, { resource: { resourceType: 'Claim' } as never });
+      expect((await ingestor.ingestBundle(bundle)).skippedTypes).toEqual({ Encounter: 1, Claim: 2 });
+    });
+  });
+});

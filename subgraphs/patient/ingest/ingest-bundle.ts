@@ -1,0 +1,252 @@
+import type { Pool, PoolClient } from '../../../lib/postgres';
+import { inTransaction } from '../../../lib/postgres';
+import type { Logger } from '../../../lib/logger';
+import { OUTBOX_CHANNEL } from '../repository/patient-repository';
+import { parseBundle, type ResourceValidator } from './fhir-mapping';
+import type { IngestReject, ParsedBundle, PatientData } from './fhir-records';
+import { validateFhirResource } from './fhir-validation';
+
+export type { IngestReject } from './fhir-records';
+
+export interface IngestReport {
+  /** Hub ids of the bundle's patients (empty when the bundle was rejected). */
+  patientIds: string[];
+  created: number;
+  updated: number;
+  /** Already stored and unchanged, duplicates within the bundle, entered-in-error. */
+  skipped: number;
+  /** Non-empty: the bundle was rejected whole and nothing was written. */
+  rejected: IngestReject[];
+  /** Resource types the hub does not ingest, counted. */
+  skippedTypes: Record<string, number>;
+}
+
+export const RECORDS_INGESTED = 'patient.records.ingested';
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+interface UpsertCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+}
+
+/**
+ * One statement per table per bundle: rows travel as arrays through unnest(), and a row already
+ * stored unchanged is neither rewritten nor counted as updated (`IS DISTINCT FROM`).
+ */
+function upsertStatement(table: string, columns: Column[]): string {
+  const names = columns.map((c) => c.name);
+  const params = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+  const updatable = names.filter((n) => n !== 'patient_id' && n !== 'source_key');
+  const select = columns.map((c) => (c.name === 'categories' ? `string_to_array(categories, '|')` : c.name)).join(', ');
+  return `
+    INSERT INTO patient.${table} (${names.join(', ')})
+    SELECT ${select} FROM unnest(${params}) AS input(${names.join(', ')})
+    ON CONFLICT (patient_id, source_key) DO UPDATE SET ${updatable.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}
+    WHERE (${updatable.map((n) => `${table}.${n}`).join(', ')}) IS DISTINCT FROM (${updatable.map((n) => `EXCLUDED.${n}`).join(', ')})
+    RETURNING (xmax = 0) AS inserted`;
+}
+
+const col = (name: string, type: string): Column => ({ name, type });
+const KEY = [col('patient_id', 'uuid'), col('source_key', 'text')];
+
+const TABLES = {
+  observations: [
+    ...KEY,
+    col('code_system', 'text'),
+    col('code', 'text'),
+    col('display', 'text'),
+    col('value', 'float8'),
+    col('unit', 'text'),
+    col('original_value', 'float8'),
+    col('original_unit', 'text'),
+    col('value_code_system', 'text'),
+    col('value_code', 'text'),
+    col('value_display', 'text'),
+    col('normalised', 'boolean'),
+    col('effective_at', 'timestamptz'),
+  ],
+  conditions: [
+    ...KEY,
+    col('code_system', 'text'),
+    col('code', 'text'),
+    col('display', 'text'),
+    col('clinical_status', 'text'),
+    col('onset_at', 'timestamptz'),
+    col('abatement_at', 'timestamptz'),
+    col('recorded_at', 'timestamptz'),
+  ],
+  medications: [
+    ...KEY,
+    col('kind', 'text'),
+    col('code_system', 'text'),
+    col('code', 'text'),
+    col('display', 'text'),
+    col('status', 'text'),
+    col('authored_at', 'timestamptz'),
+    col('dosage', 'text'),
+  ],
+  allergies: [
+    ...KEY,
+    col('code_system', 'text'),
+    col('code', 'text'),
+    col('display', 'text'),
+    col('clinical_status', 'text'),
+    col('criticality', 'text'),
+    col('categories', 'text'),
+    col('recorded_at', 'timestamptz'),
+  ],
+  notes: [...KEY, col('kind', 'text'), col('title', 'text'), col('content_type', 'text'), col('text', 'text'), col('authored_at', 'timestamptz')],
+} as const satisfies Record<string, Column[]>;
+
+const UPSERT = Object.fromEntries(Object.entries(TABLES).map(([table, columns]) => [table, upsertStatement(table, columns)])) as Record<
+  keyof typeof TABLES,
+  string
+>;
+
+// Serialises bundles that name the same person (same identifier) so two of them cannot both create it.
+const LOCK_IDENTIFIER = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+const FIND_BY_IDENTIFIERS = `
+  SELECT DISTINCT patient_id FROM patient.identifiers i
+  JOIN unnest($1::text[], $2::text[]) AS wanted(system, value) ON i.system = wanted.system AND i.value = wanted.value`;
+const INSERT_PATIENT = `
+  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
+const UPDATE_PATIENT = `
+  UPDATE patient.patients SET name = $2, birth_date = $3, sex = $4, race = $5, address = $6, phone = $7, updated_at = now()
+  WHERE id = $1 AND (name, birth_date, sex, race, address, phone) IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7)
+  RETURNING id`;
+const INSERT_IDENTIFIERS = `
+  INSERT INTO patient.identifiers (system, value, patient_id) SELECT system, value, $3 FROM unnest($1::text[], $2::text[]) AS i(system, value)
+  ON CONFLICT (system, value) DO NOTHING`;
+const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
+const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
+
+const emptyReport = (parsed: ParsedBundle): IngestReport => ({
+  patientIds: [],
+  created: 0,
+  updated: 0,
+  skipped: parsed.skipped,
+  rejected: parsed.rejects,
+  skippedTypes: parsed.skippedTypes,
+});
+
+/**
+ * Ingests FHIR R4 bundles: validates and maps every resource first, then writes the whole bundle in
+ * one transaction (all of it or nothing), idempotently by source identifiers, and announces the
+ * change with one outbox event per patient (a bundle is one recomputation, not one per resource).
+ */
+export class FhirIngestor {
+  constructor(
+    private readonly pool: Pool,
+    private readonly log: Logger,
+    private readonly validate: ResourceValidator = validateFhirResource,
+  ) {}
+
+  async ingestBundle(bundle: unknown): Promise<IngestReport> {
+    const parsed = parseBundle(bundle, this.validate);
+    const report = emptyReport(parsed);
+    if (parsed.rejects.length) return report;
+    if (!parsed.patients.length) {
+      const clinical = parsed.observations.length + parsed.conditions.length + parsed.medications.length + parsed.allergies.length + parsed.notes.length;
+      if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient' });
+      return report;
+    }
+    return inTransaction(this.pool, async (client) => {
+      const hubIds = new Map<string, string>();
+      const changed = new Set<string>();
+      for (const patient of parsed.patients) {
+        const { id, counts } = await this.upsertPatient(client, patient);
+        if (!id) {
+          report.rejected.push({
+            resource: patient.sourceKey,
+            field: 'identifier',
+            reason: 'its identifiers belong to more than one hub patient; link or unlink them first',
+          });
+          continue;
+        }
+        hubIds.set(patient.ref, id);
+        add(report, counts);
+        if (counts.created || counts.updated) changed.add(id);
+      }
+      if (report.rejected.length) throw new RejectedBundle(report);
+
+      const hub = (ref: string) => hubIds.get(ref)!;
+      const batches: [keyof typeof TABLES, unknown[][]][] = [
+        ['observations', columnsOf(parsed.observations, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt], 14)],
+        ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt], 9)],
+        ['medications', columnsOf(parsed.medications, (r) => [hub(r.patientRef), r.sourceKey, r.kind, r.codeSystem, r.code, r.display, r.status, r.authoredAt, r.dosage], 9)],
+        ['allergies', columnsOf(parsed.allergies, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.clinicalStatus, r.criticality, r.categories.join('|'), r.recordedAt], 9)],
+        ['notes', columnsOf(parsed.notes, (r) => [hub(r.patientRef), r.sourceKey, r.kind, r.title, r.contentType, r.text, r.authoredAt], 7)],
+      ];
+      const rowsOf = { observations: parsed.observations, conditions: parsed.conditions, medications: parsed.medications, allergies: parsed.allergies, notes: parsed.notes };
+      for (const [table, columns] of batches) {
+        const rows = rowsOf[table];
+        if (!rows.length) continue;
+        const { rows: written } = await client.query<{ inserted: boolean }>(UPSERT[table], columns);
+        const created = written.filter((w) => w.inserted).length;
+        add(report, { created, updated: written.length - created, skipped: rows.length - written.length });
+        if (written.length) {
+          // Which patients changed is only needed for the event; a bundle almost always has one.
+          for (const row of rows) changed.add(hub(row.patientRef));
+        }
+      }
+      for (const patientId of changed) {
+        await client.query(INSERT_OUTBOX_EVENT, [RECORDS_INGESTED, patientId, { created: report.created, updated: report.updated }]);
+        await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+      }
+      report.patientIds = [...new Set(hubIds.values())];
+      return report;
+    }).catch((error: unknown) => {
+      if (error instanceof RejectedBundle) return { ...error.report, patientIds: [], created: 0, updated: 0 };
+      throw error;
+    });
+  }
+
+  /** Finds the hub patient by any of its identifiers (creating it when none matches). */
+  private async upsertPatient(client: PoolClient, patient: PatientData): Promise<{ id: string | null; counts: UpsertCounts }> {
+    const keys = [...new Set(patient.identifiers.map((i) => `${i.system}|${i.value}`))].sort();
+    for (const key of keys) await client.query(LOCK_IDENTIFIER, [key]);
+    const systems = patient.identifiers.map((i) => i.system);
+    const values = patient.identifiers.map((i) => i.value);
+    const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values]);
+    if (found.rows.length > 1) return { id: null, counts: { created: 0, updated: 0, skipped: 0 } };
+    const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone];
+    let id: string;
+    let counts: UpsertCounts;
+    if (found.rows[0]) {
+      id = found.rows[0].patient_id;
+      const updated = await client.query(UPDATE_PATIENT, [id, ...demographics]);
+      counts = { created: 0, updated: updated.rowCount ? 1 : 0, skipped: updated.rowCount ? 0 : 1 };
+    } else {
+      const inserted = await client.query<{ id: string }>(INSERT_PATIENT, demographics);
+      id = inserted.rows[0]!.id;
+      counts = { created: 1, updated: 0, skipped: 0 };
+      this.log.debug({ patientId: id }, 'patient created from FHIR');
+    }
+    await client.query(INSERT_IDENTIFIERS, [systems, values, id]);
+    return { id, counts };
+  }
+}
+
+class RejectedBundle extends Error {
+  constructor(readonly report: IngestReport) {
+    super('bundle rejected');
+  }
+}
+
+function add(report: IngestReport, counts: UpsertCounts): void {
+  report.created += counts.created;
+  report.updated += counts.updated;
+  report.skipped += counts.skipped;
+}
+
+/** Rows → one array per column, as unnest() takes them. */
+function columnsOf<T>(rows: T[], toRow: (row: T) => unknown[], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) toRow(row).forEach((value, i) => columns[i]!.push(value));
+  return columns;
+}
