@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Bundle, Observation } from '@medplum/fhirtypes';
+import type { Bundle, Condition, Observation } from '@medplum/fhirtypes';
 import { createLogger } from '../../../lib/logger';
 import { createPool, migrate, type Pool } from '../../../lib/postgres';
 import { TEST_DATABASE_URL } from '../../../tests/support/config';
@@ -110,13 +110,13 @@ describe('FhirIngestor', () => {
 
     it('rejects a broken reference', async () => {
       const { bundle, mrn, suffix } = fresh();
-      entry(bundle, 'Condition').subject = { reference: 'urn:uuid:not-in-this-bundle' };
+      (entry(bundle, 'Condition') as Condition).subject = { reference: 'urn:uuid:not-in-this-bundle' };
       await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'subject', reason: 'reference "urn:uuid:not-in-this-bundle" does not resolve in the bundle' }, mrn);
     });
 
     it('rejects a date out of range', async () => {
       const { bundle, mrn, suffix } = fresh();
-      entry(bundle, 'Condition').onsetDateTime = '2190-01-01T00:00:00Z';
+      (entry(bundle, 'Condition') as Condition).onsetDateTime = '2190-01-01T00:00:00Z';
       await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'onset[x]', reason: 'out of range' }, mrn);
     });
 
