@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   PATIENT_NOT_FOUND: 'PATIENT_NOT_FOUND',
+  LINK_NOT_FOUND: 'LINK_NOT_FOUND',
   INVALID_VARIANT_ID: 'INVALID_VARIANT_ID',
   INVALID_VARIANT: 'INVALID_VARIANT',
   UNKNOWN_LOINC_CODE: 'UNKNOWN_LOINC_CODE',
@@ -19,6 +20,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   PATIENT_NOT_FOUND: 404,
+  LINK_NOT_FOUND: 404,
   INVALID_VARIANT_ID: 400,
   INVALID_VARIANT: 400,
   UNKNOWN_LOINC_CODE: 400,

@@ -164,12 +164,13 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
   const patientRefs = new Map<Resource, string>();
   for (const [ref, resource] of byRef) if (resource.resourceType === 'Patient' && !patientRefs.has(resource)) patientRefs.set(resource, ref);
 
-  const subjectOf = (reference: Reference | undefined, name: string, field: string): string => {
+  const patientNames = new Map(resources.filter((r) => r.resource.resourceType === 'Patient').map((r) => [r.resource, r.name]));
+  const subjectOf = (reference: Reference | undefined, name: string, field: string): Subject => {
     const target = reference?.reference ? byRef.get(reference.reference) : undefined;
     if (!reference?.reference) throw new Reject(name, field, 'no patient reference');
     if (!target) throw new Reject(name, field, `reference "${reference.reference}" does not resolve in the bundle`);
     if (target.resourceType !== 'Patient') throw new Reject(name, field, `reference "${reference.reference}" is a ${target.resourceType}, not a Patient`);
-    return patientRefs.get(target)!;
+    return { patientRef: patientRefs.get(target)!, sourcePatient: patientNames.get(target)! };
   };
 
   for (const { resource, name } of resources) {
@@ -192,8 +193,13 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
   return parsed;
 }
 
+interface Subject {
+  patientRef: string;
+  sourcePatient: string;
+}
+
 interface MappingContext {
-  subjectOf(reference: Reference | undefined, name: string, field: string): string;
+  subjectOf(reference: Reference | undefined, name: string, field: string): Subject;
   byRef: Map<string, Resource>;
   patientRef: string | undefined;
 }
@@ -295,11 +301,11 @@ function quantityRow(
 }
 
 function mapObservation(o: Observation, name: string, ctx: MappingContext): ObservationRow[] {
-  const patientRef = ctx.subjectOf(o.subject, name, 'subject');
+  const subject = ctx.subjectOf(o.subject, name, 'subject');
   const coding = requireCoding(o.code, [SYSTEMS.loinc], name, 'code');
   const effectiveAt = effectiveOf(o, name);
   const base = (c: Coding, sourceKey: string) => ({
-    patientRef,
+    ...subject,
     sourceKey,
     codeSystem: c.system!,
     code: c.code!,
@@ -338,7 +344,7 @@ function codedRow(concept: CodeableConcept, base: Omit<ObservationRow, 'value' |
 function mapCondition(c: Condition, name: string, ctx: MappingContext): ConditionRow {
   const coding = requireCoding(c.code, [SYSTEMS.snomed, SYSTEMS.icd10cm, SYSTEMS.icd10], name, 'code');
   return {
-    patientRef: ctx.subjectOf(c.subject, name, 'subject'),
+    ...ctx.subjectOf(c.subject, name, 'subject'),
     sourceKey: name,
     codeSystem: coding.system!,
     code: coding.code!,
@@ -362,7 +368,7 @@ function mapMedication(m: MedicationRequest | MedicationStatement, name: string,
   const authored = isRequest ? m.authoredOn : (m.effectiveDateTime ?? m.effectivePeriod?.start ?? m.dateAsserted);
   const dosage = isRequest ? m.dosageInstruction?.[0]?.text : m.dosage?.[0]?.text;
   return {
-    patientRef: ctx.subjectOf(m.subject, name, 'subject'),
+    ...ctx.subjectOf(m.subject, name, 'subject'),
     sourceKey: name,
     kind: m.resourceType,
     codeSystem: coding.system!,
@@ -377,7 +383,7 @@ function mapMedication(m: MedicationRequest | MedicationStatement, name: string,
 function mapAllergy(a: AllergyIntolerance, name: string, ctx: MappingContext): AllergyRow {
   const coding = requireCoding(a.code, [SYSTEMS.snomed, SYSTEMS.rxnorm], name, 'code');
   return {
-    patientRef: ctx.subjectOf(a.patient, name, 'patient'),
+    ...ctx.subjectOf(a.patient, name, 'patient'),
     sourceKey: name,
     codeSystem: coding.system!,
     code: coding.code!,
@@ -409,7 +415,7 @@ function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: Map
       : (r.code?.text ?? r.code?.coding?.[0]?.display ?? null);
   const when = r.resourceType === 'DocumentReference' ? r.date : (r.effectiveDateTime ?? r.issued);
   return {
-    patientRef: ctx.subjectOf(r.subject, name, 'subject'),
+    ...ctx.subjectOf(r.subject, name, 'subject'),
     sourceKey: name,
     kind: r.resourceType,
     title,

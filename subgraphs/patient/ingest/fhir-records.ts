@@ -15,6 +15,8 @@ export interface PatientData {
 interface ClinicalRow {
   /** Reference to the patient within the bundle. */
   patientRef: string;
+  /** The source Patient (`Patient/<id>`) the record came with; what unlinking moves by. */
+  sourcePatient: string;
   /** `<ResourceType>/<id>` of the source resource, the key that makes re-ingest idempotent. */
   sourceKey: string;
 }

@@ -5,6 +5,7 @@ import { OUTBOX_CHANNEL } from '../repository/patient-repository';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import type { IngestReject, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
+import { matchPatients, type Demographics } from '../domain/patient-matching';
 
 export type { IngestReject } from './fhir-records';
 
@@ -19,6 +20,16 @@ export interface IngestReport {
   rejected: IngestReject[];
   /** Resource types the hub does not ingest, counted. */
   skippedTypes: Record<string, number>;
+  /** Patients from this bundle joined to an existing hub patient by demographic matching. */
+  linked: PatientLinkReport[];
+}
+
+export interface PatientLinkReport {
+  linkId: string;
+  patientId: string;
+  sourcePatient: string;
+  score: number;
+  rule: string;
 }
 
 export const RECORDS_INGESTED = 'patient.records.ingested';
@@ -52,7 +63,7 @@ function upsertStatement(table: string, columns: Column[]): string {
 }
 
 const col = (name: string, type: string): Column => ({ name, type });
-const KEY = [col('patient_id', 'uuid'), col('source_key', 'text')];
+const KEY = [col('patient_id', 'uuid'), col('source_key', 'text'), col('source_patient', 'text')];
 
 const TABLES = {
   observations: [
@@ -108,8 +119,20 @@ const UPSERT = Object.fromEntries(Object.entries(TABLES).map(([table, columns]) 
   string
 >;
 
-// Serialises bundles that name the same person (same identifier) so two of them cannot both create it.
-const LOCK_IDENTIFIER = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+// Serialises bundles that may name the same person (same identifier, or same birth date and sex for
+// linkage) so two of them cannot both create it. Keys are taken in sorted order: no deadlock.
+const LOCK_KEY = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+const SELECT_LINK_CANDIDATES = `
+  SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", sex, phone, address
+  FROM patient.patients WHERE birth_date = $1 AND sex = $2 LIMIT 200`;
+const INSERT_LINK = `
+  INSERT INTO patient.patient_links (patient_id, source_patient, identifiers, demographics, score, rule)
+  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
+const SELECT_ACTIVE_LINK = `SELECT 1 FROM patient.patient_links WHERE patient_id = $1 AND source_patient = $2 AND unlinked_at IS NULL`;
+const UPDATE_LINK_DEMOGRAPHICS = `
+  UPDATE patient.patient_links SET demographics = $3
+  WHERE patient_id = $1 AND source_patient = $2 AND unlinked_at IS NULL AND demographics IS DISTINCT FROM $3::jsonb
+  RETURNING id`;
 const FIND_BY_IDENTIFIERS = `
   SELECT DISTINCT patient_id FROM patient.identifiers i
   JOIN unnest($1::text[], $2::text[]) AS wanted(system, value) ON i.system = wanted.system AND i.value = wanted.value`;
@@ -132,6 +155,7 @@ const emptyReport = (parsed: ParsedBundle): IngestReport => ({
   skipped: parsed.skipped,
   rejected: parsed.rejects,
   skippedTypes: parsed.skippedTypes,
+  linked: [],
 });
 
 /**
@@ -159,7 +183,7 @@ export class FhirIngestor {
       const hubIds = new Map<string, string>();
       const changed = new Set<string>();
       for (const patient of parsed.patients) {
-        const { id, counts } = await this.upsertPatient(client, patient);
+        const { id, counts } = await this.upsertPatient(client, patient, report);
         if (!id) {
           report.rejected.push({
             resource: patient.sourceKey,
@@ -176,11 +200,11 @@ export class FhirIngestor {
 
       const hub = (ref: string) => hubIds.get(ref)!;
       const batches: [keyof typeof TABLES, unknown[][]][] = [
-        ['observations', columnsOf(parsed.observations, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt], 14)],
-        ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt], 9)],
-        ['medications', columnsOf(parsed.medications, (r) => [hub(r.patientRef), r.sourceKey, r.kind, r.codeSystem, r.code, r.display, r.status, r.authoredAt, r.dosage], 9)],
-        ['allergies', columnsOf(parsed.allergies, (r) => [hub(r.patientRef), r.sourceKey, r.codeSystem, r.code, r.display, r.clinicalStatus, r.criticality, r.categories.join('|'), r.recordedAt], 9)],
-        ['notes', columnsOf(parsed.notes, (r) => [hub(r.patientRef), r.sourceKey, r.kind, r.title, r.contentType, r.text, r.authoredAt], 7)],
+        ['observations', columnsOf(parsed.observations, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt], 15)],
+        ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt], 10)],
+        ['medications', columnsOf(parsed.medications, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.codeSystem, r.code, r.display, r.status, r.authoredAt, r.dosage], 10)],
+        ['allergies', columnsOf(parsed.allergies, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.criticality, r.categories.join('|'), r.recordedAt], 10)],
+        ['notes', columnsOf(parsed.notes, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.title, r.contentType, r.text, r.authoredAt], 8)],
       ];
       const rowsOf = { observations: parsed.observations, conditions: parsed.conditions, medications: parsed.medications, allergies: parsed.allergies, notes: parsed.notes };
       for (const [table, columns] of batches) {
@@ -201,36 +225,68 @@ export class FhirIngestor {
       report.patientIds = [...new Set(hubIds.values())];
       return report;
     }).catch((error: unknown) => {
-      if (error instanceof RejectedBundle) return { ...error.report, patientIds: [], created: 0, updated: 0 };
+      if (error instanceof RejectedBundle) return { ...error.report, patientIds: [], created: 0, updated: 0, linked: [] };
       throw error;
     });
   }
 
-  /** Finds the hub patient by any of its identifiers (creating it when none matches). */
-  private async upsertPatient(client: PoolClient, patient: PatientData): Promise<{ id: string | null; counts: UpsertCounts }> {
+  /**
+   * Finds the hub patient by any of its identifiers; failing that, links it to a patient with
+   * matching demographics from another source; failing that, creates it.
+   */
+  private async upsertPatient(client: PoolClient, patient: PatientData, report: IngestReport): Promise<{ id: string | null; counts: UpsertCounts }> {
     const keys = [...new Set(patient.identifiers.map((i) => `${i.system}|${i.value}`))].sort();
-    for (const key of keys) await client.query(LOCK_IDENTIFIER, [key]);
+    if (patient.birthDate && patient.sex) keys.unshift(`demographics|${patient.birthDate}|${patient.sex}`);
+    for (const key of keys) await client.query(LOCK_KEY, [key]);
     const systems = patient.identifiers.map((i) => i.system);
     const values = patient.identifiers.map((i) => i.value);
     const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values]);
     if (found.rows.length > 1) return { id: null, counts: { created: 0, updated: 0, skipped: 0 } };
     const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone];
-    let id: string;
-    let counts: UpsertCounts;
-    if (found.rows[0]) {
-      id = found.rows[0].patient_id;
-      const updated = await client.query(UPDATE_PATIENT, [id, ...demographics]);
-      counts = { created: 0, updated: updated.rowCount ? 1 : 0, skipped: updated.rowCount ? 0 : 1 };
-    } else {
-      const inserted = await client.query<{ id: string }>(INSERT_PATIENT, demographics);
-      id = inserted.rows[0]!.id;
-      counts = { created: 1, updated: 0, skipped: 0 };
-      this.log.debug({ patientId: id }, 'patient created from FHIR');
+    const existing = found.rows[0]?.patient_id;
+    if (existing) {
+      // A linked source keeps its own demographics on its link; the hub patient's stay as they were.
+      const linked = (await client.query(SELECT_ACTIVE_LINK, [existing, patient.sourceKey])).rowCount;
+      const changed = linked
+        ? (await client.query(UPDATE_LINK_DEMOGRAPHICS, [existing, patient.sourceKey, demographicsOf(patient)])).rowCount
+        : (await client.query(UPDATE_PATIENT, [existing, ...demographics])).rowCount;
+      await client.query(INSERT_IDENTIFIERS, [systems, values, existing]);
+      return { id: existing, counts: { created: 0, updated: changed ? 1 : 0, skipped: changed ? 0 : 1 } };
     }
+    const match = await this.findMatch(client, patient);
+    if (match) {
+      const { rows } = await client.query<{ id: string }>(INSERT_LINK, [
+        match.patientId,
+        patient.sourceKey,
+        JSON.stringify(patient.identifiers),
+        demographicsOf(patient),
+        match.score,
+        match.rule,
+      ]);
+      await client.query(INSERT_IDENTIFIERS, [systems, values, match.patientId]);
+      report.linked.push({ linkId: rows[0]!.id, patientId: match.patientId, sourcePatient: patient.sourceKey, score: match.score, rule: match.rule });
+      this.log.info({ patientId: match.patientId, score: match.score, rule: match.rule }, 'patient linked by demographics');
+      return { id: match.patientId, counts: { created: 0, updated: 1, skipped: 0 } };
+    }
+    const inserted = await client.query<{ id: string }>(INSERT_PATIENT, demographics);
+    const id = inserted.rows[0]!.id;
     await client.query(INSERT_IDENTIFIERS, [systems, values, id]);
-    return { id, counts };
+    return { id, counts: { created: 1, updated: 0, skipped: 0 } };
+  }
+
+  private async findMatch(client: PoolClient, patient: PatientData): Promise<{ patientId: string; score: number; rule: string } | null> {
+    if (!patient.birthDate || !patient.sex) return null;
+    const { rows } = await client.query<{ id: string } & Demographics>(SELECT_LINK_CANDIDATES, [patient.birthDate, patient.sex]);
+    let best: { patientId: string; score: number; rule: string } | null = null;
+    for (const candidate of rows) {
+      const match = matchPatients(patient, candidate);
+      if (match && (!best || match.score > best.score)) best = { patientId: candidate.id, ...match };
+    }
+    return best;
   }
 }
+
+const demographicsOf = (p: PatientData) => ({ name: p.name, birthDate: p.birthDate, sex: p.sex, race: p.race, address: p.address, phone: p.phone });
 
 class RejectedBundle extends Error {
   constructor(readonly report: IngestReport) {

@@ -1,0 +1,110 @@
+import type { Pool } from '../../../lib/postgres';
+import { inTransaction } from '../../../lib/postgres';
+import { ErrorCode, HubError } from '../../../lib/errors';
+import { OUTBOX_CHANNEL } from './patient-repository';
+
+export interface PatientLinkRecord {
+  id: string;
+  patientId: string;
+  sourcePatient: string;
+  identifiers: { system: string; value: string }[];
+  score: number;
+  rule: string;
+  linkedAt: string;
+  unlinkedAt: string | null;
+  unlinkedInto: string | null;
+}
+
+/** Record linkage: the links joining a second source's patient to a hub patient, and undoing them. */
+export interface LinkRepository {
+  linksByPatientIds(ids: readonly string[]): Promise<PatientLinkRecord[][]>;
+  /** Splits the linked source back out into a patient of its own, with its identifiers and records. */
+  unlinkPatient(linkId: string): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
+}
+
+export const PATIENT_UNLINKED = 'patient.unlinked';
+
+const SELECT_LINKS_BY_PATIENT_IDS = `
+  SELECT id, patient_id, source_patient, identifiers, score, rule, linked_at, unlinked_at, unlinked_into
+  FROM patient.patient_links WHERE patient_id = ANY($1::uuid[]) ORDER BY linked_at, id`;
+const LOCK_LINK = `
+  SELECT id, patient_id, source_patient, identifiers, demographics, score, rule, linked_at, unlinked_at, unlinked_into
+  FROM patient.patient_links WHERE id = $1 FOR UPDATE`;
+const INSERT_SPLIT_PATIENT = `
+  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone)
+  SELECT d->>'name', (d->>'birthDate')::date, d->>'sex', d->>'race', d->'address', d->>'phone' FROM (SELECT $1::jsonb AS d) AS source
+  RETURNING id`;
+const MOVE_IDENTIFIERS = `
+  UPDATE patient.identifiers i SET patient_id = $2
+  FROM jsonb_to_recordset($3::jsonb) AS moved(system text, value text)
+  WHERE i.patient_id = $1 AND i.system = moved.system AND i.value = moved.value`;
+// The records that came with the linked source move with it; nothing is deleted.
+const MOVE_RECORDS = ['observations', 'conditions', 'medications', 'allergies', 'notes'].map(
+  (table) => `UPDATE patient.${table} SET patient_id = $2 WHERE patient_id = $1 AND source_patient = $3`,
+);
+const MARK_UNLINKED = `UPDATE patient.patient_links SET unlinked_at = now(), unlinked_into = $2 WHERE id = $1 RETURNING unlinked_at`;
+const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
+const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
+
+interface LinkRow {
+  id: string;
+  patient_id: string;
+  source_patient: string;
+  identifiers: { system: string; value: string }[];
+  demographics?: Record<string, unknown>;
+  score: number;
+  rule: string;
+  linked_at: Date;
+  unlinked_at: Date | null;
+  unlinked_into: string | null;
+}
+
+const toLink = (r: LinkRow): PatientLinkRecord => ({
+  id: r.id,
+  patientId: r.patient_id,
+  sourcePatient: r.source_patient,
+  identifiers: r.identifiers,
+  score: r.score,
+  rule: r.rule,
+  linkedAt: r.linked_at.toISOString(),
+  unlinkedAt: r.unlinked_at?.toISOString() ?? null,
+  unlinkedInto: r.unlinked_into,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class PostgresLinkRepository implements LinkRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async linksByPatientIds(ids: readonly string[]): Promise<PatientLinkRecord[][]> {
+    const { rows } = await this.pool.query<LinkRow>(SELECT_LINKS_BY_PATIENT_IDS, [ids.filter((id) => UUID.test(id))]);
+    const byPatient = new Map<string, PatientLinkRecord[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPatient.get(row.patient_id)?.push(toLink(row));
+    return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
+  async unlinkPatient(linkId: string): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
+    const notFound = () => new HubError(ErrorCode.LINK_NOT_FOUND, `Patient link "${linkId}" not found`, { field: 'linkId' });
+    if (!UUID.test(linkId)) throw notFound();
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<LinkRow>(LOCK_LINK, [linkId]);
+      const row = rows[0];
+      if (!row) throw notFound();
+      if (row.unlinked_at) {
+        throw new HubError(ErrorCode.BAD_USER_INPUT, `Patient link "${linkId}" was already undone on ${row.unlinked_at.toISOString()}`, {
+          field: 'linkId',
+        });
+      }
+      const { rows: created } = await client.query<{ id: string }>(INSERT_SPLIT_PATIENT, [row.demographics]);
+      const newPatientId = created[0]!.id;
+      await client.query(MOVE_IDENTIFIERS, [row.patient_id, newPatientId, JSON.stringify(row.identifiers)]);
+      for (const sql of MOVE_RECORDS) await client.query(sql, [row.patient_id, newPatientId, row.source_patient]);
+      const marked = await client.query<{ unlinked_at: Date }>(MARK_UNLINKED, [linkId, newPatientId]);
+      for (const patientId of [row.patient_id, newPatientId]) {
+        await client.query(INSERT_OUTBOX_EVENT, [PATIENT_UNLINKED, patientId, { linkId }]);
+        await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+      }
+      return { link: toLink({ ...row, unlinked_at: marked.rows[0]!.unlinked_at, unlinked_into: newPatientId }), newPatientId };
+    });
+  }
+}
