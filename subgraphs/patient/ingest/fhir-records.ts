@@ -74,6 +74,18 @@ export interface NoteRow extends ClinicalRow {
   authoredAt: string | null;
 }
 
+export interface ImagingStudyRow extends ClinicalRow {
+  studyUid: string | null;
+  status: string | null;
+  modalities: string[];
+  bodySites: string[];
+  seriesCount: number | null;
+  instanceCount: number | null;
+  startedAt: string | null;
+  description: string | null;
+  reportText: string | null;
+}
+
 export interface IngestReject {
   /** `<ResourceType>/<id>`, or `Bundle` / `Bundle.entry[n]` when the resource cannot be named. */
   resource: string;
@@ -88,6 +100,7 @@ export interface ParsedBundle {
   medications: MedicationRow[];
   allergies: AllergyRow[];
   notes: NoteRow[];
+  imagingStudies: ImagingStudyRow[];
   rejects: IngestReject[];
   /** Resource types the hub does not ingest (yet), with counts. */
   skippedTypes: Record<string, number>;

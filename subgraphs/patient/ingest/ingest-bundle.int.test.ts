@@ -87,6 +87,71 @@ describe('FhirIngestor', () => {
     expect(changed).toMatchObject({ created: 0, updated: 1, skipped: 10 });
   });
 
+  it('stores an imaging study with its DICOM UID, modalities, counts and the text of the report that cites it', async () => {
+    const { bundle, suffix } = fresh();
+    const patientRef = { reference: bundle.entry![0]!.fullUrl! };
+    bundle.entry!.push(
+      {
+        fullUrl: `urn:uuid:${suffix}-20`,
+        resource: {
+          resourceType: 'ImagingStudy',
+          id: `${suffix}-20`,
+          status: 'available',
+          identifier: [{ system: 'urn:dicom:uid', value: 'urn:oid:1.2.840.99999.1.1.12345' }],
+          subject: patientRef,
+          started: '2026-02-02T08:00:00Z',
+          numberOfSeries: 1,
+          numberOfInstances: 2,
+          description: 'CT chest with contrast',
+          series: [
+            {
+              uid: '1.2.840.99999.1.1.12345.1',
+              modality: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'CT' },
+              bodySite: { system: 'http://snomed.info/sct', code: '51185008', display: 'Thoracic structure' },
+              instance: [
+                { uid: '1.2.840.99999.1.1.12345.1.1', sopClass: { system: 'urn:ietf:rfc:3986', code: 'urn:oid:1.2.840.10008.5.1.4.1.1.2' } },
+                { uid: '1.2.840.99999.1.1.12345.1.2', sopClass: { system: 'urn:ietf:rfc:3986', code: 'urn:oid:1.2.840.10008.5.1.4.1.1.2' } },
+              ],
+            },
+          ],
+        },
+      },
+      {
+        fullUrl: `urn:uuid:${suffix}-21`,
+        resource: {
+          resourceType: 'DiagnosticReport',
+          id: `${suffix}-21`,
+          status: 'final',
+          code: { text: 'CT chest report' },
+          subject: patientRef,
+          effectiveDateTime: '2026-02-02T09:00:00Z',
+          imagingStudy: [{ reference: `urn:uuid:${suffix}-20` }],
+          conclusion: 'Spiculated 2.1 cm nodule in the right upper lobe.',
+        },
+      },
+    );
+    const report = await ingestor.ingestBundle(bundle);
+    expect(report).toMatchObject({ created: 13, rejected: [] });
+    const study = await pool.query(
+      `SELECT study_uid, status, modalities, body_sites, series_count, instance_count, started_at, description, report_text
+       FROM patient.imaging_studies WHERE patient_id = $1`,
+      [report.patientIds[0]],
+    );
+    expect(study.rows).toEqual([
+      {
+        study_uid: '1.2.840.99999.1.1.12345',
+        status: 'available',
+        modalities: ['CT'],
+        body_sites: ['Thoracic structure'],
+        series_count: 1,
+        instance_count: 2,
+        started_at: new Date('2026-02-02T08:00:00Z'),
+        description: 'CT chest with contrast',
+        report_text: 'Spiculated 2.1 cm nodule in the right upper lobe.',
+      },
+    ]);
+  });
+
   it('creates one patient when two copies of a bundle arrive at once', async () => {
     const { bundle, mrn } = fresh();
     const reports = await Promise.all([ingestor.ingestBundle(bundle), ingestor.ingestBundle(bundle)]);

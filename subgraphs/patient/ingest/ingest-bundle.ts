@@ -3,7 +3,7 @@ import { inTransaction } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
 import { OUTBOX_CHANNEL } from '../repository/patient-repository';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
-import type { IngestReject, ParsedBundle, PatientData } from './fhir-records';
+import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
 
@@ -53,7 +53,8 @@ function upsertStatement(table: string, columns: Column[]): string {
   const names = columns.map((c) => c.name);
   const params = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
   const updatable = names.filter((n) => n !== 'patient_id' && n !== 'source_key');
-  const select = columns.map((c) => (c.name === 'categories' ? `string_to_array(categories, '|')` : c.name)).join(', ');
+  // Arrays travel joined by '|' (unnest would flatten an array of arrays) and are split back here.
+  const select = columns.map((c) => (ARRAY_COLUMNS.has(c.name) ? `string_to_array(${c.name}, '|')` : c.name)).join(', ');
   return `
     INSERT INTO patient.${table} (${names.join(', ')})
     SELECT ${select} FROM unnest(${params}) AS input(${names.join(', ')})
@@ -63,6 +64,7 @@ function upsertStatement(table: string, columns: Column[]): string {
 }
 
 const col = (name: string, type: string): Column => ({ name, type });
+const ARRAY_COLUMNS = new Set(['categories', 'modalities', 'body_sites']);
 const KEY = [col('patient_id', 'uuid'), col('source_key', 'text'), col('source_patient', 'text')];
 
 const TABLES = {
@@ -112,6 +114,18 @@ const TABLES = {
     col('recorded_at', 'timestamptz'),
   ],
   notes: [...KEY, col('kind', 'text'), col('title', 'text'), col('content_type', 'text'), col('text', 'text'), col('authored_at', 'timestamptz')],
+  imaging_studies: [
+    ...KEY,
+    col('study_uid', 'text'),
+    col('status', 'text'),
+    col('modalities', 'text'),
+    col('body_sites', 'text'),
+    col('series_count', 'integer'),
+    col('instance_count', 'integer'),
+    col('started_at', 'timestamptz'),
+    col('description', 'text'),
+    col('report_text', 'text'),
+  ],
 } as const satisfies Record<string, Column[]>;
 
 const UPSERT = Object.fromEntries(Object.entries(TABLES).map(([table, columns]) => [table, upsertStatement(table, columns)])) as Record<
@@ -175,7 +189,7 @@ export class FhirIngestor {
     const report = emptyReport(parsed);
     if (parsed.rejects.length) return report;
     if (!parsed.patients.length) {
-      const clinical = parsed.observations.length + parsed.conditions.length + parsed.medications.length + parsed.allergies.length + parsed.notes.length;
+      const clinical = [parsed.observations, parsed.conditions, parsed.medications, parsed.allergies, parsed.notes, parsed.imagingStudies].reduce((n, rows) => n + rows.length, 0);
       if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient' });
       return report;
     }
@@ -200,13 +214,21 @@ export class FhirIngestor {
 
       const hub = (ref: string) => hubIds.get(ref)!;
       const batches: [keyof typeof TABLES, unknown[][]][] = [
-        ['observations', columnsOf(parsed.observations, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt], 15)],
+        ['observations', observationColumns(parsed.observations, (r) => hub(r.patientRef))],
         ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt], 10)],
         ['medications', columnsOf(parsed.medications, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.codeSystem, r.code, r.display, r.status, r.authoredAt, r.dosage], 10)],
         ['allergies', columnsOf(parsed.allergies, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.criticality, r.categories.join('|'), r.recordedAt], 10)],
         ['notes', columnsOf(parsed.notes, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.title, r.contentType, r.text, r.authoredAt], 8)],
+        ['imaging_studies', columnsOf(parsed.imagingStudies, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.studyUid, r.status, r.modalities.join('|'), r.bodySites.join('|'), r.seriesCount, r.instanceCount, r.startedAt, r.description, r.reportText], 12)],
       ];
-      const rowsOf = { observations: parsed.observations, conditions: parsed.conditions, medications: parsed.medications, allergies: parsed.allergies, notes: parsed.notes };
+      const rowsOf = {
+        observations: parsed.observations,
+        conditions: parsed.conditions,
+        medications: parsed.medications,
+        allergies: parsed.allergies,
+        notes: parsed.notes,
+        imaging_studies: parsed.imagingStudies,
+      };
       for (const [table, columns] of batches) {
         const rows = rowsOf[table];
         if (!rows.length) continue;
@@ -300,7 +322,19 @@ function add(report: IngestReport, counts: UpsertCounts): void {
   report.skipped += counts.skipped;
 }
 
+/** Observation rows → the observations table's columns, with each row's hub patient id. */
+export function observationColumns(rows: ObservationRow[], hubId: (row: ObservationRow) => string): unknown[][] {
+  return columnsOf(
+    rows,
+    (r) => [hubId(r), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt],
+    TABLES.observations.length,
+  );
+}
+
 /** Rows → one array per column, as unnest() takes them. */
+/** The statement that upserts a table's rows; see upsertStatement. */
+export const upsertSql = (table: keyof typeof TABLES): string => UPSERT[table];
+
 function columnsOf<T>(rows: T[], toRow: (row: T) => unknown[], width: number): unknown[][] {
   const columns: unknown[][] = Array.from({ length: width }, () => []);
   for (const row of rows) toRow(row).forEach((value, i) => columns[i]!.push(value));
