@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { FhirIngestor } from './ingest/ingest-bundle';
+import type { CohortRepository } from './repository/cohort-repository';
 import type { PatientRepository } from './repository/patient-repository';
 
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
@@ -18,9 +19,10 @@ function createLoaders(repository: PatientRepository) {
 export interface PatientContext {
   repository: PatientRepository;
   ingestor: FhirIngestor;
+  cohorts: CohortRepository;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createPatientContext(repository: PatientRepository, ingestor: FhirIngestor): PatientContext {
-  return { repository, ingestor, loaders: createLoaders(repository) };
+export function createPatientContext(repository: PatientRepository, ingestor: FhirIngestor, cohorts: CohortRepository): PatientContext {
+  return { repository, ingestor, cohorts, loaders: createLoaders(repository) };
 }

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { serveApollo, type RunningService } from '../../lib/apollo-http';
 import { createSubgraphServer } from '../../lib/subgraph';
-import { createPool, migrate } from '../../lib/postgres';
+import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { createPatientContext, type PatientContext } from './context';
+import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { resolvers } from './resolvers';
 import { FhirIngestor } from './ingest/ingest-bundle';
@@ -13,6 +14,8 @@ export interface PatientServiceOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Opens the service's pool; tests and benchmarks pass one that counts SQL statements. */
+  createPool?: (databaseUrl: string) => Pool;
 }
 
 export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -20,16 +23,17 @@ export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
 /** Applies the patient schema's migrations, then serves the subgraph; port 0 picks a free port. */
 export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
-  const pool = createPool(opts.databaseUrl);
+  const pool = (opts.createPool ?? createPool)(opts.databaseUrl);
   const repository = new PostgresPatientRepository(pool);
   const ingestor = new FhirIngestor(pool, opts.log);
+  const cohorts = new PostgresCohortRepository(pool);
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log);
   return serveApollo({
     server,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createPatientContext(repository, ingestor),
+    context: async () => createPatientContext(repository, ingestor, cohorts),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

@@ -88,6 +88,23 @@ export interface NewPatient {
   identifiers: { system: string; value: string }[];
 }
 
+/**
+ * What `Query.patients` and `Query.cohort` select on, already validated by the resolvers; every
+ * field given must hold (AND), an absent or null field does not filter.
+ */
+export interface PatientCriteria {
+  identifier?: string | null;
+  ageMin?: number | null;
+  ageMax?: number | null;
+  sex?: Sex | null;
+  conditionCode?: string | null;
+  conditionSystem?: string | null;
+  /** A LOINC code from the unit catalogue; bounds inclusive, in its canonical unit. */
+  observation?: { code: string; min?: number | null; max?: number | null } | null;
+  /** An RxNorm code, or text the medication's display contains (case-insensitive). */
+  hasMedication?: string | null;
+}
+
 export interface PatientPage {
   patients: PatientRecord[];
   totalCount: number;
@@ -104,7 +121,7 @@ export interface PatientRepository {
   medicationsByPatientIds(ids: readonly string[]): Promise<MedicationRecord[][]>;
   allergiesByPatientIds(ids: readonly string[]): Promise<AllergyRecord[][]>;
   notesByPatientIds(ids: readonly string[]): Promise<NoteRecord[][]>;
-  listPatients(filter: { identifier?: string | null }, first: number, afterId: string | null): Promise<PatientPage>;
+  listPatients(filter: PatientCriteria, first: number, afterId: string | null): Promise<PatientPage>;
   /** Stores the observation and its outbox event in one transaction. */
   addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord>;
 }
@@ -140,14 +157,80 @@ const SELECT_ALLERGIES_BY_PATIENT_IDS = `
 const SELECT_NOTES_BY_PATIENT_IDS = `
   SELECT id, patient_id, kind, title, content_type, text, authored_at
   FROM patient.notes WHERE patient_id = ANY($1::uuid[]) ORDER BY authored_at DESC NULLS LAST, id`;
-const PATIENT_FILTER = `($1::text IS NULL OR EXISTS (
-    SELECT 1 FROM patient.identifiers i WHERE i.patient_id = p.id AND i.value = $1))`;
-const COUNT_PATIENTS = `SELECT count(*) AS total FROM patient.patients p WHERE ${PATIENT_FILTER}`;
-const SELECT_PATIENT_PAGE = `
+/** Age in whole years today; `age()` counts calendar years and months, so it turns on the birthday. */
+export const AGE_YEARS = `date_part('year', age(current_date, p.birth_date))::int`;
+/**
+ * "Latest" observation, as `Patient.observations` lists them (newest first): the order the observation
+ * filter and the cohort's lab percentiles both use.
+ */
+export const LATEST_OBSERVATION_ORDER = `o.effective_at DESC, o.created_at DESC, o.id`;
+
+/**
+ * One predicate on `patient.patients p` per filter field, each with its own parameters numbered from
+ * $1; patientFilterSql renumbers them as it ANDs the fields given. User values travel only as
+ * parameters.
+ */
+const FILTER_PREDICATES = {
+  identifier: `EXISTS (SELECT 1 FROM patient.identifiers i WHERE i.patient_id = p.id AND i.value = $1)`,
+  ageMin: `${AGE_YEARS} >= $1::int`,
+  ageMax: `${AGE_YEARS} <= $1::int`,
+  sex: `p.sex = $1::text`,
+  condition: `EXISTS (SELECT 1 FROM patient.conditions c
+    WHERE c.patient_id = p.id AND c.code = $1::text AND ($2::text IS NULL OR c.code_system = $2::text))`,
+  // A coded (value-less) latest observation is out of every range.
+  observation: `EXISTS (SELECT 1 FROM (
+      SELECT o.value FROM patient.observations o
+      WHERE o.patient_id = p.id AND o.code_system = 'http://loinc.org' AND o.code = $1::text
+      ORDER BY ${LATEST_OBSERVATION_ORDER} LIMIT 1) latest
+    WHERE latest.value >= coalesce($2::float8, '-infinity') AND latest.value <= coalesce($3::float8, 'infinity'))`,
+  // strpos, not ILIKE: a % or _ in the text is meant literally.
+  hasMedication: `EXISTS (SELECT 1 FROM patient.medications m
+    WHERE m.patient_id = p.id AND m.status = 'active'
+      AND ((m.code_system = 'http://www.nlm.nih.gov/research/umls/rxnorm' AND m.code = $1::text)
+        OR strpos(lower(m.display), lower($1::text)) > 0))`,
+};
+
+/** A WHERE clause on `patient.patients p` built from FILTER_PREDICATES, and its parameters. */
+export interface PatientFilterSql {
+  where: string;
+  params: unknown[];
+}
+
+/** The filter's predicates ANDed; `paramOffset` placeholders ($1..$paramOffset) come before them. */
+export function patientFilterSql(criteria: PatientCriteria, paramOffset = 0): PatientFilterSql {
+  const given = (value: unknown) => value !== null && value !== undefined;
+  const predicates: [string, unknown[]][] = [];
+  if (given(criteria.identifier)) predicates.push([FILTER_PREDICATES.identifier, [criteria.identifier]]);
+  if (given(criteria.ageMin)) predicates.push([FILTER_PREDICATES.ageMin, [criteria.ageMin]]);
+  if (given(criteria.ageMax)) predicates.push([FILTER_PREDICATES.ageMax, [criteria.ageMax]]);
+  if (given(criteria.sex)) predicates.push([FILTER_PREDICATES.sex, [criteria.sex]]);
+  if (given(criteria.conditionCode)) {
+    predicates.push([FILTER_PREDICATES.condition, [criteria.conditionCode, criteria.conditionSystem ?? null]]);
+  }
+  const observation = criteria.observation;
+  if (observation) {
+    predicates.push([FILTER_PREDICATES.observation, [observation.code, observation.min ?? null, observation.max ?? null]]);
+  }
+  if (given(criteria.hasMedication)) predicates.push([FILTER_PREDICATES.hasMedication, [criteria.hasMedication]]);
+
+  const params: unknown[] = [];
+  const clauses = predicates.map(([sql, values]) => {
+    const shift = paramOffset + params.length;
+    params.push(...values);
+    return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  });
+  return { where: clauses.length ? clauses.join('\n    AND ') : 'TRUE', params };
+}
+
+/** `filter` from patientFilterSql with paramOffset 0. */
+const countPatients = (filter: PatientFilterSql) => `SELECT count(*) AS total FROM patient.patients p WHERE ${filter.where}`;
+/** `filter` from patientFilterSql with paramOffset 2: $1 is the limit, $2 the id to start after. */
+const selectPatientPage = (filter: PatientFilterSql) => `
   SELECT p.id, p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, p.sex, p.race
   FROM patient.patients p
-  WHERE ${PATIENT_FILTER} AND ($3::uuid IS NULL OR p.id > $3::uuid)
-  ORDER BY p.id LIMIT $2`;
+  WHERE ($2::uuid IS NULL OR p.id > $2::uuid)
+    AND ${filter.where}
+  ORDER BY p.id LIMIT $1`;
 const SELECT_PATIENT_EXISTS_FOR_UPDATE = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
 const INSERT_OBSERVATION = `
   INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display)
@@ -285,12 +368,13 @@ export class PostgresPatientRepository implements PatientRepository {
     }));
   }
 
-  async listPatients(filter: { identifier?: string | null }, first: number, afterId: string | null): Promise<PatientPage> {
+  async listPatients(filter: PatientCriteria, first: number, afterId: string | null): Promise<PatientPage> {
     // Keyset pagination on the hub id: stable under concurrent inserts, no OFFSET scans.
-    const identifier = filter.identifier ?? null;
+    const pageFilter = patientFilterSql(filter, 2);
+    const countFilter = patientFilterSql(filter);
     const [page, count] = await Promise.all([
-      this.pool.query<PatientRow>(SELECT_PATIENT_PAGE, [identifier, first + 1, afterId]),
-      this.pool.query<{ total: string }>(COUNT_PATIENTS, [identifier]),
+      this.pool.query<PatientRow>(selectPatientPage(pageFilter), [first + 1, afterId, ...pageFilter.params]),
+      this.pool.query<{ total: string }>(countPatients(countFilter), countFilter.params),
     ]);
     return {
       patients: page.rows.slice(0, first).map(toPatient),

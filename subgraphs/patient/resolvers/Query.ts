@@ -1,5 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { PatientContext } from '../context';
+import { LOINC_CATALOGUE } from '../domain/loinc';
+import { isHubId, type PatientCriteria, type Sex } from '../repository/patient-repository';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -7,10 +9,82 @@ export const encodeCursor = (id: string): string => Buffer.from(`patient:${id}`)
 
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('patient:')) {
+  const id = decoded.slice('patient:'.length);
+  // A hub id only: anything else would reach PostgreSQL's uuid cast and fail as an internal error.
+  if (!decoded.startsWith('patient:') || !isHubId(id)) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `after: "${cursor}" is not a cursor returned by patients`, { field: 'after' });
   }
-  return decoded.slice('patient:'.length);
+  return id;
+}
+
+/** PatientFilter as GraphQL delivers it (Sex already mapped to the stored value). */
+export interface PatientFilterArg {
+  identifier?: string | null;
+  ageMin?: number | null;
+  ageMax?: number | null;
+  sex?: Sex | null;
+  conditionCode?: string | null;
+  conditionSystem?: string | null;
+  observation?: { code: string; min?: number | null; max?: number | null } | null;
+  hasMedication?: string | null;
+}
+
+const badFilter = (field: string, message: string) =>
+  new HubError(ErrorCode.BAD_USER_INPUT, `filter.${field}: ${message}`, { field: `filter.${field}` });
+
+function text(value: string | null | undefined, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  // An empty code or display text would match everything, which is never what the caller meant.
+  const trimmed = value.trim();
+  if (!trimmed) throw badFilter(field, 'must not be empty');
+  return trimmed;
+}
+
+/** An empty range is a mistake to report, not a question whose answer is "nobody". */
+const inverted = (min: number | null | undefined, max: number | null | undefined) =>
+  min !== null && min !== undefined && max !== null && max !== undefined && min > max;
+
+/** A LOINC code whose values have one unit: a range or percentile over mixed units would mislead. */
+export function catalogueCode(code: string, field: string): { code: string; unit: string } {
+  const known = LOINC_CATALOGUE.get(code.trim());
+  if (!known) {
+    throw new HubError(
+      ErrorCode.UNKNOWN_LOINC_CODE,
+      `${field}: LOINC "${code}" is not in the hub's unit catalogue, so its values have no single unit to compare`,
+      { field },
+    );
+  }
+  return { code: known.code, unit: known.unit };
+}
+
+/** Validates Query.patients' and Query.cohort's filter into what the repositories select on. */
+export function toPatientCriteria(filter: PatientFilterArg | null | undefined): PatientCriteria {
+  if (!filter) return {};
+  for (const field of ['ageMin', 'ageMax'] as const) {
+    const age = filter[field];
+    if (age !== null && age !== undefined && age < 0) throw badFilter(field, `${age} is negative`);
+  }
+  if (inverted(filter.ageMin, filter.ageMax)) throw badFilter('ageMin', `${filter.ageMin} is greater than ageMax ${filter.ageMax}`);
+  const conditionCode = text(filter.conditionCode, 'conditionCode');
+  const conditionSystem = text(filter.conditionSystem, 'conditionSystem');
+  if (conditionSystem && !conditionCode) throw badFilter('conditionSystem', 'narrows conditionCode, which is missing');
+  let observation: PatientCriteria['observation'] = null;
+  if (filter.observation) {
+    const { min, max } = filter.observation;
+    const { code } = catalogueCode(filter.observation.code, 'filter.observation.code');
+    if (inverted(min, max)) throw badFilter('observation', `min ${min} is greater than max ${max}`);
+    observation = { code, min: min ?? null, max: max ?? null };
+  }
+  return {
+    identifier: filter.identifier ?? null,
+    ageMin: filter.ageMin ?? null,
+    ageMax: filter.ageMax ?? null,
+    sex: filter.sex ?? null,
+    conditionCode,
+    conditionSystem,
+    observation,
+    hasMedication: text(filter.hasMedication, 'hasMedication'),
+  };
 }
 
 export const Query = {
@@ -18,7 +92,7 @@ export const Query = {
 
   async patients(
     _: unknown,
-    args: { filter?: { identifier?: string | null } | null; first?: number | null; after?: string | null },
+    args: { filter?: PatientFilterArg | null; first?: number | null; after?: string | null },
     ctx: PatientContext,
   ) {
     const first = args.first ?? 20;
@@ -26,7 +100,7 @@ export const Query = {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_PAGE_SIZE}`, { field: 'first' });
     }
     const afterId = args.after ? decodeCursor(args.after) : null;
-    const page = await ctx.repository.listPatients(args.filter ?? {}, first, afterId);
+    const page = await ctx.repository.listPatients(toPatientCriteria(args.filter), first, afterId);
     for (const patient of page.patients) ctx.loaders.patient.prime(patient.id, patient);
     const edges = page.patients.map((node) => ({ cursor: encodeCursor(node.id), node }));
     return {

@@ -1,3 +1,4 @@
+import { cohort, CohortSummary } from './Cohort';
 import { Mutation } from './Mutation';
 import { Patient } from './Patient';
 import { Query } from './Query';
@@ -16,4 +17,13 @@ const Race = {
 
 const MedicationRecordKind = { REQUEST: 'MedicationRequest', STATEMENT: 'MedicationStatement' };
 
-export const resolvers = { JSON: GraphQLJSON, Query, Mutation, Patient, Sex, Race, MedicationRecordKind };
+export const resolvers = {
+  JSON: GraphQLJSON,
+  Query: { ...Query, cohort },
+  Mutation,
+  Patient,
+  CohortSummary,
+  Sex,
+  Race,
+  MedicationRecordKind,
+};
