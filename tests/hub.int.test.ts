@@ -3,6 +3,8 @@ import { createLogger } from '../lib/logger';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 import { exampleBundle } from '../subgraphs/patient/ingest/fixtures/example-bundle';
+import { heartRateStream } from '../subgraphs/patient/ingest/fixtures/device-stream';
+import type { Patient as FhirPatient } from '@medplum/fhirtypes';
 import { pooledCohortRisk } from '../subgraphs/inference/domain/pooled-cohort';
 import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
 
@@ -205,6 +207,44 @@ describe('the hub end to end', () => {
       },
     });
     expect(expected).toBeGreaterThan(10);
+  });
+
+  it('links a second source by demographics, shows the link, and undoes it through the gateway', async () => {
+    const suffixA = String(Date.now()).slice(-12);
+    const suffixB = String(Date.now() + 1).slice(-12).replace(/^./, '9');
+    const a = exampleBundle(`MRN-A-${suffixA}`, suffixA);
+    const b = exampleBundle(`MRN-B-${suffixB}`, suffixB);
+    const patientA = a.entry![0]!.resource as FhirPatient;
+    const patientB = b.entry![0]!.resource as FhirPatient;
+    Object.assign(patientB, { name: [{ given: ['Ada'], family: 'Lovelace' }], telecom: patientA.telecom, address: patientA.address });
+    const INGEST = `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds linked { id sourcePatient rule score identifiers { value } } } }`;
+    const first = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(gateway, INGEST, { bundle: a });
+    const second = await gql<{ ingestFhirBundle: { patientIds: string[]; linked: { id: string; score: number }[] } }>(gateway, INGEST, { bundle: b });
+    const hubId = first.data!.ingestFhirBundle.patientIds[0];
+    expect(second.data!.ingestFhirBundle).toMatchObject({
+      patientIds: [hubId],
+      linked: [{ sourcePatient: `Patient/${patientB.id}`, rule: 'name+birthDate+sex+phone+address', identifiers: [{ value: `MRN-B-${suffixB}` }] }],
+    });
+    const linkId = second.data!.ingestFhirBundle.linked[0]!.id;
+
+    const unlinked = await gql(gateway, `mutation ($id: ID!) { unlinkPatient(linkId: $id) { name identifiers { value } conditions { code { code } } } }`, { id: linkId });
+    expect(unlinked).toEqual({
+      data: { unlinkPatient: { name: 'Ada Lovelace', identifiers: [{ value: `MRN-B-${suffixB}` }], conditions: [{ code: { code: '44054006' } }] } },
+    });
+    const after = await gql(gateway, `query ($id: ID!) { patient(id: $id) { identifiers { value } links { id unlinkedAt } } }`, { id: hubId });
+    expect(after).toEqual({
+      data: { patient: { identifiers: [{ value: `MRN-A-${suffixA}` }], links: [{ id: linkId, unlinkedAt: expect.any(String) }] } },
+    });
+  });
+
+  it('takes a wearable stream through addObservations, idempotently', async () => {
+    const { id } = await createPatient();
+    const stream = heartRateStream(`gw-${id}`, 500);
+    const ADD = `mutation ($id: ID!, $obs: [JSON!]!) { addObservations(patientId: $id, observations: $obs) { created updated skipped rejected { resource } } }`;
+    expect(await gql(gateway, ADD, { id, obs: stream })).toEqual({ data: { addObservations: { created: 500, updated: 0, skipped: 0, rejected: [] } } });
+    expect(await gql(gateway, ADD, { id, obs: stream })).toEqual({ data: { addObservations: { created: 0, updated: 0, skipped: 500, rejected: [] } } });
+    const latest = await gql(gateway, `query ($id: ID!) { patient(id: $id) { observations(code: "8867-4", latestOnly: true) { value unit effectiveAt } } }`, { id });
+    expect(latest).toEqual({ data: { patient: { observations: [{ value: 74, unit: '/min', effectiveAt: '2026-01-01T08:19:00.000Z' }] } } });
   });
 
   it('computes the published Pooled Cohort example through the gateway', async () => {

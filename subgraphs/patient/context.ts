@@ -1,10 +1,23 @@
 import DataLoader from 'dataloader';
+import type { DeviceObservationIngestor } from './ingest/device-observations';
 import type { FhirIngestor } from './ingest/ingest-bundle';
 import type { CohortRepository } from './repository/cohort-repository';
+import type { ImagingRepository } from './repository/imaging-repository';
+import type { LinkRepository } from './repository/link-repository';
 import type { PatientRepository } from './repository/patient-repository';
 
+/** The patient subgraph's long-lived services, built once per process. */
+export interface PatientServices {
+  repository: PatientRepository;
+  ingestor: FhirIngestor;
+  devices: DeviceObservationIngestor;
+  cohorts: CohortRepository;
+  links: LinkRepository;
+  imaging: ImagingRepository;
+}
+
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
-function createLoaders(repository: PatientRepository) {
+function createLoaders({ repository, links, imaging }: PatientServices) {
   return {
     patient: new DataLoader((ids: readonly string[]) => repository.patientsByIds(ids)),
     identifiers: new DataLoader((ids: readonly string[]) => repository.identifiersByPatientIds(ids)),
@@ -13,16 +26,15 @@ function createLoaders(repository: PatientRepository) {
     medications: new DataLoader((ids: readonly string[]) => repository.medicationsByPatientIds(ids)),
     allergies: new DataLoader((ids: readonly string[]) => repository.allergiesByPatientIds(ids)),
     notes: new DataLoader((ids: readonly string[]) => repository.notesByPatientIds(ids)),
+    imagingStudies: new DataLoader((ids: readonly string[]) => imaging.imagingStudiesByPatientIds(ids)),
+    links: new DataLoader((ids: readonly string[]) => links.linksByPatientIds(ids)),
   };
 }
 
-export interface PatientContext {
-  repository: PatientRepository;
-  ingestor: FhirIngestor;
-  cohorts: CohortRepository;
+export interface PatientContext extends PatientServices {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createPatientContext(repository: PatientRepository, ingestor: FhirIngestor, cohorts: CohortRepository): PatientContext {
-  return { repository, ingestor, cohorts, loaders: createLoaders(repository) };
+export function createPatientContext(services: PatientServices): PatientContext {
+  return { ...services, loaders: createLoaders(services) };
 }

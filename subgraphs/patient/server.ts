@@ -3,7 +3,10 @@ import { serveApollo, type RunningService } from '../../lib/apollo-http';
 import { createSubgraphServer } from '../../lib/subgraph';
 import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
-import { createPatientContext, type PatientContext } from './context';
+import { createPatientContext, type PatientContext, type PatientServices } from './context';
+import { DeviceObservationIngestor } from './ingest/device-observations';
+import { PostgresImagingRepository } from './repository/imaging-repository';
+import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { resolvers } from './resolvers';
@@ -24,16 +27,21 @@ export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
 export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
   const pool = (opts.createPool ?? createPool)(opts.databaseUrl);
-  const repository = new PostgresPatientRepository(pool);
-  const ingestor = new FhirIngestor(pool, opts.log);
-  const cohorts = new PostgresCohortRepository(pool);
+  const services: PatientServices = {
+    repository: new PostgresPatientRepository(pool),
+    ingestor: new FhirIngestor(pool, opts.log),
+    devices: new DeviceObservationIngestor(pool),
+    cohorts: new PostgresCohortRepository(pool),
+    links: new PostgresLinkRepository(pool),
+    imaging: new PostgresImagingRepository(pool),
+  };
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log);
   return serveApollo({
     server,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createPatientContext(repository, ingestor, cohorts),
+    context: async () => createPatientContext(services),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

@@ -19,6 +19,8 @@ interface AddObservationArgs {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// A reading is ~0.4 kB of JSON: 10,000 stay under the 5 MB request cap; larger streams go through the CLI.
+export const MAX_DEVICE_OBSERVATIONS = 10_000;
 
 function parseBirthDate(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
@@ -71,12 +73,32 @@ export const Mutation = {
 
   async ingestFhirBundle(_: unknown, { bundle }: { bundle: unknown }, ctx: PatientContext) {
     const report = await ctx.ingestor.ingestBundle(bundle);
+    const linked = await Promise.all(
+      report.linked.map(async (l) => (await ctx.loaders.links.load(l.patientId)).find((link) => link.id === l.linkId)!),
+    );
     return {
       ...report,
+      linked,
       skippedTypes: Object.entries(report.skippedTypes)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([resourceType, count]) => ({ resourceType, count })),
     };
+  },
+
+  addObservations(_: unknown, args: { patientId: string; observations: unknown[] }, ctx: PatientContext) {
+    if (args.observations.length > MAX_DEVICE_OBSERVATIONS) {
+      throw new HubError(
+        ErrorCode.BAD_USER_INPUT,
+        `observations: ${args.observations.length} readings exceed ${MAX_DEVICE_OBSERVATIONS} per call; split the stream or use the ingest CLI`,
+        { field: 'observations' },
+      );
+    }
+    return ctx.devices.ingest(args.patientId, args.observations);
+  },
+
+  async unlinkPatient(_: unknown, { linkId }: { linkId: string }, ctx: PatientContext) {
+    const { newPatientId } = await ctx.links.unlinkPatient(linkId);
+    return ctx.loaders.patient.load(newPatientId);
   },
 
   async addObservation(_: unknown, { patientId, input }: AddObservationArgs, ctx: PatientContext) {

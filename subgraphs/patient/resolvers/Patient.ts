@@ -40,4 +40,6 @@ export const Patient = {
   medications: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.medications.load(patient.id),
   allergies: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.allergies.load(patient.id),
   notes: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.notes.load(patient.id),
+  imagingStudies: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.imagingStudies.load(patient.id),
+  links: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.links.load(patient.id),
 };
