@@ -312,6 +312,22 @@ describe('the hub end to end', () => {
       expect(calls.errors?.[0]?.extensions?.code).toBe('PATIENT_NOT_FOUND');
     });
 
+    it('refuses a 50 MB bundle at the gateway with a clear error, and stays up', async () => {
+      const big = {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: Array.from({ length: 60_000 }, (_, i) => ({ resource: { resourceType: 'Basic', id: String(i), code: { text: 'x'.repeat(800) } } })),
+      };
+      const response = await fetch(gateway, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { created } }', variables: { b: big } }),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] });
+      expect(await gql(gateway, `{ __typename }`)).toEqual({ data: { __typename: 'Query' } });
+    });
+
     it('rejects a malformed variant id with the expected shape', async () => {
       const response = await gql(gateway, `{ variant(id: "BRAF V600E") { id } }`);
       expect(response.data).toEqual({ variant: null });
