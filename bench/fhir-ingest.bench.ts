@@ -12,6 +12,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { FhirValidatorPool } from '../subgraphs/patient/ingest/validator-pool';
 import type { Bundle } from '@medplum/fhirtypes';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
@@ -22,12 +24,20 @@ import { forEachConcurrently, newTally, recordOutcome, summarise } from '../scri
 import { generateBundles } from './fhir/generate-bundles';
 
 const { values } = parseArgs({
-  options: { count: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, database: { type: 'string' } },
+  options: {
+    count: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    database: { type: 'string' },
+    // 0: validate inline on the event loop; N: N worker threads
+    'validation-threads': { type: 'string' },
+  },
   strict: true,
 });
 const COUNT = Number(values.count ?? 1000);
 const CONCURRENCY = Number(values.concurrency ?? 4);
 const SEED = Number(values.seed ?? 42);
+const VALIDATION_THREADS = Number(values['validation-threads'] ?? Math.max(1, availableParallelism() - 1));
 
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
 /** Present when node runs with --expose-gc. */
@@ -59,7 +69,8 @@ async function main(): Promise<number> {
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, 'patient', PATIENT_MIGRATIONS, log);
   const pool = createPool(databaseUrl, CONCURRENCY);
-  const ingestor = new FhirIngestor(pool, log);
+  const validators = VALIDATION_THREADS > 0 ? new FhirValidatorPool(VALIDATION_THREADS) : undefined;
+  const ingestor = new FhirIngestor(pool, log, validators);
 
   const latencies = new Float64Array(COUNT);
   const generation = { ms: 0 };
@@ -82,6 +93,7 @@ async function main(): Promise<number> {
     });
   } finally {
     await pool.end();
+    await validators?.close();
   }
   const seconds = (performance.now() - started) / 1000;
   collectGarbage();

@@ -36,7 +36,15 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
   };
   try {
     const { host, databaseUrl } = config;
-    const patient = track(await startPatientService({ databaseUrl, host, port: config.ports.patient, log: log.child({ service: 'patient' }) }));
+    const patient = track(
+      await startPatientService({
+        databaseUrl,
+        host,
+        port: config.ports.patient,
+        validationThreads: config.fhirValidationThreads,
+        log: log.child({ service: 'patient' }),
+      }),
+    );
     const [genomics, knowledgeGraph, inference] = await Promise.all([
       startGenomicsService({ databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
       startKnowledgeGraphService({ neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),

@@ -8,7 +8,13 @@ const config = loadConfig();
 const log = createLogger('patient', config.logLevel);
 runUntilSignal(log, async () => {
   await ensureDatabase(config.databaseUrl);
-  const service = await startPatientService({ databaseUrl: config.databaseUrl, host: config.host, port: config.ports.patient, log });
+  const service = await startPatientService({
+    databaseUrl: config.databaseUrl,
+    host: config.host,
+    port: config.ports.patient,
+    validationThreads: config.fhirValidationThreads,
+    log,
+  });
   log.info({ url: service.url }, 'patient subgraph listening');
   return [service];
 });

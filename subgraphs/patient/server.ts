@@ -5,6 +5,7 @@ import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { createPatientContext, type PatientContext, type PatientServices } from './context';
 import { DeviceObservationIngestor } from './ingest/device-observations';
+import { FhirValidatorPool } from './ingest/validator-pool';
 import { PostgresImagingRepository } from './repository/imaging-repository';
 import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
@@ -19,6 +20,8 @@ export interface PatientServiceOptions {
   log: Logger;
   /** Opens the service's pool; tests and benchmarks pass one that counts SQL statements. */
   createPool?: (databaseUrl: string) => Pool;
+  /** Worker threads for FHIR validation; 0 or unset validates inline. */
+  validationThreads?: number;
 }
 
 export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -27,9 +30,10 @@ export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
 export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
   const pool = (opts.createPool ?? createPool)(opts.databaseUrl);
+  const validators = opts.validationThreads ? new FhirValidatorPool(opts.validationThreads) : undefined;
   const services: PatientServices = {
     repository: new PostgresPatientRepository(pool),
-    ingestor: new FhirIngestor(pool, opts.log),
+    ingestor: new FhirIngestor(pool, opts.log, validators),
     devices: new DeviceObservationIngestor(pool),
     cohorts: new PostgresCohortRepository(pool),
     links: new PostgresLinkRepository(pool),
@@ -46,6 +50,9 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
       await pool.query('SELECT 1');
       return { postgres: 'ok' };
     },
-    onClose: () => pool.end(),
+    onClose: async () => {
+      await pool.end();
+      await validators?.close();
+    },
   });
 }

@@ -157,6 +157,20 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
   return result;
 }
 
+/** How rejects name a resource: `Type/id`, else by its fullUrl or entry position. */
+export const resourceName = (resource: Resource, fullUrl: string | undefined, index: number): string =>
+  `${resource.resourceType}/${resource.id ?? fullUrl ?? `entry-${index}`}`;
+
+/** The entries of a bundle that `parseBundle` will validate, named as its rejects name them. */
+export function ingestedResources(input: unknown): { resource: Resource; name: string }[] {
+  if (!input || typeof input !== 'object' || (input as Resource).resourceType !== 'Bundle') return [];
+  return ((input as Bundle).entry ?? []).flatMap((entry, index) => {
+    const resource = entry.resource;
+    if (!resource || typeof resource !== 'object' || !INGESTED_TYPES.has(resource.resourceType)) return [];
+    return [{ resource, name: resourceName(resource, entry.fullUrl, index) }];
+  });
+}
+
 /** Maps one bundle to rows. Validation and every reject happen here, before anything is written. */
 export function parseBundle(input: unknown, validate: ResourceValidator): ParsedBundle {
   const parsed: ParsedBundle = {
@@ -192,7 +206,7 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
       parsed.rejects.push({ resource: `Bundle.entry[${index}]`, field: 'resource', reason: 'entry has no resource' });
       return;
     }
-    const name = `${resource.resourceType}/${resource.id ?? entry.fullUrl ?? `entry-${index}`}`;
+    const name = resourceName(resource, entry.fullUrl, index);
     const json = JSON.stringify(resource);
     const previous = seen.get(name);
     if (previous !== undefined) {

@@ -5,7 +5,7 @@ import type { IngestReject } from './fhir-records';
 
 let indexed = false;
 
-/** Loads the FHIR R4 base StructureDefinitions once per process (~0.5 s). */
+/** Loads the FHIR R4 base StructureDefinitions once per process or worker thread (~0.5 s). */
 function ensureDefinitions(): void {
   if (indexed) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
@@ -14,8 +14,8 @@ function ensureDefinitions(): void {
 }
 
 /**
- * Validates a resource against the FHIR R4 base definitions (cardinality, types, value sets bound
- * as required, formats) with Medplum's validator; each issue becomes a reject naming the element.
+ * Validates a resource against the FHIR R4 base definitions (cardinality, types, formats) with
+ * Medplum's validator; each issue becomes a reject naming the element.
  */
 export function validateFhirResource(resource: Resource, name: string): IngestReject[] {
   ensureDefinitions();
@@ -32,4 +32,14 @@ export function validateFhirResource(resource: Resource, name: string): IngestRe
         reason: issue.details?.text ?? 'invalid',
       }));
   }
+}
+
+export interface NamedResource {
+  resource: Resource;
+  name: string;
+}
+
+/** A batch at once: what a validation worker thread runs for one bundle. */
+export function validateFhirResources(items: NamedResource[]): IngestReject[][] {
+  return items.map(({ resource, name }) => validateFhirResource(resource, name));
 }

@@ -6,6 +6,7 @@ import { TEST_DATABASE_URL } from '../../../tests/support/config';
 import { PATIENT_MIGRATIONS } from '../server';
 import { exampleBundle } from './fixtures/example-bundle';
 import { FhirIngestor } from './ingest-bundle';
+import { FhirValidatorPool } from './validator-pool';
 
 const log = createLogger('test', 'silent');
 
@@ -150,6 +151,23 @@ describe('FhirIngestor', () => {
         report_text: 'Spiculated 2.1 cm nodule in the right upper lobe.',
       },
     ]);
+  });
+
+  it('gives the same report and the same rejects when validation runs in worker threads', async () => {
+    const validators = new FhirValidatorPool(1);
+    try {
+      const threaded = new FhirIngestor(pool, log, validators);
+      const { bundle, mrn } = fresh();
+      const report = await threaded.ingestBundle(bundle);
+      expect(report).toMatchObject({ created: 11, rejected: [], patientIds: await patientIdsByMrn(mrn) });
+      const bad = fresh();
+      (entry(bad.bundle, 'Observation', 1) as { valueQuantity: unknown }).valueQuantity = { value: 'fifty', unit: 'mg/dL' };
+      expect((await threaded.ingestBundle(bad.bundle)).rejected).toEqual([
+        { resource: `Observation/${bad.suffix}-3`, field: expect.stringContaining('value'), reason: 'Invalid JSON type: expected number, but got string' },
+      ]);
+    } finally {
+      await validators.close();
+    }
   });
 
   it('creates one patient when two copies of a bundle arrive at once', async () => {
