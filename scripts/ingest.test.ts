@@ -1,3 +1,4 @@
+import { parseVcfArgs, summariseVcf } from './ingest-vcf';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -248,7 +249,7 @@ describe('parseIngestArgs', () => {
 
   it.each([
     [[], 'no input format given'],
-    [['vcf', '.'], 'unknown input format "vcf" (only fhir)'],
+    [['bam', '.'], 'unknown input format "bam" (fhir or vcf)'],
     [['fhir'], 'no file or directory given'],
     [['fhir', '/no/such/place'], '/no/such/place: no such file or directory'],
     [['fhir', '.', '--concurrency', '0'], '--concurrency "0" is not a whole number from 1 to 64'],
@@ -262,5 +263,16 @@ describe('parseIngestArgs', () => {
     const file = write('feed.ndjson', '');
     expect(() => parseIngestArgs(['fhir', file])).toThrow('needs --patient <hub patient id>');
     expect(() => parseIngestArgs(['fhir', file, '--patient', 'MRN-1'])).toThrow('--patient "MRN-1" is not a hub patient id (a UUID)');
+  });
+});
+
+describe('the vcf command', () => {
+  it('requires a patient and an existing file, and summarises a refused file with its lines', () => {
+    expect(() => parseVcfArgs(['nope.vcf', '--patient', 'x'])).toThrow('nope.vcf: no such file');
+    expect(() => parseVcfArgs([__filename])).toThrow('--patient <hub patient id> is required');
+    expect(parseVcfArgs([__filename, '--patient', 'p1', '--sample', 'S1'])).toEqual({ file: __filename, patientId: 'p1', sample: 'S1', assumeGrch38: false });
+    expect(
+      summariseVcf('a.vcf', { records: 3, variants: 0, skipped: 0, sample: 'S1', build: 'GRCh38', rejected: [{ line: 12, reason: 'VCF line 12: REF is empty' }] }, 1),
+    ).toBe('a.vcf: refused, nothing stored (1 problem)\n  VCF line 12: REF is empty');
   });
 });

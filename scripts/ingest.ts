@@ -17,6 +17,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
+import { runVcfCli } from './ingest-vcf';
 import { FhirValidatorPool } from '../subgraphs/patient/ingest/validator-pool';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
@@ -28,6 +29,7 @@ import { describeJsonError } from './json-syntax-error';
 
 export const USAGE = `usage: npm run ingest -- fhir <bundle.json | directory> [--concurrency N]
        npm run ingest -- fhir <observations.ndjson> --patient <hub patient id> [--concurrency N]
+       npm run ingest -- vcf <file.vcf | file.vcf.gz> --patient <hub patient id> [--sample NAME] [--assume-grch38]
 
   <directory>     every *.json below it, recursively, in name order; one Bundle per file
   .ndjson         one Observation per line (a device feed), all for the existing hub patient --patient
@@ -62,7 +64,7 @@ export function parseIngestArgs(argv: string[]): IngestOptions {
     throw new UsageError((error as Error).message);
   }
   const [format, target, ...extra] = parsed.positionals;
-  if (format !== 'fhir') throw new UsageError(format ? `unknown input format "${format}" (only fhir)` : 'no input format given');
+  if (format !== 'fhir') throw new UsageError(format ? `unknown input format "${format}" (fhir or vcf)` : 'no input format given');
   if (!target) throw new UsageError('no file or directory given');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
@@ -336,6 +338,7 @@ export async function ingestFhir(options: IngestOptions, ingestors: Ingestors, t
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'vcf') return runVcfCli(argv.slice(1));
   let options: IngestOptions;
   try {
     options = parseIngestArgs(argv);

@@ -5,6 +5,7 @@ import { collect, gql, settle, wsClient } from './support/graphql';
 import { exampleBundle } from '../subgraphs/patient/ingest/fixtures/example-bundle';
 import { heartRateStream } from '../subgraphs/patient/ingest/fixtures/device-stream';
 import type { Patient as FhirPatient } from '@medplum/fhirtypes';
+import { EXAMPLE_RECORDS, vcf } from '../subgraphs/genomics/ingest/fixtures/vcf';
 import { pooledCohortRisk } from '../subgraphs/inference/domain/pooled-cohort';
 import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
 
@@ -245,6 +246,35 @@ describe('the hub end to end', () => {
     expect(await gql(gateway, ADD, { id, obs: stream })).toEqual({ data: { addObservations: { created: 0, updated: 0, skipped: 500, rejected: [] } } });
     const latest = await gql(gateway, `query ($id: ID!) { patient(id: $id) { observations(code: "8867-4", latestOnly: true) { value unit effectiveAt } } }`, { id });
     expect(latest).toEqual({ data: { patient: { observations: [{ value: 74, unit: '/min', effectiveAt: '2026-01-01T08:19:00.000Z' }] } } });
+  });
+
+  it('ingests a VCF through the gateway and joins its variants to knowledge-graph evidence', async () => {
+    const { id } = await createPatient();
+    const ingest = await gql(
+      gateway,
+      `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { records variants skipped rejected { line reason } sample build } }`,
+      { id, vcf: vcf(EXAMPLE_RECORDS) },
+    );
+    expect(ingest).toEqual({ data: { ingestVcf: { records: 5, variants: 5, skipped: 1, rejected: [], sample: 'TUMOR', build: 'GRCh38' } } });
+    const response = await gql<{ patient: { variantCalls: { variant: { id: string; gene: { symbol: string } | null } }[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { variantCalls { variant { id gene { symbol } proteinChange } zygosity depth alleleFraction filter source } } }`,
+      { id },
+    );
+    const braf = response.data!.patient.variantCalls.find((c) => c.variant.id === 'GRCh38:7:140753336:A:T');
+    expect(braf).toEqual({
+      variant: { id: 'GRCh38:7:140753336:A:T', gene: { symbol: 'BRAF' }, proteinChange: 'p.V600E' },
+      zygosity: 'HETEROZYGOUS',
+      depth: 120,
+      alleleFraction: 0.4167,
+      filter: 'PASS',
+      source: 'vcf:TUMOR',
+    });
+    const refused = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants rejected { line reason } } }`, {
+      id,
+      vcf: 'not a vcf',
+    });
+    expect(refused).toEqual({ data: { ingestVcf: { variants: 0, rejected: [{ line: 1, reason: 'VCF line 1: missing ##fileformat=VCFv4.x header: not a VCF file' }] } } });
   });
 
   it('computes the published Pooled Cohort example through the gateway', async () => {

@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger';
 import { createGenomicsContext, type GenomicsContext } from './context';
 import { PostgresVariantRepository } from './repository/variant-repository';
 import { resolvers } from './resolvers';
+import { VcfIngestor } from './ingest/ingest-vcf';
 
 export interface GenomicsServiceOptions {
   databaseUrl: string;
@@ -22,6 +23,7 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
   await migrate(opts.databaseUrl, 'genomics', GENOMICS_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
   const repository = new PostgresVariantRepository(pool);
+  const vcf = new VcfIngestor(pool);
   const patients = new PatientSubgraphClient(opts.patientUrl);
   const server = createSubgraphServer<GenomicsContext>('genomics', resolvers, opts.log);
   return serveApollo({
@@ -29,7 +31,7 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createGenomicsContext(repository, patients),
+    context: async () => createGenomicsContext(repository, vcf, patients),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

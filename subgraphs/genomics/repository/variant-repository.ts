@@ -17,6 +17,12 @@ export interface VariantCallRecord {
   genotype: string;
   phased: boolean;
   zygosity: Zygosity;
+  depth: number | null;
+  genotypeQuality: number | null;
+  alleleFraction: number | null;
+  filter: string | null;
+  quality: number | null;
+  source: string;
 }
 
 export type NewVariantCall = NormalisedVariant & ParsedGenotype;
@@ -40,7 +46,8 @@ const UPSERT_CALLS = `
   ON CONFLICT (patient_id, variant_id)
   DO UPDATE SET genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, updated_at = now()`;
 const SELECT_CALLS_BY_PATIENT_IDS = `
-  SELECT c.patient_id, c.genotype, c.phased, c.zygosity, v.id, v.build, v.chrom, v.pos, v.ref, v.alt
+  SELECT c.patient_id, c.genotype, c.phased, c.zygosity, c.depth, c.genotype_quality, c.allele_fraction, c.filter, c.quality, c.source,
+         v.id, v.build, v.chrom, v.pos, v.ref, v.alt
   FROM genomics.variant_calls c JOIN genomics.variants v ON v.id = c.variant_id
   WHERE c.patient_id = ANY($1::uuid[])
   ORDER BY v.chrom, v.pos, v.id`;
@@ -53,6 +60,12 @@ interface CallRow extends VariantRecord {
   genotype: string;
   phased: boolean;
   zygosity: Zygosity;
+  depth: number | null;
+  genotype_quality: number | null;
+  allele_fraction: number | null;
+  filter: string | null;
+  quality: number | null;
+  source: string;
 }
 
 const toCall = (row: CallRow): VariantCallRecord => ({
@@ -60,6 +73,12 @@ const toCall = (row: CallRow): VariantCallRecord => ({
   genotype: row.genotype,
   phased: row.phased,
   zygosity: row.zygosity,
+  depth: row.depth,
+  genotypeQuality: row.genotype_quality,
+  alleleFraction: row.allele_fraction,
+  filter: row.filter,
+  quality: row.quality,
+  source: row.source,
   variant: { id: row.id, build: row.build, chrom: row.chrom, pos: row.pos, ref: row.ref, alt: row.alt },
 });
 
@@ -91,6 +110,12 @@ export class PostgresVariantRepository implements VariantRepository {
       genotype: c.genotype,
       phased: c.phased,
       zygosity: c.zygosity,
+      depth: null,
+      genotypeQuality: null,
+      alleleFraction: null,
+      filter: null,
+      quality: null,
+      source: 'api',
       variant: { id: c.id, build: c.build, chrom: c.chrom, pos: c.pos, ref: c.ref, alt: c.alt },
     }));
   }

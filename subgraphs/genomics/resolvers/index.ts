@@ -2,6 +2,8 @@ import { ErrorCode, HubError } from '../../../lib/errors';
 import { normaliseVariant, parseGenotype, parseVariantId } from '../domain/variant';
 import type { GenomicsContext } from '../context';
 import type { NewVariantCall } from '../repository/variant-repository';
+import { patientNotFound } from '../ingest/ingest-vcf';
+import { Readable } from 'node:stream';
 
 interface VariantCallInput {
   chrom: string;
@@ -34,12 +36,13 @@ const Mutation = {
       ...normaliseVariant(call, `calls[${index}]`),
       ...parseGenotype(call.genotype ?? '0/1', `calls[${index}] genotype`),
     }));
-    if (!(await ctx.loaders.patientExists.load(args.patientId))) {
-      throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${args.patientId}" not found: create it first or check the hub id`, {
-        field: 'patientId',
-      });
-    }
+    if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
     return ctx.repository.addVariantCalls(args.patientId, calls);
+  },
+
+  async ingestVcf(_: unknown, args: { patientId: string; vcf: string; sample?: string | null; assumeBuild?: 'GRCh38' | null }, ctx: GenomicsContext) {
+    if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
+    return ctx.vcf.ingest(args.patientId, Readable.from([Buffer.from(args.vcf, 'utf8')]), { sample: args.sample, assumeBuild: args.assumeBuild });
   },
 };
 

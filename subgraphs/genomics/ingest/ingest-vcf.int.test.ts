@@ -1,0 +1,131 @@
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../../../lib/logger';
+import { createPool, migrate, type Pool } from '../../../lib/postgres';
+import { TEST_DATABASE_URL } from '../../../tests/support/config';
+import { GENOMICS_MIGRATIONS } from '../server';
+import { VcfIngestor } from './ingest-vcf';
+import { EXAMPLE_RECORDS, GRCH38_HEADER, vcf } from './fixtures/vcf';
+
+const text = (s: string) => Readable.from([Buffer.from(s)]);
+/** BGZF-like: several gzip members back to back, as bgzip writes them. */
+const bgzip = (s: string) => {
+  const half = Math.floor(s.length / 2);
+  return Buffer.concat([zlib.gzipSync(s.slice(0, half)), zlib.gzipSync(s.slice(half)), zlib.gzipSync('')]);
+};
+
+describe('VcfIngestor', () => {
+  let pool: Pool;
+  let ingestor: VcfIngestor;
+
+  beforeAll(async () => {
+    await migrate(TEST_DATABASE_URL, 'genomics', GENOMICS_MIGRATIONS, createLogger('test', 'silent'));
+    pool = createPool(TEST_DATABASE_URL);
+    ingestor = new VcfIngestor(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  const storedCalls = async (patientId: string) =>
+    (
+      await pool.query(
+        `SELECT variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source
+         FROM genomics.variant_calls WHERE patient_id = $1 ORDER BY variant_id COLLATE "C"`,
+        [patientId],
+      )
+    ).rows;
+
+  it('loads a VCF: multi-allelic records split, chr names unified, indels trimmed, call details kept', async () => {
+    const patientId = randomUUID();
+    const report = await ingestor.ingest(patientId, text(vcf(EXAMPLE_RECORDS)));
+    expect(report).toEqual({ records: 5, variants: 5, skipped: 1, rejected: [], sample: 'TUMOR', build: 'GRCh38' });
+    expect(await storedCalls(patientId)).toEqual([
+      { variant_id: 'GRCh38:10:94781859:G:A', genotype: '1|1', phased: true, zygosity: 'HOMOZYGOUS_ALTERNATE', depth: 40, genotype_quality: 99, allele_fraction: 1, filter: 'PASS', quality: 300, source: 'vcf:TUMOR' },
+      { variant_id: 'GRCh38:12:25245351:C:A', genotype: '1/0', phased: false, zygosity: 'HETEROZYGOUS', depth: 60, genotype_quality: 50, allele_fraction: 0.4167, filter: 'PASS', quality: 95, source: 'vcf:TUMOR' },
+      { variant_id: 'GRCh38:12:25245351:C:T', genotype: '0/1', phased: false, zygosity: 'HETEROZYGOUS', depth: 60, genotype_quality: 50, allele_fraction: 0.5833, filter: 'PASS', quality: 95, source: 'vcf:TUMOR' },
+      { variant_id: 'GRCh38:1:1000:CAG:C', genotype: '0/1', phased: false, zygosity: 'HETEROZYGOUS', depth: 10, genotype_quality: 20, allele_fraction: 0.4, filter: 'LowQual', quality: 50, source: 'vcf:TUMOR' },
+      { variant_id: 'GRCh38:7:140753336:A:T', genotype: '0/1', phased: false, zygosity: 'HETEROZYGOUS', depth: 120, genotype_quality: 99, allele_fraction: 0.4167, filter: 'PASS', quality: 812, source: 'vcf:TUMOR' },
+    ]);
+    const events = await pool.query('SELECT topic, payload FROM genomics.outbox WHERE patient_id = $1', [patientId]);
+    expect(events.rows).toEqual([{ topic: 'genomics.variants.ingested', payload: { variants: 5, sample: 'TUMOR' } }]);
+  });
+
+  it('reads bgzip and stores the same calls again without duplicating them', async () => {
+    const patientId = randomUUID();
+    const file = vcf(EXAMPLE_RECORDS);
+    await ingestor.ingest(patientId, text(file));
+    const again = await ingestor.ingest(patientId, Readable.from([bgzip(file)]));
+    expect(again).toMatchObject({ records: 5, variants: 5, rejected: [] });
+    expect(await storedCalls(patientId)).toHaveLength(5);
+  });
+
+  it('picks the named sample of a multi-sample VCF', async () => {
+    const patientId = randomUUID();
+    const file = vcf([['chr7', 140753336, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/0', '1/1']], { samples: ['MOTHER', 'CHILD'] });
+    expect(await ingestor.ingest(patientId, text(file), { sample: 'CHILD' })).toMatchObject({ sample: 'CHILD', variants: 1 });
+    expect((await storedCalls(patientId))[0]).toMatchObject({ genotype: '1/1', zygosity: 'HOMOZYGOUS_ALTERNATE' });
+  });
+
+  describe('bad input: the line named, nothing from the file stored', () => {
+    async function expectRefused(input: Buffer | string, reason: string | RegExp, options = {}) {
+      const patientId = randomUUID();
+      const report = await ingestor.ingest(patientId, Readable.from([Buffer.from(input)]), options);
+      expect(report.variants).toBe(0);
+      expect(report.rejected[0]?.reason).toEqual(typeof reason === 'string' ? reason : expect.stringMatching(reason));
+      expect(await storedCalls(patientId)).toEqual([]);
+      return report;
+    }
+
+    it('refuses a file with no header', async () => {
+      await expectRefused('chr1\t100\t.\tA\tC\t50\tPASS\t.\n', 'VCF line 1: missing ##fileformat=VCFv4.x header: not a VCF file');
+    });
+
+    it('refuses a wrong column count, a non-numeric POS, illegal bases and ALT equal to REF — each with its line', async () => {
+      const header = GRCH38_HEADER.length + 1;
+      const report = await expectRefused(
+        vcf([
+          ['chr7', 140753336, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr7', 'abc', '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr7', 100, '.', 'A', 'T', 50, 'PASS', '.', 'GT'],
+          ['chr7', 101, '.', 'AXZ', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr7', 102, '.', 'A', 'A', 50, 'PASS', '.', 'GT', '0/1'],
+        ]),
+        `VCF line ${header + 2}: POS "abc" is not a position`,
+      );
+      expect(report.rejected).toEqual([
+        { line: header + 2, reason: `VCF line ${header + 2}: POS "abc" is not a position` },
+        { line: header + 3, reason: `VCF line ${header + 3}: has 9 tab-separated columns, the header declares 10` },
+        { line: header + 4, reason: `VCF line ${header + 4}: ref: "AXZ" is not a sequence of A, C, G, T, N` },
+        { line: header + 5, reason: `VCF line ${header + 5}: alt: ALT equals REF ("A")` },
+      ]);
+    });
+
+    it('refuses a sample that is not in the header', async () => {
+      await expectRefused(vcf(EXAMPLE_RECORDS), /sample "NORMAL" is not in the header \(samples: TUMOR\)/, { sample: 'NORMAL' });
+    });
+
+    it('refuses a truncated bgzip file', async () => {
+      const whole = bgzip(vcf(EXAMPLE_RECORDS));
+      await expectRefused(whole.subarray(0, whole.length - 30), /compressed data is truncated or corrupt/);
+    });
+
+    it('refuses a GRCh37 file, saying how to lift it over', async () => {
+      const header = ['##fileformat=VCFv4.2', '##contig=<ID=1,length=249250621>', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'];
+      await expectRefused(vcf([['1', 140453136, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1']], { header }), /the file is GRCh37 \(##contig 1 length 249250621\).*lift it over/);
+    });
+
+    it('refuses a file that names no build unless GRCh38 is assumed', async () => {
+      const header = ['##fileformat=VCFv4.2', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'];
+      const file = vcf([['7', 140753336, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1']], { header });
+      await expectRefused(file, /names no genome build/);
+      expect(await ingestor.ingest(randomUUID(), text(file), { assumeBuild: 'GRCh38' })).toMatchObject({ variants: 1, build: 'GRCh38 (assumed)' });
+    });
+
+    it('refuses a 0-byte file', async () => {
+      await expectRefused('', 'VCF line 1: the file is empty or has no #CHROM header line');
+    });
+  });
+});

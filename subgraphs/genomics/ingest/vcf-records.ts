@@ -1,0 +1,153 @@
+import VCF from '@gmod/vcf';
+import { HubError, ErrorCode } from '../../../lib/errors';
+import { normaliseVariant, parseGenotype, type Zygosity } from '../domain/variant';
+
+/** A VCF problem located in the file: `VCF line 1043: REF is empty`. */
+export class VcfError extends Error {
+  override name = 'VcfError';
+  constructor(
+    readonly line: number,
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`VCF line ${line}: ${field ? `${field} ` : ''}${reason}`);
+  }
+}
+
+export type GenomeBuild = 'GRCh38' | 'GRCh37';
+
+/** chr1/chr2/chrX lengths tell the builds apart (GRC assembly reports, GCA_000001405.15 and .1). */
+const CONTIG_LENGTHS: Record<GenomeBuild, Record<string, number>> = {
+  GRCh38: { '1': 248956422, '2': 242193529, X: 156040895 },
+  GRCh37: { '1': 249250621, '2': 243199373, X: 155270560 },
+};
+const REFERENCE_NAMES: [RegExp, GenomeBuild][] = [
+  [/grch38|hg38|hs38|gca_000001405\.15|b38/i, 'GRCh38'],
+  [/grch37|hg19|hs37|b37|human_g1k_v37|gca_000001405\.1\b/i, 'GRCh37'],
+];
+
+export interface VcfHeader {
+  parser: VCF;
+  samples: string[];
+  build: GenomeBuild | null;
+  /** How the build was read: `##reference=...` or `##contig lengths`. */
+  buildEvidence: string | null;
+}
+
+/** Reads the genome build from `##reference` and `##contig` lengths; null when the header says neither. */
+export function detectBuild(headerLines: string[]): { build: GenomeBuild | null; evidence: string | null } {
+  for (const line of headerLines) {
+    if (!line.startsWith('##reference=') && !line.startsWith('##assembly=')) continue;
+    for (const [pattern, build] of REFERENCE_NAMES) if (pattern.test(line)) return { build, evidence: line.slice(0, 120) };
+  }
+  for (const line of headerLines) {
+    const match = /^##contig=<.*\bID=(?:chr)?([0-9XY]+)\b.*\blength=(\d+)/i.exec(line) ?? /^##contig=<.*\blength=(\d+).*\bID=(?:chr)?([0-9XY]+)\b/i.exec(line);
+    if (!match) continue;
+    const [contig, length] = line.indexOf('ID=') < line.indexOf('length=') ? [match[1]!, Number(match[2])] : [match[2]!, Number(match[1])];
+    for (const build of ['GRCh38', 'GRCh37'] as const) {
+      if (CONTIG_LENGTHS[build][contig.toUpperCase()] === length) return { build, evidence: `##contig ${contig} length ${length}` };
+    }
+  }
+  return { build: null, evidence: null };
+}
+
+export function parseHeader(headerLines: string[]): VcfHeader {
+  if (!headerLines[0]?.startsWith('##fileformat=VCF')) {
+    throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file');
+  }
+  const columns = headerLines.at(-1);
+  if (!columns?.startsWith('#CHROM')) {
+    throw new VcfError(headerLines.length + 1, '', 'missing the #CHROM column header line');
+  }
+  const names = columns.split('\t');
+  const expected = ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO'];
+  if (expected.some((name, i) => names[i] !== name)) {
+    throw new VcfError(headerLines.length, '#CHROM', `header must start with ${expected.join(' ')} separated by tabs`);
+  }
+  const parser = new VCF({ header: headerLines.join('\n') });
+  const { build, evidence } = detectBuild(headerLines);
+  return { parser, samples: parser.samples, build, buildEvidence: evidence };
+}
+
+export interface VcfCall {
+  variantId: string;
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+  genotype: string;
+  phased: boolean;
+  zygosity: Zygosity;
+  depth: number | null;
+  genotypeQuality: number | null;
+  alleleFraction: number | null;
+  filter: string | null;
+  quality: number | null;
+}
+
+const SYMBOLIC = /^<.*>$|^\*$|[[\]]/;
+const first = (values: unknown): number | null => {
+  const value = Array.isArray(values) ? values[0] : values;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+};
+
+/**
+ * One data line → one call per ALT allele (multi-allelic records are split, as `bcftools norm -m-`
+ * does: in each split record the other ALT alleles of the genotype become 0). Symbolic and
+ * breakend ALTs are skipped and counted; anything malformed is a VcfError naming the line.
+ */
+export function recordCalls(header: VcfHeader, line: string, lineNumber: number, sample: string): { calls: VcfCall[]; skipped: number } {
+  const columns = line.split('\t');
+  const expectedColumns = header.samples.length ? 9 + header.samples.length : 8;
+  if (columns.length !== expectedColumns) {
+    throw new VcfError(lineNumber, '', `has ${columns.length} tab-separated columns, the header declares ${expectedColumns}`);
+  }
+  if (!/^\d+$/.test(columns[1]!)) throw new VcfError(lineNumber, 'POS', `"${columns[1]}" is not a position`);
+  const record = header.parser.parseLine(line);
+  if (!record.REF) throw new VcfError(lineNumber, 'REF', 'is empty');
+  const alts = record.ALT ?? [];
+  if (!alts.length) return { calls: [], skipped: 1 };
+  const genotypes = header.samples.length ? (record.SAMPLES()[sample] ?? {}) : {};
+  const gt = (genotypes.GT?.[0] as string | undefined) ?? './.';
+  const ad = Array.isArray(genotypes.AD) ? (genotypes.AD as (number | null)[]) : null;
+  const adTotal = ad?.reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0) ?? 0;
+  const filter = Array.isArray(record.FILTER) ? record.FILTER.join(';') : (record.FILTER ?? null);
+  const calls: VcfCall[] = [];
+  let skipped = 0;
+  alts.forEach((alt, index) => {
+    if (SYMBOLIC.test(alt)) {
+      skipped += 1;
+      return;
+    }
+    let variant;
+    let genotype;
+    try {
+      variant = normaliseVariant({ chrom: record.CHROM!, pos: record.POS!, ref: record.REF!, alt }, `VCF line ${lineNumber}`);
+      const allele = String(index + 1);
+      const split = gt.replace(/[0-9]+/g, (a) => (a === '0' ? '0' : a === allele ? '1' : '0'));
+      genotype = parseGenotype(split, `VCF line ${lineNumber} GT`);
+    } catch (error) {
+      if (error instanceof HubError && error.code === ErrorCode.INVALID_VARIANT) {
+        throw new VcfError(lineNumber, '', error.message.replace(`VCF line ${lineNumber} `, '').replace(`VCF line ${lineNumber}`, ''));
+      }
+      throw error;
+    }
+    const alleleDepth = ad?.[index + 1];
+    calls.push({
+      variantId: variant.id,
+      chrom: variant.chrom,
+      pos: variant.pos,
+      ref: variant.ref,
+      alt: variant.alt,
+      genotype: genotype.genotype,
+      phased: genotype.phased,
+      zygosity: genotype.zygosity,
+      depth: first(genotypes.DP),
+      genotypeQuality: first(genotypes.GQ),
+      alleleFraction: typeof alleleDepth === 'number' && adTotal > 0 ? Math.round((alleleDepth / adTotal) * 1e4) / 1e4 : first(genotypes.AF),
+      filter,
+      quality: typeof record.QUAL === 'number' ? record.QUAL : null,
+    });
+  });
+  return { calls, skipped };
+}
