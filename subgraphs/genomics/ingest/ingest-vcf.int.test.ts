@@ -103,6 +103,16 @@ describe('VcfIngestor', () => {
       ]);
     });
 
+    it('refuses a file that names the same variant twice once normalised', async () => {
+      await expectRefused(
+        vcf([
+          ['chr7', 140753336, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr7', 140753336, '.', 'A', 'C,T', 50, 'PASS', '.', 'GT', '1/2'],
+        ]),
+        /names the same variant twice after normalisation.*bcftools norm --rm-dup/,
+      );
+    });
+
     it('refuses a sample that is not in the header', async () => {
       await expectRefused(vcf(EXAMPLE_RECORDS), /sample "NORMAL" is not in the header \(samples: TUMOR\)/, { sample: 'NORMAL' });
     });

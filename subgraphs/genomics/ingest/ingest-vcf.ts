@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import readline from 'node:readline';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -41,21 +40,21 @@ export const MAX_REJECTS = 50;
 // Calls stream into a temporary table with COPY, then land in the real tables in two statements.
 const CREATE_STAGE = `
   CREATE TEMP TABLE vcf_stage (
-    variant_id text, chrom text, pos integer, ref text, alt text, genotype text, phased boolean,
+    line integer, variant_id text, chrom text, pos integer, ref text, alt text, genotype text, phased boolean,
     zygosity text, depth integer, genotype_quality integer, allele_fraction real, filter text, quality real
   ) ON COMMIT DROP`;
 const COPY_STAGE = `COPY vcf_stage FROM STDIN`;
-const INSERT_VARIANTS = `
-  INSERT INTO genomics.variants (id, build, chrom, pos, ref, alt)
-  SELECT DISTINCT variant_id, 'GRCh38', chrom, pos, ref, alt FROM vcf_stage
-  ON CONFLICT (id) DO NOTHING`;
-// DISTINCT ON: a file may list the same normalised variant twice (e.g. before and after splitting);
-// the last line wins, as it would on re-sending.
+// First VCF for a patient: nothing to merge with, so rows go straight into the calls table (one pass).
+const COPY_CALLS = `COPY genomics.variant_calls
+  (variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, patient_id, source) FROM STDIN`;
+// One VCF load per patient at a time: the direct path must not race another load for the same patient.
+const LOCK_PATIENT = `SELECT pg_advisory_xact_lock(hashtextextended('vcf:' || $1, 0))`;
+const PATIENT_HAS_CALLS = `SELECT 1 FROM genomics.variant_calls WHERE patient_id = $1 LIMIT 1`;
 const UPSERT_CALLS = `
   INSERT INTO genomics.variant_calls
     (patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source)
-  SELECT DISTINCT ON (variant_id) $1::uuid, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, $2
-  FROM (SELECT *, row_number() OVER () AS line FROM vcf_stage) staged ORDER BY variant_id, line DESC
+  SELECT $1::uuid, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, $2
+  FROM vcf_stage
   ON CONFLICT (patient_id, variant_id) DO UPDATE SET
     genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, depth = EXCLUDED.depth,
     genotype_quality = EXCLUDED.genotype_quality, allele_fraction = EXCLUDED.allele_fraction, filter = EXCLUDED.filter,
@@ -66,13 +65,82 @@ const NOTIFY_OUTBOX = `SELECT pg_notify('genomics_outbox', $1)`;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** COPY text format: tab-separated, `\N` for null, backslash escaped. */
-function copyLine(c: VcfCall): string {
-  const field = (v: string | number | boolean | null) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\'));
-  return (
-    [c.variantId, c.chrom, c.pos, c.ref, c.alt, c.genotype, c.phased, c.zygosity, c.depth, c.genotypeQuality, c.alleleFraction, c.filter, c.quality]
-      .map(field)
-      .join('\t') + '\n'
-  );
+const copyField = (v: string | number | boolean | null) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\'));
+const callFields = (c: VcfCall) => [c.genotype, c.phased, c.zygosity, c.depth, c.genotypeQuality, c.alleleFraction, c.filter, c.quality];
+
+/** A row for the stage table (merge path). */
+function stageLine(line: number, c: VcfCall): string {
+  return [line, c.variantId, c.chrom, c.pos, c.ref, c.alt, ...callFields(c)].map(copyField).join('\t') + '\n';
+}
+
+/** A row for the calls table itself (direct path); patient id and source are the same for the whole file. */
+function callLine(c: VcfCall, patientAndSource: string): string {
+  return [c.variantId, ...callFields(c)].map(copyField).join('\t') + patientAndSource;
+}
+
+/** Calls move to the database in chunks of about this many bytes of COPY text (~80,000 calls). */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+const TRUNCATE_STAGE = `TRUNCATE vcf_stage`;
+
+/**
+ * The load pipeline: while the database copies and merges one chunk (COPY into the stage table,
+ * then the two set-based statements), the parser fills the next, so parsing and the database's
+ * work overlap on separate cores. At most two chunks are in memory, whatever the file's size.
+ */
+class ChunkedStage {
+  private chunk: string[] = [];
+  private bytes = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  private readonly suffix: string;
+
+  /** `direct`: the patient has no calls yet, so COPY goes straight into the calls table. */
+  constructor(
+    private readonly client: PoolClient,
+    private readonly patientId: string,
+    private readonly source: string,
+    private readonly direct: boolean,
+  ) {
+    this.suffix = `\t${copyField(patientId)}\t${copyField(source)}\n`;
+  }
+
+  async add(line: number, call: VcfCall): Promise<void> {
+    const text = this.direct ? callLine(call, this.suffix) : stageLine(line, call);
+    this.chunk.push(text);
+    this.bytes += text.length;
+    if (this.bytes >= CHUNK_BYTES) await this.ship();
+  }
+
+  private async ship(): Promise<void> {
+    const data = this.chunk;
+    this.chunk = [];
+    this.bytes = 0;
+    await this.inFlight;
+    this.inFlight = this.load(data);
+    // Awaited by the next ship() or by finish()/settle(); never left unobserved.
+    this.inFlight.catch(() => undefined);
+  }
+
+  private async load(data: string[]): Promise<void> {
+    if (!data.length) return;
+    if (this.direct) {
+      await pipeline(Readable.from(data), this.client.query(copyFrom(COPY_CALLS)));
+      return;
+    }
+    await pipeline(Readable.from(data), this.client.query(copyFrom(COPY_STAGE)));
+    await this.client.query(UPSERT_CALLS, [this.patientId, this.source]);
+    await this.client.query(TRUNCATE_STAGE);
+  }
+
+  /** Loads what is left and waits until everything is in the tables. */
+  async finish(): Promise<void> {
+    await this.ship();
+    await this.inFlight;
+  }
+
+  /** Waits for the chunk in flight (before a rollback), ignoring its outcome. */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
+  }
 }
 
 /** Plain or gzip/bgzip (BGZF is a series of gzip members, which zlib reads as one stream). */
@@ -135,8 +203,7 @@ export class VcfIngestor {
     let header: VcfHeader | undefined;
     let sample = '';
     let lineNumber = 0;
-    let copy: PassThrough | undefined;
-    let copyDone: Promise<void> | undefined;
+    let stage: ChunkedStage | undefined;
 
     try {
       for await (const line of lines) {
@@ -158,11 +225,10 @@ export class VcfIngestor {
           }
           sample = this.chooseSample(header, options.sample, lineNumber);
           report.sample = sample || null;
-          await client.query(CREATE_STAGE);
-          copy = new PassThrough();
-          copyDone = pipeline(copy, client.query(copyFrom(COPY_STAGE)));
-          // Awaited below; a failure meanwhile surfaces through the writes' back-pressure.
-          copyDone.catch(() => undefined);
+          await client.query(LOCK_PATIENT, [patientId]);
+          const direct = !(await client.query(PATIENT_HAS_CALLS, [patientId])).rowCount;
+          if (!direct) await client.query(CREATE_STAGE);
+          stage = new ChunkedStage(client, patientId, `vcf:${sample}`, direct);
           if (line.startsWith('#CHROM')) continue;
         }
         if (!line) continue;
@@ -172,7 +238,8 @@ export class VcfIngestor {
           report.skipped += skipped;
           for (const call of calls) {
             report.variants += 1;
-            if (!copy!.write(copyLine(call))) await once(copy!, 'drain');
+            // Once a line is refused nothing will be stored: stop feeding the database.
+            if (!report.rejected.length) await stage!.add(lineNumber, call);
           }
         } catch (error) {
           if (!(error instanceof VcfError)) throw error;
@@ -183,19 +250,24 @@ export class VcfIngestor {
       }
     } catch (error) {
       if (error instanceof VcfError) reject(error.line, error.message);
+      else if (isDuplicateInFile(error)) reject(lineNumber, duplicateReason(lineNumber));
       else if ((error as { code?: string }).code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check|invalid/i.test((error as Error).message)) {
         reject(lineNumber + 1, `VCF line ${lineNumber + 1}: compressed data is truncated or corrupt (${(error as Error).message})`);
       } else throw error;
     }
     if (!header && !report.rejected.length) reject(lineNumber || 1, `VCF line ${lineNumber || 1}: the file is empty or has no #CHROM header line`);
-    if (copy) {
-      copy.end();
-      await copyDone;
+    if (report.rejected.length || !header) {
+      await stage?.settle();
+      return report;
     }
-    if (report.rejected.length || !header) return report;
+    try {
+      await stage!.finish();
+    } catch (error) {
+      if (!isDuplicateInFile(error)) throw error;
+      reject(lineNumber, duplicateReason(lineNumber));
+      return report;
+    }
     options.onProgress?.(report.records);
-    await client.query(INSERT_VARIANTS);
-    await client.query(UPSERT_CALLS, [patientId, `vcf:${sample}`]);
     return report;
   }
 
@@ -209,6 +281,15 @@ export class VcfIngestor {
     return header.samples[0] ?? '';
   }
 }
+
+/**
+ * The same key twice within the file: cardinality_violation (21000) from the merge path's upsert, or
+ * unique_violation (23505) from the direct path's COPY (the patient lock rules out another writer).
+ */
+const isDuplicateInFile = (error: unknown) => ['21000', '23505'].includes((error as { code?: string }).code ?? '');
+const duplicateReason = (line: number) =>
+  `VCF line ${line}: the file names the same variant twice after normalisation and splitting (within the lines before this one); ` +
+  'merge or remove the duplicate (e.g. bcftools norm --rm-dup all)';
 
 export function patientNotFound(patientId: string): HubError {
   return new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${patientId}" not found: create it first or check the hub id`, { field: 'patientId' });

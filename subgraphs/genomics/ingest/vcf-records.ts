@@ -97,12 +97,15 @@ const first = (values: unknown): number | null => {
  * breakend ALTs are skipped and counted; anything malformed is a VcfError naming the line.
  */
 export function recordCalls(header: VcfHeader, line: string, lineNumber: number, sample: string): { calls: VcfCall[]; skipped: number } {
-  const columns = line.split('\t');
   const expectedColumns = header.samples.length ? 9 + header.samples.length : 8;
-  if (columns.length !== expectedColumns) {
-    throw new VcfError(lineNumber, '', `has ${columns.length} tab-separated columns, the header declares ${expectedColumns}`);
+  let tabs = 0;
+  for (let i = line.indexOf('\t'); i !== -1; i = line.indexOf('\t', i + 1)) tabs += 1;
+  if (tabs + 1 !== expectedColumns) {
+    throw new VcfError(lineNumber, '', `has ${tabs + 1} tab-separated columns, the header declares ${expectedColumns}`);
   }
-  if (!/^\d+$/.test(columns[1]!)) throw new VcfError(lineNumber, 'POS', `"${columns[1]}" is not a position`);
+  const chromEnd = line.indexOf('\t');
+  const pos = line.slice(chromEnd + 1, line.indexOf('\t', chromEnd + 1));
+  if (!/^\d+$/.test(pos)) throw new VcfError(lineNumber, 'POS', `"${pos}" is not a position`);
   const record = header.parser.parseLine(line);
   if (!record.REF) throw new VcfError(lineNumber, 'REF', 'is empty');
   const alts = record.ALT ?? [];
@@ -124,7 +127,8 @@ export function recordCalls(header: VcfHeader, line: string, lineNumber: number,
     try {
       variant = normaliseVariant({ chrom: record.CHROM!, pos: record.POS!, ref: record.REF!, alt }, `VCF line ${lineNumber}`);
       const allele = String(index + 1);
-      const split = gt.replace(/[0-9]+/g, (a) => (a === '0' ? '0' : a === allele ? '1' : '0'));
+      // Only a multi-allelic record needs its genotype rewritten for the split allele.
+      const split = alts.length === 1 ? gt : gt.replace(/[0-9]+/g, (a) => (a === '0' ? '0' : a === allele ? '1' : '0'));
       genotype = parseGenotype(split, `VCF line ${lineNumber} GT`);
     } catch (error) {
       if (error instanceof HubError && error.code === ErrorCode.INVALID_VARIANT) {

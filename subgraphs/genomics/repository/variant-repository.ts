@@ -35,28 +35,29 @@ export interface VariantRepository {
   variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]>;
 }
 
-// unnest() turns the batch into one statement per table instead of one round trip per call.
-const UPSERT_VARIANTS = `
-  INSERT INTO genomics.variants (id, build, chrom, pos, ref, alt)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-  ON CONFLICT (id) DO NOTHING`;
+// unnest() turns the batch into one statement instead of one round trip per call.
 const UPSERT_CALLS = `
   INSERT INTO genomics.variant_calls (patient_id, variant_id, genotype, phased, zygosity)
   SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[])
   ON CONFLICT (patient_id, variant_id)
   DO UPDATE SET genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, updated_at = now()`;
 const SELECT_CALLS_BY_PATIENT_IDS = `
-  SELECT c.patient_id, c.genotype, c.phased, c.zygosity, c.depth, c.genotype_quality, c.allele_fraction, c.filter, c.quality, c.source,
-         v.id, v.build, v.chrom, v.pos, v.ref, v.alt
-  FROM genomics.variant_calls c JOIN genomics.variants v ON v.id = c.variant_id
-  WHERE c.patient_id = ANY($1::uuid[])
-  ORDER BY v.chrom, v.pos, v.id`;
-const SELECT_VARIANTS_BY_IDS = `SELECT id, build, chrom, pos, ref, alt FROM genomics.variants WHERE id = ANY($1::text[])`;
+  SELECT patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source
+  FROM genomics.variant_calls WHERE patient_id = ANY($1::uuid[])
+  ORDER BY patient_id, variant_id`;
+const SELECT_CARRIED_VARIANT_IDS = `SELECT DISTINCT variant_id FROM genomics.variant_calls WHERE variant_id = ANY($1::text[])`;
+
+/** A stored id is normalised by construction: its parts are the variant's fields. */
+export function variantFromId(id: string): VariantRecord {
+  const [build, chrom, pos, ref, alt] = id.split(':') as [string, string, string, string, string];
+  return { id, build, chrom, pos: Number(pos), ref, alt };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface CallRow extends VariantRecord {
+interface CallRow {
   patient_id: string;
+  variant_id: string;
   genotype: string;
   phased: boolean;
   zygosity: Zygosity;
@@ -79,7 +80,7 @@ const toCall = (row: CallRow): VariantCallRecord => ({
   filter: row.filter,
   quality: row.quality,
   source: row.source,
-  variant: { id: row.id, build: row.build, chrom: row.chrom, pos: row.pos, ref: row.ref, alt: row.alt },
+  variant: variantFromId(row.variant_id),
 });
 
 export class PostgresVariantRepository implements VariantRepository {
@@ -89,14 +90,6 @@ export class PostgresVariantRepository implements VariantRepository {
     // The same variant twice in one request: the last call wins, as it would on re-sending.
     const unique = [...new Map(calls.map((c) => [c.id, c])).values()];
     await inTransaction(this.pool, async (client) => {
-      await client.query(UPSERT_VARIANTS, [
-        unique.map((c) => c.id),
-        unique.map((c) => c.build),
-        unique.map((c) => c.chrom),
-        unique.map((c) => c.pos),
-        unique.map((c) => c.ref),
-        unique.map((c) => c.alt),
-      ]);
       await client.query(UPSERT_CALLS, [
         patientId,
         unique.map((c) => c.id),
@@ -128,8 +121,8 @@ export class PostgresVariantRepository implements VariantRepository {
   }
 
   async variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]> {
-    const { rows } = await this.pool.query<VariantRecord>(SELECT_VARIANTS_BY_IDS, [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+    const { rows } = await this.pool.query<{ variant_id: string }>(SELECT_CARRIED_VARIANT_IDS, [ids]);
+    const carried = new Set(rows.map((r) => r.variant_id));
+    return ids.map((id) => (carried.has(id) ? variantFromId(id) : null));
   }
 }
