@@ -270,11 +270,68 @@ describe('the hub end to end', () => {
       filter: 'PASS',
       source: 'vcf:TUMOR',
     });
+    const filtered = await gql(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) {
+         braf: variants(filter: { gene: "BRAF" }) { id }
+         clinical: variants(filter: { clinicalOnly: true }) { id }
+         highQuality: variants(filter: { minQuality: 100 }) { id }
+         firstTwo: variants(first: 2) { id }
+         nextTwo: variants(first: 2, after: "GRCh38:12:25245351:C:A") { id }
+       } }`,
+      { id },
+    );
+    expect(filtered).toEqual({
+      data: {
+        patient: {
+          braf: [{ id: 'GRCh38:7:140753336:A:T' }],
+          clinical: [{ id: 'GRCh38:10:94781859:G:A' }, { id: 'GRCh38:12:25245351:C:A' }, { id: 'GRCh38:12:25245351:C:T' }, { id: 'GRCh38:7:140753336:A:T' }],
+          highQuality: [{ id: 'GRCh38:10:94781859:G:A' }, { id: 'GRCh38:7:140753336:A:T' }],
+          // ordered by id, byte by byte: "GRCh38:10:" sorts before "GRCh38:1:"
+          firstTwo: [{ id: 'GRCh38:10:94781859:G:A' }, { id: 'GRCh38:12:25245351:C:A' }],
+          nextTwo: [{ id: 'GRCh38:12:25245351:C:T' }, { id: 'GRCh38:1:1000:CAG:C' }],
+        },
+      },
+    });
+    const cohort = await gql<{ gene: { symbol: string; variantsInCohort: { patients: number; variants: number } } }>(
+      gateway,
+      `{ gene(symbol: "CYP2C19") { symbol variantsInCohort { patients variants } } }`,
+    );
+    expect(cohort.data!.gene.symbol).toBe('CYP2C19');
+    expect(cohort.data!.gene.variantsInCohort.patients).toBeGreaterThanOrEqual(1);
+
     const refused = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants rejected { line reason } } }`, {
       id,
       vcf: 'not a vcf',
     });
     expect(refused).toEqual({ data: { ingestVcf: { variants: 0, rejected: [{ line: 1, reason: 'VCF line 1: missing ##fileformat=VCFv4.x header: not a VCF file' }] } } });
+  });
+
+  it('calls CYP2C19 *2/*17 from a VCF and lists what it could not call', async () => {
+    const { id } = await createPatient();
+    const gt = (pos: number, ref: string, alt: string, genotype: string) => ['chr10', pos, '.', ref, alt, 500, 'PASS', '.', 'GT', genotype];
+    const file = vcf(
+      [
+        gt(94761900, 'C', 'T', '0/1'), // rs12248560, *17
+        gt(94762706, 'A', 'G', '0/0'), // rs28399504, *4
+        gt(94775367, 'A', 'G', '0/1'), // rs12769205, on *2
+        gt(94780653, 'G', 'A', '0/0'), // rs4986893, *3
+        gt(94781859, 'G', 'A', '0/1'), // rs4244285, *2
+        gt(94842866, 'A', 'G', '1/1'), // rs3758581, on every allele but *38
+      ],
+      { header: ['##fileformat=VCFv4.2', '##reference=GRCh38', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'], samples: ['S1'] },
+    );
+    await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id, vcf: file });
+    const response = await gql<{ patient: { pharmacogenomics: { gene: string; diplotype: string | null; phenotype: string; missingPositions: string[] }[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { pharmacogenomics { gene diplotype phenotype activityScore missingPositions source } } }`,
+      { id },
+    );
+    const results = response.data!.patient.pharmacogenomics;
+    expect(results.find((r) => r.gene === 'CYP2C19')).toMatchObject({ diplotype: '*2/*17', phenotype: 'Intermediate Metabolizer', missingPositions: [] });
+    const tpmt = results.find((r) => r.gene === 'TPMT')!;
+    expect(tpmt.phenotype).toBe('Indeterminate');
+    expect(tpmt.missingPositions).toContain('GRCh38:6:18130687 (rs1142345)');
   });
 
   it('computes the published Pooled Cohort example through the gateway', async () => {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { VcfIngestor } from './ingest/ingest-vcf';
-import type { VariantCallRecord, VariantRecord, VariantRepository } from './repository/variant-repository';
+import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRecord, VariantRepository } from './repository/variant-repository';
 
 export interface GenomicsContext {
   repository: VariantRepository;
@@ -10,10 +10,14 @@ export interface GenomicsContext {
     callsByPatient: DataLoader<string, VariantCallRecord[]>;
     variant: DataLoader<string, VariantRecord | null>;
     patientExists: DataLoader<string, boolean>;
+    /** One loader per distinct (filter, first, after): patients asking the same page batch together. */
+    carriedCalls(filter: VariantFilter, first: number, after: string | null): DataLoader<string, VariantCallRecord[]>;
+    cohortCounts: DataLoader<string, GeneCohortCounts>;
   };
 }
 
 export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient): GenomicsContext {
+  const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
   return {
     repository,
     vcf,
@@ -21,6 +25,16 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
       callsByPatient: new DataLoader((ids) => repository.callsByPatientIds(ids)),
       variant: new DataLoader((ids) => repository.variantsByIds(ids)),
       patientExists: patients.existenceLoader(),
+      carriedCalls(filter, first, after) {
+        const key = JSON.stringify([filter.gene ?? null, filter.minQuality ?? null, filter.clinicalOnly ?? false, first, after]);
+        let loader = pages.get(key);
+        if (!loader) {
+          loader = new DataLoader((ids: readonly string[]) => repository.carriedCallsByPatientIds(ids, filter, first, after));
+          pages.set(key, loader);
+        }
+        return loader;
+      },
+      cohortCounts: new DataLoader((symbols: readonly string[]) => repository.cohortCountsByGenes(symbols)),
     },
   };
 }

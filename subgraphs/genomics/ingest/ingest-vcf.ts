@@ -41,24 +41,24 @@ export const MAX_REJECTS = 50;
 const CREATE_STAGE = `
   CREATE TEMP TABLE vcf_stage (
     line integer, variant_id text, chrom text, pos integer, ref text, alt text, genotype text, phased boolean,
-    zygosity text, depth integer, genotype_quality integer, allele_fraction real, filter text, quality real
+    zygosity text, depth integer, genotype_quality integer, allele_fraction real, filter text, quality real, gene text
   ) ON COMMIT DROP`;
 const COPY_STAGE = `COPY vcf_stage FROM STDIN`;
 // First VCF for a patient: nothing to merge with, so rows go straight into the calls table (one pass).
 const COPY_CALLS = `COPY genomics.variant_calls
-  (variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, patient_id, source) FROM STDIN`;
+  (variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, patient_id, source) FROM STDIN`;
 // One VCF load per patient at a time: the direct path must not race another load for the same patient.
 const LOCK_PATIENT = `SELECT pg_advisory_xact_lock(hashtextextended('vcf:' || $1, 0))`;
 const PATIENT_HAS_CALLS = `SELECT 1 FROM genomics.variant_calls WHERE patient_id = $1 LIMIT 1`;
 const UPSERT_CALLS = `
   INSERT INTO genomics.variant_calls
-    (patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source)
-  SELECT $1::uuid, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, $2
+    (patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, source)
+  SELECT $1::uuid, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, $2
   FROM vcf_stage
   ON CONFLICT (patient_id, variant_id) DO UPDATE SET
     genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, depth = EXCLUDED.depth,
     genotype_quality = EXCLUDED.genotype_quality, allele_fraction = EXCLUDED.allele_fraction, filter = EXCLUDED.filter,
-    quality = EXCLUDED.quality, source = EXCLUDED.source, updated_at = now()`;
+    quality = EXCLUDED.quality, gene = EXCLUDED.gene, source = EXCLUDED.source, updated_at = now()`;
 const INSERT_OUTBOX_EVENT = `INSERT INTO genomics.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
 const NOTIFY_OUTBOX = `SELECT pg_notify('genomics_outbox', $1)`;
 
@@ -66,7 +66,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** COPY text format: tab-separated, `\N` for null, backslash escaped. */
 const copyField = (v: string | number | boolean | null) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\'));
-const callFields = (c: VcfCall) => [c.genotype, c.phased, c.zygosity, c.depth, c.genotypeQuality, c.alleleFraction, c.filter, c.quality];
+const callFields = (c: VcfCall) => [c.genotype, c.phased, c.zygosity, c.depth, c.genotypeQuality, c.alleleFraction, c.filter, c.quality, c.gene];
 
 /** A row for the stage table (merge path). */
 function stageLine(line: number, c: VcfCall): string {

@@ -1,6 +1,7 @@
 import VCF from '@gmod/vcf';
 import { HubError, ErrorCode } from '../../../lib/errors';
 import { normaliseVariant, parseGenotype, type Zygosity } from '../domain/variant';
+import { geneAt } from '../domain/gene-annotation';
 
 /** A VCF problem located in the file: `VCF line 1043: REF is empty`. */
 export class VcfError extends Error {
@@ -83,6 +84,8 @@ export interface VcfCall {
   alleleFraction: number | null;
   filter: string | null;
   quality: number | null;
+  /** HGNC symbol from the shipped GRCh38 gene-coordinate table; null outside the hub's genes. */
+  gene: string | null;
 }
 
 const SYMBOLIC = /^<.*>$|^\*$|[[\]]/;
@@ -151,6 +154,7 @@ export function recordCalls(header: VcfHeader, line: string, lineNumber: number,
       alleleFraction: typeof alleleDepth === 'number' && adTotal > 0 ? Math.round((alleleDepth / adTotal) * 1e4) / 1e4 : first(genotypes.AF),
       filter,
       quality: typeof record.QUAL === 'number' ? record.QUAL : null,
+      gene: geneAt(variant.chrom, variant.pos),
     });
   });
   return { calls, skipped };

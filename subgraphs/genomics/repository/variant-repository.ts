@@ -1,6 +1,7 @@
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { NormalisedVariant, ParsedGenotype, Zygosity } from '../domain/variant';
+import { geneAt } from '../domain/gene-annotation';
 
 export interface VariantRecord {
   id: string;
@@ -23,28 +24,64 @@ export interface VariantCallRecord {
   filter: string | null;
   quality: number | null;
   source: string;
+  /** HGNC symbol from the gene-coordinate table; null outside the genes the hub knows. */
+  gene: string | null;
 }
 
 export type NewVariantCall = NormalisedVariant & ParsedGenotype;
+
+export interface VariantFilter {
+  /** HGNC symbol. */
+  gene?: string | null;
+  /** Minimum VCF QUAL. */
+  minQuality?: number | null;
+  /** Only calls in a gene the knowledge graph knows, with FILTER PASS (or none given). */
+  clinicalOnly?: boolean | null;
+}
+
+export interface GeneCohortCounts {
+  gene: string;
+  /** Patients carrying at least one variant in the gene. */
+  patients: number;
+  /** Distinct variants carried in the gene. */
+  variants: number;
+}
 
 /** Data access for the genomics subgraph; resolvers see only this interface. */
 export interface VariantRepository {
   /** Stores the calls in one transaction (all or none); a call already stored is updated. */
   addVariantCalls(patientId: string, calls: NewVariantCall[]): Promise<VariantCallRecord[]>;
   callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]>;
+  /** Carried variants per patient (het, hom-alt, hemizygous), filtered, keyset-paged by variant id. */
+  carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]>;
   variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]>;
+  cohortCountsByGenes(symbols: readonly string[]): Promise<GeneCohortCounts[]>;
 }
 
 // unnest() turns the batch into one statement instead of one round trip per call.
 const UPSERT_CALLS = `
-  INSERT INTO genomics.variant_calls (patient_id, variant_id, genotype, phased, zygosity)
-  SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[])
+  INSERT INTO genomics.variant_calls (patient_id, variant_id, genotype, phased, zygosity, gene)
+  SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[])
   ON CONFLICT (patient_id, variant_id)
-  DO UPDATE SET genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, updated_at = now()`;
+  DO UPDATE SET genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, gene = EXCLUDED.gene, updated_at = now()`;
+const CALL_COLUMNS = `patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source, gene`;
 const SELECT_CALLS_BY_PATIENT_IDS = `
-  SELECT patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source
-  FROM genomics.variant_calls WHERE patient_id = ANY($1::uuid[])
-  ORDER BY patient_id, variant_id`;
+  SELECT ${CALL_COLUMNS} FROM genomics.variant_calls WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, variant_id`;
+const CARRIED = `zygosity IN ('HETEROZYGOUS', 'HOMOZYGOUS_ALTERNATE', 'HEMIZYGOUS')`;
+// One statement for a page of every patient asked for: each patient's first $6 calls after $5.
+const SELECT_CARRIED_CALLS_PAGE = `
+  SELECT ${CALL_COLUMNS} FROM (
+    SELECT *, row_number() OVER (PARTITION BY patient_id ORDER BY variant_id) AS n
+    FROM genomics.variant_calls
+    WHERE patient_id = ANY($1::uuid[]) AND ${CARRIED}
+      AND ($2::text IS NULL OR gene = $2)
+      AND ($3::real IS NULL OR quality >= $3)
+      AND (NOT $4::boolean OR (gene IS NOT NULL AND (filter IS NULL OR filter = 'PASS')))
+      AND ($5::text IS NULL OR variant_id > $5)
+  ) paged WHERE n <= $6 ORDER BY patient_id, variant_id`;
+const SELECT_COHORT_COUNTS_BY_GENES = `
+  SELECT gene, count(DISTINCT patient_id)::int AS patients, count(DISTINCT variant_id)::int AS variants
+  FROM genomics.variant_calls WHERE gene = ANY($1::text[]) AND ${CARRIED} GROUP BY gene`;
 const SELECT_CARRIED_VARIANT_IDS = `SELECT DISTINCT variant_id FROM genomics.variant_calls WHERE variant_id = ANY($1::text[])`;
 
 /** A stored id is normalised by construction: its parts are the variant's fields. */
@@ -67,6 +104,7 @@ interface CallRow {
   filter: string | null;
   quality: number | null;
   source: string;
+  gene: string | null;
 }
 
 const toCall = (row: CallRow): VariantCallRecord => ({
@@ -80,6 +118,7 @@ const toCall = (row: CallRow): VariantCallRecord => ({
   filter: row.filter,
   quality: row.quality,
   source: row.source,
+  gene: row.gene,
   variant: variantFromId(row.variant_id),
 });
 
@@ -96,6 +135,7 @@ export class PostgresVariantRepository implements VariantRepository {
         unique.map((c) => c.genotype),
         unique.map((c) => c.phased),
         unique.map((c) => c.zygosity),
+        unique.map((c) => geneAt(c.chrom, c.pos)),
       ]);
     });
     return unique.map((c) => ({
@@ -109,6 +149,7 @@ export class PostgresVariantRepository implements VariantRepository {
       filter: null,
       quality: null,
       source: 'api',
+      gene: geneAt(c.chrom, c.pos),
       variant: { id: c.id, build: c.build, chrom: c.chrom, pos: c.pos, ref: c.ref, alt: c.alt },
     }));
   }
@@ -118,6 +159,26 @@ export class PostgresVariantRepository implements VariantRepository {
     const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
     return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
+  async carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]> {
+    const { rows } = await this.pool.query<CallRow>(SELECT_CARRIED_CALLS_PAGE, [
+      ids.filter((id) => UUID.test(id)),
+      filter.gene ?? null,
+      filter.minQuality ?? null,
+      filter.clinicalOnly ?? false,
+      after,
+      first,
+    ]);
+    const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
+    return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
+  async cohortCountsByGenes(symbols: readonly string[]): Promise<GeneCohortCounts[]> {
+    const { rows } = await this.pool.query<GeneCohortCounts>(SELECT_COHORT_COUNTS_BY_GENES, [symbols]);
+    const byGene = new Map(rows.map((r) => [r.gene, r]));
+    return symbols.map((gene) => byGene.get(gene) ?? { gene, patients: 0, variants: 0 });
   }
 
   async variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]> {

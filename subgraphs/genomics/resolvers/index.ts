@@ -1,8 +1,9 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { normaliseVariant, parseGenotype, parseVariantId } from '../domain/variant';
 import type { GenomicsContext } from '../context';
-import type { NewVariantCall } from '../repository/variant-repository';
+import type { NewVariantCall, VariantCallRecord, VariantFilter } from '../repository/variant-repository';
 import { patientNotFound } from '../ingest/ingest-vcf';
+import { callPharmacogenomics } from '../domain/pharmacogenomics';
 import { Readable } from 'node:stream';
 
 interface VariantCallInput {
@@ -46,14 +47,37 @@ const Mutation = {
   },
 };
 
-const CARRIED = new Set(['HETEROZYGOUS', 'HOMOZYGOUS_ALTERNATE', 'HEMIZYGOUS']);
+/** Reference calls (0/0) count as covered positions; absent positions are reported missing, never assumed. */
+async function pharmacogenomicsOf(patient: { id: string }, _: unknown, ctx: GenomicsContext) {
+  const calls = await ctx.loaders.callsByPatient.load(patient.id);
+  return callPharmacogenomics(
+    calls.map((c) => ({ chrom: c.variant.chrom, pos: c.variant.pos, ref: c.variant.ref, alt: c.variant.alt, genotype: c.genotype })),
+  );
+}
+
+export const MAX_VARIANTS_PAGE = 5000;
 
 const Patient = {
   variantCalls: (patient: { id: string }, _: unknown, ctx: GenomicsContext) => ctx.loaders.callsByPatient.load(patient.id),
-  async variants(patient: { id: string }, _: unknown, ctx: GenomicsContext) {
-    const calls = await ctx.loaders.callsByPatient.load(patient.id);
-    return calls.filter((c) => CARRIED.has(c.zygosity)).map((c) => c.variant);
+  async variants(patient: { id: string }, args: { filter?: VariantFilter | null; first?: number | null; after?: string | null }, ctx: GenomicsContext) {
+    const first = args.first ?? 500;
+    if (first < 0 || first > MAX_VARIANTS_PAGE) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_VARIANTS_PAGE}`, { field: 'first' });
+    }
+    if (args.after) parseVariantId(args.after);
+    const calls = await ctx.loaders.carriedCalls(args.filter ?? {}, first, args.after ?? null).load(patient.id);
+    return calls.map((c) => c.variant);
   },
+  pharmacogenomics: pharmacogenomicsOf,
+};
+
+const VariantCall = {
+  geneSymbol: (call: VariantCallRecord) => call.gene,
+};
+
+const Gene = {
+  __resolveReference: (ref: { symbol: string }) => ({ symbol: ref.symbol }),
+  variantsInCohort: (gene: { symbol: string }, _: unknown, ctx: GenomicsContext) => ctx.loaders.cohortCounts.load(gene.symbol),
 };
 
 const Variant = {
@@ -62,4 +86,4 @@ const Variant = {
   },
 };
 
-export const resolvers = { Query, Mutation, Patient, Variant };
+export const resolvers = { Query, Mutation, Patient, Variant, VariantCall, Gene };
