@@ -50,7 +50,7 @@ describe('VcfIngestor', () => {
       { variant_id: 'GRCh38:7:140753336:A:T', genotype: '0/1', phased: false, zygosity: 'HETEROZYGOUS', depth: 120, genotype_quality: 99, allele_fraction: 0.4167, filter: 'PASS', quality: 812, source: 'vcf:TUMOR' },
     ]);
     const events = await pool.query('SELECT topic, payload FROM genomics.outbox WHERE patient_id = $1', [patientId]);
-    expect(events.rows).toEqual([{ topic: 'genomics.variants.ingested', payload: { variants: 5, sample: 'TUMOR' } }]);
+    expect(events.rows).toEqual([{ topic: 'genomics.variants.changed', payload: { variants: 5, sample: 'TUMOR' } }]);
   });
 
   it('reads bgzip and stores the same calls again without duplicating them', async () => {

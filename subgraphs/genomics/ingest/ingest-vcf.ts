@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { parseHeader, recordCalls, VcfError, type VcfCall, type VcfHeader } from './vcf-records';
+import { announceVariantsChanged } from '../repository/outbox';
 
 export interface VcfIngestOptions {
   /** Which sample's genotypes to load; required when the file has more than one. */
@@ -33,7 +34,6 @@ export interface VcfIngestReport {
   build: string | null;
 }
 
-export const VARIANTS_INGESTED = 'genomics.variants.ingested';
 /** Stop reading a broken file after this many problems; they are usually all the same one. */
 export const MAX_REJECTS = 50;
 
@@ -59,8 +59,6 @@ const UPSERT_CALLS = `
     genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, depth = EXCLUDED.depth,
     genotype_quality = EXCLUDED.genotype_quality, allele_fraction = EXCLUDED.allele_fraction, filter = EXCLUDED.filter,
     quality = EXCLUDED.quality, gene = EXCLUDED.gene, source = EXCLUDED.source, updated_at = now()`;
-const INSERT_OUTBOX_EVENT = `INSERT INTO genomics.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
-const NOTIFY_OUTBOX = `SELECT pg_notify('genomics_outbox', $1)`;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -183,8 +181,7 @@ export class VcfIngestor {
         await client.query('ROLLBACK');
         return { ...report, variants: 0 };
       }
-      await client.query(INSERT_OUTBOX_EVENT, [VARIANTS_INGESTED, patientId, { variants: report.variants, sample: report.sample }]);
-      await client.query(NOTIFY_OUTBOX, [patientId]);
+      await announceVariantsChanged(client, patientId, { variants: report.variants, sample: report.sample });
       await client.query('COMMIT');
       return report;
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { NormalisedVariant, ParsedGenotype, Zygosity } from '../domain/variant';
 import { geneAt } from '../domain/gene-annotation';
+import { announceVariantsChanged } from './outbox';
 
 export interface VariantRecord {
   id: string;
@@ -137,6 +138,7 @@ export class PostgresVariantRepository implements VariantRepository {
         unique.map((c) => c.zygosity),
         unique.map((c) => geneAt(c.chrom, c.pos)),
       ]);
+      await announceVariantsChanged(client, patientId, { variants: unique.length, source: 'api' });
     });
     return unique.map((c) => ({
       patientId,
