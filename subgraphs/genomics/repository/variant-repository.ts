@@ -1,3 +1,4 @@
+import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { NormalisedVariant, ParsedGenotype, Zygosity } from '../domain/variant';
@@ -91,7 +92,6 @@ export function variantFromId(id: string): VariantRecord {
   return { id, build, chrom, pos: Number(pos), ref, alt };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CallRow {
   patient_id: string;
@@ -157,7 +157,7 @@ export class PostgresVariantRepository implements VariantRepository {
   }
 
   async callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]> {
-    const { rows } = await this.pool.query<CallRow>(SELECT_CALLS_BY_PATIENT_IDS, [ids.filter((id) => UUID.test(id))]);
+    const { rows } = await this.pool.query<CallRow>(SELECT_CALLS_BY_PATIENT_IDS, [ids.filter(isHubId)]);
     const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
     return ids.map((id) => byPatient.get(id) ?? []);
@@ -165,7 +165,7 @@ export class PostgresVariantRepository implements VariantRepository {
 
   async carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]> {
     const { rows } = await this.pool.query<CallRow>(SELECT_CARRIED_CALLS_PAGE, [
-      ids.filter((id) => UUID.test(id)),
+      ids.filter(isHubId),
       filter.gene ?? null,
       filter.minQuality ?? null,
       filter.clinicalOnly ?? false,

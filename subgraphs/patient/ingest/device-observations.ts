@@ -1,3 +1,4 @@
+import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
@@ -20,7 +21,6 @@ export const DEVICE_BATCH_ROWS = 5000;
 const PATIENT_EXISTS = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
 const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
 const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Bulk path for wearable and device streams: batched upserts keyed by each reading's id (re-sending
@@ -31,7 +31,7 @@ export class DeviceObservationIngestor {
   constructor(private readonly pool: Pool) {}
 
   async ingest(patientId: string, resources: unknown[], source = 'device'): Promise<DeviceIngestReport> {
-    if (!UUID.test(patientId)) throw notFound(patientId);
+    if (!isHubId(patientId)) throw notFound(patientId);
     const parsed = parseDeviceObservations(resources, `${source}:${patientId}`);
     const report: DeviceIngestReport = { created: 0, updated: 0, skipped: parsed.skipped, rejected: parsed.rejects };
     if (!parsed.rows.length) return report;

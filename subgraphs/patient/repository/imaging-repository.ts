@@ -1,3 +1,4 @@
+import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 
 export interface ImagingStudyRecord {
@@ -22,7 +23,6 @@ const SELECT_IMAGING_STUDIES_BY_PATIENT_IDS = `
   SELECT id, patient_id, study_uid, status, modalities, body_sites, series_count, instance_count, started_at, description, report_text
   FROM patient.imaging_studies WHERE patient_id = ANY($1::uuid[]) ORDER BY started_at DESC NULLS LAST, id`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ImagingRow {
   id: string;
@@ -42,7 +42,7 @@ export class PostgresImagingRepository implements ImagingRepository {
   constructor(private readonly pool: Pool) {}
 
   async imagingStudiesByPatientIds(ids: readonly string[]): Promise<ImagingStudyRecord[][]> {
-    const { rows } = await this.pool.query<ImagingRow>(SELECT_IMAGING_STUDIES_BY_PATIENT_IDS, [ids.filter((id) => UUID.test(id))]);
+    const { rows } = await this.pool.query<ImagingRow>(SELECT_IMAGING_STUDIES_BY_PATIENT_IDS, [ids.filter(isHubId)]);
     const byPatient = new Map<string, ImagingStudyRecord[]>(ids.map((id) => [id, []]));
     for (const r of rows) {
       byPatient.get(r.patient_id)?.push({

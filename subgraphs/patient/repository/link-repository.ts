@@ -1,3 +1,4 @@
+import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
@@ -71,13 +72,12 @@ const toLink = (r: LinkRow): PatientLinkRecord => ({
   unlinkedInto: r.unlinked_into,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class PostgresLinkRepository implements LinkRepository {
   constructor(private readonly pool: Pool) {}
 
   async linksByPatientIds(ids: readonly string[]): Promise<PatientLinkRecord[][]> {
-    const { rows } = await this.pool.query<LinkRow>(SELECT_LINKS_BY_PATIENT_IDS, [ids.filter((id) => UUID.test(id))]);
+    const { rows } = await this.pool.query<LinkRow>(SELECT_LINKS_BY_PATIENT_IDS, [ids.filter(isHubId)]);
     const byPatient = new Map<string, PatientLinkRecord[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPatient.get(row.patient_id)?.push(toLink(row));
     return ids.map((id) => byPatient.get(id) ?? []);
@@ -85,7 +85,7 @@ export class PostgresLinkRepository implements LinkRepository {
 
   async unlinkPatient(linkId: string): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
     const notFound = () => new HubError(ErrorCode.LINK_NOT_FOUND, `Patient link "${linkId}" not found`, { field: 'linkId' });
-    if (!UUID.test(linkId)) throw notFound();
+    if (!isHubId(linkId)) throw notFound();
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<LinkRow>(LOCK_LINK, [linkId]);
       const row = rows[0];

@@ -1,3 +1,4 @@
+import { isHubId } from '../../../lib/ids';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
@@ -129,8 +130,7 @@ export interface PatientRepository {
 export const OUTBOX_CHANNEL = 'patient_outbox';
 export const OBSERVATION_ADDED = 'patient.observation.added';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isHubId = (id: string): boolean => UUID.test(id);
+export { isHubId };
 
 const INSERT_PATIENT = `
   INSERT INTO patient.patients (name, birth_date, sex, race) VALUES ($1, $2, $3, $4)
