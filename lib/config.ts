@@ -17,8 +17,6 @@ export interface HubConfig {
   /** Unset: events fan out in-process (single instance). Set: across replicas through Redis. */
   redisUrl: string | undefined;
   modelDir: string | undefined;
-  /** Worker threads validating FHIR resources; 0 validates inline on the event loop. */
-  fhirValidationThreads: number;
   host: string;
   ports: ServicePorts;
   /** Where each service reaches the others; defaults follow `host` and `ports`. */
@@ -58,14 +56,6 @@ function port(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
   return value;
 }
 
-function count(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key}="${raw}" is not a whole number ≥ 0`);
-  return value;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const host = env.HOST ?? '127.0.0.1';
   const ports: ServicePorts = {
@@ -87,7 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     redisUrl: env.REDIS_URL || undefined,
     modelDir: env.MODEL_DIR || undefined,
-    fhirValidationThreads: count(env, 'FHIR_VALIDATION_THREADS', 1),
     host,
     ports,
     urls: {

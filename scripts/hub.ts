@@ -41,7 +41,6 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
         databaseUrl,
         host,
         port: config.ports.patient,
-        validationThreads: config.fhirValidationThreads,
         log: log.child({ service: 'patient' }),
       }),
     );

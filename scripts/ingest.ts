@@ -18,7 +18,6 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
 import { runVcfCli } from './ingest-vcf';
-import { FhirValidatorPool } from '../subgraphs/patient/ingest/validator-pool';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { isHubId, PostgresPatientRepository } from '../subgraphs/patient/repository/patient-repository';
@@ -366,8 +365,7 @@ async function main(argv: string[]): Promise<number> {
       { format: `{bar} {value}/{total} ${tally.unit} | {rate} ${tally.unit}/s | ETA {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    const validators = config.fhirValidationThreads ? new FhirValidatorPool(config.fhirValidationThreads) : undefined;
-    const ingestors: Ingestors = { bundles: new FhirIngestor(pool, log, validators), devices: new DeviceObservationIngestor(pool) };
+    const ingestors: Ingestors = { bundles: new FhirIngestor(pool, log), devices: new DeviceObservationIngestor(pool) };
     const started = performance.now();
     bar.start(total, 0, { rate: '0.0' });
     try {
@@ -377,7 +375,6 @@ async function main(argv: string[]): Promise<number> {
       });
     } finally {
       bar.stop();
-      await validators?.close();
       console.log(summarise(tally));
     }
     return tally.rejects ? 1 : 0;

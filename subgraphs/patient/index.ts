@@ -12,7 +12,6 @@ runUntilSignal(log, async () => {
     databaseUrl: config.databaseUrl,
     host: config.host,
     port: config.ports.patient,
-    validationThreads: config.fhirValidationThreads,
     log,
   });
   log.info({ url: service.url }, 'patient subgraph listening');

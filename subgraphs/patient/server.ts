@@ -5,7 +5,7 @@ import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { createPatientContext, type PatientContext, type PatientServices } from './context';
 import { DeviceObservationIngestor } from './ingest/device-observations';
-import { FhirValidatorPool } from './ingest/validator-pool';
+import { prepareFhirValidation } from './ingest/fhir-validation';
 import { PostgresImagingRepository } from './repository/imaging-repository';
 import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
@@ -20,8 +20,6 @@ export interface PatientServiceOptions {
   log: Logger;
   /** Opens the service's pool; tests and benchmarks pass one that counts SQL statements. */
   createPool?: (databaseUrl: string) => Pool;
-  /** Worker threads for FHIR validation; 0 or unset validates inline. */
-  validationThreads?: number;
 }
 
 export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -29,11 +27,11 @@ export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
 /** Applies the patient schema's migrations, then serves the subgraph; port 0 picks a free port. */
 export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
+  prepareFhirValidation();
   const pool = (opts.createPool ?? createPool)(opts.databaseUrl);
-  const validators = opts.validationThreads ? new FhirValidatorPool(opts.validationThreads) : undefined;
   const services: PatientServices = {
     repository: new PostgresPatientRepository(pool),
-    ingestor: new FhirIngestor(pool, opts.log, validators),
+    ingestor: new FhirIngestor(pool, opts.log),
     devices: new DeviceObservationIngestor(pool),
     cohorts: new PostgresCohortRepository(pool),
     links: new PostgresLinkRepository(pool),
@@ -50,9 +48,6 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
       await pool.query('SELECT 1');
       return { postgres: 'ok' };
     },
-    onClose: async () => {
-      await pool.end();
-      await validators?.close();
-    },
+    onClose: () => pool.end(),
   });
 }

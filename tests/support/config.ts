@@ -10,8 +10,6 @@ export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
     ...base,
     ports: { gateway: 0, patient: 0, genomics: 0, knowledgeGraph: 0, inference: 0 },
     redisUrl: undefined,
-    // Inline validation: no worker thread per hub a test starts (the pool has a test of its own).
-    fhirValidationThreads: 0,
     ...overrides,
   };
 }

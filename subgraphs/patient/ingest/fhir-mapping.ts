@@ -161,16 +161,6 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
 export const resourceName = (resource: Resource, fullUrl: string | undefined, index: number): string =>
   `${resource.resourceType}/${resource.id ?? fullUrl ?? `entry-${index}`}`;
 
-/** The entries of a bundle that `parseBundle` will validate, named as its rejects name them. */
-export function ingestedResources(input: unknown): { resource: Resource; name: string }[] {
-  if (!input || typeof input !== 'object' || (input as Resource).resourceType !== 'Bundle') return [];
-  return ((input as Bundle).entry ?? []).flatMap((entry, index) => {
-    const resource = entry.resource;
-    if (!resource || typeof resource !== 'object' || !INGESTED_TYPES.has(resource.resourceType)) return [];
-    return [{ resource, name: resourceName(resource, entry.fullUrl, index) }];
-  });
-}
-
 /** Maps one bundle to rows. Validation and every reject happen here, before anything is written. */
 export function parseBundle(input: unknown, validate: ResourceValidator): ParsedBundle {
   const parsed: ParsedBundle = {

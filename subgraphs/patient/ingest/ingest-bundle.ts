@@ -2,8 +2,7 @@ import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
 import { OUTBOX_CHANNEL } from '../repository/patient-repository';
-import { ingestedResources, parseBundle, type ResourceValidator } from './fhir-mapping';
-import { FhirValidatorPool } from './validator-pool';
+import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
@@ -179,23 +178,14 @@ const emptyReport = (parsed: ParsedBundle): IngestReport => ({
  * change with one outbox event per patient (a bundle is one recomputation, not one per resource).
  */
 export class FhirIngestor {
-  /** `validation`: inline (a function), or a pool of worker threads for throughput. */
   constructor(
     private readonly pool: Pool,
     private readonly log: Logger,
-    private readonly validation: ResourceValidator | FhirValidatorPool = validateFhirResource,
+    private readonly validate: ResourceValidator = validateFhirResource,
   ) {}
 
-  private async validatorFor(bundle: unknown): Promise<ResourceValidator> {
-    if (!(this.validation instanceof FhirValidatorPool)) return this.validation;
-    const items = ingestedResources(bundle);
-    const results = await this.validation.validate(items);
-    const byName = new Map(items.map((item, i) => [item.name, results[i]!]));
-    return (_resource, name) => byName.get(name) ?? [];
-  }
-
   async ingestBundle(bundle: unknown): Promise<IngestReport> {
-    const parsed = parseBundle(bundle, await this.validatorFor(bundle));
+    const parsed = parseBundle(bundle, this.validate);
     const report = emptyReport(parsed);
     if (parsed.rejects.length) return report;
     if (!parsed.patients.length) {
