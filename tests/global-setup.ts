@@ -5,25 +5,52 @@ import pg from 'pg';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../knowledge-graph/neo4j-launcher';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { createLogger } from '../lib/logger';
-import { TEST_DATABASE_URL } from './support/config';
 
 declare global {
   var __HUB_NEO4J__: EmbeddedNeo4j | undefined;
   var __HUB_NEO4J_DIR__: string | undefined;
+  var __HUB_TEST_DATABASE__: { adminUrl: string; name: string } | undefined;
 }
 
-/** A fresh test database per run, and one embedded Neo4j shared by every test file. */
-export default async function globalSetup(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
+const TEST_DATABASE_PREFIX = 'precision_hub_test_';
+const LIST_TEST_DATABASES = `SELECT datname FROM pg_database WHERE datname LIKE 'precision\_hub\_test\_%'`;
+
+const processAlive = (pid: number) => {
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A fresh database for this run, named after this process, so two test runs on one machine never
+ * touch each other's data; databases left by runs that died are dropped. One embedded Neo4j is
+ * shared by every test file. TEST_DATABASE_URL set: use that database as it is.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (!process.env.TEST_DATABASE_URL) {
+    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    const name = `${TEST_DATABASE_PREFIX}${process.pid}`;
+    url.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      for (const { datname } of (await admin.query<{ datname: string }>(LIST_TEST_DATABASES)).rows) {
+        const pid = Number(datname.slice(TEST_DATABASE_PREFIX.length));
+        if (datname === name || (Number.isInteger(pid) && !processAlive(pid))) {
+          await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+        }
+      }
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    } finally {
+      await admin.end();
+    }
+    globalThis.__HUB_TEST_DATABASE__ = { adminUrl: url.toString(), name };
+    url.pathname = `/${name}`;
+    // Workers start after this and inherit it; tests/support/config.ts reads it.
+    process.env.TEST_DATABASE_URL = url.toString();
   }
 
   if (!process.env.NEO4J_URI) {

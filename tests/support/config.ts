@@ -1,5 +1,6 @@
 import { loadConfig, type HubConfig } from '../../lib/config';
 
+/** Set by tests/global-setup.ts to this run's own database (or given by the caller). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
