@@ -26,7 +26,14 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
 }): Promise<RunningService> {
   const { server, log } = opts;
   await server.start();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const httpServer = http.createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
     handle(req, res).catch((error: unknown) => {
       const status = (error as { status?: number }).status ?? 500;
       if (status >= 500) log.error({ err: error }, 'request failed');
@@ -83,10 +90,15 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
     url: `http://${opts.host}:${port}/graphql`,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeAllConnections();
-        });
+        // Stop accepting, let requests under way finish (up to a grace period), and only then release
+        // the pool they use: a request must not meet an ended pool.
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        if (inFlight > 0) {
+          await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+        }
+        httpServer.closeAllConnections();
+        await closed;
         await server.stop();
         await opts.onClose?.();
       })();
@@ -94,6 +106,9 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
     },
   };
 }
+
+/** How long a closing service waits for requests under way. */
+export const SHUTDOWN_GRACE_MS = 5000;
 
 /** Request bodies are capped: an oversized document is refused before it is parsed. */
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { ErrorCode, HubError } from './errors';
 
+export const PATIENT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
 /**
  * Reads patients from the patient subgraph over GraphQL (`_entities`), so other services never
  * reach into the patient schema. One request per batch of ids.
@@ -17,6 +19,8 @@ export class PatientSubgraphClient {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query, variables: { representations } }),
+        // A hung patient subgraph must not hang the caller's request or its event batch.
+        signal: AbortSignal.timeout(PATIENT_SUBGRAPH_TIMEOUT_MS),
       });
     } catch (error) {
       throw new HubError(
