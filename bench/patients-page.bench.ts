@@ -8,10 +8,11 @@
  * graphql-js checks every `instanceof` the slow way unless NODE_ENV=production (read when it loads),
  * so prefix the command with NODE_ENV=production to measure a production setup.
  */
+import { countingPool } from '../tests/support/counting-pool';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { createLogger } from '../lib/logger';
-import { createPool, ensureDatabase, inTransaction, migrate, type Pool, type PoolClient } from '../lib/postgres';
+import { createPool, ensureDatabase, inTransaction, migrate, type Pool } from '../lib/postgres';
 import { PATIENT_MIGRATIONS, startPatientService } from '../subgraphs/patient/server';
 import { gql } from '../tests/support/graphql';
 
@@ -69,19 +70,6 @@ const QUERY = `query {
   }
 }`;
 
-/** A pool that counts every statement its connections run (each connection's `query`, wrapped as it opens). */
-function countingPool(databaseUrl: string) {
-  const counter = { statements: 0 };
-  const pool = createPool(databaseUrl);
-  pool.on('connect', (client: PoolClient) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    client.query = ((...args: unknown[]) => {
-      counter.statements++;
-      return query(...args);
-    }) as unknown as PoolClient['query'];
-  });
-  return { pool, counter };
-}
 
 async function seed(pool: Pool): Promise<number> {
   return inTransaction(pool, async (client) => {

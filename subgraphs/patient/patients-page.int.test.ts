@@ -1,7 +1,8 @@
+import { countingPool } from '../../tests/support/counting-pool';
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '../../lib/apollo-http';
 import { createLogger } from '../../lib/logger';
-import { createPool, migrate, type Pool, type PoolClient } from '../../lib/postgres';
+import { createPool, migrate, type Pool } from '../../lib/postgres';
 import { TEST_DATABASE_URL } from '../../tests/support/config';
 import { gql, type GraphQLResponse } from '../../tests/support/graphql';
 import { PATIENT_MIGRATIONS, startPatientService } from './server';
@@ -65,22 +66,6 @@ const expectedNode = (run: string, n: number): PageNode => ({
   identifiers: [{ value: `${run}-${n}` }],
 });
 
-/**
- * A pool that counts every statement its connections run, inside transactions or not: each new
- * connection's `query` is wrapped as the pool opens it.
- */
-function countingPool(databaseUrl: string) {
-  const counter = { statements: 0 };
-  const pool = createPool(databaseUrl);
-  pool.on('connect', (client: PoolClient) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    client.query = ((...args: unknown[]) => {
-      counter.statements++;
-      return query(...args);
-    }) as unknown as PoolClient['query'];
-  });
-  return { pool, counter };
-}
 
 describe('Query.patients: DataLoader batching', () => {
   const run = `run-${randomUUID()}`;
