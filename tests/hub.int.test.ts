@@ -108,7 +108,7 @@ describe('the hub end to end', () => {
               ],
             },
           ],
-          risk: { cardiovascular: { pce10y: null, missing: ['onHypertensionTreatment', 'smoker', 'diabetes'] } },
+          risk: { cardiovascular: { pce10y: null, missing: ['onHypertensionTreatment', 'smoker', 'diabetes', 'onStatin', 'bmi', 'egfr'] } },
         },
       },
     });
@@ -137,7 +137,7 @@ describe('the hub end to end', () => {
             risk: {
               cardiovascular: {
                 inputs: { systolicBp: 129.0107 },
-                missing: ['totalCholesterol', 'hdlCholesterol', 'onHypertensionTreatment', 'smoker', 'diabetes'],
+                missing: ['totalCholesterol', 'hdlCholesterol', 'onHypertensionTreatment', 'smoker', 'diabetes', 'onStatin', 'bmi', 'egfr'],
               },
             },
             reason: 'patient.observation.added',
@@ -170,7 +170,7 @@ describe('the hub end to end', () => {
          medications { kind code { code display } status dosage }
          allergies { code { display } criticality categories }
          notes { title text }
-         risk { cardiovascular { pce10y missing inputs { smoker diabetes onHypertensionTreatment systolicBp totalCholesterol } } }
+         risk { cardiovascular { pce10y missing inputs { smoker diabetes onHypertensionTreatment onStatin systolicBp totalCholesterol } } }
        } }`,
       { id },
     );
@@ -200,8 +200,9 @@ describe('the hub end to end', () => {
           risk: {
             cardiovascular: {
               pce10y: expected,
-              missing: [],
-              inputs: { smoker: true, diabetes: true, onHypertensionTreatment: true, systolicBp: 142, totalCholesterol: 212.685 },
+              // PREVENT also needs BMI and eGFR, which this record lacks.
+              missing: ['bmi', 'egfr'],
+              inputs: { smoker: true, diabetes: true, onHypertensionTreatment: true, onStatin: false, systolicBp: 142, totalCholesterol: 212.685 },
             },
           },
         },
@@ -334,6 +335,39 @@ describe('the hub end to end', () => {
     expect(tpmt.missingPositions).toContain('GRCh38:6:18130687 (rs1142345)');
   });
 
+  it('computes the published PREVENT example through the gateway', async () => {
+    // Khan et al. 2024, supplemental Table S25 / the AHA's worked example: a 50-year-old woman,
+    // total cholesterol 200, HDL 45, treated SBP 160, diabetes, BMI 35, eGFR 90, no statin, non-smoker.
+    const response = await gql(
+      gateway,
+      `query ($input: RiskInput!) { cardiovascularRisk(input: $input) { prevent { cvd10y ascvd10y hf10y cvd30y ascvd30y hf30y } models { name } } }`,
+      {
+        input: {
+          age: 50,
+          sex: 'FEMALE',
+          race: 'OTHER',
+          totalCholesterol: 200,
+          hdlCholesterol: 45,
+          systolicBp: 160,
+          onHypertensionTreatment: true,
+          smoker: false,
+          diabetes: true,
+          bmi: 35,
+          egfr: 90,
+          onStatin: false,
+        },
+      },
+    );
+    expect(response).toEqual({
+      data: {
+        cardiovascularRisk: {
+          prevent: { cvd10y: 14.7, ascvd10y: 9.2, hf10y: 8.1, cvd30y: 53, ascvd30y: 35.4, hf30y: 39 },
+          models: [{ name: 'Pooled Cohort Equations' }, { name: 'AHA PREVENT equations (base model)' }],
+        },
+      },
+    });
+  });
+
   it('computes the published Pooled Cohort example through the gateway', async () => {
     const response = await gql(
       gateway,
@@ -357,7 +391,7 @@ describe('the hub end to end', () => {
         cardiovascularRisk: {
           pce10y: 3,
           category: 'LOW',
-          missing: [],
+          missing: ['onStatin', 'bmi', 'egfr'],
           notApplicableReasons: [],
           model: { name: 'Pooled Cohort Equations', version: '2013 ACC/AHA' },
         },

@@ -4,7 +4,8 @@ describe('estimateCardiovascularRisk', () => {
   it('lists every missing input and gives no number instead of assuming defaults', () => {
     const estimate = estimateCardiovascularRisk({ age: 55, sex: 'MALE', totalCholesterol: 213 });
     expect(estimate.pce10y).toBeNull();
-    expect(estimate.missing).toEqual(['race', 'hdlCholesterol', 'systolicBp', 'onHypertensionTreatment', 'smoker', 'diabetes']);
+    expect(estimate.missing).toEqual(['race', 'hdlCholesterol', 'systolicBp', 'onHypertensionTreatment', 'smoker', 'diabetes', 'onStatin', 'bmi', 'egfr']);
+    expect(estimate.prevent).toBeNull();
   });
 
   it('computes PCE and the guideline category when all inputs are present', () => {
@@ -19,7 +20,7 @@ describe('estimateCardiovascularRisk', () => {
       smoker: false,
       diabetes: false,
     });
-    expect(estimate).toMatchObject({ pce10y: 3, category: 'LOW', missing: [], notApplicableReasons: [] });
+    expect(estimate).toMatchObject({ pce10y: 3, category: 'LOW', missing: ['onStatin', 'bmi', 'egfr'], notApplicableReasons: [], prevent: null });
     expect(estimate.model.version).toBe('2013 ACC/AHA');
   });
 });
@@ -52,7 +53,31 @@ describe('riskInputFromSnapshot', () => {
       onHypertensionTreatment: null,
       smoker: null,
       diabetes: null,
+      bmi: null,
+      egfr: null,
+      onStatin: null,
     });
+  });
+
+  it('runs PREVENT beside PCE when its inputs are there, naming which model a reason belongs to', () => {
+    const estimate = estimateCardiovascularRisk({
+      age: 35,
+      sex: 'FEMALE',
+      race: 'WHITE',
+      totalCholesterol: 200,
+      hdlCholesterol: 45,
+      systolicBp: 160,
+      onHypertensionTreatment: true,
+      smoker: false,
+      diabetes: true,
+      bmi: 35,
+      egfr: 90,
+      onStatin: false,
+    });
+    expect(estimate.pce10y).toBeNull();
+    expect(estimate.notApplicableReasons).toEqual(['PCE: age 35 is outside 40–79, the range the equations are valid for']);
+    expect(estimate.prevent?.cvd10y).toEqual(expect.any(Number));
+    expect(estimate.missing).toEqual([]);
   });
 
   it('reads smoking, diabetes and antihypertensive treatment from the record', () => {

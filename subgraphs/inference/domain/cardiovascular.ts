@@ -1,4 +1,5 @@
-import { currentSmoker, hasDiabetes, onHypertensionTreatment, type CodedCondition, type RecordedMedication } from './clinical-facts';
+import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type CodedCondition, type RecordedMedication } from './clinical-facts';
+import { PREVENT_MODEL, preventRisk, type PreventInput, type PreventResult } from './prevent';
 import { ascvdRiskCategory, PCE_MODEL, pooledCohortRisk, type PceInput, type PceRace, type PceSex } from './pooled-cohort';
 
 /** What the calculator query takes; every field may be absent, and absent fields are listed, never defaulted. */
@@ -12,15 +13,32 @@ export interface RiskInput {
   onHypertensionTreatment?: boolean | null;
   smoker?: boolean | null;
   diabetes?: boolean | null;
+  /** kg/m², PREVENT only. */
+  bmi?: number | null;
+  /** mL/min/1.73 m², PREVENT only. */
+  egfr?: number | null;
+  /** PREVENT only. */
+  onStatin?: boolean | null;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  source: string;
 }
 
 export interface RiskEstimate {
   pce10y: number | null;
+  /** Null when a PREVENT input is missing; each estimate inside is null outside its valid range. */
+  prevent: Omit<PreventResult, 'notApplicableReasons'> | null;
   category: string | null;
   inputs: RiskInput;
+  /** Inputs either model needs that were not available, in PCE then PREVENT order. */
   missing: string[];
   notApplicableReasons: string[];
-  model: { name: string; version: string; source: string };
+  /** The model that produced `pce10y` (kept for clients of the first release). */
+  model: ModelInfo;
+  models: ModelInfo[];
 }
 
 const PCE_FIELDS = [
@@ -35,18 +53,52 @@ const PCE_FIELDS = [
   'diabetes',
 ] as const satisfies readonly (keyof PceInput)[];
 
+const PREVENT_FIELDS = [
+  'age',
+  'sex',
+  'totalCholesterol',
+  'hdlCholesterol',
+  'systolicBp',
+  'onHypertensionTreatment',
+  'onStatin',
+  'diabetes',
+  'smoker',
+  'bmi',
+  'egfr',
+] as const satisfies readonly (keyof PreventInput)[];
+
+const absent = (input: RiskInput) => (field: keyof RiskInput) => input[field] === null || input[field] === undefined;
+
+/**
+ * Both guideline models on the same inputs: the 2013 Pooled Cohort Equations (10-year ASCVD) and
+ * the 2023 PREVENT base model (10- and 30-year total CVD, ASCVD, heart failure). Each runs only when
+ * all of its inputs are present; what is missing is listed, never assumed.
+ */
 export function estimateCardiovascularRisk(input: RiskInput): RiskEstimate {
-  const missing = PCE_FIELDS.filter((field) => input[field] === null || input[field] === undefined);
-  const base = { inputs: input, missing: [...missing], model: { ...PCE_MODEL } };
-  if (missing.length) {
-    return { ...base, pce10y: null, category: null, notApplicableReasons: [] };
+  const pceMissing = PCE_FIELDS.filter(absent(input));
+  const preventMissing = PREVENT_FIELDS.filter(absent(input));
+  const missing = [...new Set<string>([...pceMissing, ...preventMissing])];
+  const pce = pceMissing.length ? null : pooledCohortRisk(input as PceInput);
+  const prevent = preventMissing.length ? null : preventRisk(input as PreventInput);
+  const reasons = [
+    ...(pce?.notApplicableReasons.map((r) => `PCE: ${r}`) ?? []),
+    ...(prevent?.notApplicableReasons.map((r) => `PREVENT: ${r}`) ?? []),
+  ];
+  const pce10y = pce?.risk10y ?? null;
+  let preventEstimates: RiskEstimate['prevent'] = null;
+  if (prevent) {
+    const { notApplicableReasons: _reasons, ...estimates } = prevent;
+    preventEstimates = estimates;
   }
-  const result = pooledCohortRisk(input as PceInput);
   return {
-    ...base,
-    pce10y: result.risk10y,
-    category: result.risk10y === null ? null : ascvdRiskCategory(result.risk10y),
-    notApplicableReasons: result.notApplicableReasons,
+    pce10y,
+    prevent: preventEstimates,
+    category: pce10y === null ? null : ascvdRiskCategory(pce10y),
+    inputs: input,
+    missing,
+    notApplicableReasons: reasons,
+    model: { ...PCE_MODEL },
+    models: [{ ...PCE_MODEL }, { ...PREVENT_MODEL }],
   };
 }
 
@@ -72,7 +124,11 @@ export const RISK_LOINC = {
   totalCholesterol: '2093-3', // mg/dL
   hdlCholesterol: '2085-9', // mg/dL
   systolicBp: '8480-6', // mm[Hg]
+  bmi: '39156-5', // kg/m2
 } as const;
+
+/** eGFR by creatinine: CKD-EPI 2021, CKD-EPI, MDRD — the latest of any of them (mL/min/{1.73_m2}). */
+export const EGFR_LOINC = ['98979-8', '62238-1', '33914-3'] as const;
 
 export function ageOn(birthDate: string, at: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
@@ -81,10 +137,10 @@ export function ageOn(birthDate: string, at: Date): number {
   return age;
 }
 
-const latest = (snapshot: ClinicalSnapshot, code: string): number | null => {
+const latest = (snapshot: ClinicalSnapshot, ...codes: string[]): number | null => {
   let best: { value: number; effectiveAt: string } | null = null;
   for (const o of snapshot.observations) {
-    if (o.code === code && o.value !== null && (!best || o.effectiveAt > best.effectiveAt)) best = { value: o.value, effectiveAt: o.effectiveAt };
+    if (codes.includes(o.code) && o.value !== null && (!best || o.effectiveAt > best.effectiveAt)) best = { value: o.value, effectiveAt: o.effectiveAt };
   }
   return best?.value ?? null;
 };
@@ -110,5 +166,8 @@ export function riskInputFromSnapshot(snapshot: ClinicalSnapshot, at: Date): Ris
     onHypertensionTreatment: onHypertensionTreatment(snapshot.medications),
     smoker: currentSmoker(snapshot.observations),
     diabetes: hasDiabetes(snapshot.conditions),
+    bmi: latest(snapshot, RISK_LOINC.bmi),
+    egfr: latest(snapshot, ...EGFR_LOINC),
+    onStatin: onStatin(snapshot.medications),
   };
 }

@@ -99,3 +99,13 @@ export function onHypertensionTreatment(medications: RecordedMedication[]): bool
   if (!medications.length) return null;
   return medications.some((m) => m.status === 'active' && ANTIHYPERTENSIVE.test(m.code.display ?? ''));
 }
+
+/** HMG-CoA reductase inhibitors (statins), matched on the RxNorm name like the antihypertensives. */
+export const STATIN_INGREDIENTS = ['atorvastatin', 'fluvastatin', 'lovastatin', 'pitavastatin', 'pravastatin', 'rosuvastatin', 'simvastatin'];
+const STATIN = new RegExp(`\\b(${STATIN_INGREDIENTS.join('|')})\\b`, 'i');
+
+/** True with an active statin; false when medications are recorded but none is one; null without a medication list. */
+export function onStatin(medications: RecordedMedication[]): boolean | null {
+  if (!medications.length) return null;
+  return medications.some((m) => m.status === 'active' && STATIN.test(m.code.display ?? ''));
+}

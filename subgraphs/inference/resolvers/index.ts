@@ -13,7 +13,7 @@ export interface InferenceContext {
 export const riskTopic = (patientId: string): string => `risk-updated/${patientId}`;
 
 function validateRiskInput(input: RiskInput): void {
-  const positive: (keyof RiskInput)[] = ['age', 'totalCholesterol', 'hdlCholesterol', 'systolicBp'];
+  const positive: (keyof RiskInput)[] = ['age', 'totalCholesterol', 'hdlCholesterol', 'systolicBp', 'bmi', 'egfr'];
   for (const field of positive) {
     const value = input[field];
     if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {
