@@ -8,11 +8,18 @@ export const CONSTRAINTS = [
   'CREATE CONSTRAINT disease_id IF NOT EXISTS FOR (d:Disease) REQUIRE d.id IS UNIQUE',
   'CREATE CONSTRAINT evidence_id IF NOT EXISTS FOR (e:Evidence) REQUIRE e.id IS UNIQUE',
   'CREATE CONSTRAINT trial_nct IF NOT EXISTS FOR (t:Trial) REQUIRE t.nctId IS UNIQUE',
+  // Knowledge-base importers (knowledge-graph/importers).
+  'CREATE CONSTRAINT phenotype_id IF NOT EXISTS FOR (p:Phenotype) REQUIRE p.id IS UNIQUE',
+  'CREATE CONSTRAINT guideline_id IF NOT EXISTS FOR (g:Guideline) REQUIRE g.id IS UNIQUE',
+  'CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (r:ImportRun) REQUIRE r.id IS UNIQUE',
 ];
 
 export const INDEXES = [
   'CREATE INDEX variant_protein IF NOT EXISTS FOR (v:Variant) ON (v.gene, v.proteinChange)',
   'CREATE INDEX drug_name IF NOT EXISTS FOR (d:Drug) ON (d.name)',
+  // Importers link trial conditions to diseases by name, and list runs per source.
+  'CREATE INDEX disease_name IF NOT EXISTS FOR (d:Disease) ON (d.name)',
+  'CREATE INDEX import_run_source IF NOT EXISTS FOR (r:ImportRun) ON (r.source, r.startedAt)',
 ];
 
 export async function applySchema(executor: Neo4jExecutor): Promise<void> {
