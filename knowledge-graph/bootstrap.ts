@@ -4,6 +4,7 @@ import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
 import { buildLauncher, launcherBuilt, startEmbeddedNeo4j } from './neo4j-launcher';
 import { applySchema } from './schema';
 import { loadSeed } from './seed/load-seed';
+import { loadCuratedSeed } from './seed/load-curated';
 
 export interface KnowledgeGraphStore {
   connection: Neo4jConnection;
@@ -33,6 +34,7 @@ export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logg
     await executor.driver.verifyConnectivity();
     await applySchema(executor);
     await loadSeed(executor);
+    await loadCuratedSeed(executor);
   } catch (error) {
     await store.close();
     throw new Error(

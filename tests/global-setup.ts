@@ -13,7 +13,7 @@ declare global {
 }
 
 const TEST_DATABASE_PREFIX = 'precision_hub_test_';
-const LIST_TEST_DATABASES = `SELECT datname FROM pg_database WHERE datname LIKE 'precision\_hub\_test\_%'`;
+const LIST_TEST_DATABASES = `SELECT datname FROM pg_database WHERE datname LIKE 'precision\\_hub\\_test\\_%'`;
 
 const processAlive = (pid: number) => {
   try {

@@ -14,11 +14,18 @@ export interface VariantKnowledge {
 
 export interface TherapyRecord {
   drug: { id: string; name: string };
+  /** Every drug of the evidence item (a combination names several). */
+  drugs: { id: string; name: string }[];
+  interaction: string | null;
   evidenceLevel: string;
   response: 'SENSITIVITY' | 'RESISTANCE';
   disease: { id: string; name: string } | null;
   source: string;
+  sourceRecordId: string | null;
+  sourceUrl: string | null;
   citation: string;
+  /** The variant the evidence is recorded for: the variant itself, or the protein change or category it encodes. */
+  evidenceFor: string;
 }
 
 export interface TrialRecord {
@@ -45,15 +52,31 @@ const VARIANTS_BY_IDS = `
   UNWIND $keys AS key MATCH (v:Variant {id: key})
   OPTIONAL MATCH (v)-[:IN_GENE]->(g:Gene)
   RETURN key, {id: v.id, proteinChange: v.proteinChange, gene: CASE WHEN g IS NULL THEN null ELSE g {.symbol, .name, .hgncId} END} AS value`;
-// Best evidence first: level A..E, then sensitivity before resistance, then drug name for a stable order.
+// Evidence recorded for the variant itself and for the protein change or category it ENCODES (CIViC
+// records "BRAF V600E" and "BRAF V600"). Best evidence first: level A..E, sensitivity before
+// resistance, higher CIViC rating, then drug name and evidence id for a stable order.
 const THERAPIES_BY_VARIANT_IDS = `
   UNWIND $keys AS key
-  MATCH (:Variant {id: key})<-[:ABOUT_VARIANT]-(e:Evidence)-[:FOR_DRUG]->(d:Drug)
+  MATCH (v:Variant {id: key})
+  OPTIONAL MATCH (v)-[:ENCODES]->(p:Variant)
+  WITH key, v, collect(p) AS encoded
+  WITH key, [v] + encoded AS targets
+  UNWIND targets AS target
+  MATCH (target)<-[:ABOUT_VARIANT]-(e:Evidence)
+  CALL (e) {
+    MATCH (e)-[:FOR_DRUG]->(d:Drug)
+    WITH d ORDER BY d.name
+    RETURN collect(d {.id, .name}) AS drugs
+  }
   OPTIONAL MATCH (e)-[:IN_DISEASE]->(x:Disease)
-  WITH key, e, d, x ORDER BY e.level, CASE e.response WHEN 'SENSITIVITY' THEN 0 ELSE 1 END, d.name
+  WITH key, target, e, drugs, x
+  WHERE size(drugs) > 0
+  ORDER BY e.level, CASE e.response WHEN 'SENSITIVITY' THEN 0 ELSE 1 END, coalesce(e.rating, 0) DESC, drugs[0].name, e.id
   RETURN key, collect({
-    drug: d {.id, .name}, evidenceLevel: e.level, response: e.response,
-    disease: CASE WHEN x IS NULL THEN null ELSE x {.id, .name} END, source: e.source, citation: e.citation
+    drug: drugs[0], drugs: drugs, interaction: e.interaction, evidenceLevel: e.level, response: e.response,
+    disease: CASE WHEN x IS NULL THEN null ELSE x {.id, .name} END, source: e.source,
+    sourceRecordId: e.sourceRecordId, sourceUrl: e.sourceUrl, citation: e.citation,
+    evidenceFor: coalesce(target.name, target.proteinChange, target.id)
   }) AS value`;
 const TRIALS_BY_VARIANT_IDS = `
   UNWIND $keys AS key

@@ -1,0 +1,237 @@
+/**
+ * CIViC nightly clinical evidence (`nightly-ClinicalEvidenceSummaries.tsv` or a dated
+ * `01-Nov-2026-ClinicalEvidenceSummaries.tsv`) → Gene, Variant, Drug, Disease, Evidence.
+ *
+ * Current columns (since CIViC's molecular-profile model): molecular_profile, molecular_profile_id,
+ * disease, doid, phenotypes, therapies, therapy_interaction_type, evidence_type, evidence_direction,
+ * evidence_level, significance, evidence_statement, citation_id, source_type, asco_abstract_id,
+ * citation, nct_ids, rating, evidence_status, evidence_id, variant_origin, last_review_date,
+ * evidence_civic_url, molecular_profile_civic_url, is_flagged. Older files with gene / variant /
+ * variant_id instead of molecular_profile / molecular_profile_id are accepted too.
+ *
+ * - Only `evidence_status` = accepted rows are imported; the others are skipped and counted.
+ * - Molecular profiles of one variant ("BRAF V600E") become (gene, variant); complex profiles
+ *   ("BRAF V600E AND KRAS G12D", "NOT ...") are skipped with that reason.
+ * - Variant id: an existing GRCh38 Variant with the same (gene, proteinChange) is reused (e.g. the
+ *   seed's BRAF p.V600E); otherwise `civic:variant:<variant_id>` (old files) or
+ *   `civic:molecular-profile:<molecular_profile_id>` (current files).
+ * - Drug id: an existing Drug named like the therapy (lowercase) is reused, else `name:<lowercase>`.
+ * - Disease id: `DOID:<doid>`; rows without a DOID are skipped (the evidence would float free).
+ * - A required column missing → ImportInputError naming it, before anything is written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Neo4jExecutor } from '../executor';
+import {
+  BatchWriter,
+  DEFAULT_BATCH_SIZE,
+  drugRef,
+  ImportInputError,
+  ImportReport,
+  splitList,
+  splitTsv,
+  withImportRun,
+  type DrugRef,
+  type ImportOptions,
+  type ImportResult,
+} from './common';
+import { normalizeProteinChange } from './variants';
+
+/** Needed in every file. */
+export const CIVIC_REQUIRED_COLUMNS = [
+  'disease',
+  'doid',
+  'therapies',
+  'evidence_type',
+  'evidence_direction',
+  'evidence_level',
+  'significance',
+  'citation_id',
+  'source_type',
+  'citation',
+  'evidence_status',
+  'evidence_id',
+] as const;
+/** The variant: current files name a molecular profile, older ones a gene and a variant. */
+export const CIVIC_PROFILE_COLUMNS = ['molecular_profile', 'molecular_profile_id'] as const;
+export const CIVIC_LEGACY_VARIANT_COLUMNS = ['gene', 'variant', 'variant_id'] as const;
+
+export interface CivicRow {
+  line: number;
+  id: string;
+  gene: string;
+  variantId: string;
+  variantName: string;
+  proteinChange: string | null;
+  diseaseId: string;
+  diseaseName: string;
+  drugs: DrugRef[];
+  evidence: Record<string, string | number | string[] | null>;
+}
+
+const MERGE_CIVIC_EVIDENCE = `
+  UNWIND $rows AS row
+  MERGE (g:Gene {symbol: row.gene})
+    ON CREATE SET g.source = $run.source, g.importRun = $run.id
+  WITH row, g
+  OPTIONAL MATCH (known:Variant {gene: row.gene, proteinChange: row.proteinChange}) WHERE known.id STARTS WITH 'GRCh38:'
+  WITH row, g, head(collect(known.id)) AS knownId
+  MERGE (v:Variant {id: coalesce(knownId, row.variantId)})
+    ON CREATE SET v.gene = row.gene, v.proteinChange = row.proteinChange, v.name = row.variantName,
+                  v.source = $run.source, v.importRun = $run.id
+  MERGE (v)-[:IN_GENE]->(g)
+  MERGE (x:Disease {id: row.diseaseId})
+    ON CREATE SET x.name = row.diseaseName, x.source = $run.source, x.importRun = $run.id
+  MERGE (e:Evidence {id: row.id})
+  SET e += row.evidence, e.source = $run.source, e.importRun = $run.id
+  MERGE (e)-[about:ABOUT_VARIANT]->(v)
+  SET about.source = $run.source, about.importRun = $run.id
+  MERGE (e)-[inDisease:IN_DISEASE]->(x)
+  SET inDisease.source = $run.source, inDisease.importRun = $run.id
+  WITH row, e
+  CALL (row, e) {
+    UNWIND row.drugs AS drug
+    OPTIONAL MATCH (known:Drug {name: drug.lower})
+    WITH e, drug, head(collect(known.id)) AS knownId
+    MERGE (d:Drug {id: coalesce(knownId, drug.id)})
+      ON CREATE SET d.name = drug.name, d.source = $run.source, d.importRun = $run.id
+    MERGE (e)-[forDrug:FOR_DRUG]->(d)
+    SET forDrug.source = $run.source, forDrug.importRun = $run.id
+  }`;
+
+const RESPONSES: Record<string, string> = {
+  'sensitivity/response': 'SENSITIVITY',
+  sensitivity: 'SENSITIVITY',
+  resistance: 'RESISTANCE',
+  'reduced sensitivity': 'REDUCED_SENSITIVITY',
+  'adverse response': 'ADVERSE_RESPONSE',
+};
+
+const enumCase = (s: string): string => s.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/** "01-Nov-2026-ClinicalEvidenceSummaries.tsv" → "01-Nov-2026"; else "nightly-<file date>". */
+export function civicVersion(file: string): string {
+  const dated = /(\d{2}-[A-Za-z]{3}-\d{4})/.exec(path.basename(file));
+  if (dated) return dated[1]!;
+  return `nightly-${fs.statSync(file).mtime.toISOString().slice(0, 10)}`;
+}
+
+function checkHeader(header: string[]): void {
+  const have = new Set(header);
+  const missing: string[] = CIVIC_REQUIRED_COLUMNS.filter((c) => !have.has(c));
+  const legacy = CIVIC_LEGACY_VARIANT_COLUMNS.every((c) => have.has(c));
+  if (!legacy) missing.push(...CIVIC_PROFILE_COLUMNS.filter((c) => !have.has(c)));
+  if (missing.length) {
+    throw new ImportInputError(
+      `CIViC evidence file: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} ` +
+        `(header has: ${header.join(', ')}); nothing was imported`,
+    );
+  }
+}
+
+/** One TSV row → a CivicRow, or a skip reason. */
+export function civicRow(get: (column: string) => string, line: number): CivicRow | { skip: string } {
+  const status = get('evidence_status').trim().toLowerCase();
+  if (status !== 'accepted') return { skip: `evidence_status "${status || '(empty)'}" (only accepted evidence is imported)` };
+  const eid = get('evidence_id').trim();
+  if (!/^\d+$/.test(eid)) return { skip: 'evidence_id is not a number' };
+
+  let gene = get('gene').trim();
+  let variant = get('variant').trim();
+  let variantId: string;
+  if (gene && variant && get('variant_id').trim()) {
+    variantId = `civic:variant:${get('variant_id').trim()}`;
+  } else {
+    const profile = get('molecular_profile').trim();
+    const profileId = get('molecular_profile_id').trim();
+    if (!profile || !profileId) return { skip: 'no molecular profile' };
+    if (/\b(AND|OR|NOT)\b/.test(profile)) return { skip: 'complex molecular profile (AND/OR/NOT)' };
+    const m = /^(\S+)\s+(.+)$/.exec(profile);
+    if (!m) return { skip: 'molecular profile is not "<gene> <variant>"' };
+    gene = m[1]!;
+    variant = m[2]!;
+    variantId = `civic:molecular-profile:${profileId}`;
+  }
+  const doid = get('doid').trim();
+  if (!doid) return { skip: 'no DOID for the disease' };
+  const diseaseId = /^DOID:/i.test(doid) ? `DOID:${doid.slice(5)}` : `DOID:${doid}`;
+
+  const type = enumCase(get('evidence_type'));
+  const significance = get('significance').trim();
+  const citationId = get('citation_id').trim();
+  const sourceType = get('source_type').trim();
+  const citation = get('citation').trim();
+  const rating = Number(get('rating'));
+  return {
+    line,
+    id: `civic:evidence:${eid}`,
+    gene,
+    variantId,
+    variantName: variant,
+    proteinChange: normalizeProteinChange(variant),
+    diseaseId,
+    diseaseName: get('disease').trim(),
+    drugs: splitList(get('therapies')).map((name) => drugRef(name)),
+    evidence: {
+      civicId: `EID${eid}`,
+      level: get('evidence_level').trim().toUpperCase() || null,
+      type: type || null,
+      direction: enumCase(get('evidence_direction')) || null,
+      significance: significance || null,
+      response: type === 'PREDICTIVE' ? (RESPONSES[significance.toLowerCase()] ?? (enumCase(significance) || null)) : null,
+      citation: [citation, citationId ? `${sourceType || 'source'}:${citationId}` : ''].filter(Boolean).join(' ') || null,
+      citationId: citationId || null,
+      statement: get('evidence_statement').trim() || null,
+      therapyInteractionType: get('therapy_interaction_type').trim() || null,
+      rating: Number.isFinite(rating) && get('rating').trim() ? rating : null,
+      nctIds: splitList(get('nct_ids')),
+      variantOrigin: get('variant_origin').trim() || null,
+      lastReviewed: get('last_review_date').trim() || null,
+      url: get('evidence_civic_url').trim() || null,
+    },
+  };
+}
+
+export async function importCivic(executor: Neo4jExecutor, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const total = fs.statSync(file).size;
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  const it = lines[Symbol.asyncIterator]();
+  try {
+    const first = await it.next();
+    if (first.done) throw new ImportInputError(`CIViC evidence file ${file} is empty; nothing was imported`);
+    const header = splitTsv(first.value).map((h) => h.trim());
+    checkHeader(header);
+    const index = new Map(header.map((h, i) => [h, i]));
+
+    const report = new ImportReport();
+    const version = options.version ?? civicVersion(file);
+    return await withImportRun(executor, 'civic', version, report, async (run) => {
+      const progress = () => options.onProgress?.({ done: stream.bytesRead, total, unit: 'bytes' });
+      const writer = new BatchWriter<CivicRow>(executor, MERGE_CIVIC_EVIDENCE, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
+        report.add('evidence', rows.length);
+        progress();
+      });
+      let lineNo = 1;
+      for (let next = await it.next(); !next.done; next = await it.next()) {
+        lineNo += 1;
+        if (next.value.trim() === '') continue;
+        report.add('rows');
+        const cells = splitTsv(next.value);
+        const get = (column: string) => {
+          const i = index.get(column);
+          return i === undefined ? '' : (cells[i] ?? '');
+        };
+        const row = civicRow(get, lineNo);
+        if ('skip' in row) report.skip(row.skip, `line ${lineNo}`);
+        else await writer.add(row);
+      }
+      await writer.flush();
+      progress();
+    });
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}

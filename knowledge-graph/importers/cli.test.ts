@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatResult, parseImportArgs } from '../import';
+import { tempDir } from './test-support';
+
+describe('kg:import arguments', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'x.tsv');
+  fs.writeFileSync(file, '');
+
+  it('parses each source', () => {
+    expect(parseImportArgs(['civic', file, '--version', '01-Nov-2026'])).toEqual({
+      command: { kind: 'civic', target: file },
+      options: { version: '01-Nov-2026', batchSize: 1000 },
+    });
+    expect(parseImportArgs(['hpo', file, file, '--batch-size', '50']).command).toEqual({ kind: 'hpo', obo: file, hpoa: file });
+    expect(parseImportArgs(['trials', dir]).command).toEqual({ kind: 'trials', target: dir });
+  });
+
+  it('refuses bad usage with a reason', () => {
+    expect(() => parseImportArgs([])).toThrow('no source given');
+    expect(() => parseImportArgs(['oncokb', file])).toThrow('unknown source "oncokb"');
+    expect(() => parseImportArgs(['hpo', file])).toThrow('hpo takes 2 paths, got 1');
+    expect(() => parseImportArgs(['cpic', file])).toThrow('expected a directory');
+    expect(() => parseImportArgs(['civic', path.join(dir, 'missing.tsv')])).toThrow('no such file or directory');
+    expect(() => parseImportArgs(['civic', file, '--batch-size', '0'])).toThrow('--batch-size "0"');
+  });
+
+  it('formats counts and skip reasons', () => {
+    expect(
+      formatResult({
+        runId: 'r1', source: 'civic', version: 'v', status: 'completed', counts: { rows: 2, evidence: 1, skipped: 1 },
+        skipped: [{ reason: 'no DOID for the disease', count: 1, examples: ['line 3'] }],
+      }),
+    ).toBe('civic v: completed (ImportRun r1)\n  rows: 2\n  evidence: 1\n  skipped: 1\nskipped:\n  1 × no DOID for the disease  (e.g. line 3)');
+  });
+});

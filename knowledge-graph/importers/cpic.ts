@@ -1,0 +1,140 @@
+/**
+ * CPIC recommendations → Guideline-[:FOR_GENE]->Gene, -[:FOR_DRUG]->Drug.
+ *
+ * Input: a directory of JSON files (walked recursively, *.json, one file at a time), each holding
+ * one recommendation object or an array of them, as the CPIC API returns them for
+ * `GET https://api.cpicpgx.org/v1/recommendation?select=*,drug(name),guideline(name,url)`.
+ * The minimal shape read (anything else is ignored):
+ *
+ *   {
+ *     "id": 1234,                                   // required: the recommendation id
+ *     "drugid": "RxNorm:32968",                     // RxNorm CUI (or "drug": {"rxnorm": "32968"})
+ *     "drug": { "name": "clopidogrel" },            // drug name (required when drugid is absent)
+ *     "lookupkey": { "CYP2C19": "Poor Metabolizer" },      // required (or "phenotypes"): the gene(s)
+ *     "phenotypes": { "CYP2C19": "Poor Metabolizer" },     // phenotype per gene (falls back to lookupkey)
+ *     "drugrecommendation": "Avoid standard dose ...",     // required ("drugRecommendation" too)
+ *     "classification": "Strong",                           // strength
+ *     "guideline": { "name": "CPIC Guideline for Clopidogrel and CYP2C19", "url": "https://..." },
+ *     "citations": ["PMID:35034351"]                        // optional ("citation": "..." too)
+ *   }
+ *
+ * Guideline id `cpic:recommendation:<id>`; `gene` lists the genes ("CYP2C19" or "CYP2C9, HLA-B"),
+ * `phenotype` is "GENE: phenotype; ...". Drug: the RxNorm CUI when given, else an existing Drug named
+ * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field are skipped (counted,
+ * with file and index).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Neo4jExecutor } from '../executor';
+import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { listJsonFiles } from './trials';
+
+export interface GuidelineRow {
+  id: string;
+  genes: string[];
+  gene: string;
+  drug: DrugRef & { byName: boolean };
+  phenotype: string | null;
+  recommendation: string;
+  strength: string | null;
+  guideline: string | null;
+  citation: string | null;
+}
+
+const MERGE_GUIDELINES = `
+  UNWIND $rows AS row
+  MERGE (r:Guideline {id: row.id})
+  SET r.gene = row.gene, r.drug = row.drug.name, r.phenotype = row.phenotype, r.recommendation = row.recommendation,
+      r.strength = row.strength, r.guideline = row.guideline, r.citation = row.citation,
+      r.source = $run.source, r.importRun = $run.id
+  WITH r, row
+  CALL (r, row) {
+    UNWIND row.genes AS symbol
+    MERGE (g:Gene {symbol: symbol})
+      ON CREATE SET g.source = $run.source, g.importRun = $run.id
+    MERGE (r)-[e:FOR_GENE]->(g)
+    SET e.source = $run.source, e.importRun = $run.id
+  }
+  CALL (r, row) {
+    WITH row.drug AS drug
+    OPTIONAL MATCH (known:Drug {name: drug.lower}) WHERE drug.byName
+    WITH r, drug, head(collect(known.id)) AS knownId
+    MERGE (d:Drug {id: coalesce(knownId, drug.id)})
+      ON CREATE SET d.name = drug.name, d.source = $run.source, d.importRun = $run.id
+    MERGE (r)-[e:FOR_DRUG]->(d)
+    SET e.source = $run.source, e.importRun = $run.id
+  }`;
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
+
+/** One recommendation object → a GuidelineRow, or a skip reason. */
+export function guidelineRow(rec: unknown): GuidelineRow | { skip: string } {
+  const r = obj(rec);
+  const id = str(r.id);
+  if (!id) return { skip: 'no recommendation id' };
+  const recommendation = str(r.drugrecommendation) ?? str(r.drugRecommendation) ?? str(r.recommendation);
+  if (!recommendation) return { skip: 'no drugrecommendation' };
+  const lookup = obj(r.lookupkey ?? r.lookupKey);
+  const phenotypes = obj(r.phenotypes);
+  const byGene = Object.keys(phenotypes).length ? phenotypes : lookup;
+  const genes = Object.keys(Object.keys(lookup).length ? lookup : phenotypes).filter((g) => /^[A-Za-z0-9-]+$/.test(g));
+  if (genes.length === 0) return { skip: 'no gene (lookupkey/phenotypes empty)' };
+  const drug = obj(r.drug);
+  const rxnorm = (str(r.drugid) ?? str(drug.rxnorm) ?? '').replace(/^RxNorm:/i, '') || null;
+  const name = str(drug.name) ?? (typeof r.drug === 'string' ? str(r.drug) : null);
+  if (!rxnorm && !name) return { skip: 'no drug (drugid or drug.name)' };
+  const guideline = obj(r.guideline);
+  const citations = Array.isArray(r.citations) ? r.citations.map(str).filter((c): c is string => c !== null) : [];
+  const citation = [str(r.citation), ...citations, str(guideline.url) ?? str(r.url)].filter((c): c is string => c !== null);
+  return {
+    id: `cpic:recommendation:${id}`,
+    genes,
+    gene: genes.join(', '),
+    drug: { ...drugRef(name ?? `RxNorm:${rxnorm}`, rxnorm), byName: !rxnorm },
+    phenotype:
+      Object.entries(byGene)
+        .map(([g, p]) => `${g}: ${str(p) ?? ''}`)
+        .join('; ') || null,
+    recommendation,
+    strength: str(r.classification) ?? str(r.strength),
+    guideline: str(guideline.name) ?? str(r.guidelinename),
+    citation: citation.length ? citation.join('; ') : null,
+  };
+}
+
+export async function importCpic(executor: Neo4jExecutor, dir: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const files = listJsonFiles(dir);
+  const report = new ImportReport();
+  const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
+  return withImportRun(executor, 'cpic', version, report, async (run) => {
+    let done = 0;
+    const writer = new BatchWriter<GuidelineRow>(executor, MERGE_GUIDELINES, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
+      report.add('guidelines', rows.length);
+      options.onProgress?.({ done, total: files.length, unit: 'files' });
+    });
+    for (const file of files) {
+      done += 1;
+      report.add('files');
+      const where = path.relative(dir, file) || path.basename(file);
+      let data: unknown;
+      try {
+        data = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+      } catch (error) {
+        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      const recs = Array.isArray(data) ? data : [data];
+      for (const [i, rec] of recs.entries()) {
+        report.add('recommendations');
+        const row = guidelineRow(rec);
+        if ('skip' in row) report.skip(row.skip, Array.isArray(data) ? `${where}[${i}]` : where);
+        else await writer.add(row);
+      }
+    }
+    await writer.flush();
+    options.onProgress?.({ done, total: files.length, unit: 'files' });
+  });
+}

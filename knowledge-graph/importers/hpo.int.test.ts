@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ImportInputError } from './common';
+import { findIsACycle, importHpo } from './hpo';
+import { countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
+
+function ids() {
+  const base = Number(randomDigits(7)) - 10; // HP ids have 7 digits
+  return [0, 1, 2, 3, 4].map((i) => `HP:${String(base + i).padStart(7, '0')}`) as [string, string, string, string, string];
+}
+
+function obo(tag: string, [root, a, b, old]: string[], cycle = false): string {
+  return `format-version: 1.2
+data-version: hp/releases/2026-10-01
+saved-by: test
+ontology: hp
+
+[Term]
+id: ${root}
+name: Root ${tag}
+
+[Term]
+id: ${a}
+name: Abnormality ${tag}
+synonym: "Abnormal \\"thing\\" ${tag}" EXACT [HPO:probinson]
+synonym: "Other ${tag}" RELATED []
+is_a: ${cycle ? b : root} ! Root ${tag}
+
+[Term]
+id: ${b}
+name: Specific ${tag}
+def: "A definition." [HPO:x]
+is_a: ${a} ! Abnormality ${tag}
+is_a: ${root} {source="x"} ! Root
+
+[Term]
+id: ${old}
+name: obsolete Old ${tag}
+is_obsolete: true
+
+[Typedef]
+id: part_of
+name: part of
+`;
+}
+
+function hpoa(tag: string, omim: string, [, a, b, , unknown]: string[]): string {
+  const rows = [
+    ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'onset', 'frequency', 'sex', 'modifier', 'aspect', 'biocuration'],
+    [omim, `Syndrome ${tag}`, '', b, 'PMID:123', 'PCS', 'HP:0003577', 'HP:0040281', '', '', 'P', 'HPO:probinson[2021-01-01]'],
+    [omim, `Syndrome ${tag}`, '', b, omim, 'TAS', '', '3/5', '', '', 'P', 'HPO:probinson[2021-01-01]'],
+    [omim, `Syndrome ${tag}`, 'NOT', a, omim, 'TAS', '', '', '', '', 'P', 'HPO:probinson[2021-01-01]'],
+    [omim, `Syndrome ${tag}`, '', 'HP:0000006', omim, 'TAS', '', '', '', '', 'I', 'HPO:probinson[2021-01-01]'],
+    [omim, `Syndrome ${tag}`, '', unknown, omim, 'TAS', '', '', '', '', 'P', 'HPO:probinson[2021-01-01]'],
+  ];
+  return `#description: "HPO annotations for rare diseases"\n#version: 2026-10-01\n#tracker: https://github.com/obophenotype/human-phenotype-ontology/issues\n#hpo-version: http://purl.obolibrary.org/obo/hp/releases/2026-10-01/hp.json\n${rows.map((r) => r.join('\t')).join('\n')}\n`;
+}
+
+describe('HPO importer', () => {
+  const executor = testExecutor();
+  afterAll(() => executor.close());
+
+  it('imports terms, is_a, and aspect-P annotations; skips NOT, other aspects, obsolete and unknown terms; idempotent', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, a, b, old, unknown] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp));
+
+    const result = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'), { batchSize: 2 });
+    expect(result.version).toBe('2026-10-01');
+    expect(result.counts).toMatchObject({ terms: 4, phenotypes: 3, annotationRows: 5, annotations: 2, skipped: 4 });
+    expect(result.skipped.map((s) => s.reason).sort()).toEqual([
+      'HPO term not in the graph',
+      'NOT-qualified annotation',
+      'aspect I (only P, phenotypic abnormality, is imported)',
+      'obsolete term',
+    ]);
+    expect(result.skipped.find((s) => s.reason === 'HPO term not in the graph')!.examples[0]).toContain(unknown);
+
+    const terms = await executor.read(
+      `MATCH (p:Phenotype) WHERE p.id IN $ids RETURN p.id AS id, p.name AS name, p.synonyms AS synonyms,
+              [(p)-[:IS_A]->(q) | q.id] AS parents, p.source AS source ORDER BY id`,
+      { ids: hp },
+    );
+    const byId = Object.fromEntries(terms.records.map((r) => [r.get('id'), r.toObject()]));
+    expect(Object.keys(byId).sort()).toEqual([root, a, b].sort());
+    expect(byId[a]).toMatchObject({ name: `Abnormality ${tag}`, synonyms: [`Abnormal "thing" ${tag}`, `Other ${tag}`], parents: [root] });
+    expect((byId[b]!.parents as string[]).sort()).toEqual([a, root].sort());
+    expect(byId[b]!.source).toBe('HPO 2026-10-01');
+    expect(byId[old]).toBeUndefined();
+
+    const edges = await executor.read(
+      `MATCH (d:Disease {id: $omim})-[r:HAS_PHENOTYPE]->(p:Phenotype) RETURN d.name AS disease, p.id AS hpo, properties(r) AS r ORDER BY r.reference`,
+      { omim },
+    );
+    expect(edges.records.map((r) => [r.get('disease'), r.get('hpo'), (r.get('r') as Record<string, unknown>).frequency])).toEqual([
+      [`Syndrome ${tag}`, b, '3/5'],
+      [`Syndrome ${tag}`, b, 'HP:0040281'],
+    ]);
+    expect(edges.records[1]!.get('r')).toMatchObject({ reference: 'PMID:123', evidence: 'PCS', onset: 'HP:0003577', importRun: result.runId });
+    expect((await importRun(executor, result.runId)).status).toBe('completed');
+
+    const before = await countTagged(executor, tag);
+    await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    expect(await countTagged(executor, tag)).toEqual(before);
+  });
+
+  it('refuses an ontology with an is_a cycle, naming it, and writes nothing', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp, true));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, `OMIM:${randomDigits(6)}`, hp));
+    const version = `test-${tag}`;
+    const run = importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'), { version });
+    await expect(run).rejects.toThrow(ImportInputError);
+    await expect(run).rejects.toThrow(`is_a cycle ${hp[1]} → ${hp[2]} → ${hp[1]}`);
+    expect(await runsWithVersion(executor, version)).toBe(0);
+    expect(await countTagged(executor, tag)).toEqual({ nodes: 0, rels: 0 });
+  });
+
+  it('finds cycles, self-loops included', () => {
+    expect(findIsACycle(new Map([['A', ['B']], ['B', ['C']], ['C', []]]))).toBeNull();
+    expect(findIsACycle(new Map([['A', ['B']], ['B', ['C']], ['C', ['A']]]))).toEqual(['A', 'B', 'C', 'A']);
+    expect(findIsACycle(new Map([['A', ['A']]]))).toEqual(['A', 'A']);
+  });
+});

@@ -1,0 +1,316 @@
+/**
+ * Human Phenotype Ontology: `hp.obo` (OBO 1.2) → Phenotype + IS_A, and `phenotype.hpoa` →
+ * Disease-[:HAS_PHENOTYPE {frequency, evidence, reference, onset, sex, modifier}]->Phenotype. One
+ * ImportRun (source hpo) covers both files; its version is the OBO `data-version` ("hp/releases/
+ * 2024-08-13" → "2024-08-13"), else the HPOA `#date`/`#version`, else "unknown".
+ *
+ * Both files are streamed with readline. The OBO file is read twice: a first pass keeps only term
+ * ids and is_a edges to check the hierarchy (an is_a cycle → ImportInputError naming the cycle,
+ * before anything is written); the second pass writes terms in batches. The HPOA header is checked
+ * before writing as well (missing column → ImportInputError).
+ *
+ * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted.
+ * - HPOA: only aspect P (phenotypic abnormality) rows; NOT-qualified rows and other aspects are
+ *   skipped and counted; a row whose HPO term is not in the graph is skipped with that reason.
+ * - One HAS_PHENOTYPE edge per (disease, phenotype, reference): HPOA lists a disease–phenotype pair
+ *   once per reference, each with its own frequency/evidence.
+ * - Not done: edges of terms re-parented or obsoleted in a later release are not removed.
+ */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { Neo4jExecutor } from '../executor';
+import {
+  BatchWriter,
+  DEFAULT_BATCH_SIZE,
+  ImportInputError,
+  ImportReport,
+  splitTsv,
+  withImportRun,
+  type ImportOptions,
+  type ImportResult,
+} from './common';
+
+export interface OboTerm {
+  id: string;
+  name: string | null;
+  synonyms: string[];
+  parents: string[];
+  obsolete: boolean;
+  line: number;
+}
+
+export const HPOA_REQUIRED_COLUMNS = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'frequency', 'aspect'] as const;
+
+const MERGE_PHENOTYPES = `
+  UNWIND $rows AS row
+  MERGE (p:Phenotype {id: row.id})
+  SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.importRun = $run.id
+  WITH p, row
+  CALL (p, row) {
+    UNWIND row.parents AS parentId
+    MERGE (q:Phenotype {id: parentId})
+    MERGE (p)-[r:IS_A]->(q)
+    SET r.source = $run.source, r.importRun = $run.id
+  }`;
+
+const MERGE_DISEASE_PHENOTYPES = `
+  UNWIND $rows AS row
+  MATCH (p:Phenotype {id: row.hpoId})
+  MERGE (d:Disease {id: row.diseaseId})
+    ON CREATE SET d.name = row.diseaseName, d.source = $run.source, d.importRun = $run.id
+  MERGE (d)-[r:HAS_PHENOTYPE {reference: row.reference}]->(p)
+  SET r.frequency = row.frequency, r.evidence = row.evidence, r.onset = row.onset, r.sex = row.sex,
+      r.modifier = row.modifier, r.source = $run.source, r.importRun = $run.id
+  RETURN row.line AS line`;
+
+function lineReader(file: string) {
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  return { stream, lines };
+}
+
+/** `synonym: "Short stature" EXACT [HPO:x]` → "Short stature" (OBO escapes \" and \\). */
+function quoted(value: string): string | null {
+  const m = /^"((?:[^"\\]|\\.)*)"/.exec(value);
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : null;
+}
+
+/** Streams the [Term] stanzas of an OBO file; `onHeader` gets the header tags (data-version, ...). */
+export async function* oboTerms(
+  file: string,
+  onHeader?: (tag: string, value: string) => void,
+  onBytes?: (bytesRead: number) => void,
+): AsyncGenerator<OboTerm> {
+  const { stream, lines } = lineReader(file);
+  let stanza: string | null = null;
+  let term: OboTerm | null = null;
+  let lineNo = 0;
+  try {
+    for await (const raw of lines) {
+      lineNo += 1;
+      const line = raw.trim();
+      if (line === '' || line.startsWith('!')) continue;
+      const header = /^\[(\w+)\]$/.exec(line);
+      if (header) {
+        onBytes?.(stream.bytesRead);
+        if (term) yield term;
+        stanza = header[1]!;
+        term = stanza === 'Term' ? { id: '', name: null, synonyms: [], parents: [], obsolete: false, line: lineNo } : null;
+        continue;
+      }
+      const colon = line.indexOf(':');
+      if (colon < 0) continue;
+      const tag = line.slice(0, colon).trim();
+      // Trailing modifiers {...} and "! comment" are not part of the value (except in quoted text).
+      const value = line.slice(colon + 1).trim();
+      if (stanza === null) {
+        onHeader?.(tag, value);
+        continue;
+      }
+      if (!term) continue;
+      const bare = value.replace(/\s*\{[^}]*\}\s*$/, '').replace(/\s+!.*$/, '').trim();
+      switch (tag) {
+        case 'id':
+          term.id = bare;
+          break;
+        case 'name':
+          term.name = value;
+          break;
+        case 'synonym': {
+          const text = quoted(value);
+          if (text) term.synonyms.push(text);
+          break;
+        }
+        case 'is_a':
+          term.parents.push(bare.split(/\s+/)[0]!);
+          break;
+        case 'is_obsolete':
+          term.obsolete = bare === 'true';
+          break;
+      }
+    }
+    if (term) yield term;
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
+/** An is_a cycle as its ids (first repeated at the end), or null. Iterative DFS, three colours. */
+export function findIsACycle(parents: Map<string, string[]>): string[] | null {
+  const state = new Map<string, 1 | 2>(); // 1 on the current path, 2 done
+  for (const start of parents.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const ps = parents.get(top.id) ?? [];
+      if (top.next >= ps.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      const p = ps[top.next++]!;
+      const s = state.get(p);
+      if (s === 1) {
+        const path = stack.map((f) => f.id);
+        return [...path.slice(path.indexOf(p)), p];
+      }
+      if (s === undefined) {
+        state.set(p, 1);
+        stack.push({ id: p, next: 0 });
+      }
+    }
+  }
+  return null;
+}
+
+interface HpoaHeader {
+  index: Map<string, number>;
+  version: string | null;
+}
+
+/** Reads the HPOA comment block and header row only. */
+async function readHpoaHeader(file: string): Promise<HpoaHeader> {
+  const { stream, lines } = lineReader(file);
+  let version: string | null = null;
+  try {
+    for await (const raw of lines) {
+      const line = raw.replace(/\r$/, '');
+      if (line.startsWith('#')) {
+        const meta = /^#(date|version):\s*(.+)$/.exec(line);
+        if (meta && !version) version = meta[2]!.trim();
+        // Older releases put the column names on the last comment line ("#DatabaseID\tDiseaseName...").
+        if (line.includes('\t')) return { index: hpoaIndex(splitTsv(line.slice(1))), version };
+        continue;
+      }
+      if (line.trim() === '') continue;
+      return { index: hpoaIndex(splitTsv(line)), version };
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  throw new ImportInputError(`HPO annotation file ${file} has no header row; nothing was imported`);
+}
+
+function hpoaIndex(header: string[]): Map<string, number> {
+  const legacy: Record<string, string> = { databaseid: 'database_id', diseasename: 'disease_name', hpo_id: 'hpo_id' };
+  const names = header.map((h) => {
+    const key = h.trim().toLowerCase();
+    return legacy[key] ?? key;
+  });
+  const missing = HPOA_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length) {
+    throw new ImportInputError(
+      `HPO annotation file: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
+    );
+  }
+  return new Map(names.map((n, i) => [n, i]));
+}
+
+interface HpoaRow {
+  line: number;
+  diseaseId: string;
+  diseaseName: string;
+  hpoId: string;
+  reference: string;
+  evidence: string | null;
+  frequency: string | null;
+  onset: string | null;
+  sex: string | null;
+  modifier: string | null;
+}
+
+export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFile: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // Pass 1 (validation, nothing written): is_a hierarchy and the OBO data-version.
+  let dataVersion: string | null = null;
+  const parents = new Map<string, string[]>();
+  for await (const term of oboTerms(oboFile, (tag, value) => {
+    if (tag === 'data-version') dataVersion = value.replace(/^.*releases\//, '');
+  })) {
+    if (term.id && !term.obsolete) parents.set(term.id, term.parents);
+  }
+  const cycle = findIsACycle(parents);
+  if (cycle) throw new ImportInputError(`HPO ontology ${oboFile}: is_a cycle ${cycle.join(' → ')}; nothing was imported`);
+  parents.clear();
+  const hpoa = await readHpoaHeader(hpoaFile);
+
+  const report = new ImportReport();
+  const version = options.version ?? dataVersion ?? hpoa.version ?? 'unknown';
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const total = fs.statSync(oboFile).size + fs.statSync(hpoaFile).size;
+  return withImportRun(executor, 'hpo', version, report, async (run) => {
+    // Pass 2: terms.
+    let oboBytes = 0;
+    const terms = new BatchWriter<OboTerm>(executor, MERGE_PHENOTYPES, run, batchSize, (rows) => {
+      report.add('phenotypes', rows.length);
+      options.onProgress?.({ done: Math.min(oboBytes, total), total, unit: 'bytes' });
+    });
+    for await (const term of oboTerms(oboFile, undefined, (bytes) => (oboBytes = bytes))) {
+      report.add('terms');
+      if (!term.id) report.skip('term without id', `${oboFile} line ${term.line}`);
+      else if (term.obsolete) report.skip('obsolete term', term.id);
+      else await terms.add(term);
+    }
+    await terms.flush();
+    oboBytes = fs.statSync(oboFile).size;
+
+    // Annotations.
+    const { stream, lines } = lineReader(hpoaFile);
+    const annotations = new BatchWriter<HpoaRow>(executor, MERGE_DISEASE_PHENOTYPES, run, batchSize, (rows, records) => {
+      const linked = new Set(records.map((r) => r.line as number));
+      for (const row of rows) {
+        if (linked.has(row.line)) report.add('annotations');
+        else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`);
+      }
+      options.onProgress?.({ done: oboBytes + stream.bytesRead, total, unit: 'bytes' });
+    });
+    try {
+      let lineNo = 0;
+      let headerSeen = false;
+      for await (const raw of lines) {
+        lineNo += 1;
+        const line = raw.replace(/\r$/, '');
+        if (line.startsWith('#') || line.trim() === '') continue;
+        if (!headerSeen) {
+          headerSeen = true; // the header row (checked above)
+          continue;
+        }
+        report.add('annotationRows');
+        const cells = splitTsv(line);
+        const get = (column: string) => (cells[hpoa.index.get(column) ?? -1] ?? '').trim();
+        if (get('aspect') !== 'P') {
+          report.skip(`aspect ${get('aspect') || '(empty)'} (only P, phenotypic abnormality, is imported)`, `line ${lineNo}`);
+          continue;
+        }
+        if (get('qualifier').toUpperCase() === 'NOT') {
+          report.skip('NOT-qualified annotation', `line ${lineNo}`);
+          continue;
+        }
+        if (!/^HP:\d{7}$/.test(get('hpo_id')) || !/^[A-Za-z]+:\S+$/.test(get('database_id'))) {
+          report.skip('malformed hpo_id or database_id', `line ${lineNo}`);
+          continue;
+        }
+        await annotations.add({
+          line: lineNo,
+          diseaseId: get('database_id'),
+          diseaseName: get('disease_name'),
+          hpoId: get('hpo_id'),
+          reference: get('reference'),
+          evidence: get('evidence') || null,
+          frequency: get('frequency') || null,
+          onset: get('onset') || null,
+          sex: get('sex') || null,
+          modifier: get('modifier') || null,
+        });
+      }
+      await annotations.flush();
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
+    options.onProgress?.({ done: total, total, unit: 'bytes' });
+  });
+}

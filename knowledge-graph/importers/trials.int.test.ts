@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importTrials, trialRow } from './trials';
+import { extractGenomicMentions } from './variants';
+import { countTagged, importRun, randomDigits, randomTag, tempDir, testExecutor } from './test-support';
+
+const INJECTION = `'); MATCH (n) DETACH DELETE n; // "}) RETURN 1`;
+
+function study(tag: string, nctId: string | undefined, extra: { title?: string } = {}) {
+  return {
+    protocolSection: {
+      identificationModule: { ...(nctId ? { nctId } : {}), briefTitle: extra.title ?? `Sotorasib ${tag} in KRAS G12C NSCLC`, officialTitle: 'Official' },
+      statusModule: { overallStatus: 'RECRUITING' },
+      designModule: { studyType: 'INTERVENTIONAL', phases: ['PHASE1', 'PHASE2'] },
+      conditionsModule: { conditions: [`Lung Cancer ${tag}`, 'Something Unmapped'], keywords: [`EGFR${tag} exon 19 deletion`] },
+      eligibilityModule: {
+        eligibilityCriteria: `Inclusion Criteria:\n\n* Histologically confirmed NSCLC with KRAS${tag} G12C mutation\n* ECOG 0-1\n\nExclusion Criteria:\n\n* Known BRAF${tag} V600E mutation`,
+        healthyVolunteers: false,
+        sex: 'ALL',
+        minimumAge: '18 Years',
+        maximumAge: '75 Years',
+      },
+      armsInterventionsModule: {
+        interventions: [
+          { type: 'DRUG', name: `Sotorasib ${tag}` },
+          { type: 'PROCEDURE', name: 'Biopsy' },
+        ],
+      },
+    },
+    hasResults: false,
+  };
+}
+
+describe('ClinicalTrials.gov importer', () => {
+  const executor = testExecutor();
+  afterAll(() => executor.close());
+
+  it('extracts gene + protein change mentions with the documented regex', () => {
+    expect(extractGenomicMentions('KRAS G12C or EGFR exon 19 deletion; BRAF p.V600E; EGFR Exon 20 insertions; not with TP53')).toEqual([
+      { gene: 'KRAS', proteinChange: 'p.G12C', mention: 'KRAS G12C' },
+      { gene: 'EGFR', proteinChange: 'exon 19 deletion', mention: 'EGFR exon 19 deletion' },
+      { gene: 'BRAF', proteinChange: 'p.V600E', mention: 'BRAF p.V600E' },
+      { gene: 'EGFR', proteinChange: 'exon 20 insertion', mention: 'EGFR Exon 20 insertions' },
+    ]);
+    expect(trialRow({ protocolSection: { identificationModule: { briefTitle: 'x' } } })).toEqual({
+      skip: 'no protocolSection.identificationModule.nctId',
+    });
+  });
+
+  it('imports studies, links existing variants/drugs/diseases, skips bad files, and re-imports without change', async () => {
+    const tag = randomTag();
+    await executor.write(
+      `MERGE (k:Variant {id: $k}) SET k.gene = $kg, k.proteinChange = 'p.G12C'
+       MERGE (e:Variant {id: $e}) SET e.gene = $eg, e.proteinChange = 'exon 19 deletion'
+       MERGE (b:Variant {id: $b}) SET b.gene = $bg, b.proteinChange = 'p.V600E'
+       MERGE (x:Disease {id: $x}) SET x.name = $xn`,
+      {
+        k: `test:${tag}:k`, kg: `KRAS${tag}`, e: `test:${tag}:e`, eg: `EGFR${tag}`, b: `test:${tag}:b`, bg: `BRAF${tag}`,
+        x: `DOID:${randomDigits(8)}`, xn: `lung cancer ${tag.toLowerCase()}`,
+      },
+    );
+    const dir = tempDir();
+    const nct = `NCT${randomDigits(8)}`;
+    const nct2 = `NCT${randomDigits(8)}`;
+    fs.writeFileSync(path.join(dir, `${nct}.json`), JSON.stringify(study(tag, nct)));
+    fs.mkdirSync(path.join(dir, 'more'));
+    fs.writeFileSync(path.join(dir, 'more', `${nct2}.json`), JSON.stringify(study(tag, nct2, { title: INJECTION })));
+    fs.writeFileSync(path.join(dir, 'no-id.json'), JSON.stringify(study(tag, undefined)));
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{"protocolSection": ');
+
+    const result = await importTrials(executor, dir, { version: '2026-11-29' });
+    expect(result.counts).toMatchObject({ files: 4, trials: 2, skipped: 2 });
+    expect(result.skipped).toEqual(
+      expect.arrayContaining([
+        { reason: 'no protocolSection.identificationModule.nctId', count: 1, examples: ['no-id.json'] },
+        expect.objectContaining({ reason: 'not valid JSON', count: 1 }),
+      ]),
+    );
+
+    const res = await executor.read(
+      `MATCH (t:Trial {nctId: $nct})
+       RETURN properties(t) AS t,
+              [(t)-[:REQUIRES_VARIANT]->(v) | v.id] AS variants,
+              [(t)-[:TESTS_DRUG]->(d) | d.id] AS drugs,
+              [(t)-[:STUDIES]->(x) | x.name] AS diseases`,
+      { nct },
+    );
+    const r = res.records[0]!;
+    expect(r.get('t')).toMatchObject({
+      title: `Sotorasib ${tag} in KRAS G12C NSCLC`, phase: 'PHASE1/PHASE2', status: 'RECRUITING', sex: 'ALL',
+      minimumAge: '18 Years', maximumAge: '75 Years', conditions: [`Lung Cancer ${tag}`, 'Something Unmapped'],
+      source: 'ClinicalTrials.gov 2026-11-29', importRun: result.runId,
+    });
+    expect((r.get('t') as { eligibilityText: string }).eligibilityText).toContain('Exclusion Criteria');
+    // Inclusion KRAS and keyword EGFR link; the excluded BRAF mention does not.
+    expect((r.get('variants') as string[]).sort()).toEqual([`test:${tag}:e`, `test:${tag}:k`]);
+    expect(r.get('drugs')).toEqual([`name:sotorasib ${tag.toLowerCase()}`]);
+    expect(r.get('diseases')).toEqual([`lung cancer ${tag.toLowerCase()}`]);
+
+    const injected = await executor.read('MATCH (t:Trial {nctId: $nct}) RETURN t.title AS title', { nct: nct2 });
+    expect(injected.records[0]!.get('title')).toBe(INJECTION);
+    expect((await importRun(executor, result.runId)).status).toBe('completed');
+
+    const before = await countTagged(executor, tag);
+    await importTrials(executor, dir, { version: '2026-11-29' });
+    expect(await countTagged(executor, tag)).toEqual(before);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * ClinicalTrials.gov API v2 studies, one JSON file per study (as `GET /api/v2/studies/{nctId}` or
+ * each element of `studies[]` returns them), in a directory (walked recursively, *.json, name order,
+ * one file read at a time) → Trial, linked to Drug (TESTS_DRUG), Disease (STUDIES) and Variant
+ * (REQUIRES_VARIANT).
+ *
+ * Fields read: protocolSection.identificationModule.{nctId, briefTitle|officialTitle},
+ * statusModule.overallStatus, designModule.phases, conditionsModule.{conditions, keywords},
+ * eligibilityModule.{eligibilityCriteria, minimumAge, maximumAge, sex},
+ * armsInterventionsModule.interventions[{type, name}].
+ *
+ * - A file that is not JSON, or has no valid NCT id, is skipped with the reason.
+ * - Drugs: interventions of type DRUG or BIOLOGICAL; an existing Drug named like the intervention
+ *   (lowercase) is reused, else `name:<lowercase>` is created.
+ * - Diseases: a condition links to an existing Disease whose name is the condition as written or
+ *   lowercased (no ontology mapping; conditions stay on the Trial as text either way).
+ * - Variants: genomic mentions (see GENOMIC_MENTION in variants.ts) in the inclusion part of the
+ *   eligibility text (before "Exclusion Criteria") and the keywords are stored on the Trial as
+ *   `genomicCriteria` and linked to an existing Variant with the same (gene, proteinChange); no
+ *   variant is created, no genomic id is invented.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Neo4jExecutor } from '../executor';
+import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { extractGenomicMentions, inclusionText, type GenomicMention } from './variants';
+
+export interface TrialRow {
+  nctId: string;
+  title: string | null;
+  phase: string | null;
+  status: string | null;
+  conditions: string[];
+  minimumAge: string | null;
+  maximumAge: string | null;
+  sex: string | null;
+  eligibilityText: string | null;
+  genomicCriteria: string[];
+  variants: GenomicMention[];
+  drugs: DrugRef[];
+}
+
+const MERGE_TRIALS = `
+  UNWIND $rows AS row
+  MERGE (t:Trial {nctId: row.nctId})
+  SET t.title = row.title, t.phase = row.phase, t.status = row.status, t.conditions = row.conditions,
+      t.minimumAge = row.minimumAge, t.maximumAge = row.maximumAge, t.sex = row.sex,
+      t.eligibilityText = row.eligibilityText, t.genomicCriteria = row.genomicCriteria,
+      t.source = $run.source, t.importRun = $run.id
+  WITH t, row
+  CALL (t, row) {
+    UNWIND row.variants AS criterion
+    MATCH (v:Variant {gene: criterion.gene, proteinChange: criterion.proteinChange})
+    MERGE (t)-[r:REQUIRES_VARIANT]->(v)
+    SET r.mention = criterion.mention, r.source = $run.source, r.importRun = $run.id
+  }
+  CALL (t, row) {
+    UNWIND row.drugs AS drug
+    OPTIONAL MATCH (known:Drug {name: drug.lower})
+    WITH t, drug, head(collect(known.id)) AS knownId
+    MERGE (d:Drug {id: coalesce(knownId, drug.id)})
+      ON CREATE SET d.name = drug.name, d.source = $run.source, d.importRun = $run.id
+    MERGE (t)-[r:TESTS_DRUG]->(d)
+    SET r.source = $run.source, r.importRun = $run.id
+  }
+  CALL (t, row) {
+    UNWIND row.conditions AS condition
+    MATCH (x:Disease) WHERE x.name IN [condition, toLower(condition)]
+    MERGE (t)-[r:STUDIES]->(x)
+    SET r.source = $run.source, r.importRun = $run.id
+  }`;
+
+const NCT_ID = /^NCT\d{8}$/;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== null) : []);
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+
+/** One study (API v2 JSON) → a TrialRow, or a skip reason. */
+export function trialRow(study: unknown): TrialRow | { skip: string } {
+  const protocol = obj(obj(study).protocolSection);
+  const identification = obj(protocol.identificationModule);
+  const nctId = str(identification.nctId);
+  if (!nctId) return { skip: 'no protocolSection.identificationModule.nctId' };
+  if (!NCT_ID.test(nctId)) return { skip: 'nctId is not NCT followed by 8 digits' };
+  const eligibility = obj(protocol.eligibilityModule);
+  const conditionsModule = obj(protocol.conditionsModule);
+  const criteria = str(eligibility.eligibilityCriteria);
+  const keywords = strings(conditionsModule.keywords);
+  const variants = extractGenomicMentions([inclusionText(criteria ?? ''), ...keywords].join('\n'));
+  const interventions = Array.isArray(obj(protocol.armsInterventionsModule).interventions)
+    ? (obj(protocol.armsInterventionsModule).interventions as unknown[])
+    : [];
+  const drugs = new Map<string, DrugRef>();
+  for (const intervention of interventions) {
+    const type = str(obj(intervention).type)?.toUpperCase();
+    const name = str(obj(intervention).name);
+    if (name && (type === 'DRUG' || type === 'BIOLOGICAL')) {
+      const ref = drugRef(name);
+      drugs.set(ref.id, ref);
+    }
+  }
+  const phases = strings(obj(protocol.designModule).phases);
+  return {
+    nctId,
+    title: str(identification.briefTitle) ?? str(identification.officialTitle),
+    phase: phases.length ? phases.join('/') : null,
+    status: str(obj(protocol.statusModule).overallStatus),
+    conditions: strings(conditionsModule.conditions),
+    minimumAge: str(eligibility.minimumAge),
+    maximumAge: str(eligibility.maximumAge),
+    sex: str(eligibility.sex),
+    eligibilityText: criteria,
+    genomicCriteria: variants.map((v) => `${v.gene} ${v.proteinChange}`),
+    variants,
+    drugs: [...drugs.values()],
+  };
+}
+
+/** Every *.json below `dir`, in name order (names only are listed; files are read one at a time). */
+export function listJsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export async function importTrials(executor: Neo4jExecutor, dir: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const files = listJsonFiles(dir);
+  const report = new ImportReport();
+  const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
+  return withImportRun(executor, 'clinicaltrials.gov', version, report, async (run) => {
+    let done = 0;
+    const writer = new BatchWriter<TrialRow>(executor, MERGE_TRIALS, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
+      report.add('trials', rows.length);
+      options.onProgress?.({ done, total: files.length, unit: 'files' });
+    });
+    for (const file of files) {
+      done += 1;
+      report.add('files');
+      const where = path.relative(dir, file) || path.basename(file);
+      let study: unknown;
+      try {
+        study = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+      } catch (error) {
+        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      const row = trialRow(study);
+      if ('skip' in row) report.skip(row.skip, where);
+      else await writer.add(row);
+    }
+    await writer.flush();
+    options.onProgress?.({ done, total: files.length, unit: 'files' });
+  });
+}
