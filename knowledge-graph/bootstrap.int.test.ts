@@ -2,6 +2,8 @@ import { createLogger } from '../lib/logger';
 import { ensureKnowledgeGraph } from './bootstrap';
 import { createDriver, Neo4jExecutor } from './executor';
 import { testNeo4j } from '../tests/support/config';
+import { EVIDENCE } from './seed/skeleton-seed';
+import { CURATED_EVIDENCE } from './seed/curated/civic-evidence';
 
 const log = createLogger('test', 'silent');
 
@@ -18,10 +20,18 @@ describe('ensureKnowledgeGraph', () => {
     await ensureKnowledgeGraph(config, log);
     const executor = new Neo4jExecutor(createDriver(neo4j), neo4j.uri);
     try {
+      // Only the seed's own nodes and edges: other test files write to the same Neo4j meanwhile.
+      const ids = [...EVIDENCE.map((e) => e.id), ...CURATED_EVIDENCE.map((e) => e.id)];
       const count = async () =>
-        (await executor.read<{ n: number }>('MATCH (n) WHERE n:Gene OR n:Variant OR n:Drug OR n:Evidence OR n:Trial RETURN count(n) AS n'))
-          .records[0]!.get('n');
+        (
+          await executor.read<{ n: number }>(
+            'MATCH (e:Evidence) WHERE e.id IN $ids MATCH (e)-[r]->() RETURN count(DISTINCT e) * 100000 + count(r) AS n',
+            { ids },
+          )
+        ).records[0]!.get('n');
       const before = await count();
+      // 253 evidence items, each with its variant, drug(s) and disease edges.
+      expect(Math.floor(before / 100000)).toBe(ids.length);
       await ensureKnowledgeGraph(config, log);
       expect(await count()).toBe(before);
       const constraints = await executor.read<{ name: string }>('SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name');
