@@ -14,6 +14,9 @@ function createLoaders(repository: KnowledgeRepository) {
     trialsByVariant: new DataLoader((keys: readonly string[]) => repository.trialsByVariantIds(keys)),
     drug: new DataLoader((keys: readonly string[]) => repository.drugsByIds(keys)),
     trial: new DataLoader((keys: readonly string[]) => repository.trialsByNctIds(keys)),
+    drugsByGene: new DataLoader((keys: readonly string[]) => repository.drugsByGenes(keys)),
+    disease: new DataLoader((keys: readonly string[]) => repository.diseasesByIds(keys)),
+    phenotypesByDisease: new DataLoader((keys: readonly string[]) => repository.phenotypesByDiseaseIds(keys)),
   };
 }
 

@@ -1,4 +1,8 @@
+import neo4j from 'neo4j-driver';
 import type { Neo4jExecutor } from '../../../knowledge-graph/executor';
+
+/** LIMIT takes an integer; JavaScript numbers reach Cypher as floats. */
+const neo4jInt = (n: number) => neo4j.int(n);
 
 export interface GeneRecord {
   symbol: string;
@@ -32,7 +36,27 @@ export interface TrialRecord {
   nctId: string;
   title: string;
   phase: string | null;
+  conditions: string[];
   source: string | null;
+}
+
+export interface TrialFilter {
+  gene?: string | null;
+  variant?: string | null;
+  condition?: string | null;
+  phase?: string | null;
+}
+
+export interface DiseaseRecord {
+  id: string;
+  name: string;
+}
+
+export interface DiseasePhenotypeRecord {
+  phenotype: { id: string; name: string };
+  frequency: string | null;
+  evidence: string | null;
+  reference: string | null;
 }
 
 /** Data access for the knowledge-graph subgraph; every method takes a batch of keys. */
@@ -43,6 +67,12 @@ export interface KnowledgeRepository {
   trialsByVariantIds(ids: readonly string[]): Promise<TrialRecord[][]>;
   drugsByIds(ids: readonly string[]): Promise<({ id: string; name: string } | null)[]>;
   trialsByNctIds(ids: readonly string[]): Promise<(TrialRecord | null)[]>;
+  drugsBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
+  drugsByGenes(symbols: readonly string[]): Promise<{ id: string; name: string }[][]>;
+  trialsByFilter(filter: TrialFilter, first: number): Promise<TrialRecord[]>;
+  diseasesByIds(ids: readonly string[]): Promise<(DiseaseRecord | null)[]>;
+  phenotypesByDiseaseIds(ids: readonly string[]): Promise<DiseasePhenotypeRecord[][]>;
+  phenotypesBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
 }
 
 const GENES_BY_SYMBOLS = `
@@ -82,9 +112,40 @@ const TRIALS_BY_VARIANT_IDS = `
   UNWIND $keys AS key
   MATCH (:Variant {id: key})<-[:REQUIRES_VARIANT]-(t:Trial)
   WITH key, t ORDER BY t.nctId
-  RETURN key, collect(t {.nctId, .title, .phase, .source}) AS value`;
+  RETURN key, collect(t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])}) AS value`;
 const DRUGS_BY_IDS = `UNWIND $keys AS key MATCH (d:Drug {id: key}) RETURN key, d {.id, .name} AS value`;
-const TRIALS_BY_NCT_IDS = `UNWIND $keys AS key MATCH (t:Trial {nctId: key}) RETURN key, t {.nctId, .title, .phase, .source} AS value`;
+const TRIALS_BY_NCT_IDS = `
+  UNWIND $keys AS key MATCH (t:Trial {nctId: key})
+  RETURN key, t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])} AS value`;
+// Search text is a parameter, never spliced into Cypher.
+const DRUGS_BY_SEARCH = `
+  MATCH (d:Drug) WHERE toLower(d.name) CONTAINS toLower($text)
+  RETURN d {.id, .name} AS drug ORDER BY d.name LIMIT $first`;
+const DRUGS_BY_GENES = `
+  UNWIND $keys AS key
+  MATCH (:Gene {symbol: key})<-[:IN_GENE]-(:Variant)<-[:ABOUT_VARIANT]-(e:Evidence {response: 'SENSITIVITY'})-[:FOR_DRUG]->(d:Drug)
+  WITH key, d ORDER BY d.name
+  RETURN key, collect(DISTINCT d {.id, .name}) AS value`;
+const TRIALS_BY_FILTER = `
+  MATCH (t:Trial)
+  WHERE ($phase IS NULL OR t.phase = $phase)
+    AND ($condition IS NULL OR any(c IN coalesce(t.conditions, []) WHERE toLower(c) CONTAINS toLower($condition)))
+    AND ($gene IS NULL OR EXISTS { (t)-[:REQUIRES_VARIANT]->(:Variant {gene: $gene}) })
+    AND ($variant IS NULL OR EXISTS {
+      MATCH (t)-[:REQUIRES_VARIANT]->(v:Variant)
+      WHERE v.id = $variant OR v.name = $variant OR v.proteinChange = $variant OR v.proteinChange = 'p.' + $variant
+         OR EXISTS { (:Variant {id: $variant})-[:ENCODES]->(v) }
+    })
+  RETURN t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])} AS trial ORDER BY t.nctId LIMIT $first`;
+const DISEASES_BY_IDS = `UNWIND $keys AS key MATCH (x:Disease {id: key}) RETURN key, x {.id, .name} AS value`;
+const PHENOTYPES_BY_DISEASE_IDS = `
+  UNWIND $keys AS key
+  MATCH (:Disease {id: key})-[r:HAS_PHENOTYPE]->(p:Phenotype)
+  WITH key, r, p ORDER BY p.name
+  RETURN key, collect({phenotype: p {.id, .name}, frequency: r.frequency, evidence: r.evidence, reference: r.reference}) AS value`;
+const PHENOTYPES_BY_SEARCH = `
+  MATCH (p:Phenotype) WHERE toLower(p.name) CONTAINS toLower($text)
+  RETURN p {.id, .name} AS phenotype ORDER BY size(p.name), p.name LIMIT $first`;
 
 export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   constructor(private readonly executor: Neo4jExecutor) {}
@@ -112,5 +173,35 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   }
   trialsByNctIds(ids: readonly string[]) {
     return this.byKey<TrialRecord | null>(TRIALS_BY_NCT_IDS, ids, null);
+  }
+  drugsByGenes(symbols: readonly string[]) {
+    return this.byKey<{ id: string; name: string }[]>(DRUGS_BY_GENES, symbols, []);
+  }
+  diseasesByIds(ids: readonly string[]) {
+    return this.byKey<DiseaseRecord | null>(DISEASES_BY_IDS, ids, null);
+  }
+  phenotypesByDiseaseIds(ids: readonly string[]) {
+    return this.byKey<DiseasePhenotypeRecord[]>(PHENOTYPES_BY_DISEASE_IDS, ids, []);
+  }
+
+  async drugsBySearch(text: string, first: number) {
+    const result = await this.executor.read<{ drug: { id: string; name: string } }>(DRUGS_BY_SEARCH, { text, first: neo4jInt(first) });
+    return result.records.map((r) => r.get('drug'));
+  }
+
+  async trialsByFilter(filter: TrialFilter, first: number) {
+    const result = await this.executor.read<{ trial: TrialRecord }>(TRIALS_BY_FILTER, {
+      gene: filter.gene ?? null,
+      variant: filter.variant ?? null,
+      condition: filter.condition ?? null,
+      phase: filter.phase ?? null,
+      first: neo4jInt(first),
+    });
+    return result.records.map((r) => r.get('trial'));
+  }
+
+  async phenotypesBySearch(text: string, first: number) {
+    const result = await this.executor.read<{ phenotype: { id: string; name: string } }>(PHENOTYPES_BY_SEARCH, { text, first: neo4jInt(first) });
+    return result.records.map((r) => r.get('phenotype'));
   }
 }
