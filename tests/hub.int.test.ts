@@ -28,6 +28,8 @@ const PATIENT_ACROSS_FOUR_SUBGRAPHS = `
       risk { cardiovascular { pce10y missing } }
     }
   }`;
+const THERAPY_PROVENANCE = `
+  query ($id: ID!) { patient(id: $id) { variants { id therapies { source sourceRecordId sourceUrl sourceVersion citation } } } }`;
 
 const uniqueMrn = () => `MRN-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -88,6 +90,13 @@ describe('the hub end to end', () => {
     });
 
     const response = await gql<{ patient: { variants: { therapies: { evidenceLevel: string }[] }[] } }>(gateway, PATIENT_ACROSS_FOUR_SUBGRAPHS, { id });
+    const provenance = await gql<{ patient: { variants: { therapies: Record<string, string | null>[] }[] } }>(gateway, THERAPY_PROVENANCE, { id });
+    for (const therapy of provenance.data!.patient.variants[1]!.therapies) {
+      // Every answer names its knowledge base, release and citation; CIViC's also its record.
+      expect(therapy.sourceVersion).toEqual(expect.any(String));
+      expect(therapy.citation!.length).toBeGreaterThan(10); // a PMID, or an abstract's reference
+      if (therapy.source === 'CIViC') expect(therapy.sourceUrl).toMatch(/^https:\/\/civic\.genome\.wustl\.edu\/links\/evidence_items\/\d+$/);
+    }
     const levels = response.data!.patient.variants[1]!.therapies.map((t) => t.evidenceLevel);
     expect(levels).toEqual([...levels].sort());
     expect(levels.length).toBeGreaterThan(20);

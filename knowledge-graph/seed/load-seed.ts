@@ -1,5 +1,5 @@
 import type { Neo4jExecutor } from '../executor';
-import { DISEASES, DRUGS, EVIDENCE, GENES, SEED_SOURCE, TRIALS, VARIANTS } from './skeleton-seed';
+import { DISEASES, DRUGS, EVIDENCE, GENES, SEED_SOURCE, SEED_VERSION, TRIALS, VARIANTS } from './skeleton-seed';
 
 // MERGE on ids throughout: loading twice changes nothing.
 const MERGE_GENES = `UNWIND $rows AS row MERGE (g:Gene {symbol: row.symbol}) SET g.name = row.name, g.hgncId = row.hgncId`;
@@ -15,7 +15,7 @@ const MERGE_EVIDENCE = `
   MATCH (v:Variant {id: row.variantId}), (d:Drug {id: row.drugId}), (x:Disease {id: row.diseaseId})
   MERGE (e:Evidence {id: row.id})
   SET e.level = row.level, e.type = row.type, e.direction = row.direction, e.response = row.response,
-      e.source = row.source, e.citation = row.citation
+      e.source = row.source, e.citation = row.citation, e.sourceVersion = $version
   MERGE (e)-[:ABOUT_VARIANT]->(v)
   MERGE (e)-[:FOR_DRUG]->(d)
   MERGE (e)-[:IN_DISEASE]->(x)`;
@@ -39,6 +39,6 @@ export async function loadSeed(executor: Neo4jExecutor): Promise<void> {
   await executor.write(MERGE_VARIANTS, { rows: VARIANTS });
   await executor.write(MERGE_DRUGS, { rows: DRUGS });
   await executor.write(MERGE_DISEASES, { rows: DISEASES });
-  await executor.write(MERGE_EVIDENCE, { rows: EVIDENCE });
+  await executor.write(MERGE_EVIDENCE, { rows: EVIDENCE, version: SEED_VERSION });
   await executor.write(MERGE_TRIALS, { rows: TRIALS, source: SEED_SOURCE });
 }

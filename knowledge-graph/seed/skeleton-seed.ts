@@ -50,6 +50,8 @@ export interface SeedTrial {
 }
 
 export const SEED_SOURCE = 'Precision Hub curated seed';
+/** Bumped whenever a record below changes, so answers can say which seed they came from. */
+export const SEED_VERSION = 'skeleton seed 2026-11-29';
 
 export const GENES: SeedGene[] = [
   { symbol: 'BRAF', name: 'B-Raf proto-oncogene, serine/threonine kinase', hgncId: 'HGNC:1097' },

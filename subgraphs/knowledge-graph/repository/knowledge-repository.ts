@@ -27,6 +27,8 @@ export interface TherapyRecord {
   source: string;
   sourceRecordId: string | null;
   sourceUrl: string | null;
+  /** Which release of the knowledge base the evidence came from (seed version or import run). */
+  sourceVersion: string | null;
   citation: string;
   /** The variant the evidence is recorded for: the variant itself, or the protein change or category it encodes. */
   evidenceFor: string;
@@ -106,6 +108,7 @@ const THERAPIES_BY_VARIANT_IDS = `
     drug: drugs[0], drugs: drugs, interaction: e.interaction, evidenceLevel: e.level, response: e.response,
     disease: CASE WHEN x IS NULL THEN null ELSE x {.id, .name} END, source: e.source,
     sourceRecordId: e.sourceRecordId, sourceUrl: e.sourceUrl, citation: e.citation,
+    sourceVersion: coalesce(e.sourceVersion, e.importRun),
     evidenceFor: coalesce(target.name, target.proteinChange, target.id)
   }) AS value`;
 const TRIALS_BY_VARIANT_IDS = `
