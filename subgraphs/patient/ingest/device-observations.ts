@@ -2,7 +2,7 @@ import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { OUTBOX_CHANNEL } from '../repository/patient-repository';
+import { announcePatientChange } from '../repository/outbox';
 import { parseDeviceObservations } from './fhir-mapping';
 import type { IngestReject } from './fhir-records';
 import { observationColumns, upsertSql } from './ingest-bundle';
@@ -19,8 +19,6 @@ export const DEVICE_OBSERVATIONS_INGESTED = 'patient.device-observations.ingeste
 export const DEVICE_BATCH_ROWS = 5000;
 
 const PATIENT_EXISTS = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
-const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
-const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
 
 /**
  * Bulk path for wearable and device streams: batched upserts keyed by each reading's id (re-sending
@@ -46,8 +44,7 @@ export class DeviceObservationIngestor {
         report.skipped += batch.length - rows.length;
       }
       if (report.created || report.updated) {
-        await client.query(INSERT_OUTBOX_EVENT, [DEVICE_OBSERVATIONS_INGESTED, patientId, { created: report.created, updated: report.updated }]);
-        await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+        await announcePatientChange(client, DEVICE_OBSERVATIONS_INGESTED, patientId, { created: report.created, updated: report.updated });
       }
     });
     return report;

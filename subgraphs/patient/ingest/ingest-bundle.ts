@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
-import { OUTBOX_CHANNEL } from '../repository/patient-repository';
+import { announcePatientChange } from '../repository/outbox';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
@@ -159,8 +159,6 @@ const UPDATE_PATIENT = `
 const INSERT_IDENTIFIERS = `
   INSERT INTO patient.identifiers (system, value, patient_id) SELECT system, value, $3 FROM unnest($1::text[], $2::text[]) AS i(system, value)
   ON CONFLICT (system, value) DO NOTHING`;
-const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
-const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
 
 const emptyReport = (parsed: ParsedBundle): IngestReport => ({
   patientIds: [],
@@ -241,8 +239,7 @@ export class FhirIngestor {
         }
       }
       for (const patientId of changed) {
-        await client.query(INSERT_OUTBOX_EVENT, [RECORDS_INGESTED, patientId, { created: report.created, updated: report.updated }]);
-        await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+        await announcePatientChange(client, RECORDS_INGESTED, patientId, { created: report.created, updated: report.updated });
       }
       report.patientIds = [...new Set(hubIds.values())];
       return report;

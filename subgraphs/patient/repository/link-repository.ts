@@ -2,7 +2,7 @@ import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { OUTBOX_CHANNEL } from './patient-repository';
+import { announcePatientChange } from './outbox';
 
 export interface PatientLinkRecord {
   id: string;
@@ -44,8 +44,6 @@ const MOVE_RECORDS = ['observations', 'conditions', 'medications', 'allergies', 
   (table) => `UPDATE patient.${table} SET patient_id = $2 WHERE patient_id = $1 AND source_patient = $3`,
 );
 const MARK_UNLINKED = `UPDATE patient.patient_links SET unlinked_at = now(), unlinked_into = $2 WHERE id = $1 RETURNING unlinked_at`;
-const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
-const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
 
 interface LinkRow {
   id: string;
@@ -101,8 +99,7 @@ export class PostgresLinkRepository implements LinkRepository {
       for (const sql of MOVE_RECORDS) await client.query(sql, [row.patient_id, newPatientId, row.source_patient]);
       const marked = await client.query<{ unlinked_at: Date }>(MARK_UNLINKED, [linkId, newPatientId]);
       for (const patientId of [row.patient_id, newPatientId]) {
-        await client.query(INSERT_OUTBOX_EVENT, [PATIENT_UNLINKED, patientId, { linkId }]);
-        await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+        await announcePatientChange(client, PATIENT_UNLINKED, patientId, { linkId });
       }
       return { link: toLink({ ...row, unlinked_at: marked.rows[0]!.unlinked_at, unlinked_into: newPatientId }), newPatientId };
     });

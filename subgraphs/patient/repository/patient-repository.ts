@@ -1,3 +1,4 @@
+import { announcePatientChange } from './outbox';
 import { isHubId } from '../../../lib/ids';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
@@ -127,7 +128,6 @@ export interface PatientRepository {
   addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord>;
 }
 
-export const OUTBOX_CHANNEL = 'patient_outbox';
 export const OBSERVATION_ADDED = 'patient.observation.added';
 
 export { isHubId };
@@ -236,8 +236,6 @@ const INSERT_OBSERVATION = `
   INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   RETURNING id, effective_at`;
-const INSERT_OUTBOX_EVENT = `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`;
-const NOTIFY_OUTBOX = `SELECT pg_notify($1, $2)`;
 
 interface PatientRow {
   id: string;
@@ -400,9 +398,7 @@ export class PostgresPatientRepository implements PatientRepository {
         quantity.display,
       ]);
       const row = rows[0]!;
-      await client.query(INSERT_OUTBOX_EVENT, [OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code }]);
-      // Delivered only on COMMIT, so a listener never wakes for a change it cannot see yet.
-      await client.query(NOTIFY_OUTBOX, [OUTBOX_CHANNEL, patientId]);
+      await announcePatientChange(client, OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code });
       return {
         id: row.id,
         patientId,
