@@ -3,8 +3,7 @@ import type { Logger } from '../lib/logger';
 import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
 import { buildLauncher, launcherBuilt, startEmbeddedNeo4j } from './neo4j-launcher';
 import { applySchema } from './schema';
-import { loadSeed } from './seed/load-seed';
-import { loadCuratedSeed } from './seed/load-curated';
+import { ensureSeed } from './seed/seed-run';
 
 export interface KnowledgeGraphStore {
   connection: Neo4jConnection;
@@ -14,7 +13,7 @@ export interface KnowledgeGraphStore {
 
 /**
  * NEO4J_URI set: use that server and launch nothing. Unset: build (first run only) and launch the
- * project's embedded Neo4j. Either way, apply constraints and load the seed (idempotent).
+ * project's embedded Neo4j. Either way, apply constraints and load the seed unless this version is already there.
  */
 export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logger): Promise<KnowledgeGraphStore> {
   let store: KnowledgeGraphStore;
@@ -33,8 +32,8 @@ export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logg
   try {
     await executor.driver.verifyConnectivity();
     await applySchema(executor);
-    await loadSeed(executor);
-    await loadCuratedSeed(executor);
+    const seed = await ensureSeed(executor);
+    log.info({ seed }, seed === 'current' ? 'knowledge-graph seed already loaded' : 'knowledge-graph seed loaded');
   } catch (error) {
     await store.close();
     throw new Error(

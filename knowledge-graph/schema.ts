@@ -11,6 +11,7 @@ export const CONSTRAINTS = [
   // Knowledge-base importers (knowledge-graph/importers).
   'CREATE CONSTRAINT phenotype_id IF NOT EXISTS FOR (p:Phenotype) REQUIRE p.id IS UNIQUE',
   'CREATE CONSTRAINT guideline_id IF NOT EXISTS FOR (g:Guideline) REQUIRE g.id IS UNIQUE',
+  'CREATE CONSTRAINT trial_site_id IF NOT EXISTS FOR (s:TrialSite) REQUIRE s.id IS UNIQUE',
   'CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (r:ImportRun) REQUIRE r.id IS UNIQUE',
 ];
 
@@ -19,6 +20,9 @@ export const INDEXES = [
   'CREATE INDEX drug_name IF NOT EXISTS FOR (d:Drug) ON (d.name)',
   // Importers link trial conditions to diseases by name, and list runs per source.
   'CREATE INDEX disease_name IF NOT EXISTS FOR (d:Disease) ON (d.name)',
+  // trials(filter: {near}): distance from a point to trial sites.
+  'CREATE POINT INDEX trial_site_location IF NOT EXISTS FOR (s:TrialSite) ON (s.location)',
+  'CREATE INDEX trial_status IF NOT EXISTS FOR (t:Trial) ON (t.status)',
   'CREATE INDEX import_run_source IF NOT EXISTS FOR (r:ImportRun) ON (r.source, r.startedAt)',
 ];
 

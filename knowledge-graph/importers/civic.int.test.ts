@@ -84,15 +84,18 @@ describe('CIViC importer', () => {
       `MATCH (e:Evidence {id: $id})-[:ABOUT_VARIANT]->(v:Variant)-[:IN_GENE]->(g:Gene), (e)-[:IN_DISEASE]->(x:Disease)
        OPTIONAL MATCH (e)-[:FOR_DRUG]->(d:Drug)
        RETURN properties(e) AS e, properties(v) AS v, g.symbol AS gene, properties(x) AS x, collect(d.id) AS drugs`,
-      { id: `civic:evidence:${eid}1` },
+      { id: `civic:EID${eid}1` },
     );
     const r = res.records[0]!;
     expect(r.get('e')).toMatchObject({
       level: 'A', type: 'PREDICTIVE', direction: 'SUPPORTS', significance: 'Sensitivity/Response', response: 'SENSITIVITY',
       citation: 'Chapman et al., 2011, N. Engl. J. Med. PubMed:21639808', lastReviewed: '2024-01-05 12:00:00 UTC',
-      source: 'CIViC 01-Nov-2026', importRun: result.runId, nctIds: ['NCT01006980'],
+      source: 'CIViC 01-Nov-2026', importRun: result.runId, nctIds: ['NCT01006980'], sourceRecordId: `EID${eid}1`,
+      sourceUrl: `https://civicdb.org/evidence/${eid}1/summary`, interaction: 'COMBINATION',
     });
-    expect(r.get('v')).toMatchObject({ id: `civic:molecular-profile:${mp}`, gene: `BRAF${tag}`, proteinChange: 'p.V600E', name: 'V600E' });
+    expect(r.get('v')).toMatchObject({
+      id: `BRAF${tag}:V600E`, gene: `BRAF${tag}`, proteinChange: 'p.V600E', name: 'V600E', level: 'protein', civicId: `civic:molecular-profile:${mp}`,
+    });
     expect(r.get('gene')).toBe(`BRAF${tag}`);
     expect(r.get('x')).toMatchObject({ id: `DOID:${doid}`, name: `Melanoma ${tag}` });
     expect((r.get('drugs') as string[]).sort()).toEqual([`name:cobimetinib${tag.toLowerCase()}`, `name:vemurafenib${tag.toLowerCase()}`]);
@@ -111,7 +114,7 @@ describe('CIViC importer', () => {
     expect(await countTagged(executor, tag)).toEqual(before);
   });
 
-  it('reuses the seed GRCh38 variant and RxNorm drug when gene, protein change and drug name match', async () => {
+  it('puts evidence on the protein-level variant the seed uses, which the seed GRCh38 variant encodes, and reuses the RxNorm drug', async () => {
     const eid = randomDigits(9);
     const values: Record<string, string> = {
       molecular_profile: 'BRAF V600E', molecular_profile_id: randomDigits(8), disease: 'Melanoma', doid: '1909', therapies: 'Vemurafenib',
@@ -124,12 +127,15 @@ describe('CIViC importer', () => {
     try {
       const res = await executor.read(
         `MATCH (e:Evidence {id: $id}) RETURN [(e)-[:ABOUT_VARIANT]->(v) | v.id] AS variants, [(e)-[:FOR_DRUG]->(d) | d.id] AS drugs,
-                [(e)-[:IN_DISEASE]->(x) | x.name] AS diseases`,
-        { id: `civic:evidence:${eid}` },
+                [(e)-[:IN_DISEASE]->(x) | x.name] AS diseases,
+                [(e)-[:ABOUT_VARIANT]->(:Variant)<-[:ENCODES]-(g) | g.id] AS encodedBy`,
+        { id: `civic:EID${eid}` },
       );
-      expect(res.records[0]!.toObject()).toEqual({ variants: ['GRCh38:7:140753336:A:T'], drugs: ['1147220'], diseases: ['melanoma'] });
+      expect(res.records[0]!.toObject()).toEqual({
+        variants: ['BRAF:V600E'], drugs: ['1147220'], diseases: ['melanoma'], encodedBy: ['GRCh38:7:140753336:A:T'],
+      });
     } finally {
-      await executor.write('MATCH (e:Evidence {id: $id}) DETACH DELETE e', { id: `civic:evidence:${eid}` });
+      await executor.write('MATCH (e:Evidence {id: $id}) DETACH DELETE e', { id: `civic:EID${eid}` });
     }
   });
 

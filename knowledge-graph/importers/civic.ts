@@ -12,9 +12,10 @@
  * - Only `evidence_status` = accepted rows are imported; the others are skipped and counted.
  * - Molecular profiles of one variant ("BRAF V600E") become (gene, variant); complex profiles
  *   ("BRAF V600E AND KRAS G12D", "NOT ...") are skipped with that reason.
- * - Variant id: an existing GRCh38 Variant with the same (gene, proteinChange) is reused (e.g. the
- *   seed's BRAF p.V600E); otherwise `civic:variant:<variant_id>` (old files) or
- *   `civic:molecular-profile:<molecular_profile_id>` (current files).
+ * - Variant: `<GENE>:<variant name>` (`BRAF:V600E`, `BRAF:V600`, `ALK:Fusion`), the key the curated
+ *   seed uses, so CIViC evidence from the seed and from an import land on one node; every GRCh38
+ *   Variant with that protein change (or a change at that codon) ENCODES it, as in the seed. The CIViC
+ *   variant or molecular-profile id is kept on the node (`civicId`).
  * - Drug id: an existing Drug named like the therapy (lowercase) is reused, else `name:<lowercase>`.
  * - Disease id: `DOID:<doid>`; rows without a DOID are skipped (the evidence would float free).
  * - A required column missing → ImportInputError naming it, before anything is written.
@@ -36,7 +37,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from './common';
-import { normalizeProteinChange } from './variants';
+import { ENCODES_PREDICATE, knowledgeVariantId, normalizeProteinChange, variantLevel, type VariantLevel } from './variants';
 
 /** Needed in every file. */
 export const CIVIC_REQUIRED_COLUMNS = [
@@ -63,6 +64,8 @@ export interface CivicRow {
   gene: string;
   variantId: string;
   variantName: string;
+  level: VariantLevel;
+  civicVariantId: string;
   proteinChange: string | null;
   diseaseId: string;
   diseaseName: string;
@@ -75,12 +78,17 @@ const MERGE_CIVIC_EVIDENCE = `
   MERGE (g:Gene {symbol: row.gene})
     ON CREATE SET g.source = $run.source, g.importRun = $run.id
   WITH row, g
-  OPTIONAL MATCH (known:Variant {gene: row.gene, proteinChange: row.proteinChange}) WHERE known.id STARTS WITH 'GRCh38:'
-  WITH row, g, head(collect(known.id)) AS knownId
-  MERGE (v:Variant {id: coalesce(knownId, row.variantId)})
-    ON CREATE SET v.gene = row.gene, v.proteinChange = row.proteinChange, v.name = row.variantName,
+  MERGE (v:Variant {id: row.variantId})
+    ON CREATE SET v.gene = row.gene, v.proteinChange = row.proteinChange, v.name = row.variantName, v.level = row.level,
                   v.source = $run.source, v.importRun = $run.id
+  SET v.civicId = row.civicVariantId
   MERGE (v)-[:IN_GENE]->(g)
+  WITH row, v
+  CALL (v) {
+    WITH v AS p
+    MATCH (g:Variant {gene: p.gene}) WHERE p.level IN ['protein', 'codon'] AND ${ENCODES_PREDICATE}
+    MERGE (g)-[:ENCODES]->(p)
+  }
   MERGE (x:Disease {id: row.diseaseId})
     ON CREATE SET x.name = row.diseaseName, x.source = $run.source, x.importRun = $run.id
   MERGE (e:Evidence {id: row.id})
@@ -139,9 +147,9 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
 
   let gene = get('gene').trim();
   let variant = get('variant').trim();
-  let variantId: string;
+  let civicVariantId: string;
   if (gene && variant && get('variant_id').trim()) {
-    variantId = `civic:variant:${get('variant_id').trim()}`;
+    civicVariantId = `civic:variant:${get('variant_id').trim()}`;
   } else {
     const profile = get('molecular_profile').trim();
     const profileId = get('molecular_profile_id').trim();
@@ -151,7 +159,7 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
     if (!m) return { skip: 'molecular profile is not "<gene> <variant>"' };
     gene = m[1]!;
     variant = m[2]!;
-    variantId = `civic:molecular-profile:${profileId}`;
+    civicVariantId = `civic:molecular-profile:${profileId}`;
   }
   const doid = get('doid').trim();
   if (!doid) return { skip: 'no DOID for the disease' };
@@ -165,16 +173,18 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
   const rating = Number(get('rating'));
   return {
     line,
-    id: `civic:evidence:${eid}`,
+    id: `civic:EID${eid}`,
     gene,
-    variantId,
+    variantId: knowledgeVariantId(gene, variant),
     variantName: variant,
+    level: variantLevel(variant),
+    civicVariantId,
     proteinChange: normalizeProteinChange(variant),
     diseaseId,
     diseaseName: get('disease').trim(),
     drugs: splitList(get('therapies')).map((name) => drugRef(name)),
     evidence: {
-      civicId: `EID${eid}`,
+      sourceRecordId: `EID${eid}`,
       level: get('evidence_level').trim().toUpperCase() || null,
       type: type || null,
       direction: enumCase(get('evidence_direction')) || null,
@@ -183,12 +193,12 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
       citation: [citation, citationId ? `${sourceType || 'source'}:${citationId}` : ''].filter(Boolean).join(' ') || null,
       citationId: citationId || null,
       statement: get('evidence_statement').trim() || null,
-      therapyInteractionType: get('therapy_interaction_type').trim() || null,
+      interaction: enumCase(get('therapy_interaction_type')) || null,
       rating: Number.isFinite(rating) && get('rating').trim() ? rating : null,
       nctIds: splitList(get('nct_ids')),
       variantOrigin: get('variant_origin').trim() || null,
       lastReviewed: get('last_review_date').trim() || null,
-      url: get('evidence_civic_url').trim() || null,
+      sourceUrl: get('evidence_civic_url').trim() || `https://civicdb.org/evidence/${eid}/summary`,
     },
   };
 }

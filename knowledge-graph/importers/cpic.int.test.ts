@@ -71,19 +71,19 @@ describe('CPIC importer', () => {
       genes: [gene],
       drugs: [rxnorm],
       g: {
-        gene,
-        drug: `clopidogrel ${tag}`,
-        phenotype: `${gene}: Poor Metabolizer`,
-        strength: 'Strong',
+        phenotypes: JSON.stringify({ [gene]: 'Poor Metabolizer' }),
+        classification: 'Strong',
         recommendation: 'Avoid standard dose clopidogrel if possible. Use prasugrel or ticagrelor.',
-        citation: 'PMID:35034351; https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/',
-        source: 'CPIC v1-2026-11',
+        citations: ['PMID:35034351'],
+        url: 'https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/',
+        source: 'CPIC',
+        sourceVersion: 'CPIC v1-2026-11',
         importRun: result.runId,
       },
     });
     expect((warfarin!.genes as string[]).sort()).toEqual([`CYP2C9${tag}`, `VKORC1${tag}`]);
     expect(warfarin!.drugs).toEqual([`name:warfarin ${tag.toLowerCase()}`]);
-    expect((warfarin!.g as Record<string, unknown>).citation).toBe("Johnson JA et al. 2017 '); MATCH (n) DETACH DELETE n //");
+    expect((warfarin!.g as Record<string, unknown>).citations).toEqual(["Johnson JA et al. 2017 '); MATCH (n) DETACH DELETE n //"]);
     expect((await importRun(executor, result.runId)).status).toBe('completed');
 
     const before = await countTagged(executor, tag);

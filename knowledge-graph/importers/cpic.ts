@@ -18,8 +18,9 @@
  *     "citations": ["PMID:35034351"]                        // optional ("citation": "..." too)
  *   }
  *
- * Guideline id `cpic:recommendation:<id>`; `gene` lists the genes ("CYP2C19" or "CYP2C9, HLA-B"),
- * `phenotype` is "GENE: phenotype; ...". Drug: the RxNorm CUI when given, else an existing Drug named
+ * Guideline id `cpic:recommendation:<id>`, with the properties the curated seed writes: `name`, `url`,
+ * `phenotypes` (JSON object gene → phenotype), `recommendation`, `classification` (strength),
+ * `population`, `citations` (list), `sourceVersion` (the import's version). Drug: the RxNorm CUI when given, else an existing Drug named
  * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field are skipped (counted,
  * with file and index).
  */
@@ -32,21 +33,23 @@ import { listJsonFiles } from './trials';
 export interface GuidelineRow {
   id: string;
   genes: string[];
-  gene: string;
   drug: DrugRef & { byName: boolean };
-  phenotype: string | null;
+  /** JSON object gene → phenotype, as the curated seed stores it. */
+  phenotypes: string;
   recommendation: string;
-  strength: string | null;
-  guideline: string | null;
-  citation: string | null;
+  classification: string | null;
+  population: string | null;
+  name: string | null;
+  url: string | null;
+  citations: string[];
 }
 
 const MERGE_GUIDELINES = `
   UNWIND $rows AS row
   MERGE (r:Guideline {id: row.id})
-  SET r.gene = row.gene, r.drug = row.drug.name, r.phenotype = row.phenotype, r.recommendation = row.recommendation,
-      r.strength = row.strength, r.guideline = row.guideline, r.citation = row.citation,
-      r.source = $run.source, r.importRun = $run.id
+  SET r.name = row.name, r.url = row.url, r.phenotypes = row.phenotypes, r.recommendation = row.recommendation,
+      r.classification = row.classification, r.population = row.population, r.citations = row.citations,
+      r.source = 'CPIC', r.sourceVersion = $run.source, r.importRun = $run.id
   WITH r, row
   CALL (r, row) {
     UNWIND row.genes AS symbol
@@ -88,20 +91,17 @@ export function guidelineRow(rec: unknown): GuidelineRow | { skip: string } {
   if (!rxnorm && !name) return { skip: 'no drug (drugid or drug.name)' };
   const guideline = obj(r.guideline);
   const citations = Array.isArray(r.citations) ? r.citations.map(str).filter((c): c is string => c !== null) : [];
-  const citation = [str(r.citation), ...citations, str(guideline.url) ?? str(r.url)].filter((c): c is string => c !== null);
   return {
     id: `cpic:recommendation:${id}`,
     genes,
-    gene: genes.join(', '),
     drug: { ...drugRef(name ?? `RxNorm:${rxnorm}`, rxnorm), byName: !rxnorm },
-    phenotype:
-      Object.entries(byGene)
-        .map(([g, p]) => `${g}: ${str(p) ?? ''}`)
-        .join('; ') || null,
+    phenotypes: JSON.stringify(Object.fromEntries(Object.entries(byGene).map(([g, p]) => [g, str(p) ?? '']))),
     recommendation,
-    strength: str(r.classification) ?? str(r.strength),
-    guideline: str(guideline.name) ?? str(r.guidelinename),
-    citation: citation.length ? citation.join('; ') : null,
+    classification: str(r.classification) ?? str(r.strength),
+    population: str(r.population),
+    name: str(guideline.name) ?? str(r.guidelinename),
+    url: str(guideline.url) ?? str(r.url),
+    citations: [str(r.citation), ...citations].filter((c): c is string => c !== null),
   };
 }
 

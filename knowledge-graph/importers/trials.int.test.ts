@@ -14,11 +14,17 @@ function study(tag: string, nctId: string | undefined, extra: { title?: string }
       designModule: { studyType: 'INTERVENTIONAL', phases: ['PHASE1', 'PHASE2'] },
       conditionsModule: { conditions: [`Lung Cancer ${tag}`, 'Something Unmapped'], keywords: [`EGFR${tag} exon 19 deletion`] },
       eligibilityModule: {
-        eligibilityCriteria: `Inclusion Criteria:\n\n* Histologically confirmed NSCLC with KRAS${tag} G12C mutation\n* ECOG 0-1\n\nExclusion Criteria:\n\n* Known BRAF${tag} V600E mutation`,
+        eligibilityCriteria: `Inclusion Criteria:\n\n* Histologically confirmed NSCLC with KRAS${tag} G12C mutation\n* ECOG 0-1\n* Absolute neutrophil count ≥ 1,500/mm3\n\nExclusion Criteria:\n\n* Known BRAF${tag} V600E mutation`,
         healthyVolunteers: false,
         sex: 'ALL',
         minimumAge: '18 Years',
         maximumAge: '75 Years',
+      },
+      contactsLocationsModule: {
+        locations: [
+          { facility: 'Charité', city: 'Berlin', country: 'Germany', status: 'RECRUITING', geoPoint: { lat: 52.52437, lon: 13.41053 } },
+          { facility: 'No coordinates', city: 'Somewhere', country: 'Nowhere' },
+        ],
       },
       armsInterventionsModule: {
         interventions: [
@@ -82,27 +88,41 @@ describe('ClinicalTrials.gov importer', () => {
        RETURN properties(t) AS t,
               [(t)-[:REQUIRES_VARIANT]->(v) | v.id] AS variants,
               [(t)-[:TESTS_DRUG]->(d) | d.id] AS drugs,
-              [(t)-[:STUDIES]->(x) | x.name] AS diseases`,
+              [(t)-[:STUDIES]->(x) | x.name] AS diseases,
+              [(t)-[:EXCLUDES_VARIANT]->(v) | v.id] AS excluded,
+              [(t)-[:AT_SITE]->(s) | s {.id, .city, lat: s.location.latitude}] AS sites`,
       { nct },
     );
     const r = res.records[0]!;
     expect(r.get('t')).toMatchObject({
       title: `Sotorasib ${tag} in KRAS G12C NSCLC`, phase: 'PHASE1/PHASE2', status: 'RECRUITING', sex: 'ALL',
-      minimumAge: '18 Years', maximumAge: '75 Years', conditions: [`Lung Cancer ${tag}`, 'Something Unmapped'],
+      minimumAge: '18 Years', maximumAge: '75 Years', minimumAgeYears: 18, maximumAgeYears: 75,
+      conditions: [`Lung Cancer ${tag}`, 'Something Unmapped'],
       source: 'ClinicalTrials.gov 2026-11-29', importRun: result.runId,
     });
     expect((r.get('t') as { eligibilityText: string }).eligibilityText).toContain('Exclusion Criteria');
-    // Inclusion KRAS and keyword EGFR link; the excluded BRAF mention does not.
+    // Inclusion KRAS and keyword EGFR are required; the BRAF mention in the exclusion criteria excludes.
     expect((r.get('variants') as string[]).sort()).toEqual([`test:${tag}:e`, `test:${tag}:k`]);
     expect(r.get('drugs')).toEqual([`name:sotorasib ${tag.toLowerCase()}`]);
     expect(r.get('diseases')).toEqual([`lung cancer ${tag.toLowerCase()}`]);
+    expect(r.get('excluded')).toEqual([`test:${tag}:b`]);
+    expect(JSON.parse((r.get('t') as { labCriteria: string }).labCriteria)).toEqual([
+      expect.objectContaining({ loinc: '751-8', comparator: '>=', value: 1.5, unit: '10*3/uL', section: 'inclusion' }),
+    ]);
+    expect((r.get('sites') as { id: string }[]).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: `${nct}#1`, city: 'Berlin', lat: 52.52437 },
+      { id: `${nct}#2`, city: 'Somewhere', lat: null },
+    ]);
 
     const injected = await executor.read('MATCH (t:Trial {nctId: $nct}) RETURN t.title AS title', { nct: nct2 });
     expect(injected.records[0]!.get('title')).toBe(INJECTION);
     expect((await importRun(executor, result.runId)).status).toBe('completed');
 
     const before = await countTagged(executor, tag);
+    const sitesBefore = await executor.read('MATCH (:Trial {nctId: $nct})-[:AT_SITE]->(s) RETURN count(s) AS n', { nct });
     await importTrials(executor, dir, { version: '2026-11-29' });
     expect(await countTagged(executor, tag)).toEqual(before);
+    const sitesAfter = await executor.read('MATCH (:Trial {nctId: $nct})-[:AT_SITE]->(s) RETURN count(s) AS n', { nct });
+    expect(sitesAfter.records[0]!.get('n')).toBe(sitesBefore.records[0]!.get('n'));
   });
 });

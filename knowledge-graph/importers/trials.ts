@@ -7,7 +7,8 @@
  * Fields read: protocolSection.identificationModule.{nctId, briefTitle|officialTitle},
  * statusModule.overallStatus, designModule.phases, conditionsModule.{conditions, keywords},
  * eligibilityModule.{eligibilityCriteria, minimumAge, maximumAge, sex},
- * armsInterventionsModule.interventions[{type, name}].
+ * armsInterventionsModule.interventions[{type, name}],
+ * contactsLocationsModule.locations[{facility, city, state, country, status, geoPoint {lat, lon}}].
  *
  * - A file that is not JSON, or has no valid NCT id, is skipped with the reason.
  * - Drugs: interventions of type DRUG or BIOLOGICAL; an existing Drug named like the intervention
@@ -18,11 +19,17 @@
  *   eligibility text (before "Exclusion Criteria") and the keywords are stored on the Trial as
  *   `genomicCriteria` and linked to an existing Variant with the same (gene, proteinChange); no
  *   variant is created, no genomic id is invented.
+ * - Sites: each location becomes a TrialSite (`<nctId>#<n>`) with a WGS-84 point when the record
+ *   gives one (for `trials(filter: {near})`); a re-import replaces the trial's sites.
+ * - Ages: "18 Years" / "6 Months" are kept as written and in years (`minimumAgeYears`).
+ * - Exclusion criteria: genomic mentions link to existing variants by EXCLUDES_VARIANT; lab
+ *   thresholds of both sections (eligibility.ts) are stored as JSON in `labCriteria`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { extractExcludedVariants, extractLabCriteria, parseCtgovAge } from './eligibility';
 import { extractGenomicMentions, inclusionText, type GenomicMention } from './variants';
 
 export interface TrialRow {
@@ -38,6 +45,23 @@ export interface TrialRow {
   genomicCriteria: string[];
   variants: GenomicMention[];
   drugs: DrugRef[];
+  minimumAgeYears: number | null;
+  maximumAgeYears: number | null;
+  sites: TrialSiteRow[];
+  /** Genomic mentions in the exclusion criteria. */
+  excludedVariants: GenomicMention[];
+  /** JSON list of LabCriterion read from the eligibility text. */
+  labCriteria: string;
+}
+
+export interface TrialSiteRow {
+  facility: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  status: string | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 const MERGE_TRIALS = `
@@ -46,12 +70,33 @@ const MERGE_TRIALS = `
   SET t.title = row.title, t.phase = row.phase, t.status = row.status, t.conditions = row.conditions,
       t.minimumAge = row.minimumAge, t.maximumAge = row.maximumAge, t.sex = row.sex,
       t.eligibilityText = row.eligibilityText, t.genomicCriteria = row.genomicCriteria,
+      t.minimumAgeYears = row.minimumAgeYears, t.maximumAgeYears = row.maximumAgeYears, t.labCriteria = row.labCriteria,
       t.source = $run.source, t.importRun = $run.id
   WITH t, row
+  CALL (t) {
+    OPTIONAL MATCH (t)-[:AT_SITE]->(old:TrialSite)
+    DETACH DELETE old
+  }
+  CALL (t, row) {
+    UNWIND range(0, size(row.sites) - 1) AS i
+    WITH t, i, row.sites[i] AS site
+    CREATE (s:TrialSite {id: t.nctId + '#' + toString(i + 1)})
+    SET s.facility = site.facility, s.city = site.city, s.state = site.state, s.country = site.country, s.status = site.status,
+        s.location = CASE WHEN site.latitude IS NULL OR site.longitude IS NULL THEN null
+                          ELSE point({latitude: site.latitude, longitude: site.longitude}) END,
+        s.source = $run.source, s.importRun = $run.id
+    CREATE (t)-[:AT_SITE]->(s)
+  }
   CALL (t, row) {
     UNWIND row.variants AS criterion
     MATCH (v:Variant {gene: criterion.gene, proteinChange: criterion.proteinChange})
     MERGE (t)-[r:REQUIRES_VARIANT]->(v)
+    SET r.mention = criterion.mention, r.source = $run.source, r.importRun = $run.id
+  }
+  CALL (t, row) {
+    UNWIND row.excludedVariants AS criterion
+    MATCH (v:Variant {gene: criterion.gene, proteinChange: criterion.proteinChange})
+    MERGE (t)-[r:EXCLUDES_VARIANT]->(v)
     SET r.mention = criterion.mention, r.source = $run.source, r.importRun = $run.id
   }
   CALL (t, row) {
@@ -102,6 +147,14 @@ export function trialRow(study: unknown): TrialRow | { skip: string } {
     }
   }
   const phases = strings(obj(protocol.designModule).phases);
+  const locations = obj(protocol.contactsLocationsModule).locations;
+  const sites: TrialSiteRow[] = (Array.isArray(locations) ? locations : []).map((l) => {
+    const geo = obj(obj(l).geoPoint);
+    const lat = typeof geo.lat === 'number' && Math.abs(geo.lat) <= 90 ? geo.lat : null;
+    const lon = typeof geo.lon === 'number' && Math.abs(geo.lon) <= 180 ? geo.lon : null;
+    const site = obj(l);
+    return { facility: str(site.facility), city: str(site.city), state: str(site.state), country: str(site.country), status: str(site.status), latitude: lat, longitude: lon };
+  });
   return {
     nctId,
     title: str(identification.briefTitle) ?? str(identification.officialTitle),
@@ -115,6 +168,11 @@ export function trialRow(study: unknown): TrialRow | { skip: string } {
     genomicCriteria: variants.map((v) => `${v.gene} ${v.proteinChange}`),
     variants,
     drugs: [...drugs.values()],
+    minimumAgeYears: parseCtgovAge(str(eligibility.minimumAge) ?? undefined),
+    maximumAgeYears: parseCtgovAge(str(eligibility.maximumAge) ?? undefined),
+    sites,
+    excludedVariants: extractExcludedVariants(criteria ?? ''),
+    labCriteria: JSON.stringify(extractLabCriteria(criteria ?? '')),
   };
 }
 

@@ -10,6 +10,27 @@ const AA = 'ACDEFGHIKLMNPQRSTVWY';
 const POINT = new RegExp(`^(?:p\\.)?([${AA}])(\\d{1,5})([${AA}*])$`);
 const EXON = /^exon\s*(\d{1,2})\s+(deletion|insertion|del|ins|skipping)s?$/i;
 
+/**
+ * Protein-level and category variants as knowledge bases name them are keyed `<GENE>:<name>`
+ * (`BRAF:V600E`, `BRAF:V600`, `ALK:FUSION`) by the curated seed and the CIViC importer alike, so
+ * evidence from both lands on one node; a genomic (`GRCh38:`) variant reaches them through ENCODES.
+ */
+export const knowledgeVariantId = (gene: string, name: string): string => `${gene}:${name}`;
+
+const PROTEIN_LEVEL = new RegExp(`^[${AA}]\\d+[${AA}*]$`);
+const CODON_LEVEL = new RegExp(`^[${AA}]\\d+$`);
+export type VariantLevel = 'protein' | 'codon' | 'category';
+export const variantLevel = (name: string): VariantLevel =>
+  PROTEIN_LEVEL.test(name) ? 'protein' : CODON_LEVEL.test(name) ? 'codon' : 'category';
+
+/**
+ * Cypher predicate: the genomic variant `g` encodes the knowledge-base variant `p` — same gene and
+ * protein change (`p.V600E`), or a protein change at the codon `p` names (`V600` ← `p.V600E`).
+ */
+export const ENCODES_PREDICATE = `g.gene = p.gene AND g.id STARTS WITH 'GRCh38:' AND g.proteinChange IS NOT NULL
+    AND ((p.level = 'protein' AND g.proteinChange = 'p.' + p.name) OR (p.level = 'codon' AND g.proteinChange STARTS WITH 'p.' + p.name
+                                  AND NOT substring(g.proteinChange, size(p.name) + 2, 1) =~ '[0-9]'))`;
+
 export function normalizeProteinChange(text: string): string | null {
   const t = text.trim();
   const point = POINT.exec(t);

@@ -1,5 +1,6 @@
 import type { Neo4jExecutor } from '../executor';
 import { DRUGS } from './skeleton-seed';
+import { ENCODES_PREDICATE, knowledgeVariantId, variantLevel } from '../importers/variants';
 import { CIVIC_SOURCE, CURATED_EVIDENCE } from './curated/civic-evidence';
 import { CPIC_GUIDELINES, CPIC_SOURCE } from './curated/cpic-guidelines';
 import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './curated/hpo-rare-diseases';
@@ -19,9 +20,7 @@ const BATCH = 1000;
 /** Drug ids: the RxNorm CUI where the project has verified one, else `name:<lower-case name>`. */
 const RXNORM_BY_NAME = new Map(DRUGS.map((d) => [d.name.toLowerCase(), d.id]));
 export const drugId = (name: string, rxnormCui?: string): string => rxnormCui ?? RXNORM_BY_NAME.get(name.toLowerCase()) ?? `name:${name.toLowerCase()}`;
-export const curatedVariantId = (gene: string, name: string): string => `${gene}:${name}`;
-const PROTEIN_CHANGE = /^[A-Z]\d+[A-Z*]$/;
-const CODON = /^[A-Z]\d+$/;
+export const curatedVariantId = knowledgeVariantId;
 
 const MERGE_CURATED_VARIANTS = `
   UNWIND $rows AS row
@@ -32,8 +31,7 @@ const MERGE_CURATED_VARIANTS = `
 // A genomic variant encodes the protein-level variant with its protein change, and the codon-level one.
 const LINK_ENCODED = `
   MATCH (p:Variant) WHERE p.level IN ['protein', 'codon']
-  MATCH (g:Variant {gene: p.gene}) WHERE g.id STARTS WITH 'GRCh38:' AND g.proteinChange IS NOT NULL
-    AND ((p.level = 'protein' AND g.proteinChange = 'p.' + p.name) OR (p.level = 'codon' AND g.proteinChange STARTS WITH 'p.' + p.name))
+  MATCH (g:Variant {gene: p.gene}) WHERE ${ENCODES_PREDICATE}
   MERGE (g)-[:ENCODES]->(p)`;
 const MERGE_CURATED_EVIDENCE = `
   UNWIND $rows AS row
@@ -88,7 +86,6 @@ const MERGE_DISEASE_PHENOTYPES = `
   MERGE (x)-[r:HAS_PHENOTYPE]->(p)
   SET r.frequency = annotation.frequency, r.evidence = annotation.evidence, r.reference = annotation.reference`;
 
-const levelOf = (name: string) => (PROTEIN_CHANGE.test(name) ? 'protein' : CODON.test(name) ? 'codon' : 'category');
 
 async function inBatches(executor: Neo4jExecutor, cypher: string, rows: unknown[], params: Record<string, unknown> = {}): Promise<void> {
   for (let start = 0; start < rows.length; start += BATCH) await executor.write(cypher, { ...params, rows: rows.slice(start, start + BATCH) });
@@ -98,7 +95,7 @@ export async function loadCuratedSeed(executor: Neo4jExecutor): Promise<void> {
   const variants = new Map<string, { id: string; gene: string; name: string; level: string; proteinChange: string | null }>();
   for (const e of CURATED_EVIDENCE) {
     const id = curatedVariantId(e.gene, e.variantName);
-    const level = levelOf(e.variantName);
+    const level = variantLevel(e.variantName);
     variants.set(id, { id, gene: e.gene, name: e.variantName, level, proteinChange: level === 'protein' ? `p.${e.variantName}` : null });
   }
   await inBatches(executor, MERGE_CURATED_VARIANTS, [...variants.values()]);

@@ -17,6 +17,12 @@ function createLoaders(repository: KnowledgeRepository) {
     drugsByGene: new DataLoader((keys: readonly string[]) => repository.drugsByGenes(keys)),
     disease: new DataLoader((keys: readonly string[]) => repository.diseasesByIds(keys)),
     phenotypesByDisease: new DataLoader((keys: readonly string[]) => repository.phenotypesByDiseaseIds(keys)),
+    evidence: new DataLoader((keys: readonly string[]) => repository.evidenceByVariantIds(keys)),
+    guidelinesByGene: new DataLoader((keys: readonly string[]) => repository.guidelinesByGenes(keys)),
+    guidelinesByDrug: new DataLoader((keys: readonly string[]) => repository.guidelinesByDrugIds(keys)),
+    interactionsByDrug: new DataLoader((keys: readonly string[]) => repository.interactionsByDrugIds(keys)),
+    eligibility: new DataLoader((keys: readonly string[]) => repository.eligibilityByNctIds(keys)),
+    sites: new DataLoader((keys: readonly string[]) => repository.sitesByNctIds(keys)),
   };
 }
 

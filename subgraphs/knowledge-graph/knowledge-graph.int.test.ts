@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importCivic } from '../../knowledge-graph/importers/civic';
+import { importTrials } from '../../knowledge-graph/importers/trials';
+import { randomDigits, tempDir, testExecutor } from '../../knowledge-graph/importers/test-support';
 import { createLogger } from '../../lib/logger';
 import type { RunningService } from '../../lib/apollo-http';
 import { testNeo4j } from '../../tests/support/config';
@@ -66,5 +71,138 @@ describe('knowledge-graph subgraph queries', () => {
     expect(still.data!.drugs).toHaveLength(1);
     const tooShort = await gql(service.url, `{ drugs(search: "a") { id } }`);
     expect(tooShort.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('lists every evidence item of a genomic variant, with what it encodes and a source that leads back to the record', async () => {
+    // BRAF V600E (GRCh38:7:140753336:A:T) encodes the CIViC protein-level BRAF:V600E and codon-level BRAF:V600.
+    const executor = testExecutor();
+    const eid = randomDigits(9);
+    const header = ['molecular_profile', 'molecular_profile_id', 'disease', 'doid', 'therapies', 'evidence_type', 'evidence_direction',
+      'evidence_level', 'significance', 'citation_id', 'source_type', 'citation', 'evidence_status', 'evidence_id', 'evidence_statement'];
+    const values = ['BRAF V600E', '12', 'Colorectal Cancer', '9256', '', 'Prognostic', 'Supports', 'B', 'Poor Outcome', '19603024',
+      'PubMed', 'Samowitz et al., 2005', 'accepted', eid, 'BRAF V600E was associated with poor survival in colorectal cancer.'];
+    const file = path.join(tempDir(), 'nightly-ClinicalEvidenceSummaries.tsv');
+    fs.writeFileSync(file, `${header.join('\t')}\n${values.join('\t')}\n`);
+    await importCivic(executor, file, { version: 'test-prognostic' });
+    try {
+      type Evidence = { id: string; type: string; level: string; significance: string; drugs: { name: string }[]; evidenceFor: string;
+        source: { name: string; recordId: string; url: string | null; version: string | null } };
+      const response = await gql<{ _entities: { encodes: string[]; evidence: Evidence[]; prognostic: Evidence[] }[] }>(
+        service.url,
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Variant {
+          encodes
+          evidence { id type level significance drugs { name } evidenceFor source { name recordId url version } }
+          prognostic: evidence(types: [PROGNOSTIC]) { id type level significance drugs { name } evidenceFor source { name recordId url version } }
+        } } }`,
+        { representations: [{ __typename: 'Variant', id: 'GRCh38:7:140753336:A:T' }] },
+      );
+      expect(response.errors).toBeUndefined();
+      const variant = response.data!._entities[0]!;
+      expect(variant.encodes).toEqual(['BRAF:V600', 'BRAF:V600E']);
+      expect(variant.prognostic).toEqual([
+        {
+          id: `civic:EID${eid}`, type: 'PROGNOSTIC', level: 'B', significance: 'Poor Outcome', drugs: [], evidenceFor: 'V600E',
+          source: { name: 'CIViC test-prognostic', recordId: `EID${eid}`, url: `https://civicdb.org/evidence/${eid}/summary`, version: expect.any(String) },
+        },
+      ]);
+      // Best level first; the seed's own record links its PubMed citation; CIViC records link CIViC.
+      const levels = variant.evidence.map((e) => e.level);
+      expect(levels).toEqual([...levels].sort());
+      expect(variant.evidence.length).toBeGreaterThan(10);
+      const seed = variant.evidence.find((e) => e.id === 'seed:braf-v600e-vemurafenib-melanoma')!;
+      expect(seed.source).toMatchObject({ recordId: 'seed:braf-v600e-vemurafenib-melanoma', url: expect.stringMatching(/^https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/\d+\/$/) });
+      const civic = variant.evidence.find((e) => e.source.recordId === 'EID1409')!;
+      expect(civic).toMatchObject({ type: 'PREDICTIVE', level: 'A', evidenceFor: 'V600E', source: { name: 'CIViC', url: expect.stringContaining('1409') } });
+      expect(variant.evidence.every((e) => e.source.recordId && e.source.name)).toBe(true);
+    } finally {
+      await executor.write('MATCH (e:Evidence {id: $id}) DETACH DELETE e', { id: `civic:EID${eid}` });
+      await executor.close();
+    }
+  });
+
+  it("gives a drug's gene interactions and CPIC guidelines, and a pharmacogene's guidelines with their phenotypes", async () => {
+    const response = await gql<{
+      clopidogrel: { rxnormCui: string; interactions: { gene: { symbol: string }; kind: string; count: number }[] };
+      vemurafenib: { interactions: { gene: { symbol: string }; kind: string; bestLevel: string }[] };
+      gene: { guidelines: { drug: { name: string }; phenotypes: { gene: string; phenotype: string }[]; recommendation: string; strength: string; source: string; citations: string[] }[] };
+    }>(
+      service.url,
+      `{ clopidogrel: drug(id: "32968") { rxnormCui interactions { gene { symbol } kind count } }
+         vemurafenib: drug(id: "1147220") { interactions { gene { symbol } kind bestLevel } }
+         gene(symbol: "CYP2C19") { guidelines { drug { name } phenotypes { gene phenotype } recommendation strength source citations } } }`,
+    );
+    const data = response.data!;
+    expect(data.clopidogrel.rxnormCui).toBe('32968');
+    expect(data.clopidogrel.interactions).toContainEqual({ gene: { symbol: 'CYP2C19' }, kind: 'PHARMACOGENOMIC', count: 24 });
+    expect(data.vemurafenib.interactions).toContainEqual({ gene: { symbol: 'BRAF' }, kind: 'SENSITIVITY', bestLevel: 'A' });
+    const poor = data.gene.guidelines.filter((g) => g.drug.name === 'clopidogrel' && g.phenotypes.some((p) => p.phenotype === 'Poor Metabolizer'));
+    expect(poor.length).toBeGreaterThan(0);
+    expect(poor[0]).toMatchObject({ source: 'CPIC', strength: expect.any(String), recommendation: expect.stringMatching(/prasugrel|ticagrelor|alternative/i) });
+    expect(poor[0]!.citations.some((c) => c.includes('PMID:35034351'))).toBe(true);
+  });
+
+  it('filters trials by status and by distance to a site, and gives their eligibility', async () => {
+    const executor = testExecutor();
+    const nct = `NCT${randomDigits(8)}`;
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, `${nct}.json`),
+      JSON.stringify({
+        protocolSection: {
+          identificationModule: { nctId: nct, briefTitle: 'Sotorasib in KRAS G12C NSCLC (test)' },
+          statusModule: { overallStatus: 'RECRUITING' },
+          designModule: { phases: ['PHASE2'] },
+          conditionsModule: { conditions: ['Non-small Cell Lung Cancer'] },
+          eligibilityModule: {
+            eligibilityCriteria: 'Inclusion Criteria:\n* KRAS G12C mutation\n* Hemoglobin >= 9 g/dL\nExclusion Criteria:\n* EGFR L858R',
+            sex: 'ALL', minimumAge: '18 Years',
+          },
+          contactsLocationsModule: { locations: [{ facility: 'Charité', city: 'Berlin', country: 'Germany', geoPoint: { lat: 52.52437, lon: 13.41053 } }] },
+        },
+      }),
+    );
+    await importTrials(executor, dir, { version: 'test-near' });
+    try {
+      const query = `query ($filter: TrialFilter!) { trials(filter: $filter) { nctId status } }`;
+      const near = (lat: number, lon: number, radiusKm: number) => ({ status: 'recruiting', near: { latitude: lat, longitude: lon, radiusKm } });
+      // Potsdam is ~27 km from Berlin Mitte; Paris ~880 km.
+      const potsdam = await gql<{ trials: { nctId: string; status: string }[] }>(service.url, query, { filter: near(52.3906, 13.0645, 50) });
+      expect(potsdam.data!.trials).toContainEqual({ nctId: nct, status: 'RECRUITING' });
+      const paris = await gql<{ trials: { nctId: string }[] }>(service.url, query, { filter: near(48.8566, 2.3522, 50) });
+      expect(paris.data!.trials.map((t) => t.nctId)).not.toContain(nct);
+      const completed = await gql<{ trials: { nctId: string }[] }>(service.url, query, { filter: { status: 'COMPLETED', gene: 'KRAS' } });
+      expect(completed.data!.trials.map((t) => t.nctId)).not.toContain(nct);
+
+      const trial = await gql<{ trial: unknown }>(
+        service.url,
+        `{ trial(nctId: "${nct}") { status eligibility { minimumAge maximumAge sex requiredVariants { id } excludedVariants { id }
+           labCriteria { loinc comparator value unit section } } sites { city latitude longitude } } }`,
+      );
+      expect(trial.data!.trial).toEqual({
+        status: 'RECRUITING',
+        eligibility: {
+          minimumAge: 18, maximumAge: null, sex: 'ALL',
+          requiredVariants: [{ id: 'GRCh38:12:25245351:C:A' }, { id: 'KRAS:G12C' }],
+          excludedVariants: [{ id: 'EGFR:L858R' }, { id: 'GRCh38:7:55191822:T:G' }],
+          labCriteria: [{ loinc: '718-7', comparator: '>=', value: 9, unit: 'g/dL', section: 'inclusion' }],
+        },
+        sites: [{ city: 'Berlin', latitude: 52.52437, longitude: 13.41053 }],
+      });
+      const bad = await gql(service.url, query, { filter: near(95, 0, 10) });
+      expect(bad.errors?.[0]).toMatchObject({ message: 'filter.near.latitude: 95 is outside -90..90', extensions: { code: 'BAD_USER_INPUT' } });
+    } finally {
+      await executor.write('MATCH (t:Trial {nctId: $nct}) OPTIONAL MATCH (t)-[:AT_SITE]->(s) DETACH DELETE t, s', { nct });
+      await executor.close();
+    }
+  });
+
+  it('reports the knowledge-base versions the graph holds, the seed included', async () => {
+    const response = await gql<{ knowledgeBaseVersions: { source: string; version: string; status: string; counts: string }[] }>(
+      service.url,
+      `{ knowledgeBaseVersions { source version status counts } }`,
+    );
+    const seed = response.data!.knowledgeBaseVersions.find((v) => v.source === 'seed')!;
+    expect(seed).toMatchObject({ status: 'completed', version: expect.stringMatching(/^skeleton seed .*CIViC @ .*sha256:[0-9a-f]{12}$/) });
+    expect(JSON.parse(seed.counts)).toMatchObject({ guidelines: 145, diseases: 40 });
   });
 });

@@ -14,6 +14,79 @@ export interface VariantKnowledge {
   id: string;
   gene: GeneRecord | null;
   proteinChange: string | null;
+  /** Knowledge-base variants this one ENCODES (protein change, codon). */
+  encodes: string[];
+}
+
+export interface EvidenceRecord {
+  id: string;
+  type: string | null;
+  level: string;
+  direction: string | null;
+  significance: string | null;
+  response: string | null;
+  rating: number | null;
+  statement: string | null;
+  disease: { id: string; name: string } | null;
+  drugs: { id: string; name: string }[];
+  interaction: string | null;
+  citation: string;
+  lastReviewed: string | null;
+  evidenceFor: string;
+  source: { name: string; recordId: string; url: string | null; version: string | null };
+}
+
+export interface GuidelineRecord {
+  id: string;
+  name: string | null;
+  url: string | null;
+  drug: { id: string; name: string };
+  /** JSON object gene → phenotype. */
+  phenotypes: string;
+  recommendation: string;
+  classification: string | null;
+  population: string | null;
+  citations: string[] | null;
+  source: string;
+  sourceVersion: string | null;
+}
+
+export interface DrugGeneInteractionRecord {
+  gene: string;
+  kind: string;
+  count: number;
+  bestLevel: string | null;
+  sources: string[];
+}
+
+export interface KnowledgeBaseVersionRecord {
+  source: string;
+  version: string;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: string | null;
+}
+
+export interface TrialSiteRecord {
+  facility: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  status: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+export interface TrialEligibilityRecord {
+  minimumAge: number | null;
+  maximumAge: number | null;
+  sex: string | null;
+  requiredVariants: string[];
+  excludedVariants: string[];
+  /** JSON list of lab criteria, as the importer stores it. */
+  labCriteria: string | null;
+  text: string | null;
 }
 
 export interface TherapyRecord {
@@ -38,6 +111,7 @@ export interface TrialRecord {
   nctId: string;
   title: string;
   phase: string | null;
+  status: string | null;
   conditions: string[];
   source: string | null;
 }
@@ -47,6 +121,8 @@ export interface TrialFilter {
   variant?: string | null;
   condition?: string | null;
   phase?: string | null;
+  status?: string | null;
+  near?: { latitude: number; longitude: number; radiusKm: number } | null;
 }
 
 export interface DiseaseRecord {
@@ -75,6 +151,13 @@ export interface KnowledgeRepository {
   diseasesByIds(ids: readonly string[]): Promise<(DiseaseRecord | null)[]>;
   phenotypesByDiseaseIds(ids: readonly string[]): Promise<DiseasePhenotypeRecord[][]>;
   phenotypesBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
+  evidenceByVariantIds(ids: readonly string[]): Promise<EvidenceRecord[][]>;
+  guidelinesByGenes(symbols: readonly string[]): Promise<GuidelineRecord[][]>;
+  guidelinesByDrugIds(ids: readonly string[]): Promise<GuidelineRecord[][]>;
+  interactionsByDrugIds(ids: readonly string[]): Promise<DrugGeneInteractionRecord[][]>;
+  eligibilityByNctIds(ids: readonly string[]): Promise<TrialEligibilityRecord[]>;
+  sitesByNctIds(ids: readonly string[]): Promise<TrialSiteRecord[][]>;
+  knowledgeBaseVersions(): Promise<KnowledgeBaseVersionRecord[]>;
 }
 
 const GENES_BY_SYMBOLS = `
@@ -83,7 +166,8 @@ const GENES_BY_SYMBOLS = `
 const VARIANTS_BY_IDS = `
   UNWIND $keys AS key MATCH (v:Variant {id: key})
   OPTIONAL MATCH (v)-[:IN_GENE]->(g:Gene)
-  RETURN key, {id: v.id, proteinChange: v.proteinChange, gene: CASE WHEN g IS NULL THEN null ELSE g {.symbol, .name, .hgncId} END} AS value`;
+  RETURN key, {id: v.id, proteinChange: v.proteinChange, gene: CASE WHEN g IS NULL THEN null ELSE g {.symbol, .name, .hgncId} END,
+               encodes: [(v)-[:ENCODES]->(p:Variant) | p.id]} AS value`;
 // Evidence recorded for the variant itself and for the protein change or category it ENCODES (CIViC
 // records "BRAF V600E" and "BRAF V600"). Best evidence first: level A..E, sensitivity before
 // resistance, higher CIViC rating, then drug name and evidence id for a stable order.
@@ -103,7 +187,9 @@ const THERAPIES_BY_VARIANT_IDS = `
   OPTIONAL MATCH (e)-[:IN_DISEASE]->(x:Disease)
   WITH key, target, e, drugs, x
   WHERE size(drugs) > 0
-  ORDER BY e.level, CASE e.response WHEN 'SENSITIVITY' THEN 0 ELSE 1 END, coalesce(e.rating, 0) DESC, drugs[0].name, e.id
+    AND e.response IN ['SENSITIVITY', 'REDUCED_SENSITIVITY', 'RESISTANCE', 'ADVERSE_RESPONSE']
+  ORDER BY e.level, CASE e.response WHEN 'SENSITIVITY' THEN 0 WHEN 'REDUCED_SENSITIVITY' THEN 1 WHEN 'RESISTANCE' THEN 2 ELSE 3 END,
+           coalesce(e.rating, 0) DESC, drugs[0].name, e.id
   RETURN key, collect({
     drug: drugs[0], drugs: drugs, interaction: e.interaction, evidenceLevel: e.level, response: e.response,
     disease: CASE WHEN x IS NULL THEN null ELSE x {.id, .name} END, source: e.source,
@@ -115,11 +201,11 @@ const TRIALS_BY_VARIANT_IDS = `
   UNWIND $keys AS key
   MATCH (:Variant {id: key})<-[:REQUIRES_VARIANT]-(t:Trial)
   WITH key, t ORDER BY t.nctId
-  RETURN key, collect(t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])}) AS value`;
+  RETURN key, collect(t {.nctId, .title, .phase, .status, .source, conditions: coalesce(t.conditions, [])}) AS value`;
 const DRUGS_BY_IDS = `UNWIND $keys AS key MATCH (d:Drug {id: key}) RETURN key, d {.id, .name} AS value`;
 const TRIALS_BY_NCT_IDS = `
   UNWIND $keys AS key MATCH (t:Trial {nctId: key})
-  RETURN key, t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])} AS value`;
+  RETURN key, t {.nctId, .title, .phase, .status, .source, conditions: coalesce(t.conditions, [])} AS value`;
 // Search text is a parameter, never spliced into Cypher.
 const DRUGS_BY_SEARCH = `
   MATCH (d:Drug) WHERE toLower(d.name) CONTAINS toLower($text)
@@ -132,6 +218,11 @@ const DRUGS_BY_GENES = `
 const TRIALS_BY_FILTER = `
   MATCH (t:Trial)
   WHERE ($phase IS NULL OR t.phase = $phase)
+    AND ($status IS NULL OR t.status = $status)
+    AND ($near IS NULL OR EXISTS {
+      MATCH (t)-[:AT_SITE]->(s:TrialSite)
+      WHERE point.distance(s.location, point({latitude: $near.latitude, longitude: $near.longitude})) <= $near.radiusKm * 1000
+    })
     AND ($condition IS NULL OR any(c IN coalesce(t.conditions, []) WHERE toLower(c) CONTAINS toLower($condition)))
     AND ($gene IS NULL OR EXISTS { (t)-[:REQUIRES_VARIANT]->(:Variant {gene: $gene}) })
     AND ($variant IS NULL OR EXISTS {
@@ -139,7 +230,7 @@ const TRIALS_BY_FILTER = `
       WHERE v.id = $variant OR v.name = $variant OR v.proteinChange = $variant OR v.proteinChange = 'p.' + $variant
          OR EXISTS { (:Variant {id: $variant})-[:ENCODES]->(v) }
     })
-  RETURN t {.nctId, .title, .phase, .source, conditions: coalesce(t.conditions, [])} AS trial ORDER BY t.nctId LIMIT $first`;
+  RETURN t {.nctId, .title, .phase, .status, .source, conditions: coalesce(t.conditions, [])} AS trial ORDER BY t.nctId LIMIT $first`;
 const DISEASES_BY_IDS = `UNWIND $keys AS key MATCH (x:Disease {id: key}) RETURN key, x {.id, .name} AS value`;
 const PHENOTYPES_BY_DISEASE_IDS = `
   UNWIND $keys AS key
@@ -149,6 +240,71 @@ const PHENOTYPES_BY_DISEASE_IDS = `
 const PHENOTYPES_BY_SEARCH = `
   MATCH (p:Phenotype) WHERE toLower(p.name) CONTAINS toLower($text)
   RETURN p {.id, .name} AS phenotype ORDER BY size(p.name), p.name LIMIT $first`;
+
+// Every evidence item for the variant and what it ENCODES, best level first. Evidence.source leads
+// back to the record: the knowledge base's record id and URL, else the evidence id (the project's own
+// seed records; the resolver then links the PubMed page of the citation).
+const EVIDENCE_BY_VARIANT_IDS = `
+  UNWIND $keys AS key
+  MATCH (v:Variant {id: key})
+  OPTIONAL MATCH (v)-[:ENCODES]->(p:Variant)
+  WITH key, v, collect(p) AS encoded
+  UNWIND [v] + encoded AS target
+  MATCH (target)<-[:ABOUT_VARIANT]-(e:Evidence)
+  OPTIONAL MATCH (e)-[:IN_DISEASE]->(x:Disease)
+  WITH key, target, e, x, [(e)-[:FOR_DRUG]->(d:Drug) | d {.id, .name}] AS drugs
+  ORDER BY e.level, coalesce(e.rating, 0) DESC, e.id
+  RETURN key, collect({
+    id: e.id, type: e.type, level: e.level, direction: e.direction, significance: coalesce(e.significance, e.response),
+    response: e.response, rating: e.rating, statement: e.statement,
+    disease: CASE WHEN x IS NULL THEN null ELSE x {.id, .name} END,
+    drugs: drugs, interaction: e.interaction, citation: coalesce(e.citation, ''), lastReviewed: toString(e.lastReviewed),
+    evidenceFor: coalesce(target.name, target.proteinChange, target.id),
+    source: {name: coalesce(e.source, 'unknown'), recordId: coalesce(e.sourceRecordId, e.id), url: e.sourceUrl,
+             version: coalesce(e.sourceVersion, e.importRun)}
+  }) AS value`;
+const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .recommendation, .classification, .population, .citations, .source, .sourceVersion`;
+const GUIDELINES_BY_GENES = `
+  UNWIND $keys AS key
+  MATCH (:Gene {symbol: key})<-[:FOR_GENE]-(r:Guideline)-[:FOR_DRUG]->(d:Drug)
+  WITH key, r, d ORDER BY d.name, r.id
+  RETURN key, collect(r {${GUIDELINE_FIELDS}, drug: d {.id, .name}}) AS value`;
+const GUIDELINES_BY_DRUG_IDS = `
+  UNWIND $keys AS key
+  MATCH (d:Drug {id: key})<-[:FOR_DRUG]-(r:Guideline)
+  WITH key, r, d ORDER BY r.id
+  RETURN key, collect(r {${GUIDELINE_FIELDS}, drug: d {.id, .name}}) AS value`;
+// Drug–gene interactions in the DGIdb sense: a gene whose variants (predictive evidence, by response)
+// or phenotypes (CPIC guidelines) change the response to the drug.
+const INTERACTIONS_BY_DRUG_IDS = `
+  UNWIND $keys AS key
+  MATCH (d:Drug {id: key})
+  CALL (d) {
+    MATCH (d)<-[:FOR_DRUG]-(e:Evidence)-[:ABOUT_VARIANT]->(:Variant)-[:IN_GENE]->(g:Gene)
+    WHERE e.response IS NOT NULL
+    RETURN g.symbol AS gene, e.response AS kind, count(DISTINCT e) AS n, min(e.level) AS bestLevel, collect(DISTINCT e.source) AS sources
+    UNION
+    MATCH (d)<-[:FOR_DRUG]-(r:Guideline)-[:FOR_GENE]->(g:Gene)
+    RETURN g.symbol AS gene, 'PHARMACOGENOMIC' AS kind, count(DISTINCT r) AS n, null AS bestLevel, collect(DISTINCT r.source) AS sources
+  }
+  WITH key, gene, kind, n, bestLevel, sources ORDER BY gene, kind
+  RETURN key, collect({gene: gene, kind: kind, count: n, bestLevel: bestLevel, sources: sources}) AS value`;
+const ELIGIBILITY_BY_NCT_IDS = `
+  UNWIND $keys AS key
+  MATCH (t:Trial {nctId: key})
+  RETURN key, {minimumAge: t.minimumAgeYears, maximumAge: t.maximumAgeYears, sex: t.sex, labCriteria: t.labCriteria,
+               text: t.eligibilityText,
+               requiredVariants: [(t)-[:REQUIRES_VARIANT]->(v:Variant) | v.id],
+               excludedVariants: [(t)-[:EXCLUDES_VARIANT]->(v:Variant) | v.id]} AS value`;
+const SITES_BY_NCT_IDS = `
+  UNWIND $keys AS key
+  MATCH (:Trial {nctId: key})-[:AT_SITE]->(s:TrialSite)
+  WITH key, s ORDER BY s.id
+  RETURN key, collect(s {.facility, .city, .state, .country, .status, latitude: s.location.latitude, longitude: s.location.longitude}) AS value`;
+const KNOWLEDGE_BASE_VERSIONS = `
+  MATCH (r:ImportRun)
+  RETURN r {.source, .version, .status, .counts, startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)} AS run
+  ORDER BY r.startedAt DESC, r.id`;
 
 export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   constructor(private readonly executor: Neo4jExecutor) {}
@@ -187,6 +343,31 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
     return this.byKey<DiseasePhenotypeRecord[]>(PHENOTYPES_BY_DISEASE_IDS, ids, []);
   }
 
+  evidenceByVariantIds(ids: readonly string[]) {
+    return this.byKey<EvidenceRecord[]>(EVIDENCE_BY_VARIANT_IDS, ids, []);
+  }
+  guidelinesByGenes(symbols: readonly string[]) {
+    return this.byKey<GuidelineRecord[]>(GUIDELINES_BY_GENES, symbols, []);
+  }
+  guidelinesByDrugIds(ids: readonly string[]) {
+    return this.byKey<GuidelineRecord[]>(GUIDELINES_BY_DRUG_IDS, ids, []);
+  }
+  interactionsByDrugIds(ids: readonly string[]) {
+    return this.byKey<DrugGeneInteractionRecord[]>(INTERACTIONS_BY_DRUG_IDS, ids, []);
+  }
+  eligibilityByNctIds(ids: readonly string[]) {
+    const none: TrialEligibilityRecord = { minimumAge: null, maximumAge: null, sex: null, requiredVariants: [], excludedVariants: [], labCriteria: null, text: null };
+    return this.byKey<TrialEligibilityRecord>(ELIGIBILITY_BY_NCT_IDS, ids, none);
+  }
+  sitesByNctIds(ids: readonly string[]) {
+    return this.byKey<TrialSiteRecord[]>(SITES_BY_NCT_IDS, ids, []);
+  }
+
+  async knowledgeBaseVersions() {
+    const result = await this.executor.read<{ run: KnowledgeBaseVersionRecord }>(KNOWLEDGE_BASE_VERSIONS);
+    return result.records.map((r) => r.get('run'));
+  }
+
   async drugsBySearch(text: string, first: number) {
     const result = await this.executor.read<{ drug: { id: string; name: string } }>(DRUGS_BY_SEARCH, { text, first: neo4jInt(first) });
     return result.records.map((r) => r.get('drug'));
@@ -198,6 +379,8 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
       variant: filter.variant ?? null,
       condition: filter.condition ?? null,
       phase: filter.phase ?? null,
+      status: filter.status ?? null,
+      near: filter.near ?? null,
       first: neo4jInt(first),
     });
     return result.records.map((r) => r.get('trial'));

@@ -1,8 +1,42 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { KnowledgeContext } from '../context';
-import type { TrialFilter } from '../repository/knowledge-repository';
+import type { EvidenceRecord, GuidelineRecord, TrialFilter } from '../repository/knowledge-repository';
 
 export const MAX_RESULTS = 200;
+/** Trial matching reads the whole catalogue page by page; a page may be larger than other lists. */
+export const MAX_TRIALS = 2000;
+
+const EVIDENCE_TYPES = new Set(['PREDICTIVE', 'PROGNOSTIC', 'DIAGNOSTIC', 'PREDISPOSING', 'ONCOGENIC', 'FUNCTIONAL']);
+const RESPONSES = new Set(['SENSITIVITY', 'REDUCED_SENSITIVITY', 'RESISTANCE', 'ADVERSE_RESPONSE']);
+const PMID = /(?:PMID|PubMed):\s*(\d+)/i;
+
+/** The record an evidence item came from; the project's own seed records link their PubMed citation. */
+function evidenceView(e: EvidenceRecord) {
+  const pmid = PMID.exec(e.citation)?.[1];
+  return {
+    ...e,
+    type: e.type && EVIDENCE_TYPES.has(e.type) ? e.type : null,
+    response: e.response && RESPONSES.has(e.response) ? e.response : null,
+    drugs: [...e.drugs].sort((a, b) => a.name.localeCompare(b.name)),
+    lastReviewed: e.lastReviewed ?? null,
+    source: { ...e.source, url: e.source.url ?? (pmid ? `https://pubmed.ncbi.nlm.nih.gov/${pmid}/` : null) },
+  };
+}
+
+function guidelineView(g: GuidelineRecord) {
+  let phenotypes: Record<string, string> = {};
+  try {
+    phenotypes = JSON.parse(g.phenotypes) as Record<string, string>;
+  } catch {
+    // A guideline without a readable phenotype table applies to no one; it is still listed.
+  }
+  return {
+    ...g,
+    phenotypes: Object.entries(phenotypes).map(([gene, phenotype]) => ({ gene, phenotype })),
+    strength: g.classification,
+    citations: g.citations ?? [],
+  };
+}
 
 function checkSearch(text: string, first: number, field: string): string {
   const trimmed = text.trim();
@@ -20,11 +54,19 @@ const Query = {
     ctx.repository.drugsBySearch(checkSearch(args.search, args.first, 'search'), args.first),
   trial: (_: unknown, args: { nctId: string }, ctx: KnowledgeContext) => ctx.loaders.trial.load(args.nctId.trim().toUpperCase()),
   trials(_: unknown, args: { filter: TrialFilter; first: number }, ctx: KnowledgeContext) {
-    if (args.first < 1 || args.first > MAX_RESULTS) {
-      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${args.first} is outside 1..${MAX_RESULTS}`, { field: 'first' });
+    if (args.first < 1 || args.first > MAX_TRIALS) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${args.first} is outside 1..${MAX_TRIALS}`, { field: 'first' });
     }
-    return ctx.repository.trialsByFilter(args.filter, args.first);
+    const near = args.filter.near;
+    if (near) {
+      if (!(Math.abs(near.latitude) <= 90)) throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.near.latitude: ${near.latitude} is outside -90..90`, { field: 'filter.near.latitude' });
+      if (!(Math.abs(near.longitude) <= 180)) throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.near.longitude: ${near.longitude} is outside -180..180`, { field: 'filter.near.longitude' });
+      if (!(near.radiusKm >= 1 && near.radiusKm <= 20_000)) throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.near.radiusKm: ${near.radiusKm} is outside 1..20000`, { field: 'filter.near.radiusKm' });
+    }
+    const status = args.filter.status?.trim().toUpperCase().replace(/[\s-]+/g, '_');
+    return ctx.repository.trialsByFilter({ ...args.filter, status: status || null }, args.first);
   },
+  knowledgeBaseVersions: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.knowledgeBaseVersions(),
   disease: (_: unknown, args: { id: string }, ctx: KnowledgeContext) => ctx.loaders.disease.load(args.id.trim()),
   phenotypeSearch: (_: unknown, args: { text: string; first: number }, ctx: KnowledgeContext) =>
     ctx.repository.phenotypesBySearch(checkSearch(args.text, args.first, 'text'), args.first),
@@ -45,19 +87,50 @@ const Variant = {
     (await ctx.loaders.variant.load(v.id))?.proteinChange ?? null,
   therapies: (v: { id: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.therapies.load(v.id),
   trials: (v: { id: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.trialsByVariant.load(v.id),
+  async evidence(v: { id: string }, args: { types?: string[] | null }, ctx: KnowledgeContext) {
+    const all = (await ctx.loaders.evidence.load(v.id)).map(evidenceView);
+    return args.types?.length ? all.filter((e) => e.type !== null && args.types!.includes(e.type)) : all;
+  },
+  encodes: async (v: { id: string }, _: unknown, ctx: KnowledgeContext) => [...((await ctx.loaders.variant.load(v.id))?.encodes ?? [])].sort(),
 };
 
 const Gene = {
   __resolveReference: (ref: { symbol: string }, ctx: KnowledgeContext) => ctx.loaders.gene.load(ref.symbol),
   drugs: (gene: { symbol: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.drugsByGene.load(gene.symbol),
+  guidelines: async (gene: { symbol: string }, _: unknown, ctx: KnowledgeContext) => (await ctx.loaders.guidelinesByGene.load(gene.symbol)).map(guidelineView),
 };
 
 const Drug = {
   __resolveReference: (ref: { id: string }, ctx: KnowledgeContext) => ctx.loaders.drug.load(ref.id),
+  rxnormCui: (drug: { id: string }) => (/^\d+$/.test(drug.id) ? drug.id : null),
+  interactions: async (drug: { id: string }, _: unknown, ctx: KnowledgeContext) =>
+    (await ctx.loaders.interactionsByDrug.load(drug.id)).map((i) => ({ ...i, gene: { symbol: i.gene } })),
+  guidelines: async (drug: { id: string }, _: unknown, ctx: KnowledgeContext) => (await ctx.loaders.guidelinesByDrug.load(drug.id)).map(guidelineView),
+};
+
+const DrugGeneInteraction = {
+  gene: (i: { gene: { symbol: string } }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.gene.load(i.gene.symbol).then((g) => g ?? i.gene),
 };
 
 const Trial = {
   __resolveReference: (ref: { nctId: string }, ctx: KnowledgeContext) => ctx.loaders.trial.load(ref.nctId),
+  async eligibility(trial: { nctId: string }, _: unknown, ctx: KnowledgeContext) {
+    const e = await ctx.loaders.eligibility.load(trial.nctId);
+    let labCriteria: unknown[] = [];
+    try {
+      labCriteria = e.labCriteria ? (JSON.parse(e.labCriteria) as unknown[]) : [];
+    } catch {
+      // Unreadable criteria are not criteria; the text is still returned.
+    }
+    return {
+      ...e,
+      sex: e.sex ? e.sex.toUpperCase() : null,
+      requiredVariants: [...e.requiredVariants].sort().map((id) => ({ id })),
+      excludedVariants: [...e.excludedVariants].sort().map((id) => ({ id })),
+      labCriteria,
+    };
+  },
+  sites: (trial: { nctId: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.sites.load(trial.nctId),
 };
 
-export const resolvers = { Query, Variant, Gene, Drug, Trial, Disease };
+export const resolvers = { Query, Variant, Gene, Drug, DrugGeneInteraction, Trial, Disease };

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { Neo4jExecutor } from '../executor';
+import { CIVIC_SOURCE, CURATED_EVIDENCE } from './curated/civic-evidence';
+import { CPIC_GUIDELINES } from './curated/cpic-guidelines';
+import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './curated/hpo-rare-diseases';
+import { CURATED_TRIALS } from './curated/trials';
+import { loadCuratedSeed } from './load-curated';
+import { loadSeed } from './load-seed';
+import * as skeleton from './skeleton-seed';
+
+/**
+ * Bumped when the Cypher that loads the seed changes shape (new properties, new edges), so a graph
+ * loaded by an older loader is loaded again even though the data files did not change.
+ */
+const SEED_LOADER_REVISION = 3;
+
+/**
+ * The seed's version as the graph records it (`ImportRun {id: 'seed'}`): the releases it was taken from
+ * and a digest of every seed record, so any change to the data or the loader reloads it.
+ */
+export function seedVersion(): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([SEED_LOADER_REVISION, skeleton, CURATED_EVIDENCE, CPIC_GUIDELINES, HPO_TERMS, RARE_DISEASES, CURATED_TRIALS]))
+    .digest('hex')
+    .slice(0, 12);
+  return (
+    `${skeleton.SEED_VERSION}; CIViC @ ${CIVIC_SOURCE.commit.slice(0, 7)}; CPIC v1.20.0; ` +
+    `HPO ${HPO_SOURCE.ontology.dataVersion}; sha256:${digest}`
+  );
+}
+
+const READ_SEED_RUN = `MATCH (r:ImportRun {id: 'seed'}) RETURN r.version AS version, r.status AS status`;
+const START_SEED_RUN = `
+  MERGE (r:ImportRun {id: 'seed'})
+  SET r.source = 'seed', r.version = $version, r.status = 'running', r.startedAt = datetime(), r.finishedAt = null`;
+const FINISH_SEED_RUN = `
+  MATCH (r:ImportRun {id: 'seed'})
+  SET r.status = 'completed', r.finishedAt = datetime(), r.counts = $counts`;
+
+/**
+ * Loads the skeleton and curated seed unless the graph already holds this exact seed version
+ * (start-up then costs one read instead of ~6 s of MERGEs). Loading is idempotent, so an interrupted
+ * load (status still `running`) is simply loaded again on the next start.
+ */
+export async function ensureSeed(executor: Neo4jExecutor): Promise<'loaded' | 'current'> {
+  const version = seedVersion();
+  const current = (await executor.read<{ version: string; status: string }>(READ_SEED_RUN)).records[0];
+  if (current?.get('version') === version && current.get('status') === 'completed') return 'current';
+  await executor.write(START_SEED_RUN, { version });
+  await loadSeed(executor);
+  await loadCuratedSeed(executor);
+  const counts = {
+    evidence: skeleton.EVIDENCE.length + CURATED_EVIDENCE.length,
+    guidelines: CPIC_GUIDELINES.length,
+    trials: skeleton.TRIALS.length + CURATED_TRIALS.length,
+    diseases: RARE_DISEASES.length,
+    phenotypes: HPO_TERMS.length,
+  };
+  await executor.write(FINISH_SEED_RUN, { counts: JSON.stringify(counts) });
+  return 'loaded';
+}
