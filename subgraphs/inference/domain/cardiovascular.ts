@@ -1,4 +1,5 @@
 import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type CodedCondition, type RecordedMedication } from './clinical-facts';
+import { implausibility, type PlausibilityField } from './plausibility';
 import { PREVENT_MODEL, preventRisk, type PreventInput, type PreventResult } from './prevent';
 import { ascvdRiskCategory, PCE_MODEL, pooledCohortRisk, type PceInput, type PceRace, type PceSex } from './pooled-cohort';
 
@@ -21,6 +22,14 @@ export interface RiskInput {
   onStatin?: boolean | null;
 }
 
+export interface ExcludedValue {
+  input: string;
+  value: number;
+  unit: string | null;
+  effectiveAt: string | null;
+  reason: string;
+}
+
 export interface ModelInfo {
   name: string;
   version: string;
@@ -35,6 +44,8 @@ export interface RiskEstimate {
   inputs: RiskInput;
   /** Inputs either model needs that were not available, in PCE then PREVENT order. */
   missing: string[];
+  /** Recorded values not used because they are implausible or in the wrong unit, with the reason. */
+  excludedValues: ExcludedValue[];
   notApplicableReasons: string[];
   /** The model that produced `pce10y` (kept for clients of the first release). */
   model: ModelInfo;
@@ -74,7 +85,7 @@ const absent = (input: RiskInput) => (field: keyof RiskInput) => input[field] ==
  * the 2023 PREVENT base model (10- and 30-year total CVD, ASCVD, heart failure). Each runs only when
  * all of its inputs are present; what is missing is listed, never assumed.
  */
-export function estimateCardiovascularRisk(input: RiskInput): RiskEstimate {
+export function estimateCardiovascularRisk(input: RiskInput, excludedValues: ExcludedValue[] = []): RiskEstimate {
   const pceMissing = PCE_FIELDS.filter(absent(input));
   const preventMissing = PREVENT_FIELDS.filter(absent(input));
   const missing = [...new Set<string>([...pceMissing, ...preventMissing])];
@@ -96,6 +107,7 @@ export function estimateCardiovascularRisk(input: RiskInput): RiskEstimate {
     category: pce10y === null ? null : ascvdRiskCategory(pce10y),
     inputs: input,
     missing,
+    excludedValues,
     notApplicableReasons: reasons,
     model: { ...PCE_MODEL },
     models: [{ ...PCE_MODEL }, { ...PREVENT_MODEL }],
@@ -137,13 +149,21 @@ export function ageOn(birthDate: string, at: Date): number {
   return age;
 }
 
-const latest = (snapshot: ClinicalSnapshot, ...codes: string[]): number | null => {
-  let best: { value: number; effectiveAt: string } | null = null;
-  for (const o of snapshot.observations) {
-    if (codes.includes(o.code) && o.value !== null && (!best || o.effectiveAt > best.effectiveAt)) best = { value: o.value, effectiveAt: o.effectiveAt };
+/**
+ * The latest plausible value of any of `codes`. Newer values that are implausible or in another unit
+ * are skipped and reported in `excluded` (an SBP of 1200 must not hide the 132 measured last week).
+ */
+function latestPlausible(snapshot: ClinicalSnapshot, field: PlausibilityField, codes: readonly string[], excluded: ExcludedValue[]): number | null {
+  const candidates = snapshot.observations
+    .filter((o) => codes.includes(o.code) && o.value !== null)
+    .sort((a, b) => (a.effectiveAt < b.effectiveAt ? 1 : a.effectiveAt > b.effectiveAt ? -1 : 0));
+  for (const o of candidates) {
+    const reason = implausibility(field, o.value!, o.unit);
+    if (!reason) return o.value;
+    excluded.push({ input: field, value: o.value!, unit: o.unit, effectiveAt: o.effectiveAt, reason });
   }
-  return best?.value ?? null;
-};
+  return null;
+}
 
 /**
  * Builds risk input from the patient's own latest data: the latest lipid and blood-pressure values,
@@ -151,23 +171,30 @@ const latest = (snapshot: ClinicalSnapshot, ...codes: string[]): number | null =
  * record cannot say stays missing rather than being assumed absent.
  */
 export function riskInputFromSnapshot(snapshot: ClinicalSnapshot, at: Date): RiskInput {
+  return screenedRiskInput(snapshot, at).input;
+}
+
+/** riskInputFromSnapshot, and the recorded values it left out and why. */
+export function screenedRiskInput(snapshot: ClinicalSnapshot, at: Date): { input: RiskInput; excluded: ExcludedValue[] } {
+  const excluded: ExcludedValue[] = [];
   const sex = snapshot.sex === 'FEMALE' || snapshot.sex === 'MALE' ? snapshot.sex : null;
   let race: PceRace | null = null;
   if (snapshot.race === 'WHITE') race = 'WHITE';
   else if (snapshot.race === 'BLACK_OR_AFRICAN_AMERICAN') race = 'AFRICAN_AMERICAN';
   else if (snapshot.race) race = 'OTHER';
-  return {
+  const input: RiskInput = {
     age: snapshot.birthDate ? ageOn(snapshot.birthDate, at) : null,
     sex,
     race,
-    totalCholesterol: latest(snapshot, RISK_LOINC.totalCholesterol),
-    hdlCholesterol: latest(snapshot, RISK_LOINC.hdlCholesterol),
-    systolicBp: latest(snapshot, RISK_LOINC.systolicBp),
+    totalCholesterol: latestPlausible(snapshot, 'totalCholesterol', [RISK_LOINC.totalCholesterol], excluded),
+    hdlCholesterol: latestPlausible(snapshot, 'hdlCholesterol', [RISK_LOINC.hdlCholesterol], excluded),
+    systolicBp: latestPlausible(snapshot, 'systolicBp', [RISK_LOINC.systolicBp], excluded),
     onHypertensionTreatment: onHypertensionTreatment(snapshot.medications),
     smoker: currentSmoker(snapshot.observations),
     diabetes: hasDiabetes(snapshot.conditions),
-    bmi: latest(snapshot, RISK_LOINC.bmi),
-    egfr: latest(snapshot, ...EGFR_LOINC),
+    bmi: latestPlausible(snapshot, 'bmi', [RISK_LOINC.bmi], excluded),
+    egfr: latestPlausible(snapshot, 'egfr', EGFR_LOINC, excluded),
     onStatin: onStatin(snapshot.medications),
   };
+  return { input, excluded };
 }
