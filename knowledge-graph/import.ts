@@ -3,7 +3,7 @@
  *
  *   npm run kg:import -- civic <ClinicalEvidenceSummaries.tsv> [--version V] [--batch-size N]
  *   npm run kg:import -- trials <directory of ClinicalTrials.gov v2 study JSON> [...]
- *   npm run kg:import -- hpo <hp.obo> <phenotype.hpoa> [...]
+ *   npm run kg:import -- hpo <hp.obo> <phenotype.hpoa> [genes_to_disease.txt] [...]
  *   npm run kg:import -- cpic <directory of CPIC recommendation JSON> [...]
  *
  * NEO4J_URI set: that server; unset: the embedded Neo4j (started for the import, schema and seed
@@ -28,7 +28,7 @@ import { importTrials } from './importers/trials';
 
 export const USAGE = `usage: npm run kg:import -- civic <ClinicalEvidenceSummaries.tsv>
        npm run kg:import -- trials <directory of study JSON files>
-       npm run kg:import -- hpo <hp.obo> <phenotype.hpoa>
+       npm run kg:import -- hpo <hp.obo> <phenotype.hpoa> [genes_to_disease.txt]
        npm run kg:import -- cpic <directory of recommendation JSON files>
   options: --version <knowledge-base version> (default: from the file), --batch-size <rows> (default 1000)`;
 
@@ -36,7 +36,7 @@ class UsageError extends Error {
   override name = 'UsageError';
 }
 
-type Command = { kind: 'civic' | 'trials' | 'cpic'; target: string } | { kind: 'hpo'; obo: string; hpoa: string };
+type Command = { kind: 'civic' | 'trials' | 'cpic'; target: string } | { kind: 'hpo'; obo: string; hpoa: string; genes?: string };
 
 export function parseImportArgs(argv: string[]): { command: Command; options: ImportOptions } {
   let parsed;
@@ -51,9 +51,11 @@ export function parseImportArgs(argv: string[]): { command: Command; options: Im
     throw new UsageError((error as Error).message);
   }
   const [kind, ...paths] = parsed.positionals;
-  const want = kind === 'hpo' ? 2 : 1;
   if (!kind || !['civic', 'trials', 'hpo', 'cpic'].includes(kind)) throw new UsageError(kind ? `unknown source "${kind}"` : 'no source given');
-  if (paths.length !== want) throw new UsageError(`${kind} takes ${want} path${want > 1 ? 's' : ''}, got ${paths.length}`);
+  const allowed = kind === 'hpo' ? [2, 3] : [1];
+  if (!allowed.includes(paths.length)) {
+    throw new UsageError(`${kind} takes ${kind === 'hpo' ? '2 or 3 paths' : '1 path'}, got ${paths.length}`);
+  }
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
   const dirs = kind === 'trials' || kind === 'cpic';
   for (const p of paths) {
@@ -63,7 +65,7 @@ export function parseImportArgs(argv: string[]): { command: Command; options: Im
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
     throw new UsageError(`--batch-size "${parsed.values['batch-size']}" is not a whole number from 1 to 100000`);
   }
-  const command: Command = kind === 'hpo' ? { kind, obo: paths[0]!, hpoa: paths[1]! } : { kind: kind as 'civic' | 'trials' | 'cpic', target: paths[0]! };
+  const command: Command = kind === 'hpo' ? { kind, obo: paths[0]!, hpoa: paths[1]!, ...(paths[2] ? { genes: paths[2] } : {}) } : { kind: kind as 'civic' | 'trials' | 'cpic', target: paths[0]! };
   return { command, options: { version: parsed.values.version, batchSize } };
 }
 
@@ -76,7 +78,7 @@ export function runImport(executor: Neo4jExecutor, command: Command, options: Im
     case 'cpic':
       return importCpic(executor, command.target, options);
     case 'hpo':
-      return importHpo(executor, command.obo, command.hpoa, options);
+      return importHpo(executor, command.obo, command.hpoa, { ...options, genesToDiseaseFile: command.genes });
   }
 }
 

@@ -14,13 +14,14 @@ describe('kg:import arguments', () => {
       options: { version: '01-Nov-2026', batchSize: 1000 },
     });
     expect(parseImportArgs(['hpo', file, file, '--batch-size', '50']).command).toEqual({ kind: 'hpo', obo: file, hpoa: file });
+    expect(parseImportArgs(['hpo', file, file, file]).command).toEqual({ kind: 'hpo', obo: file, hpoa: file, genes: file });
     expect(parseImportArgs(['trials', dir]).command).toEqual({ kind: 'trials', target: dir });
   });
 
   it('refuses bad usage with a reason', () => {
     expect(() => parseImportArgs([])).toThrow('no source given');
     expect(() => parseImportArgs(['oncokb', file])).toThrow('unknown source "oncokb"');
-    expect(() => parseImportArgs(['hpo', file])).toThrow('hpo takes 2 paths, got 1');
+    expect(() => parseImportArgs(['hpo', file])).toThrow('hpo takes 2 or 3 paths, got 1');
     expect(() => parseImportArgs(['cpic', file])).toThrow('expected a directory');
     expect(() => parseImportArgs(['civic', path.join(dir, 'missing.tsv')])).toThrow('no such file or directory');
     expect(() => parseImportArgs(['civic', file, '--batch-size', '0'])).toThrow('--batch-size "0"');

@@ -36,6 +36,8 @@ export interface GuidelineRow {
   drug: DrugRef & { byName: boolean };
   /** JSON object gene → phenotype, as the curated seed stores it. */
   phenotypes: string;
+  /** JSON object gene → the value CPIC looks the recommendation up by (phenotype, or activity score). */
+  lookupKey: string;
   recommendation: string;
   classification: string | null;
   population: string | null;
@@ -47,7 +49,7 @@ export interface GuidelineRow {
 const MERGE_GUIDELINES = `
   UNWIND $rows AS row
   MERGE (r:Guideline {id: row.id})
-  SET r.name = row.name, r.url = row.url, r.phenotypes = row.phenotypes, r.recommendation = row.recommendation,
+  SET r.name = row.name, r.url = row.url, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey, r.recommendation = row.recommendation,
       r.classification = row.classification, r.population = row.population, r.citations = row.citations,
       r.source = 'CPIC', r.sourceVersion = $run.source, r.importRun = $run.id
   WITH r, row
@@ -96,6 +98,7 @@ export function guidelineRow(rec: unknown): GuidelineRow | { skip: string } {
     genes,
     drug: { ...drugRef(name ?? `RxNorm:${rxnorm}`, rxnorm), byName: !rxnorm },
     phenotypes: JSON.stringify(Object.fromEntries(Object.entries(byGene).map(([g, p]) => [g, str(p) ?? '']))),
+    lookupKey: JSON.stringify(Object.fromEntries(Object.entries(Object.keys(lookup).length ? lookup : byGene).map(([g, p]) => [g, str(p) ?? '']))),
     recommendation,
     classification: str(r.classification) ?? str(r.strength),
     population: str(r.population),

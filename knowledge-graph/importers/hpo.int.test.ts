@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CURATED_DISEASE_GENES, DISEASE_GENES_SOURCE } from '../seed/curated/disease-genes';
 import { ImportInputError } from './common';
 import { findIsACycle, importHpo } from './hpo';
 import { countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
@@ -56,6 +57,20 @@ function hpoa(tag: string, omim: string, [, a, b, , unknown]: string[]): string 
   return `#description: "HPO annotations for rare diseases"\n#version: 2026-10-01\n#tracker: https://github.com/obophenotype/human-phenotype-ontology/issues\n#hpo-version: http://purl.obolibrary.org/obo/hp/releases/2026-10-01/hp.json\n${rows.map((r) => r.join('\t')).join('\n')}\n`;
 }
 
+/** genes_to_disease.txt in HPO's current format (header as in the HPO release files). */
+function genesToDisease(tag: string, omim: string, otherDisease: string): string {
+  const source = 'ftp://ftp.ncbi.nlm.nih.gov/gene/DATA/mim2gene_medgen';
+  const rows = [
+    ['ncbi_gene_id', 'gene_symbol', 'association_type', 'disease_id', 'source'],
+    ['NCBIGene:9000001', `GA${tag}`, 'MENDELIAN', omim, source],
+    ['NCBIGene:9000002', `GB${tag}`, 'MENDELIAN', omim, source],
+    ['NCBIGene:9000002', `GB${tag}`, 'POLYGENIC', omim, source],
+    ['NCBIGene:9000003', `GC${tag}`, 'MENDELIAN', otherDisease, source],
+    ['NCBIGene:9000004', '', 'MENDELIAN', omim, source],
+  ];
+  return `${rows.map((r) => r.join('\t')).join('\n')}\n`;
+}
+
 describe('HPO importer', () => {
   const executor = testExecutor();
   afterAll(() => executor.close());
@@ -108,6 +123,75 @@ describe('HPO importer', () => {
     expect(await countTagged(executor, tag)).toEqual(before);
   });
 
+  it('links imported diseases to the genes of genes_to_disease.txt; skips unknown diseases and malformed rows; idempotent', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const omim = `OMIM:${randomDigits(6)}`;
+    const otherDisease = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    const files = ['hp.obo', 'phenotype.hpoa', 'genes_to_disease.txt'].map((f) => path.join(dir, f)) as [string, string, string];
+    fs.writeFileSync(files[0], obo(tag, hp));
+    fs.writeFileSync(files[1], hpoa(tag, omim, hp));
+    fs.writeFileSync(files[2], genesToDisease(tag, omim, otherDisease));
+
+    const result = await importHpo(executor, files[0], files[1], { batchSize: 2, genesToDiseaseFile: files[2] });
+    expect(result.counts).toMatchObject({ annotations: 2, geneRows: 5, geneLinks: 3, skipped: 6 });
+    const skips = Object.fromEntries(result.skipped.map((s) => [s.reason, s]));
+    expect(skips['disease not in the graph']).toEqual({ reason: 'disease not in the graph', count: 1, examples: [`line 5 (${otherDisease})`] });
+    expect(skips['malformed gene_symbol, disease_id or association_type']).toEqual({
+      reason: 'malformed gene_symbol, disease_id or association_type',
+      count: 1,
+      examples: ['line 6'],
+    });
+
+    const links = await executor.read(
+      `MATCH (d:Disease)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE d.id IN $diseases
+       RETURN d.id AS disease, g.symbol AS gene, properties(r) AS r, g.importRun AS geneRun ORDER BY gene, r.associationType`,
+      { diseases: [omim, otherDisease] },
+    );
+    expect(links.records.map((r) => [r.get('disease'), r.get('gene'), (r.get('r') as Record<string, unknown>).associationType])).toEqual([
+      [omim, `GA${tag}`, 'MENDELIAN'],
+      [omim, `GB${tag}`, 'MENDELIAN'],
+      [omim, `GB${tag}`, 'POLYGENIC'],
+    ]);
+    expect(links.records[0]!.get('r')).toEqual({
+      associationType: 'MENDELIAN',
+      reference: 'ftp://ftp.ncbi.nlm.nih.gov/gene/DATA/mim2gene_medgen',
+      source: 'HPO 2026-10-01',
+      importRun: result.runId,
+    });
+    expect(links.records[0]!.get('geneRun')).toBe(result.runId);
+    const created = await executor.read(`MATCH (n) WHERE n.id = $otherDisease OR n.symbol = $gene RETURN count(n) AS n`, {
+      otherDisease,
+      gene: `GC${tag}`,
+    });
+    expect(created.records[0]!.get('n')).toBe(0);
+
+    const before = await countTagged(executor, tag);
+    const again = await importHpo(executor, files[0], files[1], { genesToDiseaseFile: files[2] });
+    expect(again.counts).toMatchObject({ geneRows: 5, geneLinks: 3 });
+    expect(await countTagged(executor, tag)).toEqual(before);
+  });
+
+  it('refuses a genes_to_disease file without the current columns, naming them, and writes nothing', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, `OMIM:${randomDigits(6)}`, hp));
+    // The pre-2023 genes_to_diseases.txt layout.
+    fs.writeFileSync(path.join(dir, 'genes_to_diseases.txt'), '#Format: entrez-gene-id<tab>entrez-gene-symbol<tab>DiseaseId\n2200\tFBN1\tOMIM:154700\n');
+    const version = `test-${tag}`;
+    const run = importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'), {
+      version,
+      genesToDiseaseFile: path.join(dir, 'genes_to_diseases.txt'),
+    });
+    await expect(run).rejects.toThrow(ImportInputError);
+    await expect(run).rejects.toThrow('missing required columns "gene_symbol", "association_type", "disease_id", "source"');
+    expect(await runsWithVersion(executor, version)).toBe(0);
+    expect(await countTagged(executor, tag)).toEqual({ nodes: 0, rels: 0 });
+  });
+
   it('refuses an ontology with an is_a cycle, naming it, and writes nothing', async () => {
     const tag = randomTag();
     const hp = ids();
@@ -120,6 +204,19 @@ describe('HPO importer', () => {
     await expect(run).rejects.toThrow(`is_a cycle ${hp[1]} → ${hp[2]} → ${hp[1]}`);
     expect(await runsWithVersion(executor, version)).toBe(0);
     expect(await countTagged(executor, tag)).toEqual({ nodes: 0, rels: 0 });
+  });
+
+  it('finds the curated seed (loaded by the test setup) linking its rare diseases to their OMIM gene-map genes', async () => {
+    const links = await executor.read(
+      `MATCH (d:Disease)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE d.id IN $diseases AND r.source CONTAINS $commit
+       RETURN d.id AS disease, g.symbol AS gene, r.reference AS reference ORDER BY disease, gene`,
+      { diseases: CURATED_DISEASE_GENES.map((d) => d.diseaseId), commit: DISEASE_GENES_SOURCE.geneMap.commit },
+    );
+    const expected = CURATED_DISEASE_GENES.flatMap((d) => d.genes.map((gene) => [d.diseaseId, gene, d.geneEntries[gene]]));
+    expect(links.records.map((r) => [r.get('disease'), r.get('gene'), r.get('reference')])).toEqual(
+      expected.sort((x, y) => `${x[0]} ${x[1]}`.localeCompare(`${y[0]} ${y[1]}`)),
+    );
+    expect(links.records.find((r) => r.get('disease') === 'OMIM:154700')?.toObject()).toEqual({ disease: 'OMIM:154700', gene: 'FBN1', reference: 'OMIM:134797' });
   });
 
   it('finds cycles, self-loops included', () => {

@@ -1,19 +1,27 @@
 /**
  * Human Phenotype Ontology: `hp.obo` (OBO 1.2) → Phenotype + IS_A, and `phenotype.hpoa` →
  * Disease-[:HAS_PHENOTYPE {frequency, evidence, reference, onset, sex, modifier}]->Phenotype. One
- * ImportRun (source hpo) covers both files; its version is the OBO `data-version` ("hp/releases/
+ * ImportRun (source hpo) covers all its files; its version is the OBO `data-version` ("hp/releases/
  * 2024-08-13" → "2024-08-13"), else the HPOA `#date`/`#version`, else "unknown".
  *
- * Both files are streamed with readline. The OBO file is read twice: a first pass keeps only term
+ * Every file is streamed with readline. The OBO file is read twice: a first pass keeps only term
  * ids and is_a edges to check the hierarchy (an is_a cycle → ImportInputError naming the cycle,
  * before anything is written); the second pass writes terms in batches. The HPOA header is checked
- * before writing as well (missing column → ImportInputError).
+ * before writing as well (missing column → ImportInputError), and so is the gene file's when one is given.
  *
  * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted.
  * - HPOA: only aspect P (phenotypic abnormality) rows; NOT-qualified rows and other aspects are
  *   skipped and counted; a row whose HPO term is not in the graph is skipped with that reason.
  * - One HAS_PHENOTYPE edge per (disease, phenotype, reference): HPOA lists a disease–phenotype pair
  *   once per reference, each with its own frequency/evidence.
+ * - Optional third file, HPO's `genes_to_disease.txt` (current format: header `ncbi_gene_id gene_symbol
+ *   association_type disease_id source`, tab-separated; the source column names the upstream file, e.g. NCBI
+ *   mim2gene_medgen; see docs/annotations/genes_to_disease.md in obophenotype/human-phenotype-ontology) →
+ *   Disease-[:ASSOCIATED_GENE {associationType, reference, source, importRun}]->Gene {symbol}, read after the
+ *   annotations so the diseases they created are linked. One edge per (disease, gene, association_type);
+ *   `reference` is the row's source column. Rows whose disease is not in the graph are skipped with that reason
+ *   (no Disease is created from this file), rows without a symbol, disease id or association type as malformed.
+ *   Its header is checked with the others, before anything is written.
  * - Not done: edges of terms re-parented or obsoleted in a later release are not removed.
  */
 import fs from 'node:fs';
@@ -25,6 +33,7 @@ import {
   ImportInputError,
   ImportReport,
   splitTsv,
+  type RunContext,
   withImportRun,
   type ImportOptions,
   type ImportResult,
@@ -40,6 +49,12 @@ export interface OboTerm {
 }
 
 export const HPOA_REQUIRED_COLUMNS = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'frequency', 'aspect'] as const;
+export const GENES_TO_DISEASE_REQUIRED_COLUMNS = ['gene_symbol', 'association_type', 'disease_id', 'source'] as const;
+
+export interface HpoImportOptions extends ImportOptions {
+  /** HPO's genes_to_disease.txt; when absent no ASSOCIATED_GENE edges are written. */
+  genesToDiseaseFile?: string;
+}
 
 const MERGE_PHENOTYPES = `
   UNWIND $rows AS row
@@ -61,6 +76,17 @@ const MERGE_DISEASE_PHENOTYPES = `
   MERGE (d)-[r:HAS_PHENOTYPE {reference: row.reference}]->(p)
   SET r.frequency = row.frequency, r.evidence = row.evidence, r.onset = row.onset, r.sex = row.sex,
       r.modifier = row.modifier, r.source = $run.source, r.importRun = $run.id
+  RETURN row.line AS line`;
+
+// MATCH, not MERGE, on the disease: a gene file row never creates a Disease. Genes are shared nodes (provenance
+// only when this import creates them).
+const MERGE_DISEASE_GENES = `
+  UNWIND $rows AS row
+  MATCH (d:Disease {id: row.diseaseId})
+  MERGE (g:Gene {symbol: row.symbol})
+    ON CREATE SET g.source = $run.source, g.importRun = $run.id
+  MERGE (d)-[r:ASSOCIATED_GENE {associationType: row.associationType}]->(g)
+  SET r.reference = row.reference, r.source = $run.source, r.importRun = $run.id
   RETURN row.line AS line`;
 
 function lineReader(file: string) {
@@ -210,6 +236,37 @@ function hpoaIndex(header: string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
 }
 
+/** Column positions of genes_to_disease.txt, from its first non-empty line (a leading "#" ignored). */
+async function readGenesToDiseaseHeader(file: string): Promise<Map<string, number>> {
+  const { stream, lines } = lineReader(file);
+  try {
+    for await (const raw of lines) {
+      const line = raw.replace(/\r$/, '');
+      if (line.trim() === '') continue;
+      const names = splitTsv(line.replace(/^#/, '')).map((h) => h.trim().toLowerCase());
+      const missing = GENES_TO_DISEASE_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+      if (missing.length) {
+        throw new ImportInputError(
+          `HPO genes_to_disease file ${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
+        );
+      }
+      return new Map(names.map((n, i) => [n, i]));
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  throw new ImportInputError(`HPO genes_to_disease file ${file} has no header row; nothing was imported`);
+}
+
+interface DiseaseGeneRow {
+  line: number;
+  diseaseId: string;
+  symbol: string;
+  associationType: string;
+  reference: string | null;
+}
+
 interface HpoaRow {
   line: number;
   diseaseId: string;
@@ -223,7 +280,7 @@ interface HpoaRow {
   modifier: string | null;
 }
 
-export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFile: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFile: string, options: HpoImportOptions = {}): Promise<ImportResult> {
   // Pass 1 (validation, nothing written): is_a hierarchy and the OBO data-version.
   let dataVersion: string | null = null;
   const parents = new Map<string, string[]>();
@@ -236,11 +293,14 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
   if (cycle) throw new ImportInputError(`HPO ontology ${oboFile}: is_a cycle ${cycle.join(' → ')}; nothing was imported`);
   parents.clear();
   const hpoa = await readHpoaHeader(hpoaFile);
+  const genesFile = options.genesToDiseaseFile;
+  const genesIndex = genesFile === undefined ? null : await readGenesToDiseaseHeader(genesFile);
 
   const report = new ImportReport();
   const version = options.version ?? dataVersion ?? hpoa.version ?? 'unknown';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const total = fs.statSync(oboFile).size + fs.statSync(hpoaFile).size;
+  const hpoaBytes = fs.statSync(hpoaFile).size;
+  const total = fs.statSync(oboFile).size + hpoaBytes + (genesFile === undefined ? 0 : fs.statSync(genesFile).size);
   return withImportRun(executor, 'hpo', version, report, async (run) => {
     // Pass 2: terms.
     let oboBytes = 0;
@@ -311,6 +371,60 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
       lines.close();
       stream.destroy();
     }
+    if (genesFile !== undefined && genesIndex) {
+      await importDiseaseGenes(executor, run, report, genesFile, genesIndex, batchSize, (bytes) =>
+        options.onProgress?.({ done: oboBytes + hpoaBytes + bytes, total, unit: 'bytes' }),
+      );
+    }
     options.onProgress?.({ done: total, total, unit: 'bytes' });
   });
+}
+
+/** Streams genes_to_disease.txt (header already checked) into ASSOCIATED_GENE edges of existing diseases. */
+async function importDiseaseGenes(
+  executor: Neo4jExecutor,
+  run: RunContext,
+  report: ImportReport,
+  file: string,
+  index: Map<string, number>,
+  batchSize: number,
+  onBytes: (bytesRead: number) => void,
+): Promise<void> {
+  const { stream, lines } = lineReader(file);
+  const links = new BatchWriter<DiseaseGeneRow>(executor, MERGE_DISEASE_GENES, run, batchSize, (rows, records) => {
+    const linked = new Set(records.map((r) => r.line as number));
+    for (const row of rows) {
+      if (linked.has(row.line)) report.add('geneLinks');
+      else report.skip('disease not in the graph', `line ${row.line} (${row.diseaseId})`);
+    }
+    onBytes(stream.bytesRead);
+  });
+  try {
+    let lineNo = 0;
+    let headerSeen = false;
+    for await (const raw of lines) {
+      lineNo += 1;
+      const line = raw.replace(/\r$/, '');
+      if (line.trim() === '') continue;
+      if (!headerSeen) {
+        headerSeen = true; // the header row (checked before the run started)
+        continue;
+      }
+      report.add('geneRows');
+      const cells = splitTsv(line);
+      const get = (column: string) => (cells[index.get(column) ?? -1] ?? '').trim();
+      const symbol = get('gene_symbol');
+      const diseaseId = get('disease_id');
+      const associationType = get('association_type');
+      if (!/^\S+$/.test(symbol) || !/^[A-Za-z]+:\S+$/.test(diseaseId) || associationType === '') {
+        report.skip('malformed gene_symbol, disease_id or association_type', `line ${lineNo}`);
+        continue;
+      }
+      await links.add({ line: lineNo, diseaseId, symbol, associationType, reference: get('source') || null });
+    }
+    await links.flush();
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
 }

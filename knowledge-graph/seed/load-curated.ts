@@ -3,6 +3,7 @@ import { DRUGS } from './skeleton-seed';
 import { ENCODES_PREDICATE, knowledgeVariantId, variantLevel } from '../importers/variants';
 import { CIVIC_SOURCE, CURATED_EVIDENCE } from './curated/civic-evidence';
 import { CPIC_GUIDELINES, CPIC_SOURCE } from './curated/cpic-guidelines';
+import { CURATED_DISEASE_GENES } from './curated/disease-genes';
 import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './curated/hpo-rare-diseases';
 import { CURATED_TRIALS } from './curated/trials';
 
@@ -60,7 +61,7 @@ const MERGE_GUIDELINES = `
   UNWIND $rows AS row
   MERGE (d:Drug {id: row.drugId}) ON CREATE SET d.name = row.drugName
   MERGE (r:Guideline {id: row.id})
-  SET r.name = row.name, r.url = row.url, r.population = row.population, r.phenotypes = row.phenotypes,
+  SET r.name = row.name, r.url = row.url, r.population = row.population, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey,
       r.recommendation = row.recommendation, r.classification = row.classification, r.implications = row.implications,
       r.citations = row.citations, r.source = 'CPIC', r.sourceVersion = row.sourceVersion
   MERGE (r)-[:FOR_DRUG]->(d)
@@ -85,6 +86,14 @@ const MERGE_DISEASE_PHENOTYPES = `
   MATCH (p:Phenotype {id: annotation.hpoId})
   MERGE (x)-[r:HAS_PHENOTYPE]->(p)
   SET r.frequency = annotation.frequency, r.evidence = annotation.evidence, r.reference = annotation.reference`;
+// After MERGE_DISEASE_PHENOTYPES: links only diseases the seed holds (curated.test.ts checks every id is one).
+const MERGE_DISEASE_GENES = `
+  UNWIND $rows AS row
+  MATCH (x:Disease {id: row.diseaseId})
+  UNWIND row.genes AS gene
+  MERGE (g:Gene {symbol: gene.symbol})
+  MERGE (x)-[r:ASSOCIATED_GENE {source: row.source}]->(g)
+  SET r.reference = gene.reference`;
 
 
 async function inBatches(executor: Neo4jExecutor, cypher: string, rows: unknown[], params: Record<string, unknown> = {}): Promise<void> {
@@ -137,6 +146,7 @@ export async function loadCuratedSeed(executor: Neo4jExecutor): Promise<void> {
       genes: g.genes,
       population: g.population,
       phenotypes: JSON.stringify(g.phenotypes),
+      lookupKey: JSON.stringify(g.lookupKey),
       recommendation: g.recommendation,
       classification: g.classification,
       implications: JSON.stringify(g.implications),
@@ -147,4 +157,13 @@ export async function loadCuratedSeed(executor: Neo4jExecutor): Promise<void> {
   await inBatches(executor, MERGE_PHENOTYPES, HPO_TERMS, { version: `hp.obo 2015-01-27, annotations @ ${HPO_SOURCE.annotations.commit.slice(0, 7)}` });
   await inBatches(executor, MERGE_IS_A, HPO_TERMS);
   await inBatches(executor, MERGE_DISEASE_PHENOTYPES, RARE_DISEASES.map((d) => ({ ...d, phenotypes: d.phenotypes.map((p) => ({ ...p, frequency: p.frequency ?? null })) })));
+  await inBatches(
+    executor,
+    MERGE_DISEASE_GENES,
+    CURATED_DISEASE_GENES.map((d) => ({
+      diseaseId: d.diseaseId,
+      source: d.source,
+      genes: d.genes.map((symbol) => ({ symbol, reference: d.geneEntries[symbol] ?? null })),
+    })),
+  );
 }

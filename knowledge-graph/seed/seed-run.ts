@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Neo4jExecutor } from '../executor';
 import { CIVIC_SOURCE, CURATED_EVIDENCE } from './curated/civic-evidence';
 import { CPIC_GUIDELINES } from './curated/cpic-guidelines';
+import { CURATED_DISEASE_GENES } from './curated/disease-genes';
 import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './curated/hpo-rare-diseases';
 import { CURATED_TRIALS } from './curated/trials';
 import { loadCuratedSeed } from './load-curated';
@@ -12,7 +13,7 @@ import * as skeleton from './skeleton-seed';
  * Bumped when the Cypher that loads the seed changes shape (new properties, new edges), so a graph
  * loaded by an older loader is loaded again even though the data files did not change.
  */
-const SEED_LOADER_REVISION = 3;
+const SEED_LOADER_REVISION = 4;
 
 /**
  * The seed's version as the graph records it (`ImportRun {id: 'seed'}`): the releases it was taken from
@@ -20,7 +21,7 @@ const SEED_LOADER_REVISION = 3;
  */
 export function seedVersion(): string {
   const digest = createHash('sha256')
-    .update(JSON.stringify([SEED_LOADER_REVISION, skeleton, CURATED_EVIDENCE, CPIC_GUIDELINES, HPO_TERMS, RARE_DISEASES, CURATED_TRIALS]))
+    .update(JSON.stringify([SEED_LOADER_REVISION, skeleton, CURATED_EVIDENCE, CPIC_GUIDELINES, HPO_TERMS, RARE_DISEASES, CURATED_DISEASE_GENES, CURATED_TRIALS]))
     .digest('hex')
     .slice(0, 12);
   return (
@@ -54,6 +55,7 @@ export async function ensureSeed(executor: Neo4jExecutor): Promise<'loaded' | 'c
     guidelines: CPIC_GUIDELINES.length,
     trials: skeleton.TRIALS.length + CURATED_TRIALS.length,
     diseases: RARE_DISEASES.length,
+    diseaseGenes: CURATED_DISEASE_GENES.reduce((n, d) => n + d.genes.length, 0),
     phenotypes: HPO_TERMS.length,
   };
   await executor.write(FINISH_SEED_RUN, { counts: JSON.stringify(counts) });

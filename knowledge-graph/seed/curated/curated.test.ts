@@ -1,6 +1,7 @@
 /** Internal consistency of the curated seed (no database). */
 import { CIVIC_SOURCE, CURATED_EVIDENCE } from './civic-evidence';
 import { CPIC_GUIDELINES, CPIC_GUIDELINE_NOTES, CPIC_SOURCE } from './cpic-guidelines';
+import { CURATED_DISEASE_GENES, DISEASE_GENES_SOURCE } from './disease-genes';
 import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './hpo-rare-diseases';
 import { CURATED_TRIALS } from './trials';
 
@@ -10,6 +11,8 @@ const HP = /^HP:\d{7}$/;
 const OMIM = /^OMIM:\d{6}$/;
 const PMID = /^\d{1,9}$/;
 const COMMIT = /^[0-9a-f]{40}$/;
+/** HGNC approved symbol: upper-case letters and digits, "orf" in open-reading-frame names, hyphenated parts (HLA-B, MT-ATP6). */
+const HGNC_SYMBOL = /^[A-Z][A-Z0-9]*(?:orf\d+)?(?:-[A-Z0-9]+)*$/;
 
 function duplicates(values: string[]): string[] {
   const seen = new Set<string>();
@@ -22,7 +25,10 @@ describe('curated seed: sources', () => {
     expect(CPIC_SOURCE.commit).toMatch(COMMIT);
     expect(HPO_SOURCE.annotations.commit).toMatch(COMMIT);
     expect(HPO_SOURCE.ontology.commit).toMatch(COMMIT);
-    for (const licence of [CIVIC_SOURCE.licence, CPIC_SOURCE.licence, HPO_SOURCE.licence]) {
+    for (const source of [DISEASE_GENES_SOURCE.geneMap, DISEASE_GENES_SOURCE.mim2geneMedgen, DISEASE_GENES_SOURCE.symbols]) {
+      expect(source.commit).toMatch(COMMIT);
+    }
+    for (const licence of [CIVIC_SOURCE.licence, CPIC_SOURCE.licence, HPO_SOURCE.licence, DISEASE_GENES_SOURCE.licence]) {
       expect(licence.length).toBeGreaterThan(0);
     }
   });
@@ -166,6 +172,28 @@ describe('curated seed: HPO rare diseases', () => {
       return false;
     };
     for (const d of RARE_DISEASES) for (const p of d.phenotypes) expect(underAbnormality(p.hpoId)).toBe(true);
+  });
+});
+
+describe('curated seed: rare-disease genes', () => {
+  it('links only curated rare diseases, once each, to HGNC-style symbols with their OMIM gene entries and a cited source', () => {
+    const diseases = new Set(RARE_DISEASES.map((d) => d.id));
+    expect(duplicates(CURATED_DISEASE_GENES.map((d) => d.diseaseId))).toEqual([]);
+    for (const d of CURATED_DISEASE_GENES) {
+      expect(diseases.has(d.diseaseId)).toBe(true);
+      expect(d.genes.length).toBeGreaterThan(0);
+      expect(duplicates(d.genes)).toEqual([]);
+      for (const gene of d.genes) expect(gene).toMatch(HGNC_SYMBOL);
+      expect(Object.keys(d.geneEntries).sort()).toEqual([...d.genes].sort());
+      for (const entry of Object.values(d.geneEntries)) expect(entry).toMatch(OMIM);
+      expect(d.source).toContain(DISEASE_GENES_SOURCE.geneMap.commit);
+    }
+  });
+
+  it('leaves out only the two diseases the sources give no causal gene for', () => {
+    const linked = new Set(CURATED_DISEASE_GENES.map((d) => d.diseaseId));
+    expect(RARE_DISEASES.filter((d) => !linked.has(d.id)).map((d) => d.id).sort()).toEqual(['OMIM:176270', 'OMIM:194050']);
+    expect(CURATED_DISEASE_GENES.find((d) => d.diseaseId === 'OMIM:154700')?.genes).toEqual(['FBN1']);
   });
 });
 

@@ -11,13 +11,17 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
+/** The outbox tables services write (same shape: id, txid, topic, patient_id, payload, created_at). */
+export const OUTBOX_SOURCES = ['patient.outbox', 'genomics.outbox'] as const;
+export type OutboxSource = (typeof OUTBOX_SOURCES)[number];
+
 export interface OutboxConsumerOptions {
   databaseUrl: string;
   pool: Pool;
   /** Consumer group: replicas with the same name share one cursor. */
   consumer: string;
-  /** The outbox table, schema-qualified, e.g. patient.outbox. */
-  source: 'patient.outbox';
+  /** The outbox table, schema-qualified. */
+  source: OutboxSource;
   channel: string;
   handle: (events: OutboxEvent[]) => Promise<void>;
   log: Logger;
@@ -34,8 +38,9 @@ export interface OutboxConsumerOptions {
  */
 const LOCK_GROUP = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
 const SELECT_CURSOR = `SELECT last_txid::text, last_id::text FROM inference.outbox_cursor WHERE consumer = $1 AND source = $2`;
-const SELECT_EVENTS = `
-  SELECT id::text, txid::text, topic, patient_id, payload, created_at FROM patient.outbox
+// The table name comes from OUTBOX_SOURCES only (checked in the constructor), never from input.
+const selectEvents = (source: OutboxSource) => `
+  SELECT id::text, txid::text, topic, patient_id, payload, created_at FROM ${source}
   WHERE (txid, id) > ($1::xid8, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY txid, id LIMIT $3`;
 const UPSERT_CURSOR = `
@@ -55,7 +60,12 @@ export class OutboxConsumer {
   private stopped = false;
   private failures = 0;
 
-  constructor(private readonly opts: OutboxConsumerOptions) {}
+  private readonly selectEvents: string;
+
+  constructor(private readonly opts: OutboxConsumerOptions) {
+    if (!OUTBOX_SOURCES.includes(opts.source)) throw new Error(`unknown outbox ${String(opts.source)}`);
+    this.selectEvents = selectEvents(opts.source);
+  }
 
   async start(): Promise<void> {
     await this.listen();
@@ -125,7 +135,7 @@ export class OutboxConsumer {
         patient_id: string;
         payload: Record<string, unknown>;
         created_at: Date;
-      }>(SELECT_EVENTS, [lastTxid, lastId, this.opts.batchSize ?? 200]);
+      }>(this.selectEvents, [lastTxid, lastId, this.opts.batchSize ?? 200]);
       if (!rows.length) {
         await client.query('COMMIT');
         return 0;

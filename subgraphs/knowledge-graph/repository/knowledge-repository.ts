@@ -43,6 +43,8 @@ export interface GuidelineRecord {
   drug: { id: string; name: string };
   /** JSON object gene → phenotype. */
   phenotypes: string;
+  /** JSON object gene → lookup value (phenotype or activity score). */
+  lookupKey: string | null;
   recommendation: string;
   classification: string | null;
   population: string | null;
@@ -147,7 +149,7 @@ export interface KnowledgeRepository {
   trialsByNctIds(ids: readonly string[]): Promise<(TrialRecord | null)[]>;
   drugsBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
   drugsByGenes(symbols: readonly string[]): Promise<{ id: string; name: string }[][]>;
-  trialsByFilter(filter: TrialFilter, first: number): Promise<TrialRecord[]>;
+  trialsByFilter(filter: TrialFilter, first: number, after?: string | null): Promise<TrialRecord[]>;
   diseasesByIds(ids: readonly string[]): Promise<(DiseaseRecord | null)[]>;
   phenotypesByDiseaseIds(ids: readonly string[]): Promise<DiseasePhenotypeRecord[][]>;
   phenotypesBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
@@ -158,6 +160,12 @@ export interface KnowledgeRepository {
   eligibilityByNctIds(ids: readonly string[]): Promise<TrialEligibilityRecord[]>;
   sitesByNctIds(ids: readonly string[]): Promise<TrialSiteRecord[][]>;
   knowledgeBaseVersions(): Promise<KnowledgeBaseVersionRecord[]>;
+  phenotypeCorpus(): Promise<PhenotypeCorpusRecord>;
+}
+
+export interface PhenotypeCorpusRecord {
+  terms: { id: string; name: string; parents: string[] }[];
+  diseases: { id: string; name: string; phenotypes: string[]; genes: string[] }[];
 }
 
 const GENES_BY_SYMBOLS = `
@@ -217,7 +225,8 @@ const DRUGS_BY_GENES = `
   RETURN key, collect(DISTINCT d {.id, .name}) AS value`;
 const TRIALS_BY_FILTER = `
   MATCH (t:Trial)
-  WHERE ($phase IS NULL OR t.phase = $phase)
+  WHERE ($after IS NULL OR t.nctId > $after)
+    AND ($phase IS NULL OR t.phase = $phase)
     AND ($status IS NULL OR t.status = $status)
     AND ($near IS NULL OR EXISTS {
       MATCH (t)-[:AT_SITE]->(s:TrialSite)
@@ -263,7 +272,7 @@ const EVIDENCE_BY_VARIANT_IDS = `
     source: {name: coalesce(e.source, 'unknown'), recordId: coalesce(e.sourceRecordId, e.id), url: e.sourceUrl,
              version: coalesce(e.sourceVersion, e.importRun)}
   }) AS value`;
-const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .recommendation, .classification, .population, .citations, .source, .sourceVersion`;
+const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .lookupKey, .recommendation, .classification, .population, .citations, .source, .sourceVersion`;
 const GUIDELINES_BY_GENES = `
   UNWIND $keys AS key
   MATCH (:Gene {symbol: key})<-[:FOR_GENE]-(r:Guideline)-[:FOR_DRUG]->(d:Drug)
@@ -305,6 +314,15 @@ const KNOWLEDGE_BASE_VERSIONS = `
   MATCH (r:ImportRun)
   RETURN r {.source, .version, .status, .counts, startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)} AS run
   ORDER BY r.startedAt DESC, r.id`;
+
+const PHENOTYPE_TERMS = `
+  MATCH (p:Phenotype)
+  RETURN p.id AS id, p.name AS name, [(p)-[:IS_A]->(parent:Phenotype) | parent.id] AS parents`;
+const ANNOTATED_DISEASES = `
+  MATCH (x:Disease) WHERE EXISTS { (x)-[:HAS_PHENOTYPE]->(:Phenotype) }
+  RETURN x.id AS id, x.name AS name, [(x)-[:HAS_PHENOTYPE]->(p:Phenotype) | p.id] AS phenotypes,
+         [(x)-[:ASSOCIATED_GENE]->(g:Gene) | g.symbol] AS genes
+  ORDER BY x.id`;
 
 export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   constructor(private readonly executor: Neo4jExecutor) {}
@@ -368,12 +386,23 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
     return result.records.map((r) => r.get('run'));
   }
 
+  async phenotypeCorpus(): Promise<PhenotypeCorpusRecord> {
+    const [terms, diseases] = await Promise.all([
+      this.executor.read<{ id: string; name: string; parents: string[] }>(PHENOTYPE_TERMS),
+      this.executor.read<{ id: string; name: string; phenotypes: string[]; genes: string[] }>(ANNOTATED_DISEASES),
+    ]);
+    return {
+      terms: terms.records.map((r) => r.toObject()),
+      diseases: diseases.records.map((r) => r.toObject()),
+    };
+  }
+
   async drugsBySearch(text: string, first: number) {
     const result = await this.executor.read<{ drug: { id: string; name: string } }>(DRUGS_BY_SEARCH, { text, first: neo4jInt(first) });
     return result.records.map((r) => r.get('drug'));
   }
 
-  async trialsByFilter(filter: TrialFilter, first: number) {
+  async trialsByFilter(filter: TrialFilter, first: number, after: string | null = null) {
     const result = await this.executor.read<{ trial: TrialRecord }>(TRIALS_BY_FILTER, {
       gene: filter.gene ?? null,
       variant: filter.variant ?? null,
@@ -381,6 +410,7 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
       phase: filter.phase ?? null,
       status: filter.status ?? null,
       near: filter.near ?? null,
+      after,
       first: neo4jInt(first),
     });
     return result.records.map((r) => r.get('trial'));

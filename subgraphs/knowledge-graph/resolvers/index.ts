@@ -23,16 +23,20 @@ function evidenceView(e: EvidenceRecord) {
   };
 }
 
-function guidelineView(g: GuidelineRecord) {
-  let phenotypes: Record<string, string> = {};
+/** A guideline's per-gene table, stored as a JSON object; unreadable → empty (it then applies to no one). */
+function genePhenotypes(json: string | null): { gene: string; phenotype: string }[] {
   try {
-    phenotypes = JSON.parse(g.phenotypes) as Record<string, string>;
+    return Object.entries(JSON.parse(json ?? '{}') as Record<string, string>).map(([gene, phenotype]) => ({ gene, phenotype: String(phenotype) }));
   } catch {
-    // A guideline without a readable phenotype table applies to no one; it is still listed.
+    return [];
   }
+}
+
+function guidelineView(g: GuidelineRecord) {
   return {
     ...g,
-    phenotypes: Object.entries(phenotypes).map(([gene, phenotype]) => ({ gene, phenotype })),
+    phenotypes: genePhenotypes(g.phenotypes),
+    lookupKey: genePhenotypes(g.lookupKey ?? g.phenotypes),
     strength: g.classification,
     citations: g.citations ?? [],
   };
@@ -53,7 +57,7 @@ const Query = {
   drugs: (_: unknown, args: { search: string; first: number }, ctx: KnowledgeContext) =>
     ctx.repository.drugsBySearch(checkSearch(args.search, args.first, 'search'), args.first),
   trial: (_: unknown, args: { nctId: string }, ctx: KnowledgeContext) => ctx.loaders.trial.load(args.nctId.trim().toUpperCase()),
-  trials(_: unknown, args: { filter: TrialFilter; first: number }, ctx: KnowledgeContext) {
+  trials(_: unknown, args: { filter: TrialFilter; first: number; after?: string | null }, ctx: KnowledgeContext) {
     if (args.first < 1 || args.first > MAX_TRIALS) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${args.first} is outside 1..${MAX_TRIALS}`, { field: 'first' });
     }
@@ -64,9 +68,10 @@ const Query = {
       if (!(near.radiusKm >= 1 && near.radiusKm <= 20_000)) throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.near.radiusKm: ${near.radiusKm} is outside 1..20000`, { field: 'filter.near.radiusKm' });
     }
     const status = args.filter.status?.trim().toUpperCase().replace(/[\s-]+/g, '_');
-    return ctx.repository.trialsByFilter({ ...args.filter, status: status || null }, args.first);
+    return ctx.repository.trialsByFilter({ ...args.filter, status: status || null }, args.first, args.after ?? null);
   },
   knowledgeBaseVersions: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.knowledgeBaseVersions(),
+  phenotypeCorpus: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.phenotypeCorpus(),
   disease: (_: unknown, args: { id: string }, ctx: KnowledgeContext) => ctx.loaders.disease.load(args.id.trim()),
   phenotypeSearch: (_: unknown, args: { text: string; first: number }, ctx: KnowledgeContext) =>
     ctx.repository.phenotypesBySearch(checkSearch(args.text, args.first, 'text'), args.first),
