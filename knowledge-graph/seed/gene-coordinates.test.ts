@@ -6,6 +6,7 @@ import {
   PROMOTER_FLANK_BP,
   type GeneCoordinates,
 } from './gene-coordinates';
+import { CURATED_DISEASE_GENES } from './curated/disease-genes';
 import { GENES as SEED_GENES } from './skeleton-seed';
 
 const symbols = (genes: GeneCoordinates[]): string[] => genes.map((g) => g.symbol);
@@ -29,15 +30,64 @@ const SANITY_POSITIONS: [string, string, number, string][] = [
 const VKORC1_RS9923231 = { chrom: '16', pos: 31096368 };
 
 describe('gene coordinate table', () => {
-  it('is GRCh38 and covers the 32 genes the knowledge graph knows', () => {
+  it('is GRCh38 and covers the 68 genes the knowledge graph knows', () => {
     expect(GENE_COORDINATES_BUILD).toBe('GRCh38');
     expect(symbols([...GENE_COORDINATES]).sort()).toEqual(
       [
         'BRAF', 'EGFR', 'KRAS', 'NRAS', 'PIK3CA', 'ALK', 'ROS1', 'RET', 'MET', 'ERBB2', 'BRCA1', 'BRCA2', 'IDH1', 'IDH2',
         'NTRK1', 'NTRK2', 'NTRK3', 'FGFR2', 'FGFR3', 'KIT', 'PDGFRA', 'TP53', 'CYP2C19', 'CYP2C9', 'CYP2D6', 'VKORC1',
         'SLCO1B1', 'DPYD', 'TPMT', 'NUDT15', 'UGT1A1', 'HLA-B',
+        // Rare-disease genes (FGFR3 and TP53 are above).
+        'FBN1', 'CFTR', 'PAH', 'HTT', 'DMD', 'FMR1', 'MECP2', 'NF1', 'TSC1', 'GBA1', 'GLA', 'GAA', 'UBE3A', 'PTPN11',
+        'SMN1', 'F8', 'HBB', 'ATP7B', 'HFE', 'HEXA', 'COL4A5', 'COL1A1', 'NIPBL', 'DHCR7', 'FXN', 'DMPK', 'IDUA', 'NPC1',
+        'ATP7A', 'COL2A1', 'VHL', 'APC', 'CHD7', 'KMT2D', 'TGFBR1', 'BBS1',
       ].sort(),
     );
+  });
+
+  it('has a span for every gene of the curated rare diseases, so their variants get a gene at ingest', () => {
+    const inTable = new Set(symbols([...GENE_COORDINATES]));
+    const diseaseGenes = [...new Set(CURATED_DISEASE_GENES.flatMap((d) => d.genes))];
+    expect(diseaseGenes.length).toBeGreaterThan(0);
+    expect(diseaseGenes.filter((symbol) => !inTable.has(symbol))).toEqual([]);
+  });
+
+  // Values as read: the Ensembl 110 file's chr, start and length (end = start + length); MANE v1.4's HGNC id, Ensembl id,
+  // strand and MANE Select transcript span.
+  it.each([
+    [
+      'FBN1',
+      { hgncId: 'HGNC:3603', ensemblId: 'ENSG00000166147', chrom: '15', start: 48408313, end: 48408313 + 237408, strand: '-' },
+      [48408313, 48645709],
+    ],
+    [
+      'CFTR',
+      { hgncId: 'HGNC:1884', ensemblId: 'ENSG00000001626', chrom: '7', start: 117287120, end: 117287120 + 428851, strand: '+' },
+      [117480025, 117668665],
+    ],
+    [
+      'DMD',
+      { hgncId: 'HGNC:2928', ensemblId: 'ENSG00000198947', chrom: 'X', start: 31097677, end: 31097677 + 2241932, strand: '-' },
+      [31119222, 33211549],
+    ],
+  ] as const)('has %s as in the Ensembl 110 gene file, enclosing its MANE Select transcript', (symbol, expected, [maneStart, maneEnd]) => {
+    const row = GENE_COORDINATES.find((g) => g.symbol === symbol)!;
+    expect(row).toEqual({ symbol, ...expected, source: row.source });
+    expect(row.start <= maneStart && maneEnd <= row.end).toBe(true);
+    expect(symbols(genesAt(`chr${expected.chrom}`, maneStart))).toEqual([symbol]);
+  });
+
+  it('puts the X-linked rare-disease genes on chrX and uses the current symbol GBA1, not GBA', () => {
+    const onX = GENE_COORDINATES.filter((g) => g.chrom === 'X').map((g) => g.symbol);
+    expect(onX.sort()).toEqual(['ATP7A', 'COL4A5', 'DMD', 'F8', 'FMR1', 'GLA', 'MECP2']);
+    expect(symbols([...GENE_COORDINATES])).toContain('GBA1');
+    expect(symbols([...GENE_COORDINATES])).not.toContain('GBA');
+  });
+
+  it('annotates SMN1 but not its paralogue SMN2, which is not in the table', () => {
+    const smn1 = GENE_COORDINATES.find((g) => g.symbol === 'SMN1')!;
+    expect([smn1.chrom, smn1.start, smn1.end]).toEqual(['5', 70925030, 70953942]);
+    expect(genesAt('5', 70060000, PROMOTER_FLANK_BP)).toEqual([]); // inside SMN2, 5:70049638-70078522 in Ensembl 110
   });
 
   it('has well-formed ids, bare chromosome names, 1-based spans and a cited source on every row', () => {
@@ -83,7 +133,7 @@ describe('genesAt', () => {
     expect(genesAt('10', 94900000, PROMOTER_FLANK_BP)).toEqual([]);
     expect(genesAt('4', 54500000)).toEqual([]); // between PDGFRA and KIT
     expect(genesAt('1', 1)).toEqual([]);
-    expect(genesAt('5', 1295228)).toEqual([]); // a chromosome with no gene in the table
+    expect(genesAt('21', 1295228)).toEqual([]); // a chromosome with no gene in the table
   });
 
   it('accepts chr7 and 7 alike, and the other usual contig spellings', () => {

@@ -18,10 +18,12 @@
  * Cross-checks:
  *  - A second Ensembl/GENCODE gene table, github.com/iawade/common_condition data/all_genes.tsv.gz
  *    @ d71bb54faf607de886b1561250bd6300f5f70544 (a later release; the file does not record which), agrees base for
- *    base on all 32 genes except TP53, which ends at 7687546 there (and in Ensembl 115, see the TP53 row).
- *  - Strand agrees for all 32 genes between MANE, the Ensembl 102 canonical transcripts cached in
+ *    base on all 68 genes except TP53, which ends at 7687546 there (and in Ensembl 115, see the TP53 row), HFE and VHL
+ *    (see their rows).
+ *  - Strand agrees for all 68 genes between MANE, the Ensembl 102 canonical transcripts cached in
  *    github.com/eweitz/ideogram dist/data/cache/gene-structures/homo-sapiens-gene-structures.tsv.gz
  *    @ 0b6003c4e45e9b4c41961a3594bf2f18e7e40ccf, and NCBI (below). Every MANE Select transcript lies inside its span.
+ *  - Ensembl gene ids of the Ensembl 110 file and of MANE agree for every row, as do chromosomes with NCBI.
  *  - NCBI gene spans: MAGMA's NCBI build 38 gene locations, github.com/neurogenomics/MAGMA_Celltyping
  *    data/NCBI38.gene.loc @ 5c93c9fc3e71052965c2bb9cbaf03ac8972e239a (an older NCBI annotation; quoted per row).
  *  - Pharmacogene ids: CPIC's gene table (github.com/cpicpgx/cpic-data
@@ -30,6 +32,11 @@
  *  - The pharmacogene check positions (rs4244285, rs1799853, rs1142345, rs116855232, rs4149056, rs3918290,
  *    rs9923231) are as in PharmCAT's github.com/PharmGKB/PharmCAT pharmcat_positions.vcf
  *    @ 8c85b474cf0f1a6ae94e6eab09f2dc83716e4f08, and each falls inside its gene here, except VKORC1 rs9923231.
+ *
+ * The rare-disease genes (CURATED_DISEASE_GENES) are here so that a patient variant in them gets its gene at ingest.
+ * Seven are on chrX (DMD, FMR1, MECP2, GLA, F8, COL4A5, ATP7A), where 46,XY patients are hemizygous. GBA1 was GBA
+ * until HGNC renamed it; the Ensembl 102 and NCBI files above still call it GBA. SMN1 sits in a segmental duplication
+ * with SMN2, so its annotations are unreliable from short reads (see its row).
  *
  * VKORC1 rs9923231 (16:31096368, the -1639G>A promoter variant) is NOT inside the Ensembl VKORC1 gene: VKORC1 is on
  * the minus strand and ends (its 5′ end) at 31095980, so the variant sits 388 bp upstream. It is also outside the
@@ -130,6 +137,87 @@ export const GENE_COORDINATES: readonly GeneCoordinates[] = Object.freeze([
   // NCBI 6:31353868-31357212. Primary-assembly gene only (alt MHC haplotypes carry other Ensembl ids); Ensembl's span
   // reaches 31367067 through a long 5′ transcript, MANE ends at 31357179.
   gene('HLA-B', 'HGNC:4932', 'ENSG00000234745', '6', 31353872, 31367067, '-'),
+
+  // Rare-disease genes: every gene of CURATED_DISEASE_GENES (curated/disease-genes.ts) not listed above (FGFR3 and TP53
+  // are), in that file's order. Spans, ids and strand from the same two files as the rows above; genes on chrX are
+  // marked "chrX" (one copy in 46,XY patients).
+  // NCBI 15:48408306-48645788.
+  gene('FBN1', 'HGNC:3603', 'ENSG00000166147', '15', 48408313, 48645721, '-'),
+  // NCBI 7:117478340-117668665. Ensembl's span takes in transcripts far outside MANE (117480025-117668665).
+  gene('CFTR', 'HGNC:1884', 'ENSG00000001626', '7', 117287120, 117715971, '+'),
+  // NCBI 12:102838321-102917603. Ensembl's span reaches 102958410 on the 5′ side; MANE ends at 102917244.
+  gene('PAH', 'HGNC:8582', 'ENSG00000171759', '12', 102836889, 102958410, '-'),
+  // NCBI 4:3074510-3243960. Ensembl's span starts upstream of MANE (3074681).
+  gene('HTT', 'HGNC:4851', 'ENSG00000197386', '4', 3041363, 3243957, '+'),
+  // chrX. NCBI X:31119219-33339609. MANE (NM_004006.3) is 31119222-33211549.
+  gene('DMD', 'HGNC:2928', 'ENSG00000198947', 'X', 31097677, 33339609, '-'),
+  // chrX. NCBI X:147911951-147951127.
+  gene('FMR1', 'HGNC:3775', 'ENSG00000102081', 'X', 147911919, 147951125, '+'),
+  // chrX. NCBI X:154021813-154097731. Ensembl's span reaches 154137103 on the 5′ side; MANE ends at
+  // 154097717.
+  gene('MECP2', 'HGNC:6990', 'ENSG00000169057', 'X', 154021573, 154137103, '-'),
+  // NCBI 17:31007873-31377677 (the older NCBI model starts 87 kb upstream).
+  gene('NF1', 'HGNC:7765', 'ENSG00000196712', '17', 31094927, 31382116, '+'),
+  // NCBI 9:132891348-132945370.
+  gene('TSC1', 'HGNC:12362', 'ENSG00000165699', '9', 132891348, 132946874, '-'),
+  // Formerly GBA: the NCBI file (and Ensembl 102) still name it GBA, NCBI Gene 2629, 1:155234448-155244862. Its
+  // pseudogene GBAP1 (1:155213821-155227574 in the Ensembl 110 file) lies 7 kb away and is not in this table.
+  gene('GBA1', 'HGNC:4177', 'ENSG00000177628', '1', 155234452, 155244699, '-'),
+  // chrX. NCBI X:101397791-101408013.
+  gene('GLA', 'HGNC:4296', 'ENSG00000102393', 'X', 101393273, 101408012, '-'),
+  // NCBI 17:80101531-80119881.
+  gene('GAA', 'HGNC:4065', 'ENSG00000171298', '17', 80101533, 80119881, '+'),
+  // NCBI 15:25337234-25439043.
+  gene('UBE3A', 'HGNC:12496', 'ENSG00000114062', '15', 25333728, 25439051, '-'),
+  // NCBI 12:112418732-112509918.
+  gene('PTPN11', 'HGNC:9644', 'ENSG00000179295', '12', 112418351, 112509918, '+'),
+  // NCBI 5:70924941-70953015. SMN1 lies in a segmental duplication with the near-identical SMN2
+  // (ENSG00000205571, 5:70049638-70078522 in the Ensembl 110 file, not in this table): short reads from one copy can
+  // align to the other, so a variant annotated SMN1 may come from SMN2 and vice versa, and the usual cause of SMA (loss
+  // of both SMN1 copies) is a copy-number change that small-variant VCF records do not show.
+  gene('SMN1', 'HGNC:11117', 'ENSG00000172062', '5', 70925030, 70953942, '+'),
+  // chrX. NCBI X:154835788-155026934.
+  gene('F8', 'HGNC:3546', 'ENSG00000185010', 'X', 154835788, 155026940, '-'),
+  // NCBI 11:5225466-5227071. Ensembl's span reaches 5229395; MANE ends at 5227071.
+  gene('HBB', 'HGNC:4827', 'ENSG00000244734', '11', 5225464, 5229395, '-'),
+  // NCBI 13:51891086-52012099 (the older NCBI model starts 39 kb further out).
+  gene('ATP7B', 'HGNC:870', 'ENSG00000123191', '13', 51930436, 52012125, '-'),
+  // NCBI 6:26087281-26096117. The later iawade/common_condition table starts at 26087226.
+  gene('HFE', 'HGNC:4886', 'ENSG00000010704', '6', 26087281, 26098343, '+'),
+  // NCBI 15:72343437-72376179.
+  gene('HEXA', 'HGNC:4878', 'ENSG00000213614', '15', 72340924, 72376420, '-'),
+  // chrX. NCBI X:108439736-108697545.
+  gene('COL4A5', 'HGNC:2207', 'ENSG00000188153', 'X', 108439838, 108697545, '+'),
+  // NCBI 17:50184096-50201648.
+  gene('COL1A1', 'HGNC:2197', 'ENSG00000108821', '17', 50184101, 50201632, '-'),
+  // NCBI 5:36876759-37065819.
+  gene('NIPBL', 'HGNC:28862', 'ENSG00000164190', '5', 36876769, 37066413, '+'),
+  // NCBI 11:71434411-71448431. Ensembl's span is wider on both sides than MANE (71434411-71448393).
+  gene('DHCR7', 'HGNC:2860', 'ENSG00000172893', '11', 71428193, 71452868, '-'),
+  // NCBI 9:69035563-69100178.
+  gene('FXN', 'HGNC:3951', 'ENSG00000165060', '9', 69035751, 69079076, '+'),
+  // NCBI 19:45769709-45782557.
+  gene('DMPK', 'HGNC:2933', 'ENSG00000104936', '19', 45769709, 45782552, '-'),
+  // NCBI 4:986997-1004557.
+  gene('IDUA', 'HGNC:5391', 'ENSG00000127415', '4', 986997, 1004564, '+'),
+  // NCBI 18:23506184-23586617. MANE starts at 23531442.
+  gene('NPC1', 'HGNC:7897', 'ENSG00000141458', '18', 23506184, 23586506, '-'),
+  // chrX. NCBI X:77910656-78050395.
+  gene('ATP7A', 'HGNC:869', 'ENSG00000165240', 'X', 77910690, 78050395, '+'),
+  // NCBI 12:47972965-48025286.
+  gene('COL2A1', 'HGNC:2200', 'ENSG00000139219', '12', 47972967, 48004554, '-'),
+  // NCBI 3:10141635-10153670. The later iawade/common_condition table ends at 10153676.
+  gene('VHL', 'HGNC:12687', 'ENSG00000134086', '3', 10141778, 10153667, '+'),
+  // NCBI 5:112707505-112846239. MANE starts at 112737885, 30 kb into the Ensembl and NCBI spans.
+  gene('APC', 'HGNC:583', 'ENSG00000134982', '5', 112707518, 112846239, '+'),
+  // NCBI 8:60678762-60868028.
+  gene('CHD7', 'HGNC:20626', 'ENSG00000171316', '8', 60678740, 60868028, '+'),
+  // NCBI 12:49018975-49061895.
+  gene('KMT2D', 'HGNC:7133', 'ENSG00000167548', '12', 49018975, 49060794, '-'),
+  // NCBI 9:99104038-99154192 (identical).
+  gene('TGFBR1', 'HGNC:11772', 'ENSG00000106799', '9', 99104038, 99154192, '+'),
+  // NCBI 11:66510648-66533613.
+  gene('BBS1', 'HGNC:966', 'ENSG00000174483', '11', 66510606, 66533613, '+'),
 ]);
 
 /** The GRCh38 primary-assembly chromosomes, by their bare names. */

@@ -78,7 +78,14 @@ const PREVENT_FIELDS = [
   'egfr',
 ] as const satisfies readonly (keyof PreventInput)[];
 
-const absent = (input: RiskInput) => (field: keyof RiskInput) => input[field] === null || input[field] === undefined;
+const isAbsent = (value: unknown) => value === null || value === undefined;
+/** Every field either model needs, PCE's first, each once: the order `missing` lists them in. */
+const ALL_FIELDS: readonly (keyof RiskInput)[] = [...new Set<keyof RiskInput>([...PCE_FIELDS, ...PREVENT_FIELDS])];
+const PCE_FIELD_SET = new Set<keyof RiskInput>(PCE_FIELDS);
+const PREVENT_FIELD_SET = new Set<keyof RiskInput>(PREVENT_FIELDS);
+// Shared, frozen: an estimate is computed a million times in a cohort run; its model descriptions never change.
+const MODEL = Object.freeze({ ...PCE_MODEL });
+const MODELS = Object.freeze([MODEL, Object.freeze({ ...PREVENT_MODEL })]) as ModelInfo[];
 
 /**
  * Both guideline models on the same inputs: the 2013 Pooled Cohort Equations (10-year ASCVD) and
@@ -86,21 +93,24 @@ const absent = (input: RiskInput) => (field: keyof RiskInput) => input[field] ==
  * all of its inputs are present; what is missing is listed, never assumed.
  */
 export function estimateCardiovascularRisk(input: RiskInput, excludedValues: ExcludedValue[] = []): RiskEstimate {
-  const pceMissing = PCE_FIELDS.filter(absent(input));
-  const preventMissing = PREVENT_FIELDS.filter(absent(input));
-  const missing = [...new Set<string>([...pceMissing, ...preventMissing])];
-  const pce = pceMissing.length ? null : pooledCohortRisk(input as PceInput);
-  const prevent = preventMissing.length ? null : preventRisk(input as PreventInput);
-  const reasons = [
-    ...(pce?.notApplicableReasons.map((r) => `PCE: ${r}`) ?? []),
-    ...(prevent?.notApplicableReasons.map((r) => `PREVENT: ${r}`) ?? []),
-  ];
-  const pce10y = pce?.risk10y ?? null;
-  let preventEstimates: RiskEstimate['prevent'] = null;
-  if (prevent) {
-    const { notApplicableReasons: _reasons, ...estimates } = prevent;
-    preventEstimates = estimates;
+  const missing: string[] = [];
+  let pceComplete = true;
+  let preventComplete = true;
+  for (const field of ALL_FIELDS) {
+    if (!isAbsent(input[field])) continue;
+    missing.push(field);
+    if (PCE_FIELD_SET.has(field)) pceComplete = false;
+    if (PREVENT_FIELD_SET.has(field)) preventComplete = false;
   }
+  const pce = pceComplete ? pooledCohortRisk(input as PceInput) : null;
+  const prevent = preventComplete ? preventRisk(input as PreventInput) : null;
+  const reasons: string[] = [];
+  if (pce) for (const r of pce.notApplicableReasons) reasons.push(`PCE: ${r}`);
+  if (prevent) for (const r of prevent.notApplicableReasons) reasons.push(`PREVENT: ${r}`);
+  const pce10y = pce?.risk10y ?? null;
+  const preventEstimates: RiskEstimate['prevent'] = prevent
+    ? { cvd10y: prevent.cvd10y, ascvd10y: prevent.ascvd10y, hf10y: prevent.hf10y, cvd30y: prevent.cvd30y, ascvd30y: prevent.ascvd30y, hf30y: prevent.hf30y }
+    : null;
   return {
     pce10y,
     prevent: preventEstimates,
@@ -109,8 +119,8 @@ export function estimateCardiovascularRisk(input: RiskInput, excludedValues: Exc
     missing,
     excludedValues,
     notApplicableReasons: reasons,
-    model: { ...PCE_MODEL },
-    models: [{ ...PCE_MODEL }, { ...PREVENT_MODEL }],
+    model: MODEL,
+    models: MODELS,
   };
 }
 

@@ -126,9 +126,11 @@ export const PCE_MODEL = {
   source: 'Goff DC Jr et al. Circulation 2014;129(25 Suppl 2):S49-S73. doi:10.1161/01.cir.0000437741.48606.98',
 } as const;
 
+const RANGE_ENTRIES = Object.entries(PCE_RANGES) as [keyof typeof PCE_RANGES, readonly [number, number]][];
+
 export function pooledCohortRisk(input: PceInput): PceResult {
   const reasons: string[] = [];
-  for (const [field, [low, high]] of Object.entries(PCE_RANGES) as [keyof typeof PCE_RANGES, readonly [number, number]][]) {
+  for (const [field, [low, high]] of RANGE_ENTRIES) {
     const value = input[field];
     if (value < low || value > high) reasons.push(`${field} ${value} is outside ${low}–${high}, the range the equations are valid for`);
   }
@@ -154,8 +156,10 @@ export function pooledCohortRisk(input: PceInput): PceResult {
     c.lnAgeSmoker * lnAge * smoker +
     c.diabetes * (input.diabetes ? 1 : 0);
   const risk = 1 - Math.pow(c.baselineSurvival, Math.exp(sum - c.meanSum));
-  return { risk10y: Math.round(risk * 1000) / 10, notApplicableReasons: [] };
+  return { risk10y: Math.round(risk * 1000) / 10, notApplicableReasons: NONE };
 }
+
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * Risk categories of the 2019 ACC/AHA Guideline on the Primary Prevention of Cardiovascular Disease

@@ -408,6 +408,13 @@ export const PREVENT_MODEL = {
 
 /** The centred, scaled predictor values of the base model for one person (both horizons). */
 export function preventTerms(input: PreventInput): Record<PreventTerm, number> {
+  const vector = new Float64Array(TERM_ORDER.length);
+  fillTerms(input, vector);
+  return Object.fromEntries(TERM_ORDER.map((term, i) => [term, vector[i]!])) as Record<PreventTerm, number>;
+}
+
+/** The terms of preventTerms, written into `out` in TERM_ORDER (no per-call allocation). */
+function fillTerms(input: PreventInput, out: Float64Array): void {
   const age = (input.age - 55) / 10;
   const nonHdl = (input.totalCholesterol - input.hdlCholesterol) * CHOLESTEROL_MG_DL_TO_MMOL_L - 3.5;
   const hdl = (input.hdlCholesterol * CHOLESTEROL_MG_DL_TO_MMOL_L - 1.3) / 0.3;
@@ -419,37 +426,56 @@ export function preventTerms(input: PreventInput): Record<PreventTerm, number> {
   const smoker = input.smoker ? 1 : 0;
   const antihypertensive = input.onHypertensionTreatment ? 1 : 0;
   const statin = input.onStatin ? 1 : 0;
-  return {
-    age,
-    ageSquared: age * age,
-    nonHdl,
-    hdl,
-    sbpBelow110: (Math.min(input.systolicBp, 110) - 110) / 20,
-    sbpAbove110,
-    diabetes,
-    smoker,
-    bmiBelow30: (Math.min(input.bmi, 30) - 25) / 5,
-    bmiAbove30,
-    egfrBelow60,
-    egfrAbove60: (90 - Math.max(input.egfr, 60)) / 15,
-    antihypertensive,
-    statin,
-    treatedSbpAbove110: antihypertensive * sbpAbove110,
-    statinNonHdl: statin * nonHdl,
-    ageNonHdl: age * nonHdl,
-    ageHdl: age * hdl,
-    ageSbpAbove110: age * sbpAbove110,
-    ageDiabetes: age * diabetes,
-    ageSmoker: age * smoker,
-    ageBmiAbove30: age * bmiAbove30,
-    ageEgfrBelow60: age * egfrBelow60,
-    constant: 1,
-  };
+  out[0] = age; // age
+  out[1] = age * age; // ageSquared
+  out[2] = nonHdl; // nonHdl
+  out[3] = hdl; // hdl
+  out[4] = (Math.min(input.systolicBp, 110) - 110) / 20; // sbpBelow110
+  out[5] = sbpAbove110; // sbpAbove110
+  out[6] = diabetes; // diabetes
+  out[7] = smoker; // smoker
+  out[8] = (Math.min(input.bmi, 30) - 25) / 5; // bmiBelow30
+  out[9] = bmiAbove30; // bmiAbove30
+  out[10] = egfrBelow60; // egfrBelow60
+  out[11] = (90 - Math.max(input.egfr, 60)) / 15; // egfrAbove60
+  out[12] = antihypertensive; // antihypertensive
+  out[13] = statin; // statin
+  out[14] = antihypertensive * sbpAbove110; // treatedSbpAbove110
+  out[15] = statin * nonHdl; // statinNonHdl
+  out[16] = age * nonHdl; // ageNonHdl
+  out[17] = age * hdl; // ageHdl
+  out[18] = age * sbpAbove110; // ageSbpAbove110
+  out[19] = age * diabetes; // ageDiabetes
+  out[20] = age * smoker; // ageSmoker
+  out[21] = age * bmiAbove30; // ageBmiAbove30
+  out[22] = age * egfrBelow60; // ageEgfrBelow60
+  out[23] = 1; // constant
 }
 
-function logisticPercent(coefficients: PreventCoefficients, terms: Record<PreventTerm, number>): number {
+/*
+ * The published tables, once per model, as dense vectors over TERM_ORDER, and the patient's terms as
+ * a vector in the same order: each estimate is one dot product (1M patients must take seconds).
+ */
+const TERM_ORDER: readonly PreventTerm[] = [
+  'age', 'ageSquared', 'nonHdl', 'hdl', 'sbpBelow110', 'sbpAbove110', 'diabetes', 'smoker', 'bmiBelow30', 'bmiAbove30',
+  'egfrBelow60', 'egfrAbove60', 'antihypertensive', 'statin', 'treatedSbpAbove110', 'statinNonHdl', 'ageNonHdl', 'ageHdl',
+  'ageSbpAbove110', 'ageDiabetes', 'ageSmoker', 'ageBmiAbove30', 'ageEgfrBelow60', 'constant',
+];
+const SCRATCH_TERMS = new Float64Array(TERM_ORDER.length);
+const COMPILED = new WeakMap<PreventCoefficients, Float64Array>();
+function compiled(coefficients: PreventCoefficients): Float64Array {
+  let betas = COMPILED.get(coefficients);
+  if (!betas) {
+    betas = Float64Array.from(TERM_ORDER.map((t) => coefficients[t] ?? 0));
+    COMPILED.set(coefficients, betas);
+  }
+  return betas;
+}
+
+function logisticPercent(coefficients: PreventCoefficients, terms: Float64Array): number {
+  const betas = compiled(coefficients);
   let x = 0;
-  for (const [term, beta] of Object.entries(coefficients) as [PreventTerm, number][]) x += beta * terms[term];
+  for (let i = 0; i < betas.length; i++) x += betas[i]! * terms[i]!;
   const risk = Math.exp(x) / (1 + Math.exp(x));
   return Math.round(risk * 1000) / 10;
 }
@@ -458,9 +484,11 @@ function outOfRange(value: number, [low, high]: readonly [number, number]): bool
   return !Number.isFinite(value) || value < low || value > high;
 }
 
+const RANGE_ENTRIES = Object.entries(PREVENT_RANGES) as [keyof typeof PREVENT_RANGES, readonly [number, number]][];
+
 export function preventRisk(input: PreventInput): PreventResult {
   const reasons: string[] = [];
-  for (const [field, range] of Object.entries(PREVENT_RANGES) as [keyof typeof PREVENT_RANGES, readonly [number, number]][]) {
+  for (const [field, range] of RANGE_ENTRIES) {
     const value = input[field];
     if (outOfRange(value, range)) reasons.push(`${field} ${value} is outside ${range[0]}–${range[1]}, the range the equations are valid for`);
   }
@@ -468,7 +496,10 @@ export function preventRisk(input: PreventInput): PreventResult {
     return { cvd10y: null, ascvd10y: null, hf10y: null, cvd30y: null, ascvd30y: null, hf30y: null, notApplicableReasons: reasons };
   }
 
-  const terms = preventTerms(input);
+  // One scratch vector for every call (allocating per patient cost more than the maths); safe because
+  // nothing between filling and reading it can run another call.
+  const terms = SCRATCH_TERMS;
+  fillTerms(input, terms);
   const tenYear = PREVENT_COEFFICIENTS['10y'][input.sex];
   const result: PreventResult = {
     cvd10y: logisticPercent(tenYear.cvd, terms),
