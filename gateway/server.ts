@@ -30,12 +30,14 @@ export function readSupergraph(): string {
   return fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
 }
 
-/** The coded errors inside a gateway error: its own, its cause's, or each of an AggregateError's. */
+/** The coded errors inside a gateway error: its own, its cause's, or each of an AggregateError's or error list's. */
 function codedErrors(error: unknown): GraphQLError[] {
   if (!error || typeof error !== 'object') return [];
   const code = (error as GraphQLError).extensions?.code;
   if (typeof code === 'string') return code === 'INTERNAL_SERVER_ERROR' ? [] : [error as GraphQLError];
   if (error instanceof AggregateError) return error.errors.flatMap(codedErrors);
+  // A subgraph's graphql-ws `error` message (e.g. a refused subscribe) arrives as its error list.
+  if (Array.isArray(error)) return error.flatMap(codedErrors);
   return codedErrors((error as GraphQLError).originalError);
 }
 

@@ -40,6 +40,14 @@ export class HubError extends Error {
     super(message);
   }
 
+  /**
+   * GraphQL-js copies `extensions` from an error thrown in a resolver or subscribe function, so a
+   * HubError stays coded even where no formatter runs (e.g. graphql-ws subscribe errors).
+   */
+  get extensions(): Record<string, unknown> {
+    return { code: this.code, ...this.details };
+  }
+
   toGraphQLError(): GraphQLError {
     return new GraphQLError(this.message, {
       extensions: { code: this.code, http: { status: HTTP_STATUS[this.code] }, ...this.details },

@@ -44,18 +44,22 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
         log: log.child({ service: 'patient' }),
       }),
     );
-    const [genomics, knowledgeGraph, inference] = await Promise.all([
+    const [genomics, knowledgeGraph] = await Promise.all([
       startGenomicsService({ databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
       startKnowledgeGraphService({ neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
-      startInferenceService({
+    ]);
+    const inference = track(
+      await startInferenceService({
         databaseUrl,
         host,
         port: config.ports.inference,
         patientUrl: patient.url,
+        genomicsUrl: genomics.url,
+        knowledgeGraphUrl: knowledgeGraph.url,
         redisUrl: config.redisUrl,
         log: log.child({ service: 'inference' }),
-      }).then(track),
-    ]);
+      }),
+    );
     const gateway = track(
       await startGateway({
         host,

@@ -23,6 +23,8 @@ describe('riskUpdated across replicas', () => {
   const group = `inference-test-${randomUUID()}`;
   const services: RunningService[] = [];
   let patient: RunningService;
+  let genomics: RunningService;
+  let knowledgeGraph: RunningService;
   let gatewayA: RunningService;
   let gatewayB: RunningService;
   let inferenceA: RunningService;
@@ -34,6 +36,8 @@ describe('riskUpdated across replicas', () => {
       host,
       port: 0,
       patientUrl: patient.url,
+      genomicsUrl: genomics.url,
+      knowledgeGraphUrl: knowledgeGraph.url,
       redisUrl: TEST_REDIS_URL,
       consumeEvents,
       consumerGroup: group,
@@ -42,8 +46,8 @@ describe('riskUpdated across replicas', () => {
 
   beforeAll(async () => {
     patient = await startPatientService({ databaseUrl, host, port: 0, log });
-    const genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log });
-    const knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log });
+    genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log });
+    knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log });
     inferenceA = await inference(true);
     const inferenceB = await inference(false);
     inferenceC = await inference(true);

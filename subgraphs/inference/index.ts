@@ -11,6 +11,8 @@ runUntilSignal(log, async () => {
   const service = await startInferenceService({
     databaseUrl: config.databaseUrl,
     patientUrl: config.urls.patient,
+    genomicsUrl: config.urls.genomics,
+    knowledgeGraphUrl: config.urls.knowledgeGraph,
     redisUrl: config.redisUrl,
     consumeEvents: process.env.INFERENCE_CONSUME_EVENTS !== 'false',
     host: config.host,

@@ -11,13 +11,21 @@ import { createPool, migrate } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { PatientSubgraphClient } from '../../lib/patient-client';
 import type { RunningService } from '../../lib/apollo-http';
+import { SubgraphClient } from '../../lib/subgraph-client';
 import { OutboxConsumer, type OutboxEvent } from './events/outbox-consumer';
-import { resolvers, riskTopic } from './resolvers';
-import { createRiskLoader } from './risk-service';
+import { createDecisionLoaders, type DecisionClients } from './decision-service';
+import { deidentifiedRiskUpdate } from './domain/deidentify';
+import { KnowledgeClient } from './knowledge-client';
+import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
+import { findingView } from './resolvers/Patient';
 
 export interface InferenceServiceOptions {
   databaseUrl: string;
   patientUrl: string;
+  genomicsUrl: string;
+  knowledgeGraphUrl: string;
+  /** How long the trial catalogue and HPO corpus read from the knowledge graph are kept (default 5 min). */
+  knowledgeCacheMs?: number;
   /** Set: subscription events fan out across replicas through Redis. */
   redisUrl?: string;
   /** False: this replica serves queries and subscriptions but leaves the outbox to others. */
@@ -30,7 +38,10 @@ export interface InferenceServiceOptions {
 }
 
 export const INFERENCE_MIGRATIONS = path.join(__dirname, 'migrations');
-const OUTBOX_CHANNEL = 'patient_outbox';
+const PATIENT_OUTBOX_CHANNEL = 'patient_outbox';
+const GENOMICS_OUTBOX_CHANNEL = 'genomics_outbox';
+/** Findings pushed with each findingsUpdated message; the full list is a query away. */
+const FINDINGS_IN_UPDATE = 10;
 
 export interface InferenceService extends RunningService {
   app: FastifyInstance;
@@ -55,6 +66,13 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   await migrate(opts.databaseUrl, 'inference', INFERENCE_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
   const patients = new PatientSubgraphClient(opts.patientUrl);
+  const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl), opts.knowledgeCacheMs);
+  const clients: DecisionClients = { patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
+  const context = (): Omit<InferenceContext, 'pubsub'> => ({
+    loaders: createDecisionLoaders(clients),
+    knowledge,
+    patientExists: patients.existenceLoader(),
+  });
   const emitter = opts.redisUrl ? mqemitterRedis({ connectionString: opts.redisUrl }) : undefined;
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
@@ -65,9 +83,9 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     path: '/graphql',
     subscription: {
       ...(emitter ? { emitter } : {}),
-      context: () => ({ loaders: { risk: createRiskLoader(patients) } }),
+      context,
     },
-    context: () => ({ loaders: { risk: createRiskLoader(patients) } }),
+    context,
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(execution, context);
       const errors = execution.errors ? formatErrors(execution.errors, opts.log) : undefined;
@@ -83,36 +101,74 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     }
   });
 
-  // Events → fresh risk → riskUpdated. One publication per patient per batch: the newest data wins.
-  const publishRiskUpdates = async (events: OutboxEvent[]) => {
+  // Events → what changed → riskUpdated / findingsUpdated / cohortRiskUpdated. One publication per
+  // patient per batch: the newest data wins. Patient events (observations, medications, conditions)
+  // change risk and medication alerts; genomics events (variants) change findings and alerts.
+  const publishUpdates = async (events: OutboxEvent[], kinds: { risk: boolean }) => {
     const latestByPatient = new Map<string, OutboxEvent>();
     for (const event of events) latestByPatient.set(event.patientId, event);
-    const loader = createRiskLoader(patients);
-    const risks = await loader.loadMany([...latestByPatient.keys()]);
-    let index = 0;
-    for (const [patientId, event] of latestByPatient) {
-      const risk = risks[index++];
-      if (risk instanceof Error) throw risk;
-      if (!risk) continue; // a patient that no longer exists has no risk to announce
-      const riskUpdated = { patient: { id: patientId }, risk, computedAt: new Date().toISOString(), reason: event.topic };
-      await app.graphql.pubsub.publish({ topic: riskTopic(patientId), payload: { riskUpdated } });
+    const loaders = createDecisionLoaders(clients);
+    const ids = [...latestByPatient.keys()];
+    const computedAt = new Date();
+    // Risk first, for every patient of the batch: it is what open pages and portals wait for.
+    const snapshots = await loaders.snapshot.loadMany(ids);
+    const present = ids.filter((_, i) => {
+      const snapshot = snapshots[i];
+      if (snapshot instanceof Error) throw snapshot;
+      return snapshot !== null; // a patient that no longer exists has nothing to announce
+    });
+    if (kinds.risk) {
+      for (const patientId of present) {
+        const event = latestByPatient.get(patientId)!;
+        const risk = (await loaders.risk.load(patientId))!;
+        const riskUpdated = { patient: { id: patientId }, risk, computedAt: computedAt.toISOString(), reason: event.topic };
+        await app.graphql.pubsub.publish({ topic: riskTopic(patientId), payload: { riskUpdated } });
+        const { update, facts } = deidentifiedRiskUpdate(risk.cardiovascular, computedAt, event.topic);
+        await app.graphql.pubsub.publish({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
+      }
     }
+    // Then alerts and findings, batched across the patients (one call per subgraph and kind of data).
+    await Promise.all(
+      present.map(async (patientId) => {
+        const event = latestByPatient.get(patientId)!;
+        const [drugs, findings] = await Promise.all([loaders.drugResponses(patientId), loaders.actionableFindings(patientId)]);
+        const findingsUpdated = {
+          patient: { id: patientId },
+          medicationAlerts: (drugs?.alerts ?? []).map((a) => ({ ...a, drug: { id: a.drug.id } })),
+          actionableFindings: (findings ?? []).slice(0, FINDINGS_IN_UPDATE).map(findingView),
+          computedAt: computedAt.toISOString(),
+          reason: event.topic,
+        };
+        await app.graphql.pubsub.publish({ topic: findingsTopic(patientId), payload: { findingsUpdated } });
+      }),
+    );
   };
-  const consumer =
+  const consumers =
     opts.consumeEvents === false
-      ? undefined
-      : new OutboxConsumer({
-          databaseUrl: opts.databaseUrl,
-          pool,
-          consumer: opts.consumerGroup ?? 'inference',
-          source: 'patient.outbox',
-          channel: OUTBOX_CHANNEL,
-          handle: publishRiskUpdates,
-          log: opts.log,
-        });
+      ? []
+      : [
+          new OutboxConsumer({
+            databaseUrl: opts.databaseUrl,
+            pool,
+            consumer: opts.consumerGroup ?? 'inference',
+            source: 'patient.outbox',
+            channel: PATIENT_OUTBOX_CHANNEL,
+            handle: (events) => publishUpdates(events, { risk: true }),
+            log: opts.log,
+          }),
+          new OutboxConsumer({
+            databaseUrl: opts.databaseUrl,
+            pool,
+            consumer: opts.consumerGroup ?? 'inference',
+            source: 'genomics.outbox',
+            channel: GENOMICS_OUTBOX_CHANNEL,
+            handle: (events) => publishUpdates(events, { risk: false }),
+            log: opts.log,
+          }),
+        ];
 
   await app.listen({ port: opts.port, host: opts.host });
-  await consumer?.start();
+  for (const consumer of consumers) await consumer.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   let closing: Promise<void> | undefined;
@@ -122,7 +178,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     url: `http://${opts.host}:${port}/graphql`,
     close() {
       closing ??= (async () => {
-        await consumer?.stop();
+        for (const consumer of consumers) await consumer.stop();
         await app.close();
         if (emitter) await new Promise<void>((resolve) => emitter.close(() => resolve()));
         await pool.end();

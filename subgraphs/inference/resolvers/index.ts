@@ -1,24 +1,24 @@
-import type { PubSub } from 'mercurius';
+import { withFilter } from 'mercurius';
 import { ErrorCode, HubError } from '../../../lib/errors';
+import { isHubId } from '../../../lib/ids';
 import { estimateCardiovascularRisk, type RiskInput } from '../domain/cardiovascular';
-import type { PatientRisk } from '../risk-service';
-import type DataLoader from 'dataloader';
+import { matchesCohortFilter, type CohortFilterFacts, type CohortRiskFilter } from '../domain/deidentify';
+import { implausibility, type PlausibilityField } from '../domain/plausibility';
+import { COHORT_RISK_TOPIC, findingsTopic, riskTopic, type InferenceContext } from './context';
+import { Patient } from './Patient';
 
-export interface InferenceContext {
-  pubsub: PubSub;
-  loaders: { risk: DataLoader<string, PatientRisk | null> };
-}
-
-/** Topic per patient; mqemitter treats `/` as a level separator, which uuids never contain. */
-export const riskTopic = (patientId: string): string => `risk-updated/${patientId}`;
+export { riskTopic, findingsTopic, COHORT_RISK_TOPIC, type InferenceContext } from './context';
 
 function validateRiskInput(input: RiskInput): void {
-  const positive: (keyof RiskInput)[] = ['age', 'totalCholesterol', 'hdlCholesterol', 'systolicBp', 'bmi', 'egfr'];
-  for (const field of positive) {
+  const measured: PlausibilityField[] = ['age', 'totalCholesterol', 'hdlCholesterol', 'systolicBp', 'bmi', 'egfr'];
+  for (const field of measured) {
     const value = input[field];
-    if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {
+    if (typeof value !== 'number') continue;
+    if (!(Number.isFinite(value) && value > 0)) {
       throw new HubError(ErrorCode.INVALID_RISK_INPUT, `input.${field}: ${value} must be a positive number`, { field });
     }
+    const reason = implausibility(field, value);
+    if (reason) throw new HubError(ErrorCode.INVALID_RISK_INPUT, `input.${field}: ${reason}`, { field });
   }
 }
 
@@ -29,18 +29,47 @@ const Query = {
   },
 };
 
-const Patient = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  async risk(patient: { id: string }, _: unknown, ctx: InferenceContext) {
-    const risk = await ctx.loaders.risk.load(patient.id);
-    if (!risk) throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${patient.id}" not found`, { field: 'id' });
-    return risk;
-  },
-};
+/** Subscribing to a patient the hub does not know is an error now, not a silent stream that never speaks. */
+async function knownPatient(patientId: string, ctx: InferenceContext): Promise<void> {
+  if (!isHubId(patientId) || !(await ctx.patientExists.load(patientId))) {
+    throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${patientId}" not found`, { field: 'patientId' });
+  }
+}
+
+function checkCohortFilter(filter: CohortRiskFilter | null | undefined): void {
+  for (const field of ['minAge', 'maxAge'] as const) {
+    const value = filter?.[field];
+    if (value !== null && value !== undefined && (value < 0 || value > 120)) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.${field}: ${value} is outside 0..120`, { field: `filter.${field}` });
+    }
+  }
+  const category = filter?.category?.toUpperCase();
+  if (category && !['LOW', 'BORDERLINE', 'INTERMEDIATE', 'HIGH'].includes(category)) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `filter.category: "${filter!.category}" is not LOW, BORDERLINE, INTERMEDIATE or HIGH`, { field: 'filter.category' });
+  }
+}
 
 const Subscription = {
   riskUpdated: {
-    subscribe: (_: unknown, args: { patientId: string }, ctx: InferenceContext) => ctx.pubsub.subscribe(riskTopic(args.patientId)),
+    async subscribe(_: unknown, args: { patientId: string }, ctx: InferenceContext) {
+      await knownPatient(args.patientId, ctx);
+      return ctx.pubsub.subscribe(riskTopic(args.patientId));
+    },
+  },
+  findingsUpdated: {
+    async subscribe(_: unknown, args: { patientId: string }, ctx: InferenceContext) {
+      await knownPatient(args.patientId, ctx);
+      return ctx.pubsub.subscribe(findingsTopic(args.patientId));
+    },
+  },
+  cohortRiskUpdated: {
+    subscribe: withFilter(
+      (_: unknown, args: { filter?: CohortRiskFilter | null }, ctx: InferenceContext) => {
+        checkCohortFilter(args.filter);
+        return ctx.pubsub.subscribe(COHORT_RISK_TOPIC);
+      },
+      (payload: { facts: CohortFilterFacts }, args: { filter?: CohortRiskFilter | null }) => matchesCohortFilter(payload.facts, args.filter),
+    ),
   },
 };
 

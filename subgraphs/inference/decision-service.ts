@@ -1,0 +1,136 @@
+import DataLoader from 'dataloader';
+import type { PatientSubgraphClient } from '../../lib/patient-client';
+import type { SubgraphClient } from '../../lib/subgraph-client';
+import { geneAt } from '../genomics/domain/gene-annotation';
+import { rankActionableFindings, type ActionableFinding } from './domain/actionable-findings';
+import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
+import { drugResponses, type CpicRecommendation, type DrugResponse, type MedicationAlert, type PgxCall } from './domain/drug-response';
+import type { PatientFacts } from './domain/trial-eligibility';
+import type { KnowledgeClient, VariantKnowledge } from './knowledge-client';
+
+/** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
+export const SNAPSHOT_SELECTION = `birthDate sex race
+  observations { code value unit effectiveAt valueCode { system code } }
+  conditions { code { system code display } clinicalStatus }
+  medications { code { system code display } status }`;
+
+/** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
+const GENOMICS_SELECTION = `clinical: variants(filter: { clinicalOnly: true }, first: 5000) { id }
+  any: variants(first: 1) { id }
+  pharmacogenomics { gene diplotype phenotype activityScore }`;
+
+export interface PatientGenomics {
+  /** null: no variant calls stored for the patient (not sequenced, as far as the hub knows). */
+  variantIds: string[] | null;
+  pharmacogenomics: PgxCall[];
+}
+
+export interface PatientRisk {
+  cardiovascular: RiskEstimate;
+}
+
+export interface DecisionClients {
+  patients: PatientSubgraphClient;
+  genomics: SubgraphClient;
+  knowledge: KnowledgeClient;
+}
+
+/** GRCh38:<chrom>:<pos>:... → the gene it falls in (the shipped GRCh38 gene table), for gene-level joins. */
+function geneOfVariant(id: string): string | null {
+  const [, chrom, pos] = id.split(':');
+  return chrom && pos ? geneAt(chrom, Number(pos)) : null;
+}
+
+/**
+ * One set of batched loaders per request (or per event batch): every field of every patient in the
+ * request shares one call per subgraph and kind of data.
+ */
+export function createDecisionLoaders(clients: DecisionClients, now: () => Date = () => new Date()) {
+  const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.fetchPatients<ClinicalSnapshot>(ids, SNAPSHOT_SELECTION));
+  const genomics = new DataLoader<string, PatientGenomics>(async (ids) => {
+    const rows = await clients.genomics.entities<{ clinical: { id: string }[] | null; any: { id: string }[] | null; pharmacogenomics: PgxCall[] }>(
+      'Patient',
+      ids.map((id) => ({ id })),
+      GENOMICS_SELECTION,
+    );
+    return rows.map((row) => ({
+      variantIds: row && row.any && row.any.length > 0 ? (row.clinical ?? []).map((v) => v.id) : null,
+      pharmacogenomics: row?.pharmacogenomics ?? [],
+    }));
+  });
+  const variantKnowledge = new DataLoader<string, VariantKnowledge | null>((ids) => clients.knowledge.variants(ids), { maxBatchSize: 1000 });
+  const guidelines = new DataLoader<string, CpicRecommendation[]>((genes) => clients.knowledge.guidelinesByGene(genes));
+
+  const risk = new DataLoader<string, PatientRisk | null>(async (ids) => {
+    const snapshots = await snapshot.loadMany(ids);
+    return snapshots.map((s) => {
+      if (s instanceof Error) return s;
+      if (!s) return null;
+      const { input, excluded } = screenedRiskInput(s, now());
+      return { cardiovascular: estimateCardiovascularRisk(input, excluded) };
+    });
+  });
+
+  async function knowledgeOf(variantIds: string[]): Promise<VariantKnowledge[]> {
+    const rows = await variantKnowledge.loadMany(variantIds);
+    return rows.filter((r): r is VariantKnowledge => r !== null && !(r instanceof Error));
+  }
+
+  return {
+    snapshot,
+    genomics,
+    risk,
+
+    async drugResponses(patientId: string): Promise<{ responses: DrugResponse[]; alerts: MedicationAlert[] } | null> {
+      const [s, g] = await Promise.all([snapshot.load(patientId), genomics.load(patientId)]);
+      if (!s) return null;
+      const genes = [...new Set(g.pharmacogenomics.map((c) => c.gene))];
+      const recommendations = (await guidelines.loadMany(genes)).flatMap((r) => {
+        if (r instanceof Error) throw r;
+        return r;
+      });
+      return drugResponses(g.pharmacogenomics, recommendations, s.medications);
+    },
+
+    async actionableFindings(patientId: string, types?: readonly string[]): Promise<ActionableFinding[] | null> {
+      const [s, g] = await Promise.all([snapshot.load(patientId), genomics.load(patientId)]);
+      if (!s) return null;
+      const knowledge = await knowledgeOf(g.variantIds ?? []);
+      const variants = knowledge.map((k) => ({ variantId: k.id, gene: k.gene?.symbol ?? geneOfVariant(k.id), evidence: k.evidence }));
+      return rankActionableFindings(variants, s.conditions as Parameters<typeof rankActionableFindings>[1], types);
+    },
+
+    /** The patient as trial matching sees them. */
+    async trialFacts(patientId: string): Promise<PatientFacts | null> {
+      const [s, g] = await Promise.all([snapshot.load(patientId), genomics.load(patientId)]);
+      if (!s) return null;
+      const knowledge = await knowledgeOf(g.variantIds ?? []);
+      const latestLabs = new Map<string, { value: number; unit: string; effectiveAt: string }>();
+      for (const o of s.observations) {
+        if (o.value === null || o.unit === null) continue;
+        const held = latestLabs.get(o.code);
+        if (!held || o.effectiveAt > held.effectiveAt) latestLabs.set(o.code, { value: o.value, unit: o.unit, effectiveAt: o.effectiveAt });
+      }
+      const sex = s.sex === 'FEMALE' ? 'female' : s.sex === 'MALE' ? 'male' : s.sex === 'OTHER' ? 'other' : s.sex === 'UNKNOWN' ? 'unknown' : null;
+      const at = now();
+      return {
+        ageYears: s.birthDate ? ageOn(s.birthDate, at) : null,
+        sex,
+        conditions: s.conditions
+          .filter((c) => c.clinicalStatus === null || ['active', 'recurrence', 'relapse'].includes(c.clinicalStatus))
+          .map((c) => ({ code: c.code.code, system: c.code.system, display: (c.code as { display?: string | null }).display ?? null })),
+        variantIds: g.variantIds,
+        variantKnowledge: knowledge.map((k) => ({ id: k.id, gene: k.gene?.symbol ?? null, encodes: k.encodes })),
+        latestLabs,
+      };
+    },
+
+    /** Genes in which the patient carries a variant (for the rare-disease gene boost). */
+    async variantGenes(patientId: string): Promise<string[]> {
+      const g = await genomics.load(patientId);
+      return [...new Set((g.variantIds ?? []).map(geneOfVariant).filter((x): x is string => x !== null))];
+    },
+  };
+}
+
+export type DecisionLoaders = ReturnType<typeof createDecisionLoaders>;

@@ -1,0 +1,113 @@
+import { ErrorCode, HubError } from '../../../lib/errors';
+import type { ActionableFinding } from '../domain/actionable-findings';
+import { HPO_ID } from '../domain/hpo-ids';
+import { rankRareDiseases } from '../domain/phenotype-similarity';
+import { rankTrialMatches } from '../domain/trial-eligibility';
+import { RiskChangeError, riskWhatIf, type RiskChanges } from '../domain/what-if';
+import { screenedRiskInput } from '../domain/cardiovascular';
+import type { InferenceContext } from './context';
+
+const MAX_FIRST = 500;
+const notFound = (id: string) => new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${id}" not found`, { field: 'id' });
+
+function checkFirst(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 1..${MAX_FIRST}`, { field: 'first' });
+  }
+}
+
+/** An ActionableFinding as the schema shows it (Variant and Drug are entity references). */
+export function findingView(f: ActionableFinding) {
+  return {
+    variant: { id: f.variantId },
+    gene: f.gene,
+    evidenceFor: f.evidence.evidenceFor,
+    evidenceId: f.evidence.id,
+    evidenceType: f.evidence.type,
+    level: f.evidence.level,
+    response: f.evidence.response,
+    significance: f.evidence.significance,
+    disease: f.evidence.disease?.name ?? null,
+    matchedCondition: f.matchedCondition,
+    drugs: f.evidence.drugs.map((d) => ({ id: d.id })),
+    citation: f.evidence.citation,
+    source: f.evidence.source,
+  };
+}
+
+export const Patient = {
+  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+
+  async risk(patient: { id: string }, _: unknown, ctx: InferenceContext) {
+    const risk = await ctx.loaders.risk.load(patient.id);
+    if (!risk) throw notFound(patient.id);
+    return risk;
+  },
+
+  async riskWhatIf(patient: { id: string }, args: { changes: RiskChanges }, ctx: InferenceContext) {
+    const snapshot = await ctx.loaders.snapshot.load(patient.id);
+    if (!snapshot) throw notFound(patient.id);
+    const { input, excluded } = screenedRiskInput(snapshot, new Date());
+    try {
+      return riskWhatIf(input, args.changes, excluded);
+    } catch (error) {
+      if (error instanceof RiskChangeError) throw new HubError(ErrorCode.INVALID_RISK_INPUT, error.message, { field: `changes.${error.field}` });
+      throw error;
+    }
+  },
+
+  async drugResponses(patient: { id: string }, _: unknown, ctx: InferenceContext) {
+    const result = await ctx.loaders.drugResponses(patient.id);
+    if (!result) throw notFound(patient.id);
+    return result.responses.map((r) => ({ ...r, drugName: r.drug.name, drug: { id: r.drug.id } }));
+  },
+
+  async medicationAlerts(patient: { id: string }, _: unknown, ctx: InferenceContext) {
+    const result = await ctx.loaders.drugResponses(patient.id);
+    if (!result) throw notFound(patient.id);
+    return result.alerts.map((a) => ({ ...a, drug: { id: a.drug.id } }));
+  },
+
+  async actionableFindings(patient: { id: string }, args: { types?: string[] | null; first: number }, ctx: InferenceContext) {
+    checkFirst(args.first);
+    const findings = await ctx.loaders.actionableFindings(patient.id, args.types?.map((t) => t.toUpperCase()));
+    if (!findings) throw notFound(patient.id);
+    return findings.slice(0, args.first).map(findingView);
+  },
+
+  async trialMatches(patient: { id: string }, args: { status?: string | null; includeNotEligible: boolean; first: number }, ctx: InferenceContext) {
+    checkFirst(args.first);
+    const [facts, catalogue] = await Promise.all([ctx.loaders.trialFacts(patient.id), ctx.knowledge.trialCatalogue()]);
+    if (!facts) throw notFound(patient.id);
+    const status = args.status?.trim().toUpperCase().replace(/[\s-]+/g, '_');
+    const trials = status ? catalogue.filter((t) => t.status === status) : catalogue;
+    const titles = new Map(trials.map((t) => [t.nctId, t.title]));
+    return rankTrialMatches(facts, trials, { includeNotEligible: args.includeNotEligible })
+      .slice(0, args.first)
+      .map((m) => ({ ...m, trial: { nctId: m.nctId }, title: titles.get(m.nctId) ?? m.nctId }));
+  },
+
+  async rareDiseaseCandidates(patient: { id: string }, args: { phenotypes: string[]; first: number }, ctx: InferenceContext) {
+    checkFirst(args.first);
+    const malformed = args.phenotypes.filter((id) => !HPO_ID.test(id));
+    if (malformed.length) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: ${malformed.map((m) => `"${m}"`).join(', ')} ${malformed.length > 1 ? 'are not HPO ids' : 'is not an HPO id'} (HP: and 7 digits)`, { field: 'phenotypes' });
+    }
+    if (args.phenotypes.length === 0 || args.phenotypes.length > 100) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: give 1 to 100 HPO ids, got ${args.phenotypes.length}`, { field: 'phenotypes' });
+    }
+    const [snapshot, index, genes] = await Promise.all([ctx.loaders.snapshot.load(patient.id), ctx.knowledge.phenotypeIndex(), ctx.loaders.variantGenes(patient.id)]);
+    if (!snapshot) throw notFound(patient.id);
+    const ranking = rankRareDiseases(index, args.phenotypes, { patientGenes: genes, limit: args.first });
+    if (ranking.unknownPhenotypes.length === new Set(args.phenotypes).size) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: none is in the knowledge graph's HPO: ${ranking.unknownPhenotypes.join(', ')}`, { field: 'phenotypes' });
+    }
+    return {
+      candidates: ranking.candidates.map((c) => ({ ...c, diseaseId: c.disease.id, name: c.disease.name })),
+      unknownPhenotypes: ranking.unknownPhenotypes,
+      method:
+        'Resnik similarity (IC of the most informative common ancestor; Resnik 1995), IC from disease annotation frequency (Köhler et al. 2009, ' +
+        'PMID:19800049), symmetric best-match average (Pesquita et al. 2009, PMID:19649320); score × (1 + 0.5) when the patient carries a variant in a disease gene (project heuristic)',
+    };
+  },
+};

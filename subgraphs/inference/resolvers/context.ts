@@ -1,0 +1,17 @@
+import type { PubSub } from 'mercurius';
+import type DataLoader from 'dataloader';
+import type { DecisionLoaders } from '../decision-service';
+import type { KnowledgeClient } from '../knowledge-client';
+
+export interface InferenceContext {
+  pubsub: PubSub;
+  loaders: DecisionLoaders;
+  knowledge: KnowledgeClient;
+  /** Whether each id is a known patient (subscriptions refuse unknown ones at subscribe time). */
+  patientExists: DataLoader<string, boolean>;
+}
+
+/** Topics; mqemitter treats `/` as a level separator, which uuids never contain. */
+export const riskTopic = (patientId: string): string => `risk-updated/${patientId}`;
+export const findingsTopic = (patientId: string): string => `findings-updated/${patientId}`;
+export const COHORT_RISK_TOPIC = 'cohort-risk-updated';

@@ -1,0 +1,238 @@
+import { startHub, type Hub } from '../scripts/hub';
+import { createLogger } from '../lib/logger';
+import { vcf } from '../subgraphs/genomics/ingest/fixtures/vcf';
+import { testConfig, testNeo4j } from './support/config';
+import { collect, gql, settle, wsClient } from './support/graphql';
+
+const log = createLogger('test', 'silent');
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const BRAF_V600E = 'GRCh38:7:140753336:A:T';
+// Inside FBN1 (GRCh38 15:48408313-48645721, knowledge-graph/seed/gene-coordinates.ts); an arbitrary SNV.
+const FBN1_VARIANT = { chrom: '15', pos: 48500000, ref: 'C', alt: 'T', genotype: '0/1' };
+
+/** A melanoma patient on clopidogrel, with lipids, two blood pressures (the newer one a typing error) and smoking. */
+function bundle(suffix: string) {
+  const ref = { reference: `urn:uuid:00000000-0000-4000-9000-${suffix}` };
+  const entry = (n: number, resource: Record<string, unknown>) => ({ fullUrl: `urn:uuid:00000000-0000-4000-${8000 + n}-${suffix}`, resource: { id: `00000000-0000-4000-${8000 + n}-${suffix}`, ...resource } });
+  const observation = (n: number, code: string, value: number, unit: string, at: string) =>
+    entry(n, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code }] }, subject: ref, effectiveDateTime: at,
+      valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } });
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: ref.reference, resource: { resourceType: 'Patient', id: `00000000-0000-4000-9000-${suffix}`, identifier: [{ system: 'urn:test:mrn', value: `DS-${suffix}` }],
+        name: [{ family: 'Franklin', given: ['Rosalind'] }], gender: 'male', birthDate: '1966-03-02',
+        extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
+          extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: '2106-3', display: 'White' } }] }] } },
+      entry(1, { resourceType: 'Condition', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+        code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C43.9', display: 'Malignant melanoma of skin, unspecified' }] }, subject: ref }),
+      entry(2, { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: ref, authoredOn: '2026-01-10T09:00:00Z',
+        medicationCodeableConcept: { coding: [{ system: RXNORM, code: '309362', display: 'clopidogrel 75 MG Oral Tablet' }] } }),
+      observation(3, '2093-3', 213, 'mg/dL', '2026-10-01T09:00:00Z'),
+      observation(4, '2085-9', 50, 'mg/dL', '2026-10-01T09:00:00Z'),
+      observation(5, '8480-6', 142, 'mm[Hg]', '2026-10-01T09:00:00Z'),
+      observation(6, '8480-6', 1200, 'mm[Hg]', '2026-11-01T09:00:00Z'),
+      entry(7, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] }, subject: ref,
+        effectiveDateTime: '2026-10-01T09:00:00Z', valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '449868002' }] } }),
+    ],
+  };
+}
+
+describe('decision support through the gateway', () => {
+  let hub: Hub;
+  let gateway: string;
+  let patientId: string;
+
+  beforeAll(async () => {
+    hub = await startHub(testConfig(), testNeo4j(), log);
+    gateway = hub.gateway.url;
+    const suffix = String(Date.now()).slice(-12);
+    const ingest = await gql<{ ingestFhirBundle: { patientIds: string[]; rejected: unknown[] } }>(
+      gateway,
+      `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`,
+      { bundle: bundle(suffix) },
+    );
+    expect(ingest.errors).toBeUndefined();
+    expect(ingest.data!.ingestFhirBundle.rejected).toEqual([]);
+    patientId = ingest.data!.ingestFhirBundle.patientIds[0]!;
+    // CYP2C19 *2/*2 (rs4244285 and rs12769205 homozygous, no *17): a poor metabolizer.
+    const gt = (pos: number, ref: string, alt: string, genotype: string) => ['chr10', pos, '.', ref, alt, 500, 'PASS', '.', 'GT', genotype];
+    const file = vcf(
+      [gt(94761900, 'C', 'T', '0/0'), gt(94762706, 'A', 'G', '0/0'), gt(94775367, 'A', 'G', '1/1'), gt(94780653, 'G', 'A', '0/0'),
+        gt(94781859, 'G', 'A', '1/1'), gt(94842866, 'A', 'G', '1/1')],
+      { header: ['##fileformat=VCFv4.2', '##reference=GRCh38', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'], samples: ['S1'] },
+    );
+    const ingested = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id: patientId, vcf: file });
+    expect(ingested.errors).toBeUndefined();
+    const calls = await gql(gateway, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, {
+      id: patientId,
+      calls: [{ chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' }, FBN1_VARIANT],
+    });
+    expect(calls.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('excludes an implausible blood pressure with its reason and uses the previous one', async () => {
+    const response = await gql<{ patient: { risk: { cardiovascular: { inputs: { systolicBp: number }; excludedValues: unknown[]; pce10y: number } } } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { risk { cardiovascular { pce10y inputs { systolicBp smoker } excludedValues { input value unit effectiveAt reason } } } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const cardiovascular = response.data!.patient.risk.cardiovascular;
+    expect(cardiovascular.inputs).toEqual({ systolicBp: 142, smoker: true });
+    expect(cardiovascular.excludedValues).toEqual([
+      { input: 'systolicBp', value: 1200, unit: 'mm[Hg]', effectiveAt: '2026-11-01T09:00:00.000Z', reason: 'systolic blood pressure 1200 mm[Hg] is implausible (outside 50–300 mm[Hg])' },
+    ]);
+  });
+
+  it('recomputes risk with smoking stopped and blood pressure at target, giving absolute and relative change', async () => {
+    const response = await gql<{ patient: { riskWhatIf: { changes: unknown[]; deltas: { measure: string; baseline: number; scenario: number; absoluteChange: number; relativeChange: number }[]; scenario: { inputs: unknown } } } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { riskWhatIf(changes: { stopSmoking: true, systolicBpTarget: 130 }) {
+         changes { change applied description } deltas { measure baseline scenario absoluteChange relativeChange }
+         scenario { inputs { systolicBp smoker onHypertensionTreatment } } } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const whatIf = response.data!.patient.riskWhatIf;
+    expect(whatIf.changes).toEqual([
+      { change: 'systolicBpTarget', applied: true, description: 'systolic blood pressure 142 → 130 mmHg, on treatment' },
+      { change: 'stopSmoking', applied: true, description: 'smoking stopped' },
+    ]);
+    expect(whatIf.scenario.inputs).toEqual({ systolicBp: 130, smoker: false, onHypertensionTreatment: true });
+    const pce = whatIf.deltas.find((d) => d.measure === 'pce10y')!;
+    expect(pce.scenario).toBeLessThan(pce.baseline);
+    expect(pce.absoluteChange).toBeCloseTo(pce.scenario - pce.baseline, 3);
+    expect(pce.relativeChange).toBeCloseTo((pce.scenario - pce.baseline) / pce.baseline, 3);
+    const bad = await gql(gateway, `query ($id: ID!) { patient(id: $id) { riskWhatIf(changes: { systolicBpTarget: 1200 }) { deltas { measure } } } }`, { id: patientId });
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_RISK_INPUT' } });
+    expect(bad.errors?.[0]?.message).toContain('changes.systolicBpTarget');
+  });
+
+  it('alerts on clopidogrel for a CYP2C19 poor metabolizer, with the CPIC recommendation and its source', async () => {
+    const response = await gql<{ patient: { medicationAlerts: Record<string, unknown>[]; drugResponses: Record<string, unknown>[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) {
+         medicationAlerts { severity drug { id name } medication genes phenotype recommendation }
+         drugResponses { drug { id } drugName genes phenotype diplotypes recommendation strength population source sourceVersion citations currentMedication }
+       } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const { medicationAlerts, drugResponses } = response.data!.patient;
+    expect(medicationAlerts).toEqual([
+      expect.objectContaining({
+        severity: 'HIGH', drug: { id: '32968', name: 'clopidogrel' }, medication: 'clopidogrel 75 MG Oral Tablet', genes: ['CYP2C19'],
+        phenotype: 'CYP2C19 Poor Metabolizer', recommendation: expect.stringMatching(/prasugrel|ticagrelor/),
+      }),
+    ]);
+    const clopidogrel = drugResponses.filter((r) => r.drugName === 'clopidogrel');
+    expect(clopidogrel.length).toBeGreaterThan(0);
+    expect(clopidogrel[0]).toMatchObject({ currentMedication: true, diplotypes: ['*2/*2'], source: 'CPIC', sourceVersion: expect.stringContaining('CPIC') });
+    expect((clopidogrel[0]!.citations as string[]).some((c) => c.includes('PMID:35034351'))).toBe(true);
+  });
+
+  it("ranks findings in the patient's own disease first, each with evidence level and a source record", async () => {
+    const response = await gql<{ patient: { actionableFindings: { variant: { id: string }; level: string; matchedCondition: string | null; drugs: { name: string }[]; source: { name: string; recordId: string } }[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { actionableFindings(first: 100) {
+         variant { id } gene evidenceFor level response disease matchedCondition drugs { name } source { name recordId url } } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const findings = response.data!.patient.actionableFindings;
+    expect(findings.length).toBeGreaterThan(5);
+    expect(findings[0]).toMatchObject({ variant: { id: BRAF_V600E }, level: 'A', matchedCondition: 'Malignant melanoma of skin, unspecified' });
+    const firstOther = findings.findIndex((f) => f.matchedCondition === null);
+    expect(findings.slice(0, firstOther).every((f) => f.matchedCondition !== null)).toBe(true);
+    expect(findings.slice(firstOther).every((f) => f.matchedCondition === null)).toBe(true);
+    expect(findings.every((f) => f.source.recordId && f.source.name)).toBe(true);
+  });
+
+  it('matches BRAF V600 melanoma trials with every criterion evaluated', async () => {
+    const response = await gql<{ patient: { trialMatches: { trial: { nctId: string; title: string }; status: string; score: number; criteria: { criterion: string; result: string; reason: string }[] }[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { trialMatches(first: 50) { trial { nctId title } status score criteria { criterion description result reason } } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const matches = response.data!.patient.trialMatches;
+    const brim3 = matches.find((m) => m.trial.nctId === 'NCT01006980')!;
+    expect(brim3).toMatchObject({ status: 'ELIGIBLE', score: 1 });
+    expect(brim3.trial.title).toContain('BRIM 3');
+    expect(brim3.criteria.map((c) => [c.criterion, c.result])).toEqual([['CONDITION', 'MET'], ['REQUIRED_VARIANT', 'MET']]);
+    expect(matches.every((m) => m.status !== 'NOT_ELIGIBLE')).toBe(true);
+  });
+
+  it('ranks Marfan syndrome first for its phenotypes, boosted by the FBN1 variant, and names unknown HPO ids', async () => {
+    const response = await gql<{ patient: { rareDiseaseCandidates: { candidates: { diseaseId: string; geneBoosted: boolean; matchedGenes: string[]; matches: { patientPhenotype: { id: string } }[] }[]; unknownPhenotypes: string[]; method: string } } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["HP:0001166", "HP:0001083", "HP:0002616", "HP:9999999"], first: 5) {
+         candidates { diseaseId name score similarity geneBoosted matchedGenes matches { patientPhenotype { id name } diseasePhenotype { id name } commonAncestor { id } informationContent } }
+         unknownPhenotypes method } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const ranking = response.data!.patient.rareDiseaseCandidates;
+    expect(ranking.unknownPhenotypes).toEqual(['HP:9999999']);
+    expect(ranking.candidates[0]).toMatchObject({ diseaseId: 'OMIM:154700', geneBoosted: true, matchedGenes: ['FBN1'] });
+    expect(ranking.candidates[0]!.matches.map((m) => m.patientPhenotype.id).sort()).toEqual(['HP:0001083', 'HP:0001166', 'HP:0002616']);
+    expect(ranking.method).toContain('Resnik');
+    const malformed = await gql(gateway, `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["seizures"]) { method } } }`, { id: patientId });
+    expect(malformed.errors?.[0]).toMatchObject({ message: 'phenotypes: "seizures" is not an HPO id (HP: and 7 digits)', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('pushes findingsUpdated when a variant arrives, and a de-identified cohortRiskUpdated when an observation does', async () => {
+    const client = wsClient(gateway);
+    const findings = collect<{ findingsUpdated: { patient: { id: string }; medicationAlerts: { severity: string }[]; actionableFindings: unknown[]; reason: string } }>(
+      client,
+      `subscription ($id: ID!) { findingsUpdated(patientId: $id) { patient { id } medicationAlerts { severity drug { name } } actionableFindings { variant { id } level } reason } }`,
+      { id: patientId },
+    );
+    const cohort = collect<{ cohortRiskUpdated: Record<string, unknown> }>(
+      client,
+      `subscription { cohortRiskUpdated(filter: { sex: MALE, minAge: 50, maxAge: 70 }) { ageBand sex pce10y category year reason } }`,
+      {},
+    );
+    try {
+      await settle();
+      await gql(gateway, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, {
+        id: patientId,
+        calls: [{ chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '1/1' }],
+      });
+      const update = await findings.next(5000);
+      expect(update.data!.findingsUpdated).toMatchObject({ patient: { id: patientId }, medicationAlerts: [{ severity: 'HIGH' }], reason: 'genomics.variants.changed' });
+      expect(update.data!.findingsUpdated.actionableFindings.length).toBeGreaterThan(0);
+
+      await gql(gateway, `mutation ($id: ID!, $input: ObservationInput!) { addObservation(patientId: $id, input: $input) { code } }`, {
+        id: patientId,
+        input: { code: '2093-3', value: 190, unit: 'mg/dL' },
+      });
+      const cohortMessage = await cohort.next(5000);
+      const payload = cohortMessage.data!.cohortRiskUpdated;
+      expect(payload).toEqual({ ageBand: '60-64', sex: 'MALE', pce10y: expect.any(Number), category: expect.any(String), year: new Date().getUTCFullYear(), reason: 'patient.observation.added' });
+      expect(JSON.stringify(payload)).not.toContain(patientId);
+    } finally {
+      findings.dispose();
+      cohort.dispose();
+      await client.dispose();
+    }
+  });
+
+  it('refuses a subscription to an unknown patient at subscribe time', async () => {
+    const client = wsClient(gateway);
+    const subscription = collect(client, `subscription { riskUpdated(patientId: "00000000-0000-4000-8000-000000000000") { reason } }`, {});
+    try {
+      const message = await subscription.next(5000).catch((error: unknown) => error);
+      expect(JSON.stringify(message) + JSON.stringify(subscription.failure ?? null)).toContain('Patient \\"00000000-0000-4000-8000-000000000000\\" not found');
+    } finally {
+      subscription.dispose();
+      await client.dispose();
+    }
+  });
+});
