@@ -1,6 +1,8 @@
 import { startHub, type Hub } from '../scripts/hub';
 import { createLogger } from '../lib/logger';
 import { vcf } from '../subgraphs/genomics/ingest/fixtures/vcf';
+import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
+import { iwpcWarfarinDose } from '../subgraphs/inference/domain/warfarin';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
@@ -33,6 +35,8 @@ function bundle(suffix: string) {
       observation(4, '2085-9', 50, 'mg/dL', '2026-10-01T09:00:00Z'),
       observation(5, '8480-6', 142, 'mm[Hg]', '2026-10-01T09:00:00Z'),
       observation(6, '8480-6', 1200, 'mm[Hg]', '2026-11-01T09:00:00Z'),
+      observation(8, '8302-2', 178, 'cm', '2026-10-01T09:00:00Z'),
+      observation(9, '29463-7', 82, 'kg', '2026-10-01T09:00:00Z'),
       entry(7, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] }, subject: ref,
         effectiveDateTime: '2026-10-01T09:00:00Z', valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '449868002' }] } }),
     ],
@@ -135,6 +139,23 @@ describe('decision support through the gateway', () => {
     expect(clopidogrel.length).toBeGreaterThan(0);
     expect(clopidogrel[0]).toMatchObject({ currentMedication: true, diplotypes: ['*2/*2'], source: 'CPIC', sourceVersion: expect.stringContaining('CPIC') });
     expect((clopidogrel[0]!.citations as string[]).some((c) => c.includes('PMID:35034351'))).toBe(true);
+  });
+
+  it('estimates a warfarin dose with the IWPC clinical algorithm when VKORC1 and CYP2C9 were not called, saying so', async () => {
+    const response = await gql<{ patient: { warfarinDosing: { weeklyDoseMg: number; algorithm: string; inputs: Record<string, unknown>; missing: string[]; notes: string[] } } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { warfarinDosing { weeklyDoseMg dailyDoseMg algorithm missing notes source
+         inputs { age heightCm weightKg race vkorc1 cyp2c9Diplotype enzymeInducer amiodarone } } } }`,
+      { id: patientId },
+    );
+    expect(response.errors).toBeUndefined();
+    const dosing = response.data!.patient.warfarinDosing;
+    const age = ageOn('1966-03-02', new Date());
+    expect(dosing.inputs).toEqual({ age, heightCm: 178, weightKg: 82, race: 'WHITE', vkorc1: null, cyp2c9Diplotype: null, enzymeInducer: false, amiodarone: false });
+    const expected = iwpcWarfarinDose({ age, heightCm: 178, weightKg: 82, race: 'WHITE', vkorc1Rs9923231: null, cyp2c9Diplotype: null, enzymeInducer: false, amiodarone: false });
+    expect(dosing).toMatchObject({ algorithm: 'IWPC clinical', weeklyDoseMg: expected.weeklyDoseMg, missing: [] });
+    expect(dosing.weeklyDoseMg).toBeGreaterThan(10);
+    expect(dosing.notes.length).toBeGreaterThan(0);
   });
 
   it("ranks findings in the patient's own disease first, each with evidence level and a source record", async () => {

@@ -6,6 +6,8 @@ import { rankActionableFindings, type ActionableFinding } from './domain/actiona
 import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
 import { drugResponses, type CpicRecommendation, type DrugResponse, type MedicationAlert, type PgxCall } from './domain/drug-response';
 import type { PatientFacts } from './domain/trial-eligibility';
+import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
+import { warfarinInputFromRecord } from './domain/warfarin-input';
 import type { KnowledgeClient, VariantKnowledge } from './knowledge-client';
 
 /** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
@@ -123,6 +125,14 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
         variantKnowledge: knowledge.map((k) => ({ id: k.id, gene: k.gene?.symbol ?? null, encodes: k.encodes })),
         latestLabs,
       };
+    },
+
+    /** The IWPC warfarin dose estimate from the patient's record and pharmacogenomic results. */
+    async warfarin(patientId: string): Promise<{ input: WarfarinInput; dose: WarfarinDose } | null> {
+      const [s, g] = await Promise.all([snapshot.load(patientId), genomics.load(patientId)]);
+      if (!s) return null;
+      const input = warfarinInputFromRecord(s, g.pharmacogenomics, now());
+      return { input, dose: iwpcWarfarinDose(input) };
     },
 
     /** Genes in which the patient carries a variant (for the rare-disease gene boost). */

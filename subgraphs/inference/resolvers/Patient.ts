@@ -68,6 +68,12 @@ export const Patient = {
     return result.alerts.map((a) => ({ ...a, drug: { id: a.drug.id } }));
   },
 
+  async warfarinDosing(patient: { id: string }, _: unknown, ctx: InferenceContext) {
+    const result = await ctx.loaders.warfarin(patient.id);
+    if (!result) throw notFound(patient.id);
+    return { ...result.dose, inputs: { ...result.input, vkorc1: result.input.vkorc1Rs9923231 } };
+  },
+
   async actionableFindings(patient: { id: string }, args: { types?: string[] | null; first: number }, ctx: InferenceContext) {
     checkFirst(args.first);
     const findings = await ctx.loaders.actionableFindings(patient.id, args.types?.map((t) => t.toUpperCase()));
