@@ -205,4 +205,18 @@ describe('knowledge-graph subgraph queries', () => {
     expect(seed).toMatchObject({ status: 'completed', version: expect.stringMatching(/^skeleton seed .*CIViC @ .*sha256:[0-9a-f]{12}$/) });
     expect(JSON.parse(seed.counts)).toMatchObject({ guidelines: 145, diseases: 40 });
   });
+
+  it('lists the concepts notes can name, each with its kind and names', async () => {
+    const response = await gql<{ conceptDictionary: { id: string; kind: string; names: string[] }[] }>(service.url, `{ conceptDictionary { id kind names } }`);
+    const concepts = response.data!.conceptDictionary;
+    expect(concepts).toEqual(
+      expect.arrayContaining([
+        { id: '32968', kind: 'drug', names: ['clopidogrel'] },
+        { id: 'BRAF:V600E', kind: 'variant', names: ['BRAF V600E'] },
+        { id: 'HP:0001166', kind: 'phenotype', names: ['Arachnodactyly'] },
+        expect.objectContaining({ id: 'EGFR', kind: 'gene' }),
+      ]),
+    );
+    expect(new Set(concepts.map((c) => c.kind))).toEqual(new Set(['drug', 'gene', 'condition', 'phenotype', 'variant']));
+  });
 });

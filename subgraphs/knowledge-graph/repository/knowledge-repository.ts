@@ -161,6 +161,13 @@ export interface KnowledgeRepository {
   sitesByNctIds(ids: readonly string[]): Promise<TrialSiteRecord[][]>;
   knowledgeBaseVersions(): Promise<KnowledgeBaseVersionRecord[]>;
   phenotypeCorpus(): Promise<PhenotypeCorpusRecord>;
+  conceptDictionary(): Promise<ConceptRecord[]>;
+}
+
+export interface ConceptRecord {
+  id: string;
+  kind: 'drug' | 'gene' | 'condition' | 'phenotype' | 'variant';
+  names: string[];
 }
 
 export interface PhenotypeCorpusRecord {
@@ -324,6 +331,18 @@ const ANNOTATED_DISEASES = `
          [(x)-[:ASSOCIATED_GENE]->(g:Gene) | g.symbol] AS genes
   ORDER BY x.id`;
 
+const CONCEPT_DICTIONARY = `
+  MATCH (d:Drug) RETURN d.id AS id, 'drug' AS kind, [d.name] AS names
+  UNION ALL
+  MATCH (g:Gene) RETURN g.symbol AS id, 'gene' AS kind, [g.symbol] + CASE WHEN g.name IS NULL THEN [] ELSE [g.name] END AS names
+  UNION ALL
+  MATCH (x:Disease) RETURN x.id AS id, 'condition' AS kind, [x.name] AS names
+  UNION ALL
+  MATCH (p:Phenotype) RETURN p.id AS id, 'phenotype' AS kind, [p.name] AS names
+  UNION ALL
+  MATCH (v:Variant) WHERE v.level IN ['protein', 'codon'] AND v.gene IS NOT NULL
+  RETURN v.id AS id, 'variant' AS kind, [v.gene + ' ' + v.name] AS names`;
+
 export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   constructor(private readonly executor: Neo4jExecutor) {}
 
@@ -395,6 +414,11 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
       terms: terms.records.map((r) => r.toObject()),
       diseases: diseases.records.map((r) => r.toObject()),
     };
+  }
+
+  async conceptDictionary(): Promise<ConceptRecord[]> {
+    const result = await this.executor.read<ConceptRecord>(CONCEPT_DICTIONARY);
+    return result.records.map((r) => r.toObject()).filter((c) => c.names.every((n) => typeof n === 'string' && n.length > 0));
   }
 
   async drugsBySearch(text: string, first: number) {

@@ -72,6 +72,7 @@ const Query = {
   },
   knowledgeBaseVersions: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.knowledgeBaseVersions(),
   phenotypeCorpus: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.phenotypeCorpus(),
+  conceptDictionary: (_: unknown, __: unknown, ctx: KnowledgeContext) => ctx.repository.conceptDictionary(),
   disease: (_: unknown, args: { id: string }, ctx: KnowledgeContext) => ctx.loaders.disease.load(args.id.trim()),
   phenotypeSearch: (_: unknown, args: { text: string; first: number }, ctx: KnowledgeContext) =>
     ctx.repository.phenotypesBySearch(checkSearch(args.text, args.first, 'text'), args.first),
