@@ -1,6 +1,7 @@
 /** Unit tests (`*.test.ts`) and integration tests (`*.int.test.ts`, real PostgreSQL/Neo4j/Redis) run together. */
 module.exports = {
-  testEnvironment: 'node',
+  // node, with the main realm's typed arrays (onnxruntime-node checks them; see the file).
+  testEnvironment: '<rootDir>/tests/support/onnx-environment.js',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/knowledge-graph/launcher/target/', '/.data/'],

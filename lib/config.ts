@@ -16,7 +16,10 @@ export interface HubConfig {
   };
   /** Unset: events fan out in-process (single instance). Set: across replicas through Redis. */
   redisUrl: string | undefined;
-  modelDir: string | undefined;
+  /** Folder of transformers.js model folders (MODEL_DIR). */
+  modelDir: string;
+  /** Sentence-embedding model id: a sub-folder of modelDir (NLP_MODEL_ID). */
+  nlpModelId: string;
   host: string;
   ports: ServicePorts;
   /** Where each service reaches the others; defaults follow `host` and `ports`. */
@@ -76,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       boltPort: port(env, 'NEO4J_BOLT_PORT', 7687),
     },
     redisUrl: env.REDIS_URL || undefined,
-    modelDir: env.MODEL_DIR || undefined,
+    modelDir: env.MODEL_DIR || path.join(REPO_ROOT, '.data', 'models'),
+    nlpModelId: env.NLP_MODEL_ID || 'all-minilm-l6-v2-q',
     host,
     ports,
     urls: {

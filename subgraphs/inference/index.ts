@@ -13,6 +13,8 @@ runUntilSignal(log, async () => {
     patientUrl: config.urls.patient,
     genomicsUrl: config.urls.genomics,
     knowledgeGraphUrl: config.urls.knowledgeGraph,
+    modelDir: config.modelDir,
+    modelId: config.nlpModelId,
     redisUrl: config.redisUrl,
     consumeEvents: process.env.INFERENCE_CONSUME_EVENTS !== 'false',
     host: config.host,

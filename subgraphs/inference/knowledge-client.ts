@@ -95,6 +95,12 @@ export class KnowledgeClient {
     return rows.map((row) => row?.guidelines ?? []);
   }
 
+  /** Every concept a note can name (read per call; the notes processor keeps it for a while). */
+  async conceptDictionary(): Promise<{ id: string; kind: string; names: string[] }[]> {
+    const data = await this.client.request<{ conceptDictionary: { id: string; kind: string; names: string[] }[] }>(`{ conceptDictionary { id kind names } }`);
+    return data.conceptDictionary;
+  }
+
   trialCatalogue(): Promise<TrialCriteria[]> {
     return this.trials.get();
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import DataLoader from 'dataloader';
 import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
@@ -16,6 +17,7 @@ import { OutboxConsumer, type OutboxEvent } from './events/outbox-consumer';
 import { createDecisionLoaders, type DecisionClients } from './decision-service';
 import { deidentifiedRiskUpdate } from './domain/deidentify';
 import { KnowledgeClient } from './knowledge-client';
+import { NotesProcessor } from './nlp/notes-processor';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 
@@ -26,6 +28,9 @@ export interface InferenceServiceOptions {
   knowledgeGraphUrl: string;
   /** How long the trial catalogue and HPO corpus read from the knowledge graph are kept (default 5 min). */
   knowledgeCacheMs?: number;
+  /** Folder of transformers.js model folders, and the sentence-embedding model id in it. */
+  modelDir: string;
+  modelId: string;
   /** Set: subscription events fan out across replicas through Redis. */
   redisUrl?: string;
   /** False: this replica serves queries and subscriptions but leaves the outbox to others. */
@@ -40,6 +45,8 @@ export interface InferenceServiceOptions {
 export const INFERENCE_MIGRATIONS = path.join(__dirname, 'migrations');
 const PATIENT_OUTBOX_CHANNEL = 'patient_outbox';
 const GENOMICS_OUTBOX_CHANNEL = 'genomics_outbox';
+/** Patient events that can bring notes (FHIR bundles carry DocumentReference / DiagnosticReport). */
+const NOTE_TOPICS = new Set(['patient.records.ingested']);
 /** Findings pushed with each findingsUpdated message; the full list is a query away. */
 const FINDINGS_IN_UPDATE = 10;
 
@@ -68,10 +75,20 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const patients = new PatientSubgraphClient(opts.patientUrl);
   const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl), opts.knowledgeCacheMs);
   const clients: DecisionClients = { patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
+  const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   const context = (): Omit<InferenceContext, 'pubsub'> => ({
     loaders: createDecisionLoaders(clients),
     knowledge,
     patientExists: patients.existenceLoader(),
+    notes,
+    noteFindings: new DataLoader(async (ids: readonly string[]) => {
+      const byPatient = await notes.repository.findingsByPatients(notes.modelId, ids);
+      return ids.map((id) => byPatient.get(id) ?? []);
+    }),
+    noteRuns: new DataLoader(async (ids: readonly string[]) => {
+      const byPatient = await notes.repository.runsByPatients(notes.modelId, ids);
+      return ids.map((id) => byPatient.get(id) ?? []);
+    }),
   });
   const emitter = opts.redisUrl ? mqemitterRedis({ connectionString: opts.redisUrl }) : undefined;
 
@@ -156,6 +173,20 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
             handle: (events) => publishUpdates(events, { risk: true }),
             log: opts.log,
           }),
+          // Notes NLP has its own cursor: slow model work never delays risk updates.
+          new OutboxConsumer({
+            databaseUrl: opts.databaseUrl,
+            pool,
+            consumer: `${opts.consumerGroup ?? 'inference'}-notes`,
+            source: 'patient.outbox',
+            channel: PATIENT_OUTBOX_CHANNEL,
+            handle: async (events) => {
+              const ids = [...new Set(events.filter((e) => NOTE_TOPICS.has(e.topic)).map((e) => e.patientId))];
+              const counts = await notes.processPatients(ids);
+              if (counts.processed + counts.rejected > 0) opts.log.info({ patients: ids.length, ...counts }, 'clinical notes processed');
+            },
+            log: opts.log,
+          }),
           new OutboxConsumer({
             databaseUrl: opts.databaseUrl,
             pool,
@@ -179,6 +210,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     close() {
       closing ??= (async () => {
         for (const consumer of consumers) await consumer.stop();
+        await notes.dispose();
         await app.close();
         if (emitter) await new Promise<void>((resolve) => emitter.close(() => resolve()));
         await pool.end();

@@ -1,7 +1,7 @@
 // Jest runs each test file in its own VM context, whose typed-array constructors differ from the main
 // realm's; onnxruntime-node (under @huggingface/transformers) checks `data instanceof Float32Array`
 // against the main realm and rejects the test realm's arrays. Test files that run the ONNX model use
-// this environment (docblock `@jest-environment ./tests/support/onnx-environment.js`), which hands the
+// this environment (jest.config.js makes it every test file's), which hands the
 // main realm's typed-array constructors to the test context.
 const { TestEnvironment } = require('jest-environment-node');
 

@@ -93,6 +93,30 @@ export const Patient = {
       .map((m) => ({ ...m, trial: { nctId: m.nctId }, title: titles.get(m.nctId) ?? m.nctId }));
   },
 
+  async noteFindings(patient: { id: string }, args: { kinds?: string[] | null; includeNegated: boolean }, ctx: InferenceContext) {
+    if (!(await ctx.patientExists.load(patient.id))) throw notFound(patient.id);
+    const kinds = args.kinds?.map((k) => k.toLowerCase());
+    return (await ctx.noteFindings.load(patient.id))
+      .filter((f) => (!kinds?.length || kinds.includes(f.kind)) && (args.includeNegated || !f.negated))
+      .map((f) => ({
+        ...f,
+        span: { start: f.start, end: f.end },
+        concept: f.conceptId ? { id: f.conceptId, name: f.conceptName } : null,
+        model: ctx.notes.modelId,
+      }));
+  },
+
+  async noteProcessing(patient: { id: string }, _: unknown, ctx: InferenceContext) {
+    if (!(await ctx.patientExists.load(patient.id))) throw notFound(patient.id);
+    return (await ctx.noteRuns.load(patient.id)).map((r) => ({ ...r, processedAt: r.processedAt.toISOString(), model: ctx.notes.modelId }));
+  },
+
+  async similarPatients(patient: { id: string }, args: { first: number }, ctx: InferenceContext) {
+    checkFirst(args.first);
+    if (!(await ctx.patientExists.load(patient.id))) throw notFound(patient.id);
+    return (await ctx.notes.similarPatients(patient.id, args.first)).map((s) => ({ patient: { id: s.patientId }, similarity: s.similarity }));
+  },
+
   async rareDiseaseCandidates(patient: { id: string }, args: { phenotypes: string[]; first: number }, ctx: InferenceContext) {
     checkFirst(args.first);
     const malformed = args.phenotypes.filter((id) => !HPO_ID.test(id));

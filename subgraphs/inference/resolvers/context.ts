@@ -2,6 +2,8 @@ import type { PubSub } from 'mercurius';
 import type DataLoader from 'dataloader';
 import type { DecisionLoaders } from '../decision-service';
 import type { KnowledgeClient } from '../knowledge-client';
+import type { NotesProcessor } from '../nlp/notes-processor';
+import type { NoteRun, StoredFinding } from '../nlp/notes-repository';
 
 export interface InferenceContext {
   pubsub: PubSub;
@@ -9,6 +11,9 @@ export interface InferenceContext {
   knowledge: KnowledgeClient;
   /** Whether each id is a known patient (subscriptions refuse unknown ones at subscribe time). */
   patientExists: DataLoader<string, boolean>;
+  notes: NotesProcessor;
+  noteFindings: DataLoader<string, StoredFinding[]>;
+  noteRuns: DataLoader<string, NoteRun[]>;
 }
 
 /** Topics; mqemitter treats `/` as a level separator, which uuids never contain. */

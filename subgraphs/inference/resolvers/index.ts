@@ -22,10 +22,23 @@ function validateRiskInput(input: RiskInput): void {
   }
 }
 
+const MAX_SEARCH_RESULTS = 100;
+
 const Query = {
   cardiovascularRisk(_: unknown, args: { input: RiskInput }) {
     validateRiskInput(args.input);
     return estimateCardiovascularRisk(args.input);
+  },
+  async searchNotes(_: unknown, args: { query: string; patientIds?: string[] | null; first: number }, ctx: InferenceContext) {
+    const query = args.query.trim();
+    if (query.length < 3 || query.length > 500) throw new HubError(ErrorCode.BAD_USER_INPUT, 'query: give 3 to 500 characters', { field: 'query' });
+    if (args.first < 1 || args.first > MAX_SEARCH_RESULTS) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${args.first} is outside 1..${MAX_SEARCH_RESULTS}`, { field: 'first' });
+    }
+    const malformed = args.patientIds?.filter((id) => !isHubId(id)) ?? [];
+    if (malformed.length) throw new HubError(ErrorCode.BAD_USER_INPUT, `patientIds: ${malformed.join(', ')} ${malformed.length > 1 ? 'are not hub ids' : 'is not a hub id'}`, { field: 'patientIds' });
+    const hits = await ctx.notes.searchNotes(query, args.patientIds ?? null, args.first);
+    return hits.map((h) => ({ patient: { id: h.patientId }, noteId: h.noteId, sentence: h.text, span: { start: h.start, end: h.end }, similarity: h.similarity }));
   },
 };
 

@@ -463,7 +463,9 @@ function reportsFor(study: ImagingStudy, byRef: Map<string, Resource>): string |
     const cites = (report.imagingStudy ?? []).some((r) => r.reference && byRef.get(r.reference) === study);
     if (!cites) continue;
     for (const form of report.presentedForm ?? []) {
-      if (form.data && form.contentType?.startsWith('text/')) texts.push(Buffer.from(form.data, 'base64').toString('utf8'));
+      if (!form.data || !form.contentType?.startsWith('text/')) continue;
+      const text = Buffer.from(form.data, 'base64').toString('utf8');
+      if (!text.includes('\u0000')) texts.push(text); // NUL bytes: binary content, not report text
     }
     if (report.conclusion) texts.push(report.conclusion);
   }
@@ -499,6 +501,8 @@ function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: Map
     if (!attachment?.data || !attachment.contentType?.startsWith('text/')) return;
     const text = Buffer.from(attachment.data, 'base64').toString('utf8');
     if (text.includes('\uFFFD')) throw new Reject(name, `attachment[${index}].data`, 'is not base64 text in UTF-8');
+    // PostgreSQL text cannot hold NUL, and text with NUL bytes is binary content labelled as text.
+    if (text.includes('\u0000')) throw new Reject(name, `attachment[${index}].data`, 'holds NUL bytes: binary content, not text');
     contentType = attachment.contentType.split(';')[0]!;
     texts.push(text);
   });
