@@ -20,6 +20,9 @@ export interface HubConfig {
   modelDir: string;
   /** Sentence-embedding model id: a sub-folder of modelDir (NLP_MODEL_ID). */
   nlpModelId: string;
+  /** The inference outbox consumer group (INFERENCE_CONSUMER_GROUP) and where a new one starts. */
+  inferenceConsumerGroup: string;
+  inferenceConsumerStart: 'beginning' | 'end';
   host: string;
   ports: ServicePorts;
   /** Where each service reaches the others; defaults follow `host` and `ports`. */
@@ -81,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     redisUrl: env.REDIS_URL || undefined,
     modelDir: env.MODEL_DIR || path.join(REPO_ROOT, '.data', 'models'),
     nlpModelId: env.NLP_MODEL_ID || 'all-minilm-l6-v2-q',
+    inferenceConsumerGroup: env.INFERENCE_CONSUMER_GROUP || 'inference',
+    inferenceConsumerStart: env.INFERENCE_CONSUMER_START === 'end' ? 'end' : 'beginning',
     host,
     ports,
     urls: {

@@ -68,6 +68,8 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
         knowledgeGraphUrl: knowledgeGraph.url,
         modelDir: config.modelDir,
         modelId: config.nlpModelId,
+        consumerGroup: config.inferenceConsumerGroup,
+        consumerStart: config.inferenceConsumerStart,
         redisUrl: config.redisUrl,
         log: log.child({ service: 'inference' }),
       }),

@@ -43,6 +43,7 @@ describe('riskUpdated across replicas', () => {
       redisUrl: TEST_REDIS_URL,
       consumeEvents,
       consumerGroup: group,
+      consumerStart: 'end',
       log,
     });
 

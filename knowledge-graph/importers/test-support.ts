@@ -10,9 +10,9 @@ export function testExecutor(): Neo4jExecutor {
   return new Neo4jExecutor(createDriver({ uri, user: process.env.NEO4J_USER || undefined, password: process.env.NEO4J_PASSWORD }), uri);
 }
 
-/** Four random upper-case letters: put into every gene symbol / name a test creates. */
+/** Six random upper-case letters (four sometimes occurred inside real HPO names): put into every gene symbol / name a test creates. */
 export function randomTag(): string {
-  return Array.from({ length: 4 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
+  return Array.from({ length: 6 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
 }
 
 /** A random number of `digits` digits starting with 9 (ids unlikely to meet real data). */

@@ -9,12 +9,17 @@ import type { PatientFacts } from './domain/trial-eligibility';
 import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
 import { warfarinInputFromRecord } from './domain/warfarin-input';
 import type { KnowledgeClient, VariantKnowledge } from './knowledge-client';
+import { extractFeatures, toFeatureVector } from './learning/features';
+import { explain } from './learning/logistic';
+import { RISK_MODEL_DEFINITIONS } from './learning/model-definitions';
+import type { RiskModelRegistry, StoredRiskModel } from './learning/registry';
+import { historyFromRecord } from './learning/training-job';
 
 /** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
 export const SNAPSHOT_SELECTION = `birthDate sex race
   observations { code value unit effectiveAt valueCode { system code } }
-  conditions { code { system code display } clinicalStatus }
-  medications { code { system code display } status }`;
+  conditions { code { system code display } clinicalStatus onsetAt recordedAt }
+  medications { code { system code display } status authoredAt }`;
 
 /** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
 const GENOMICS_SELECTION = `clinical: variants(filter: { clinicalOnly: true }, first: 5000) { id }
@@ -32,6 +37,7 @@ export interface PatientRisk {
 }
 
 export interface DecisionClients {
+  registry: RiskModelRegistry;
   patients: PatientSubgraphClient;
   genomics: SubgraphClient;
   knowledge: KnowledgeClient;
@@ -47,7 +53,20 @@ function geneOfVariant(id: string): string | null {
  * One set of batched loaders per request (or per event batch): every field of every patient in the
  * request shares one call per subgraph and kind of data.
  */
+export interface LearnedRisk {
+  model: string;
+  version: string;
+  outcome: string;
+  horizonYears: number;
+  probability: number;
+  baselineLogOdds: number;
+  contributions: { feature: string; value: number; contribution: number }[];
+}
+
 export function createDecisionLoaders(clients: DecisionClients, now: () => Date = () => new Date()) {
+  let promoted: Promise<StoredRiskModel[]> | undefined;
+  // Read once per request: every patient of the request is scored by the same versions.
+  const promotedModels = () => (promoted ??= clients.registry.promoted(Object.keys(RISK_MODEL_DEFINITIONS)).then((m) => [...m.values()]));
   const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.fetchPatients<ClinicalSnapshot>(ids, SNAPSHOT_SELECTION));
   const genomics = new DataLoader<string, PatientGenomics>(async (ids) => {
     const rows = await clients.genomics.entities<{ clinical: { id: string }[] | null; any: { id: string }[] | null; pharmacogenomics: PgxCall[] }>(
@@ -133,6 +152,27 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
       if (!s) return null;
       const input = warfarinInputFromRecord(s, g.pharmacogenomics, now());
       return { input, dose: iwpcWarfarinDose(input) };
+    },
+
+    /** Each promoted trained model's prediction for the patient now, with its exact explanation. */
+    async learnedRisks(patientId: string): Promise<LearnedRisk[] | null> {
+      const [s, models] = await Promise.all([snapshot.load(patientId), promotedModels()]);
+      if (!s) return null;
+      const at = now();
+      const history = historyFromRecord(s as unknown as Parameters<typeof historyFromRecord>[0], at);
+      const features = extractFeatures(history, at);
+      return models.map((stored) => {
+        const explanation = explain(stored.model.logistic, toFeatureVector(features, stored.model.imputation));
+        return {
+          model: stored.name,
+          version: stored.version,
+          outcome: stored.model.outcome.name,
+          horizonYears: stored.model.outcome.years,
+          probability: Math.round(explanation.probability * 10000) / 10000,
+          baselineLogOdds: explanation.baselineLogOdds,
+          contributions: explanation.contributions,
+        };
+      });
     },
 
     /** Genes in which the patient carries a variant (for the rare-disease gene boost). */

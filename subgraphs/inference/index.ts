@@ -15,6 +15,8 @@ runUntilSignal(log, async () => {
     knowledgeGraphUrl: config.urls.knowledgeGraph,
     modelDir: config.modelDir,
     modelId: config.nlpModelId,
+    consumerGroup: config.inferenceConsumerGroup,
+    consumerStart: config.inferenceConsumerStart,
     redisUrl: config.redisUrl,
     consumeEvents: process.env.INFERENCE_CONSUME_EVENTS !== 'false',
     host: config.host,

@@ -18,6 +18,7 @@ import { createDecisionLoaders, type DecisionClients } from './decision-service'
 import { deidentifiedRiskUpdate } from './domain/deidentify';
 import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
+import { RiskModelRegistry } from './learning/registry';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 
@@ -37,6 +38,8 @@ export interface InferenceServiceOptions {
   consumeEvents?: boolean;
   /** Replicas with the same group share one outbox cursor; default `inference`. */
   consumerGroup?: string;
+  /** Where a new consumer group starts reading (see OutboxConsumerOptions.startAt). */
+  consumerStart?: 'beginning' | 'end';
   host: string;
   port: number;
   log: Logger;
@@ -74,9 +77,11 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const pool = createPool(opts.databaseUrl);
   const patients = new PatientSubgraphClient(opts.patientUrl);
   const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl), opts.knowledgeCacheMs);
-  const clients: DecisionClients = { patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
+  const registry = new RiskModelRegistry(pool);
+  const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   const context = (): Omit<InferenceContext, 'pubsub'> => ({
+    registry,
     loaders: createDecisionLoaders(clients),
     knowledge,
     patientExists: patients.existenceLoader(),
@@ -171,6 +176,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
             source: 'patient.outbox',
             channel: PATIENT_OUTBOX_CHANNEL,
             handle: (events) => publishUpdates(events, { risk: true }),
+            startAt: opts.consumerStart,
             log: opts.log,
           }),
           // Notes NLP has its own cursor: slow model work never delays risk updates.
@@ -185,6 +191,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
               const counts = await notes.processPatients(ids);
               if (counts.processed + counts.rejected > 0) opts.log.info({ patients: ids.length, ...counts }, 'clinical notes processed');
             },
+            startAt: opts.consumerStart,
             log: opts.log,
           }),
           new OutboxConsumer({
@@ -194,6 +201,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
             source: 'genomics.outbox',
             channel: GENOMICS_OUTBOX_CHANNEL,
             handle: (events) => publishUpdates(events, { risk: false }),
+            startAt: opts.consumerStart,
             log: opts.log,
           }),
         ];

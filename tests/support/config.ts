@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig, type HubConfig } from '../../lib/config';
 
 /** Set by tests/global-setup.ts to this run's own database (or given by the caller). */
@@ -11,6 +12,10 @@ export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
     ...base,
     ports: { gateway: 0, patient: 0, genomics: 0, knowledgeGraph: 0, inference: 0 },
     redisUrl: undefined,
+    // Every hub a test starts has its own consumer group from the current end of the outbox: hubs of
+    // test files running side by side (in-memory pub/sub each) must not take each other's events.
+    inferenceConsumerGroup: `inference-test-${randomUUID()}`,
+    inferenceConsumerStart: 'end',
     ...overrides,
   };
 }

@@ -118,4 +118,32 @@ describe('OutboxConsumer', () => {
     await drainUntil([consumer], () => false, 300);
     expect(seen).toEqual([7]);
   });
+
+  it('starts a new group at the end of the outbox when asked, and from then on misses nothing', async () => {
+    const patientId = randomUUID();
+    await insertEvent(pool, patientId, 1);
+    const seen: OutboxEvent[] = [];
+    const consumer = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: `group-${randomUUID()}`,
+      source: 'patient.outbox',
+      channel: 'test_start_at_end',
+      handle: async (events) => {
+        seen.push(...events.filter((e) => e.patientId === patientId));
+      },
+      startAt: 'end',
+      log,
+    });
+    await consumer.start();
+    try {
+      await drainUntil([consumer], () => false, 300);
+      expect(seen).toEqual([]);
+      await insertEvent(pool, patientId, 2);
+      await drainUntil([consumer], () => seen.length > 0);
+      expect(seen.map((e) => e.payload.n)).toEqual([2]);
+    } finally {
+      await consumer.stop();
+    }
+  });
 });

@@ -28,6 +28,11 @@ export interface OutboxConsumerOptions {
   batchSize?: number;
   /** Safety net for a missed NOTIFY (e.g. during a reconnect). */
   pollIntervalMs?: number;
+  /**
+   * Where a group with no cursor yet starts: `beginning` (default: every event ever written, nothing
+   * lost) or `end` (only events committed from now on — for short-lived groups such as a test's).
+   */
+  startAt?: 'beginning' | 'end';
 }
 
 /*
@@ -61,13 +66,23 @@ export class OutboxConsumer {
   private failures = 0;
 
   private readonly selectEvents: string;
+  private readonly startAtEnd: string;
 
   constructor(private readonly opts: OutboxConsumerOptions) {
     if (!OUTBOX_SOURCES.includes(opts.source)) throw new Error(`unknown outbox ${String(opts.source)}`);
     this.selectEvents = selectEvents(opts.source);
+    // The newest row no running transaction can still precede (same horizon as the reads).
+    this.startAtEnd = `
+      INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id)
+      SELECT $1, $2, coalesce(max(txid), '0'::xid8), coalesce((array_agg(id ORDER BY txid DESC, id DESC))[1], 0)
+      FROM ${opts.source} WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+      ON CONFLICT (consumer, source) DO NOTHING`;
   }
 
   async start(): Promise<void> {
+    if (this.opts.startAt === 'end') {
+      await this.opts.pool.query(this.startAtEnd, [this.opts.consumer, this.opts.source]);
+    }
     await this.listen();
     this.timer = setInterval(() => this.wake(), this.opts.pollIntervalMs ?? 1000);
     this.timer.unref();

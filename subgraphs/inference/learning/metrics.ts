@@ -4,7 +4,7 @@
  * Reporting follows TRIPOD (Collins et al., BMJ 2015;350:g7594, items 10d and 16) and the calibration
  * hierarchy of Van Calster et al. (J Clin Epidemiol 2016;74:167–176).
  */
-import { logit, train } from './logistic';
+import { logit, ModelTrainingError, train } from './logistic';
 
 /**
  * Area under the ROC curve as the Mann–Whitney U statistic over (event, non-event) pairs: the
@@ -65,13 +65,23 @@ const clippedLogit = (p: number) => logit(Math.min(1 - LOGIT_CLIP, Math.max(LOGI
 
 /**
  * Logistic recalibration fitted with the same Newton solver as the models (no penalty). Null when
- * the outcomes are all one class, where neither parameter exists.
+ * the outcomes are all one class, or when the predictions separate them perfectly (small subgroups):
+ * then neither parameter exists as a finite number.
  */
 export function calibration(predictions: readonly number[], outcomes: readonly number[]): Calibration | null {
   if (predictions.length !== outcomes.length) throw new RangeError(`${predictions.length} predictions but ${outcomes.length} outcomes`);
   const events = outcomes.reduce((s, y) => s + y, 0);
   if (events === 0 || events === outcomes.length) return null;
   const lp = predictions.map(clippedLogit);
+  try {
+    return fitCalibration(lp, outcomes);
+  } catch (error) {
+    if (error instanceof ModelTrainingError && error.code === 'NOT_CONVERGED') return null;
+    throw error;
+  }
+}
+
+function fitCalibration(lp: number[], outcomes: readonly number[]): Calibration {
   const recalibration = train(
     lp.map((v) => [v]),
     outcomes,

@@ -35,13 +35,21 @@ export function findingView(f: ActionableFinding) {
   };
 }
 
+export const PatientRisk = {
+  async learned(risk: { patientId?: string }, _: unknown, ctx: InferenceContext) {
+    // Risk delivered by riskUpdated carries no patient id: learned risks come with queries only.
+    if (!risk.patientId) return [];
+    return (await ctx.loaders.learnedRisks(risk.patientId)) ?? [];
+  },
+};
+
 export const Patient = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
 
   async risk(patient: { id: string }, _: unknown, ctx: InferenceContext) {
     const risk = await ctx.loaders.risk.load(patient.id);
     if (!risk) throw notFound(patient.id);
-    return risk;
+    return { ...risk, patientId: patient.id };
   },
 
   async riskWhatIf(patient: { id: string }, args: { changes: RiskChanges }, ctx: InferenceContext) {

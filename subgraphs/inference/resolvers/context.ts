@@ -3,10 +3,12 @@ import type DataLoader from 'dataloader';
 import type { DecisionLoaders } from '../decision-service';
 import type { KnowledgeClient } from '../knowledge-client';
 import type { NotesProcessor } from '../nlp/notes-processor';
+import type { RiskModelRegistry } from '../learning/registry';
 import type { NoteRun, StoredFinding } from '../nlp/notes-repository';
 
 export interface InferenceContext {
   pubsub: PubSub;
+  registry: RiskModelRegistry;
   loaders: DecisionLoaders;
   knowledge: KnowledgeClient;
   /** Whether each id is a known patient (subscriptions refuse unknown ones at subscribe time). */

@@ -5,7 +5,8 @@ import { estimateCardiovascularRisk, type RiskInput } from '../domain/cardiovasc
 import { matchesCohortFilter, type CohortFilterFacts, type CohortRiskFilter } from '../domain/deidentify';
 import { implausibility, type PlausibilityField } from '../domain/plausibility';
 import { COHORT_RISK_TOPIC, findingsTopic, riskTopic, type InferenceContext } from './context';
-import { Patient } from './Patient';
+import { Patient, PatientRisk } from './Patient';
+import { riskModelQueries } from './RiskModel';
 
 export { riskTopic, findingsTopic, COHORT_RISK_TOPIC, type InferenceContext } from './context';
 
@@ -25,6 +26,7 @@ function validateRiskInput(input: RiskInput): void {
 const MAX_SEARCH_RESULTS = 100;
 
 const Query = {
+  ...riskModelQueries,
   cardiovascularRisk(_: unknown, args: { input: RiskInput }) {
     validateRiskInput(args.input);
     return estimateCardiovascularRisk(args.input);
@@ -86,4 +88,4 @@ const Subscription = {
   },
 };
 
-export const resolvers = { Query, Patient, Subscription };
+export const resolvers = { Query, Patient, PatientRisk, Subscription };

@@ -1,0 +1,47 @@
+/**
+ * `npm run train -- <model>`: trains a new version of one of the hub's risk models from every patient
+ * the patient subgraph holds (PATIENT_URL, a running hub), evaluates it on a held-out split, and
+ * promotes it only when it is not worse than the promoted version. Models: see
+ * subgraphs/inference/learning/model-definitions.ts.
+ */
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createPool, ensureDatabase, migrate } from '../lib/postgres';
+import { SubgraphClient } from '../lib/subgraph-client';
+import { RISK_MODEL_DEFINITIONS, riskModelDefinition } from '../subgraphs/inference/learning/model-definitions';
+import { RiskModelRegistry } from '../subgraphs/inference/learning/registry';
+import { runTraining } from '../subgraphs/inference/learning/training-job';
+import { INFERENCE_MIGRATIONS } from '../subgraphs/inference/server';
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  const definition = name ? riskModelDefinition(name) : undefined;
+  if (!definition) {
+    console.error(`usage: npm run train -- <model>\nmodels: ${Object.keys(RISK_MODEL_DEFINITIONS).join(', ')}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const log = createLogger('train', config.logLevel);
+  await ensureDatabase(config.databaseUrl);
+  await migrate(config.databaseUrl, 'inference', INFERENCE_MIGRATIONS, log);
+  const pool = createPool(config.databaseUrl);
+  try {
+    const run = await runTraining({ definition, patients: new SubgraphClient('patient', config.urls.patient, 120_000), registry: new RiskModelRegistry(pool), log });
+    const m = run.model.heldOut;
+    console.log(
+      `${run.model.name} ${run.model.version}: ${run.examples} patients (excluded ${JSON.stringify(run.excluded)}); held-out AUROC ${m.auroc?.toFixed(3) ?? 'n/a'}, ` +
+        `Brier ${m.brier.toFixed(4)}, calibration slope ${m.calibrationSlope?.toFixed(2) ?? 'n/a'}; ${run.decision.promote ? 'promoted' : 'kept as candidate'}: ${run.decision.reasons.join('; ')}`,
+    );
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`training failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
