@@ -11,6 +11,7 @@ import { SubgraphClient } from '../lib/subgraph-client';
 import { RISK_MODEL_DEFINITIONS, riskModelDefinition } from '../subgraphs/inference/learning/model-definitions';
 import { RiskModelRegistry } from '../subgraphs/inference/learning/registry';
 import { runTraining } from '../subgraphs/inference/learning/training-job';
+import { countOutcomePatients } from '../subgraphs/inference/learning/training-scheduler';
 import { INFERENCE_MIGRATIONS } from '../subgraphs/inference/server';
 
 async function main(): Promise<number> {
@@ -26,7 +27,9 @@ async function main(): Promise<number> {
   await migrate(config.databaseUrl, 'inference', INFERENCE_MIGRATIONS, log);
   const pool = createPool(config.databaseUrl);
   try {
-    const run = await runTraining({ definition, patients: new SubgraphClient('patient', config.urls.patient, 120_000), registry: new RiskModelRegistry(pool), log });
+    const patients = new SubgraphClient('patient', config.urls.patient, 120_000);
+    const outcomesAtTraining = await countOutcomePatients(patients, definition);
+    const run = await runTraining({ definition, patients, registry: new RiskModelRegistry(pool), log, outcomesAtTraining });
     const m = run.model.heldOut;
     console.log(
       `${run.model.name} ${run.model.version}: ${run.examples} patients (excluded ${JSON.stringify(run.excluded)}); held-out AUROC ${m.auroc?.toFixed(3) ?? 'n/a'}, ` +

@@ -7,6 +7,7 @@ import { addYears, isoDate } from '../subgraphs/inference/learning/features';
 import { RISK_MODEL_DEFINITIONS } from '../subgraphs/inference/learning/model-definitions';
 import { RiskModelRegistry } from '../subgraphs/inference/learning/registry';
 import { runTraining } from '../subgraphs/inference/learning/training-job';
+import { countOutcomePatients, TrainingScheduler } from '../subgraphs/inference/learning/training-scheduler';
 import { TEST_DATABASE_URL, testConfig, testNeo4j } from './support/config';
 import { gql } from './support/graphql';
 
@@ -115,5 +116,21 @@ describe('trained risk models', () => {
     expect(learned.version).toBe(promoted.version);
     const logOdds = learned.baselineLogOdds + learned.contributions.reduce((s, c) => s + c.contribution, 0);
     expect(1 / (1 + Math.exp(-logOdds))).toBeCloseTo(learned.probability, 3);
+  });
+
+  it('trains again on its own once enough new outcomes have arrived, and not before', async () => {
+    const registry = new RiskModelRegistry(pool);
+    const patients = new SubgraphClient('patient', hub.patient.url, 120_000);
+    const definition = { ...RISK_MODEL_DEFINITIONS['ascvd-5y']!, retrainAfterOutcomes: 3 };
+    const scheduler = new TrainingScheduler({ pool, patients, registry, log, intervalMs: 0, definitions: [definition] });
+    const outcomes = await countOutcomePatients(patients, definition);
+    await runTraining({ definition, patients, registry, log, outcomesAtTraining: outcomes, now: new Date(Date.now() + 2000) });
+    expect(await scheduler.checkOnce()).toEqual([]);
+    const more = cohortBundles(new Date(), 18).filter((b) => JSON.stringify(b).includes('22298006')).slice(0, 3);
+    expect(more).toHaveLength(3);
+    for (const b of more) await gql(hub.patient.url, `mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { created } }`, { b });
+    const before = (await registry.all()).filter((m) => m.name === 'ascvd-5y').length;
+    expect(await scheduler.checkOnce()).toEqual(['ascvd-5y']);
+    expect((await registry.all()).filter((m) => m.name === 'ascvd-5y')).toHaveLength(before + 1);
   });
 });

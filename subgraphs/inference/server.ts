@@ -19,6 +19,7 @@ import { deidentifiedRiskUpdate } from './domain/deidentify';
 import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
 import { RiskModelRegistry } from './learning/registry';
+import { TrainingScheduler } from './learning/training-scheduler';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 
@@ -38,6 +39,8 @@ export interface InferenceServiceOptions {
   consumeEvents?: boolean;
   /** Replicas with the same group share one outbox cursor; default `inference`. */
   consumerGroup?: string;
+  /** How often to check whether enough new outcomes arrived to train again (0: never; default 1 h). */
+  trainingCheckIntervalMs?: number;
   /** Where a new consumer group starts reading (see OutboxConsumerOptions.startAt). */
   consumerStart?: 'beginning' | 'end';
   host: string;
@@ -206,7 +209,16 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
           }),
         ];
 
+  const scheduler = new TrainingScheduler({
+    pool,
+    patients: new SubgraphClient('patient', opts.patientUrl, 120_000),
+    registry,
+    log: opts.log.child({ component: 'training' }),
+    intervalMs: opts.consumeEvents === false ? 0 : (opts.trainingCheckIntervalMs ?? 60 * 60_000),
+  });
+
   await app.listen({ port: opts.port, host: opts.host });
+  scheduler.start();
   for (const consumer of consumers) await consumer.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -218,6 +230,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     close() {
       closing ??= (async () => {
         for (const consumer of consumers) await consumer.stop();
+        await scheduler.stop();
         await notes.dispose();
         await app.close();
         if (emitter) await new Promise<void>((resolve) => emitter.close(() => resolve()));

@@ -71,6 +71,8 @@ export async function runTraining(opts: {
   log: Logger;
   now?: Date;
   seed?: number;
+  /** The outcome count that triggered training (kept with the version, for the scheduler). */
+  outcomesAtTraining?: number;
 }): Promise<TrainingRun> {
   const now = opts.now ?? new Date();
   const indexDate = addYears(now, -opts.definition.outcome.years);
@@ -93,7 +95,7 @@ export async function runTraining(opts: {
     after = page.patients.pageInfo.endCursor;
   }
   opts.log.info({ model: opts.definition.name, patients: examples.length, excluded, pages }, 'training examples read');
-  const version = `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+  const version = `${now.toISOString().replace(/[-:.]/g, '').slice(0, 18)}Z`; // e.g. 20261129T114800123Z
   const { model, heldOutExamples } = trainRiskModel(examples, {
     name: opts.definition.name,
     version,
@@ -104,7 +106,10 @@ export async function runTraining(opts: {
   });
   const current = (await opts.registry.promoted([opts.definition.name])).get(opts.definition.name);
   const currentOnSamePatients = current ? { outcome: current.model.outcome, metrics: evaluateModel(current.model, heldOutExamples).metrics } : null;
-  const decision = shouldPromote({ outcome: model.outcome, metrics: model.heldOut }, currentOnSamePatients);
+  const decision = {
+    ...shouldPromote({ outcome: model.outcome, metrics: model.heldOut }, currentOnSamePatients),
+    ...(opts.outcomesAtTraining === undefined ? {} : { outcomesAtTraining: opts.outcomesAtTraining }),
+  };
   await opts.registry.save(model, decision);
   opts.log.info({ model: model.name, version, heldOut: model.heldOut, decision }, decision.promote ? 'model promoted' : 'model kept as candidate');
   return { model, decision, examples: examples.length, excluded };

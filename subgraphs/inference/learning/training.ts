@@ -151,6 +151,8 @@ export const DEFAULT_PROMOTION_TOLERANCES: PromotionTolerances = { auroc: 0.005,
 export interface PromotionDecision {
   promote: boolean;
   reasons: string[];
+  /** Patients with the outcome when this version was trained (the scheduler retrains on growth). */
+  outcomesAtTraining?: number;
 }
 
 const sameOutcome = (a: OutcomeDefinition, b: OutcomeDefinition) =>
