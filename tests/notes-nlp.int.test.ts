@@ -116,6 +116,20 @@ describe('clinical-note NLP through the gateway', () => {
     );
   });
 
+  it('processes a note in another language without failing, finding what the dictionary knows', async () => {
+    const id = await ingest(['El paciente niega dolor torácico. Toma clopidogrel 75 mg al día.']);
+    const runs = await until(() => processing(id), (r) => (r.data?.patient.noteProcessing.length ?? 0) > 0);
+    expect(runs.data!.patient.noteProcessing).toEqual([expect.objectContaining({ status: 'processed', error: null })]);
+    const response = await gql<{ patient: { noteFindings: { text: string; concept: { id: string } | null }[] } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { noteFindings { text concept { id } } } }`,
+      { id },
+    );
+    // The concept dictionary and the embedding model are English: a drug name still matches; the Spanish
+    // negation ("niega") is not a NegEx trigger, which is why the README says notes NLP reads English.
+    expect(response.data!.patient.noteFindings).toContainEqual({ text: 'clopidogrel', concept: { id: '32968' } });
+  });
+
   it('refuses a bundle whose note holds NUL bytes, naming the resource and field', async () => {
     const suffix = String(Date.now()).slice(-12);
     const response = await gql<{ ingestFhirBundle: { created: number; rejected: { resource: string; field: string; reason: string }[] } }>(

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../lib/config';
+import { ErrorCode, HubError } from '../../../lib/errors';
 
 /** Default sentence-embedding model: all-MiniLM-L6-v2, quantized, as LangChain4j ships it on Maven Central. */
 export const DEFAULT_EMBEDDING_MODEL_ID = 'all-minilm-l6-v2-q';
@@ -12,9 +13,10 @@ const UNPACKED = path.join(__dirname, 'model', 'target', 'unpacked');
 /** The files transformers.js reads for `dtype: 'q8'` with local files only. */
 export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', path.join('onnx', 'model_quantized.onnx')];
 
-export class ModelFolderError extends Error {
+/** The notes model cannot be used: a dependency of notes NLP is unavailable, nothing else is. */
+export class ModelFolderError extends HubError {
   constructor(message: string) {
-    super(message);
+    super(ErrorCode.DEPENDENCY_UNAVAILABLE, message);
     this.name = 'ModelFolderError';
   }
 }
