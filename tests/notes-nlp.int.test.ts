@@ -15,6 +15,7 @@ const NOTE = [
   'PLAN:',
   'Started clopidogrel 75 mg daily.',
   'Last year he had a heart attack.',
+  'He also has high blood pressure.',
 ].join('\n');
 
 function bundle(suffix: string, notes: string[]) {
@@ -97,9 +98,11 @@ describe('clinical-note NLP through the gateway', () => {
     expect(findings.filter((f) => f.family).map((f) => f.text.toLowerCase())).toEqual(expect.arrayContaining(['breast cancer']));
     // Spans point into the note text.
     for (const f of findings) expect(NOTE.slice(f.span.start, f.span.end)).toBe(f.text);
-    // A paraphrase no dictionary name matches is mapped by sentence embedding, with its similarity.
+    // A paraphrase no dictionary name matches is mapped by phrase embedding, with its similarity
+    // ("high blood pressure" → Hypertension ≈ 0.72 with this model; threshold 0.7).
+    expect(byText('high blood pressure')).toMatchObject({ kind: 'phenotype', concept: { id: 'HP:0000822', name: 'Hypertension' }, method: 'embedding' });
     const semantic = findings.filter((f) => f.method === 'embedding');
-    expect(semantic.every((f) => f.confidence >= 0.6 && f.confidence <= 1 && f.concept !== null)).toBe(true);
+    expect(semantic.every((f) => f.confidence >= 0.7 && f.confidence <= 1 && f.concept !== null)).toBe(true);
   });
 
   it('rejects an empty note and a binary one with the reason, and still processes the good one beside them', async () => {

@@ -5,7 +5,7 @@ import { inTransaction, type Pool } from '../../../lib/postgres';
 import type { KnowledgeClient } from '../knowledge-client';
 import { cosine, SentenceEmbedder } from './embedder';
 import { buildMentionDictionary, type DictionaryEntry } from './mentions';
-import { analyseNote, DEFAULT_EMBEDDING_THRESHOLD, noteSentences, type ConceptVector, type NoteAnalysisContext } from './note-analysis';
+import { analyseNote, DEFAULT_EMBEDDING_THRESHOLD, mapPhrases, noteSentences, type ConceptVector, type NoteAnalysisContext } from './note-analysis';
 import { NotesRepository } from './notes-repository';
 import { normaliseNote, type Sentence } from './text';
 
@@ -115,16 +115,24 @@ export class NotesProcessor {
     // One embedding pass over every sentence of the batch (batched forward passes inside).
     const vectors = await embedder.embed(prepared.flatMap((p) => p.sentences.map((s) => s.text)));
     let offset = 0;
-    for (const p of prepared) {
+    const analysed = prepared.map((p) => {
       const noteVectors = vectors.slice(offset, offset + p.sentences.length);
       offset += p.sentences.length;
-      const findings = p.error ? [] : analyseNote(p.text, p.sentences, noteVectors, context);
+      return { ...p, vectors: noteVectors, ...(p.error ? { findings: [], phrases: [] } : analyseNote(p.text, p.sentences, noteVectors, context)) };
+    });
+    // Candidate phrases of the whole batch embedded in one pass, like the sentences.
+    const phraseVectors = await embedder.embed(analysed.flatMap((a) => a.phrases.map((ph) => ph.text)));
+    let phraseOffset = 0;
+    for (const p of analysed) {
+      const vectorsOfPhrases = phraseVectors.slice(phraseOffset, phraseOffset + p.phrases.length);
+      phraseOffset += p.phrases.length;
+      const findings = [...p.findings, ...mapPhrases(p.sentences, p.phrases, vectorsOfPhrases, context, p.findings)].sort((x, y) => x.start - y.start);
       await inTransaction(this.opts.pool, (client) =>
         this.repository.saveNote(
           client,
           { noteId: p.note.id, modelId: this.opts.modelId, patientId: p.note.patientId, contentHash: sha256(p.note.text), error: p.error },
           p.sentences,
-          noteVectors,
+          p.vectors,
           findings,
         ),
       );
