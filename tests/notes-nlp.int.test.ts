@@ -163,6 +163,17 @@ describe('clinical-note NLP through the gateway', () => {
     expect(hits[0]!.patient.id).toBe(b);
     expect(hits.at(-1)!.patient.id).toBe(c);
 
+    // The same search within a cohort given by the patient subgraph's own filter (here: b's identifier).
+    const who = await gql<{ patient: { identifiers: { value: string }[] } }>(gateway, `query ($id: ID!) { patient(id: $id) { identifiers { value } } }`, { id: b });
+    const mrn = who.data!.patient.identifiers[0]!.value;
+    const inCohort = await gql<{ searchNotes: { patient: { id: string } }[] }>(
+      gateway,
+      `query ($mrn: String) { searchNotes(query: "heart attack", cohort: { identifier: $mrn }, first: 5) { patient { id } similarity } }`,
+      { mrn },
+    );
+    expect(inCohort.errors).toBeUndefined();
+    expect(inCohort.data!.searchNotes.map((h) => h.patient.id)).toEqual([b]);
+
     const similar = await gql<{ patient: { similarPatients: { patient: { id: string }; similarity: number }[] } }>(
       gateway,
       `query ($id: ID!) { patient(id: $id) { similarPatients(first: 50) { patient { id } similarity } } }`,

@@ -20,6 +20,7 @@ import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
 import { RiskModelRegistry } from './learning/registry';
 import { TrainingScheduler } from './learning/training-scheduler';
+import { cohortMembers } from './nlp/cohort';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 
@@ -82,6 +83,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl), opts.knowledgeCacheMs);
   const registry = new RiskModelRegistry(pool);
   const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
+  const patientGraph = new SubgraphClient('patient', opts.patientUrl);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   const context = (): Omit<InferenceContext, 'pubsub'> => ({
     registry,
@@ -93,6 +95,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       const byPatient = await notes.repository.findingsByPatients(notes.modelId, ids);
       return ids.map((id) => byPatient.get(id) ?? []);
     }),
+    cohortMembers: (filter) => cohortMembers(patientGraph, filter),
     noteRuns: new DataLoader(async (ids: readonly string[]) => {
       const byPatient = await notes.repository.runsByPatients(notes.modelId, ids);
       return ids.map((id) => byPatient.get(id) ?? []);

@@ -16,6 +16,8 @@ export interface InferenceContext {
   notes: NotesProcessor;
   noteFindings: DataLoader<string, StoredFinding[]>;
   noteRuns: DataLoader<string, NoteRun[]>;
+  /** Ids of the patients matching a patient-subgraph filter (at most MAX_COHORT_MEMBERS). */
+  cohortMembers(filter: Record<string, unknown>): Promise<string[]>;
 }
 
 /** Topics; mqemitter treats `/` as a level separator, which uuids never contain. */

@@ -31,7 +31,7 @@ const Query = {
     validateRiskInput(args.input);
     return estimateCardiovascularRisk(args.input);
   },
-  async searchNotes(_: unknown, args: { query: string; patientIds?: string[] | null; first: number }, ctx: InferenceContext) {
+  async searchNotes(_: unknown, args: { query: string; patientIds?: string[] | null; cohort?: Record<string, unknown> | null; first: number }, ctx: InferenceContext) {
     const query = args.query.trim();
     if (query.length < 3 || query.length > 500) throw new HubError(ErrorCode.BAD_USER_INPUT, 'query: give 3 to 500 characters', { field: 'query' });
     if (args.first < 1 || args.first > MAX_SEARCH_RESULTS) {
@@ -39,7 +39,12 @@ const Query = {
     }
     const malformed = args.patientIds?.filter((id) => !isHubId(id)) ?? [];
     if (malformed.length) throw new HubError(ErrorCode.BAD_USER_INPUT, `patientIds: ${malformed.join(', ')} ${malformed.length > 1 ? 'are not hub ids' : 'is not a hub id'}`, { field: 'patientIds' });
-    const hits = await ctx.notes.searchNotes(query, args.patientIds ?? null, args.first);
+    let within = args.patientIds ?? null;
+    if (args.cohort) {
+      const members = await ctx.cohortMembers(args.cohort);
+      within = within ? within.filter((id) => members.includes(id)) : members;
+    }
+    const hits = await ctx.notes.searchNotes(query, within, args.first);
     return hits.map((h) => ({ patient: { id: h.patientId }, noteId: h.noteId, sentence: h.text, span: { start: h.start, end: h.end }, similarity: h.similarity }));
   },
 };
