@@ -16,14 +16,13 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import pg from 'pg';
 import { CURATED_EVIDENCE } from '../knowledge-graph/seed/curated/civic-evidence';
 import { CPIC_GUIDELINES } from '../knowledge-graph/seed/curated/cpic-guidelines';
 import { CURATED_DISEASE_GENES } from '../knowledge-graph/seed/curated/disease-genes';
 import { HPO_TERMS, RARE_DISEASES } from '../knowledge-graph/seed/curated/hpo-rare-diseases';
 import { createLogger } from '../lib/logger';
 import type { PatientSubgraphClient } from '../lib/patient-client';
-import { createPool, migrate } from '../lib/postgres';
+import { createPool, dropDatabase, ensureDatabase, migrate } from '../lib/postgres';
 import type { KnowledgeClient } from '../subgraphs/inference/knowledge-client';
 import { SentenceEmbedder } from '../subgraphs/inference/nlp/embedder';
 import { DEFAULT_EMBEDDING_MODEL_ID, DEFAULT_MODEL_DIR, prepareDefaultModelFolder } from '../subgraphs/inference/nlp/model-folder';
@@ -167,17 +166,6 @@ const median = (xs: number[]) => {
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 
-async function recreateDatabase(adminUrl: string, drop: boolean) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(BENCH_DATABASE)} WITH (FORCE)`);
-    if (!drop) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(BENCH_DATABASE)}`);
-  } finally {
-    await admin.end();
-  }
-}
-
 // --- (a) sentences embedded per second -----------------------------------------------------------
 
 async function embeddingThroughput() {
@@ -230,11 +218,10 @@ interface BenchNote {
 
 async function notesEndToEnd() {
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = '/postgres';
-  const adminUrl = base.toString();
   base.pathname = `/${BENCH_DATABASE}`;
   const databaseUrl = base.toString();
-  await recreateDatabase(adminUrl, false);
+  await dropDatabase(base.toString());
+  await ensureDatabase(base.toString());
   const pool = createPool(databaseUrl);
   let processor: NotesProcessor | undefined;
   try {
@@ -302,7 +289,7 @@ async function notesEndToEnd() {
   } finally {
     await processor?.dispose();
     await pool.end();
-    await recreateDatabase(adminUrl, true);
+    await dropDatabase(base.toString());
   }
 }
 

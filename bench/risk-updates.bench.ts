@@ -26,11 +26,11 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Socket } from 'node:net';
-import pg from 'pg';
 import WebSocket from 'ws';
 import type { Client } from 'graphql-ws';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { dropDatabase, ensureDatabase } from '../lib/postgres';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
 import { gql, wsClient } from '../tests/support/graphql';
@@ -331,17 +331,6 @@ function clientProcess(): { child: ChildProcess; request: <T>(command: Record<st
   };
 }
 
-async function recreateDatabase(adminUrl: string, drop: boolean) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(BENCH_DATABASE)} WITH (FORCE)`);
-    if (!drop) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(BENCH_DATABASE)}`);
-  } finally {
-    await admin.end();
-  }
-}
-
 const list = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
 const defaultRounds = (n: number) => (n <= 1 ? 20 : n <= 1000 ? 10 : 5);
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '—');
@@ -364,10 +353,9 @@ async function runHub() {
   const load = os.loadavg();
 
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = '/postgres';
-  const adminUrl = base.toString();
   base.pathname = `/${BENCH_DATABASE}`;
-  await recreateDatabase(adminUrl, false);
+  await dropDatabase(base.toString());
+  await ensureDatabase(base.toString());
   const neo4jDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-subs-neo4j-'));
   const log = createLogger('bench', 'warn');
   const config = loadConfig({
@@ -471,7 +459,7 @@ async function runHub() {
     await hub.close();
     await neo4j.close();
     fs.rmSync(neo4jDir, { recursive: true, force: true });
-    await recreateDatabase(adminUrl, true);
+    await dropDatabase(base.toString());
   }
 }
 
