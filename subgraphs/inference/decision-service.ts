@@ -4,6 +4,7 @@ import type { SubgraphClient } from '../../lib/subgraph-client';
 import { geneAt } from '../genomics/domain/gene-annotation';
 import { rankActionableFindings, type ActionableFinding } from './domain/actionable-findings';
 import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
+import { isPresentCondition } from './domain/clinical-facts';
 import { drugResponses, type CpicRecommendation, type DrugResponse, type MedicationAlert, type PgxCall } from './domain/drug-response';
 import type { PatientFacts } from './domain/trial-eligibility';
 import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
@@ -138,7 +139,7 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
         ageYears: s.birthDate ? ageOn(s.birthDate, at) : null,
         sex,
         conditions: s.conditions
-          .filter((c) => c.clinicalStatus === null || ['active', 'recurrence', 'relapse'].includes(c.clinicalStatus))
+          .filter(isPresentCondition)
           .map((c) => ({ code: c.code.code, system: c.code.system, display: (c.code as { display?: string | null }).display ?? null })),
         variantIds: g.variantIds,
         variantKnowledge: knowledge.map((k) => ({ id: k.id, gene: k.gene?.symbol ?? null, encodes: k.encodes })),

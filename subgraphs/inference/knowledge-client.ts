@@ -1,3 +1,4 @@
+import { Cached } from '../../lib/cached';
 import type { SubgraphClient } from '../../lib/subgraph-client';
 import type { CpicRecommendation } from './domain/drug-response';
 import type { FindingEvidence } from './domain/actionable-findings';
@@ -39,28 +40,6 @@ interface TrialRecord {
     excludedVariants: { id: string }[];
     labCriteria: TrialCriteria['labCriteria'];
   };
-}
-
-/** A value fetched once and shared until it is older than `ttlMs` (concurrent callers share one fetch). */
-class Cached<T> {
-  private value: Promise<T> | undefined;
-  private fetchedAt = 0;
-  constructor(
-    private readonly ttlMs: number,
-    private readonly fetch: () => Promise<T>,
-  ) {}
-  get(): Promise<T> {
-    if (!this.value || Date.now() - this.fetchedAt > this.ttlMs) {
-      this.fetchedAt = Date.now();
-      const pending = this.fetch();
-      this.value = pending;
-      // A failed fetch is not cached: the next caller tries again.
-      pending.catch(() => {
-        if (this.value === pending) this.value = undefined;
-      });
-    }
-    return this.value;
-  }
 }
 
 const sexOf = (sex: string | null): TrialCriteria['sex'] => (sex === 'ALL' || sex === 'FEMALE' || sex === 'MALE' ? sex : null);

@@ -6,6 +6,7 @@
  * E inferential), sensitivity before resistance, higher CIViC rating. Evidence that does not support its
  * claim (direction DOES_NOT_SUPPORT) is not actionable and is left out.
  */
+import { isPresentCondition } from './clinical-facts';
 import { conditionsMatch, conditionTerm } from './trial-eligibility';
 
 export interface FindingEvidence {
@@ -43,11 +44,10 @@ export interface ActionableFinding {
 }
 
 const RESPONSE_ORDER: Record<string, number> = { SENSITIVITY: 0, REDUCED_SENSITIVITY: 1, RESISTANCE: 2, ADVERSE_RESPONSE: 3 };
-const PRESENT = new Set(['active', 'recurrence', 'relapse']);
 
 export function rankActionableFindings(variants: VariantEvidence[], conditions: PatientCondition[], types?: readonly string[]): ActionableFinding[] {
   const patientTerms = conditions
-    .filter((c) => c.code.display && (c.clinicalStatus === null || PRESENT.has(c.clinicalStatus)))
+    .filter((c) => c.code.display && isPresentCondition(c))
     .map((c) => ({ display: c.code.display!, term: conditionTerm(c.code.display!) }));
   const findings: ActionableFinding[] = [];
   const seen = new Set<string>();

@@ -50,6 +50,9 @@ const DIABETES_ICD10 = /^E1[0-3](\.|$)/;
 /** FHIR condition-clinical codes that mean the condition is present now. */
 const PRESENT = new Set(['active', 'recurrence', 'relapse']);
 
+/** Whether a condition is present now (no clinical status recorded: taken as present, as the problem list shows it). */
+export const isPresentCondition = (c: { clinicalStatus: string | null }): boolean => c.clinicalStatus === null || PRESENT.has(c.clinicalStatus);
+
 /**
  * Oral antihypertensive ingredients, by class, from the 2017 ACC/AHA/AAPA/ABC/ACPM/AGS/APhA/ASH/ASPC/
  * NMA/PCNA Guideline for the Prevention, Detection, Evaluation, and Management of High Blood Pressure
@@ -91,7 +94,7 @@ const isDiabetes = (c: CodedCondition) =>
 /** True with a present diabetes diagnosis; false when a problem list exists without one; null without a problem list. */
 export function hasDiabetes(conditions: CodedCondition[]): boolean | null {
   if (!conditions.length) return null;
-  return conditions.some((c) => isDiabetes(c) && (c.clinicalStatus === null || PRESENT.has(c.clinicalStatus)));
+  return conditions.some((c) => isDiabetes(c) && isPresentCondition(c));
 }
 
 /** True with an active antihypertensive; false when medications are recorded but none is one; null without a medication list. */

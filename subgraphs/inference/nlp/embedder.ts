@@ -67,9 +67,4 @@ export class SentenceEmbedder {
   }
 }
 
-/** Cosine similarity of unit vectors. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
-}
+export { cosine } from './vectors';

@@ -13,6 +13,7 @@
  *    "shortness of breath" → Short nose 0.591 — lexical look-alikes score high, hence a high threshold.
  * Each finding carries NegEx/ConText assertions (negated, uncertain, family) from the sentence.
  */
+import { cosine } from './vectors';
 import { assertionFor } from './negation';
 import { findMentions, type MentionDictionary } from './mentions';
 import { splitSentences, type Sentence } from './text';
@@ -108,12 +109,6 @@ export function noteSentences(text: string): Sentence[] {
   return splitSentences(text);
 }
 
-const dot = (a: Float32Array, b: Float32Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
-
 /**
  * Dictionary and pattern findings of every sentence, and the phrases worth embedding (see the header).
  * `mapPhrases` then turns the embedded phrases into embedding findings.
@@ -144,7 +139,7 @@ export function analyseNote(
     const vector = sentenceVectors[index];
     if (!vector || context.conceptVectors.length === 0) return;
     let best = -1;
-    for (const concept of context.conceptVectors) best = Math.max(best, dot(vector, concept.vector));
+    for (const concept of context.conceptVectors) best = Math.max(best, cosine(vector, concept.vector));
     if (best < SENTENCE_PREFILTER) return;
     for (const phrase of candidatePhrases(sentence.text, covered)) phrases.push({ sentence: index, ...phrase });
   });
@@ -170,7 +165,7 @@ export function mapPhrases(
     const vector = phraseVectors[i]!;
     let best: { concept: ConceptVector; score: number } | null = null;
     for (const concept of context.conceptVectors) {
-      const score = dot(vector, concept.vector);
+      const score = cosine(vector, concept.vector);
       if (score >= context.embeddingThreshold && (!best || score > best.score)) best = { concept, score };
     }
     if (!best) return;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Cached } from '../../../lib/cached';
 import type { Logger } from '../../../lib/logger';
 import type { PatientSubgraphClient } from '../../../lib/patient-client';
 import { inTransaction, type Pool } from '../../../lib/postgres';
@@ -37,38 +38,26 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export class NotesProcessor {
   readonly repository: NotesRepository;
-  private embedder: Promise<SentenceEmbedder> | undefined;
-  private context: { value: Promise<NoteAnalysisContext>; at: number } | undefined;
+  private readonly embedder: Cached<SentenceEmbedder>;
+  private readonly context: Cached<NoteAnalysisContext>;
 
   constructor(private readonly opts: NotesProcessorOptions) {
     this.repository = new NotesRepository(opts.pool);
+    this.embedder = new Cached(Infinity, () => SentenceEmbedder.load({ modelDir: opts.modelDir, modelId: opts.modelId }));
+    this.context = new Cached(opts.dictionaryTtlMs ?? 10 * 60_000, () => this.buildContext());
   }
 
   get modelId(): string {
     return this.opts.modelId;
   }
 
+  /** Loads the model on first use; a failed load is retried on the next use. */
   embedderReady(): Promise<SentenceEmbedder> {
-    if (!this.embedder) {
-      const loading = SentenceEmbedder.load({ modelDir: this.opts.modelDir, modelId: this.opts.modelId });
-      this.embedder = loading;
-      loading.catch(() => {
-        if (this.embedder === loading) this.embedder = undefined; // retried on next use
-      });
-    }
-    return this.embedder;
+    return this.embedder.get();
   }
 
   private analysisContext(): Promise<NoteAnalysisContext> {
-    const ttl = this.opts.dictionaryTtlMs ?? 10 * 60_000;
-    if (!this.context || Date.now() - this.context.at > ttl) {
-      const value = this.buildContext();
-      this.context = { value, at: Date.now() };
-      value.catch(() => {
-        if (this.context?.value === value) this.context = undefined;
-      });
-    }
-    return this.context.value;
+    return this.context.get();
   }
 
   private async buildContext(): Promise<NoteAnalysisContext> {
@@ -180,7 +169,7 @@ export class NotesProcessor {
   }
 
   async dispose(): Promise<void> {
-    const embedder = await this.embedder?.catch(() => undefined);
+    const embedder = await this.embedder.peek()?.catch(() => undefined);
     await embedder?.dispose();
   }
 }
