@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST, parse } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { SharedSubscriptions } from './shared-subscriptions';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
 import type { Logger } from '../lib/logger';
 import type { RunningService } from '../lib/apollo-http';
@@ -21,6 +22,8 @@ export interface GatewayOptions {
 
 export interface Gateway extends RunningService {
   runtime: GatewayRuntime;
+  /** Identical graphql-ws subscriptions executing once for all their subscribers. */
+  sharedSubscriptions: SharedSubscriptions;
 }
 
 export function readSupergraph(): string {
@@ -53,6 +56,40 @@ export function passCodedErrors(error: unknown, message: string): Error {
     return new GraphQLError(messages.join('; '), { path, extensions: { ...coded[0]!.extensions } });
   }
   return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** Results waiting for one graphql-ws subscriber before it is cut off as too slow (shared-subscriptions.ts). */
+const MAX_QUEUED_PER_SUBSCRIBER = 64;
+
+interface WsParams {
+  query?: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
+}
+
+/**
+ * Which subscriptions may share one execution: the same document, operation and variables from the
+ * same caller (the credentials the connection presented), so sharing never widens what anyone sees.
+ * Queries and mutations sent over graphql-ws are never shared (`undefined`).
+ */
+export function subscriptionKey(params: WsParams, caller: { connectionParams?: unknown; authorization?: string }): string | undefined {
+  if (!params.query) return undefined;
+  let operation;
+  try {
+    operation = getOperationAST(parse(params.query), params.operationName ?? undefined);
+  } catch {
+    return undefined; // unparsable: let the runtime report the syntax error to this caller
+  }
+  if (operation?.operation !== 'subscription') return undefined;
+  return JSON.stringify([
+    params.query,
+    params.operationName ?? null,
+    params.variables ?? null,
+    params.extensions ?? null,
+    caller.connectionParams ?? null,
+    caller.authorization ?? null,
+  ]);
 }
 
 /**
@@ -88,8 +125,26 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const server = http.createServer(runtime);
   server.keepAliveTimeout = 65_000;
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsOptions = getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({
+    req: ctx.extra.request,
+    socket: ctx.extra.socket,
+  }));
+  const shared = new SharedSubscriptions({
+    maxQueued: MAX_QUEUED_PER_SUBSCRIBER,
+    onCloseError: (error) => opts.log.warn({ err: error }, 'closing a shared subscription failed'),
+  });
   const wsServer = useServer(
-    getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({ req: ctx.extra.request, socket: ctx.extra.socket })),
+    {
+      ...wsOptions,
+      subscribe(args) {
+        const context = args.contextValue as { params: WsParams; connectionParams?: unknown; req: http.IncomingMessage };
+        const key = subscriptionKey(context.params, {
+          connectionParams: context.connectionParams,
+          authorization: context.req.headers.authorization,
+        });
+        return key === undefined ? wsOptions.subscribe!(args) : shared.subscribe(key, () => wsOptions.subscribe!(args) as never);
+      },
+    },
     wss,
   );
 
@@ -101,6 +156,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   return {
     runtime,
+    sharedSubscriptions: shared,
     port,
     url: `http://${opts.host}:${port}/graphql`,
     close() {

@@ -5,7 +5,7 @@ import { startPatientService } from '../subgraphs/patient/server';
 import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../subgraphs/inference/server';
-import { startGateway } from '../gateway/server';
+import { startGateway, type Gateway } from '../gateway/server';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
@@ -25,8 +25,8 @@ describe('riskUpdated across replicas', () => {
   let patient: RunningService;
   let genomics: RunningService;
   let knowledgeGraph: RunningService;
-  let gatewayA: RunningService;
-  let gatewayB: RunningService;
+  let gatewayA: Gateway;
+  let gatewayB: Gateway;
   let inferenceA: RunningService;
   let inferenceC: RunningService;
 
@@ -125,6 +125,37 @@ describe('riskUpdated across replicas', () => {
     } finally {
       subscription.dispose();
       await client.dispose();
+    }
+  });
+
+  it('executes identical subscriptions on one gateway once, and the others keep receiving when one leaves', async () => {
+    const id = await createPatient('Mary Jackson');
+    const other = await createPatient('Christine Darden');
+    const clients = [wsClient(gatewayB.url), wsClient(gatewayB.url), wsClient(gatewayB.url)];
+    const watching = clients.map((client) => collect<{ riskUpdated: unknown }>(client, SUBSCRIPTION, { id }));
+    const watchingOther = collect<{ riskUpdated: unknown }>(clients[0]!, SUBSCRIPTION, { id: other });
+    try {
+      await settle();
+      expect(gatewayB.sharedSubscriptions.size).toBe(2);
+
+      await addSystolic(id, 128);
+      const update = { data: { riskUpdated: { patient: { name: 'Mary Jackson' }, risk: { cardiovascular: { inputs: { systolicBp: 128 } } } } } };
+      for (const subscription of watching) expect(await subscription.next(2000)).toEqual(update);
+
+      watching[0]!.dispose();
+      await settle();
+      await addSystolic(id, 126);
+      const next = { data: { riskUpdated: { patient: { name: 'Mary Jackson' }, risk: { cardiovascular: { inputs: { systolicBp: 126 } } } } } };
+      for (const subscription of watching.slice(1)) expect(await subscription.next(2000)).toEqual(next);
+      expect(watching[0]!.messages).toEqual([]);
+      expect(watchingOther.messages).toEqual([]);
+
+      for (const subscription of [...watching.slice(1), watchingOther]) subscription.dispose();
+      await settle();
+      expect(gatewayB.sharedSubscriptions.size).toBe(0);
+    } finally {
+      for (const subscription of [...watching, watchingOther]) subscription.dispose();
+      for (const client of clients) await client.dispose();
     }
   });
 });
