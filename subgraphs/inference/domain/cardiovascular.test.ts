@@ -23,6 +23,20 @@ describe('estimateCardiovascularRisk', () => {
     expect(estimate).toMatchObject({ pce10y: 3, category: 'LOW', missing: ['onStatin', 'bmi', 'egfr'], notApplicableReasons: [], prevent: null });
     expect(estimate.model.version).toBe('2013 ACC/AHA');
   });
+  it('lists exactly the one input that is absent, for each input either model needs', () => {
+    // Guards the by-name check for a complete record against the field lists it shortcuts.
+    const complete = { age: 55, sex: 'MALE', race: 'WHITE', totalCholesterol: 213, hdlCholesterol: 50, systolicBp: 120, onHypertensionTreatment: false,
+      smoker: false, diabetes: false, onStatin: false, bmi: 27, egfr: 90 } as const;
+    expect(estimateCardiovascularRisk(complete).missing).toEqual([]);
+    for (const field of Object.keys(complete) as (keyof typeof complete)[]) {
+      for (const absent of [null, undefined]) {
+        const estimate = estimateCardiovascularRisk({ ...complete, [field]: absent });
+        expect(estimate.missing).toEqual([field]);
+        expect(estimate.pce10y === null).toBe(!['onStatin', 'bmi', 'egfr'].includes(field));
+        expect(estimate.prevent === null).toBe(field !== 'race');
+      }
+    }
+  });
 });
 
 describe('riskInputFromSnapshot', () => {

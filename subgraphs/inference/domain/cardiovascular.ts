@@ -96,11 +96,13 @@ export function estimateCardiovascularRisk(input: RiskInput, excludedValues: Exc
   const missing: string[] = [];
   let pceComplete = true;
   let preventComplete = true;
-  for (const field of ALL_FIELDS) {
-    if (!isAbsent(input[field])) continue;
-    missing.push(field);
-    if (PCE_FIELD_SET.has(field)) pceComplete = false;
-    if (PREVENT_FIELD_SET.has(field)) preventComplete = false;
+  if (!hasEveryInput(input)) {
+    for (const field of ALL_FIELDS) {
+      if (!isAbsent(input[field])) continue;
+      missing.push(field);
+      if (PCE_FIELD_SET.has(field)) pceComplete = false;
+      if (PREVENT_FIELD_SET.has(field)) preventComplete = false;
+    }
   }
   const pce = pceComplete ? pooledCohortRisk(input as PceInput) : null;
   const prevent = preventComplete ? preventRisk(input as PreventInput) : null;
@@ -122,6 +124,28 @@ export function estimateCardiovascularRisk(input: RiskInput, excludedValues: Exc
     model: MODEL,
     models: MODELS,
   };
+}
+
+/**
+ * Every field of ALL_FIELDS present, each read by name: the usual case in a cohort-wide run, where a
+ * loop of input[field] reads cost a fifth of the whole estimate. cardiovascular.test.ts removes each
+ * field of ALL_FIELDS in turn to keep this list and that one the same.
+ */
+function hasEveryInput(input: RiskInput): boolean {
+  return !(
+    isAbsent(input.age) ||
+    isAbsent(input.sex) ||
+    isAbsent(input.race) ||
+    isAbsent(input.totalCholesterol) ||
+    isAbsent(input.hdlCholesterol) ||
+    isAbsent(input.systolicBp) ||
+    isAbsent(input.onHypertensionTreatment) ||
+    isAbsent(input.smoker) ||
+    isAbsent(input.diabetes) ||
+    isAbsent(input.onStatin) ||
+    isAbsent(input.bmi) ||
+    isAbsent(input.egfr)
+  );
 }
 
 /** The part of a patient record risk needs, as the patient subgraph returns it. */

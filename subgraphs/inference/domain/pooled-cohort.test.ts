@@ -46,6 +46,18 @@ describe('pooledCohortRisk', () => {
     });
   });
 
+  it('words the age reason the same for whole and fractional ages, alone or with other reasons', () => {
+    const reasons = (change: Partial<PceInput>) => pooledCohortRisk({ ...example, race: 'WHITE', sex: 'MALE', ...change }).notApplicableReasons;
+    expect(reasons({ age: 39 })).toEqual(['age 39 is outside 40–79, the range the equations are valid for']);
+    expect(reasons({ age: 39.5 })).toEqual(['age 39.5 is outside 40–79, the range the equations are valid for']);
+    expect(reasons({ age: 80 })).toEqual(['age 80 is outside 40–79, the range the equations are valid for']);
+    expect(reasons({ age: 39, systolicBp: 201 })).toEqual([
+      'age 39 is outside 40–79, the range the equations are valid for',
+      'systolicBp 201 is outside 90–200, the range the equations are valid for',
+    ]);
+    expect(reasons({ age: 40 })).toEqual([]);
+  });
+
   it('is not applicable for cholesterol outside the estimator range', () => {
     expect(pooledCohortRisk({ ...example, totalCholesterol: 400, race: 'WHITE', sex: 'MALE' }).notApplicableReasons).toEqual([
       'totalCholesterol 400 is outside 130–320, the range the equations are valid for',

@@ -126,15 +126,47 @@ export const PCE_MODEL = {
   source: 'Goff DC Jr et al. Circulation 2014;129(25 Suppl 2):S49-S73. doi:10.1161/01.cir.0000437741.48606.98',
 } as const;
 
+/*
+ * Inside a range as the reasons below judge it, "not below and not above", so a NaN passes here as it
+ * always has. Read field by field, so that the common case builds no list of reasons.
+ */
+const inside = (value: number, range: readonly [number, number]) => !(value < range[0] || value > range[1]);
+/** Cholesterol and systolic pressure inside PCE_RANGES. */
+const labsWithinRanges = (input: PceInput) =>
+  inside(input.totalCholesterol, PCE_RANGES.totalCholesterol) &&
+  inside(input.hdlCholesterol, PCE_RANGES.hdlCholesterol) &&
+  inside(input.systolicBp, PCE_RANGES.systolicBp);
+
 const RANGE_ENTRIES = Object.entries(PCE_RANGES) as [keyof typeof PCE_RANGES, readonly [number, number]][];
 
-export function pooledCohortRisk(input: PceInput): PceResult {
+/** One reason per input outside PCE_RANGES, in PCE_RANGES order. */
+function rangeReasons(input: PceInput): string[] {
   const reasons: string[] = [];
   for (const [field, [low, high]] of RANGE_ENTRIES) {
     const value = input[field];
     if (value < low || value > high) reasons.push(`${field} ${value} is outside ${low}–${high}, the range the equations are valid for`);
   }
-  if (reasons.length) return { risk10y: null, notApplicableReasons: reasons };
+  return reasons;
+}
+
+/**
+ * Age is the input most often outside the range (everyone under 40), alone: its one-reason lists for whole
+ * ages 0–120 are built once and frozen rather than formatted per patient.
+ */
+const AGE_REASONS = new Map<number, string[]>();
+for (let age = 0; age <= 120; age++) {
+  const reasons = rangeReasons({ age, totalCholesterol: 200, hdlCholesterol: 50, systolicBp: 120 } as PceInput);
+  if (reasons.length) AGE_REASONS.set(age, Object.freeze(reasons) as unknown as string[]);
+}
+
+/** Shared by every result that has no reason; frozen so that no caller can add one to all of them. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+export function pooledCohortRisk(input: PceInput): PceResult {
+  if (!inside(input.age, PCE_RANGES.age) || !labsWithinRanges(input)) {
+    const ageAlone = AGE_REASONS.get(input.age);
+    return { risk10y: null, notApplicableReasons: ageAlone && labsWithinRanges(input) ? ageAlone : rangeReasons(input) };
+  }
 
   const c = PCE_COEFFICIENTS[input.race === 'AFRICAN_AMERICAN' ? 'AFRICAN_AMERICAN' : 'WHITE'][input.sex];
   const lnAge = Math.log(input.age);
@@ -158,8 +190,6 @@ export function pooledCohortRisk(input: PceInput): PceResult {
   const risk = 1 - Math.pow(c.baselineSurvival, Math.exp(sum - c.meanSum));
   return { risk10y: Math.round(risk * 1000) / 10, notApplicableReasons: NONE };
 }
-
-const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * Risk categories of the 2019 ACC/AHA Guideline on the Primary Prevention of Cardiovascular Disease

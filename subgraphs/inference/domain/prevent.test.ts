@@ -119,6 +119,12 @@ describe('preventRisk', () => {
     expect(result.hf10y).toBeGreaterThan(0);
     expect([result.cvd30y, result.ascvd30y, result.hf30y]).toEqual([null, null, null]);
     expect(result.notApplicableReasons).toEqual(['age 65 is outside 30–59, the range the 30-year equations are valid for']);
+    expect(preventRisk({ ...example, sex: 'MALE', age: 59.5 }).notApplicableReasons).toEqual([
+      'age 59.5 is outside 30–59, the range the 30-year equations are valid for',
+    ]);
+    expect(preventRisk({ ...example, sex: 'MALE', age: 79 }).notApplicableReasons).toEqual([
+      'age 79 is outside 30–59, the range the 30-year equations are valid for',
+    ]);
     expect(preventRisk({ ...example, sex: 'FEMALE', age: 59 }).cvd30y).not.toBeNull();
     expect(preventRisk({ ...example, sex: 'FEMALE', age: 60 }).cvd30y).toBeNull();
     expect(preventRisk({ ...example, sex: 'FEMALE', age: 79 }).cvd10y).not.toBeNull();
