@@ -7,7 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/knowledge-graph/launcher/target/', '/.data/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
   // These packages ship ES modules only; swc turns them into CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|content-disposition|jose)/)'],
   globalSetup: '<rootDir>/tests/global-setup.ts',
   globalTeardown: '<rootDir>/tests/global-teardown.ts',
   testTimeout: 60000,

@@ -18,6 +18,8 @@ import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
 import { readSupergraph } from '../gateway/server';
 import { gql } from '../tests/support/graphql';
+import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
+import { withLocalSecrets } from '../lib/local-secrets';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -50,7 +52,7 @@ async function load(name: string, url: string, body: string): Promise<Round> {
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await defaultCredentials()) },
     body,
     connections: CONNECTIONS,
     duration: SECONDS,
@@ -69,17 +71,21 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main() {
   const log = createLogger('bench', 'warn');
-  const config = loadConfig({
+  const config = withLocalSecrets(loadConfig({
+    HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
     ...process.env,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench',
     NEO4J_DATA_DIR: process.env.NEO4J_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-neo4j-')),
     NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? '0',
+    // One machine plays every client: the per-client rate limit (gateway/limits.ts) would measure itself.
+    GATEWAY_RATE_LIMIT_PER_SECOND: process.env.GATEWAY_RATE_LIMIT_PER_SECOND ?? '0',
     PORT: '0',
     PATIENT_PORT: '0',
     GENOMICS_PORT: '0',
     KNOWLEDGE_GRAPH_PORT: '0',
     INFERENCE_PORT: '0',
-  });
+  }));
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);
   const subgraphUrls: Record<string, string> = {
@@ -88,10 +94,19 @@ async function main() {
     'knowledge-graph': hub.knowledgeGraph.url,
     inference: hub.inference.url,
   };
+  const credentials = await defaultCredentials();
   const apollo = new ApolloServer({
     gateway: new ApolloGateway({
       supergraphSdl: readSupergraph(),
-      buildService: ({ name }) => new RemoteGraphQLDataSource({ url: subgraphUrls[name] }),
+      // The subgraphs answer only requests carrying an identity assertion: Apollo's gateway forwards the one
+      // tests/support/auth.ts gives every request (it has no auth of its own to sign one with).
+      buildService: ({ name }) =>
+        new RemoteGraphQLDataSource({
+          url: subgraphUrls[name],
+          willSendRequest: ({ request }) => {
+            for (const [key, value] of Object.entries(credentials)) request.http?.headers.set(key, value);
+          },
+        }),
     }),
   });
   const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });

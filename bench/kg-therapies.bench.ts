@@ -16,6 +16,7 @@ import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { createDriver, Neo4jExecutor } from '../knowledge-graph/executor';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
 import { gql } from '../tests/support/graphql';
+import { testAssertions } from '../tests/support/auth';
 
 const { values } = parseArgs({ options: { variants: { type: 'string' }, 'per-variant': { type: 'string' }, requests: { type: 'string' } } });
 const VARIANTS = Number(values.variants ?? 20_000);
@@ -67,7 +68,7 @@ async function main() {
     const edges = (await executor.read<{ n: number }>(`MATCH ()-[r:ABOUT_VARIANT]->() RETURN count(r) AS n`)).records[0]!.get('n');
     const loadSeconds = (performance.now() - started) / 1000;
 
-    const service = await startKnowledgeGraphService({ neo4j: store.connection, host: '127.0.0.1', port: 0, log });
+    const service = await startKnowledgeGraphService({ neo4j: store.connection, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
     try {
       // A patient's 500 variants: mostly synthetic, plus the seed's BRAF V600E, EGFR L858R/T790M and KRAS G12C.
       const ids = [

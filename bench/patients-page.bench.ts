@@ -15,6 +15,7 @@ import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, inTransaction, migrate, type Pool } from '../lib/postgres';
 import { PATIENT_MIGRATIONS, startPatientService } from '../subgraphs/patient/server';
 import { gql } from '../tests/support/graphql';
+import { defaultCredentials, testAssertions } from '../tests/support/auth';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -80,8 +81,8 @@ async function seed(pool: Pool): Promise<number> {
   });
 }
 
-const load = (url: string, body: string, duration: number) =>
-  autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration });
+const load = async (url: string, body: string, duration: number) =>
+  autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...(await defaultCredentials()) }, body, connections: CONNECTIONS, duration });
 
 async function main() {
   const log = createLogger('bench', 'warn');
@@ -94,6 +95,7 @@ async function main() {
 
   let counter = { statements: 0 };
   const service = await startPatientService({
+    assertions: testAssertions(),
     databaseUrl: DATABASE_URL,
     host: '127.0.0.1',
     port: 0,

@@ -34,6 +34,8 @@ import { dropDatabase, ensureDatabase } from '../lib/postgres';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
 import { gql, wsClient } from '../tests/support/graphql';
+import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
+import { withLocalSecrets } from '../lib/local-secrets';
 
 const { values } = parseArgs({
   options: {
@@ -358,19 +360,23 @@ async function runHub() {
   await ensureDatabase(base.toString());
   const neo4jDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-subs-neo4j-'));
   const log = createLogger('bench', 'warn');
-  const config = loadConfig({
+  const config = withLocalSecrets(loadConfig({
+    HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
     ...process.env,
     DATABASE_URL: base.toString(),
     NEO4J_URI: '',
     NEO4J_DATA_DIR: neo4jDir,
     NEO4J_BOLT_PORT: '0',
+    // One machine plays every client: the per-client rate limit (gateway/limits.ts) would measure itself.
+    GATEWAY_RATE_LIMIT_PER_SECOND: process.env.GATEWAY_RATE_LIMIT_PER_SECOND ?? '0',
     PORT: '0',
     PATIENT_PORT: '0',
     GENOMICS_PORT: '0',
     KNOWLEDGE_GRAPH_PORT: '0',
     INFERENCE_PORT: '0',
     REDIS_URL: '',
-  });
+  }));
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);
   const { child, request } = clientProcess();

@@ -1,10 +1,14 @@
 import { loadConfig } from '../lib/config';
+import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
+import { setupTracing } from '../lib/tracing';
 import { runUntilSignal } from '../lib/lifecycle';
 import { startGateway } from './server';
 
-const config = loadConfig();
+const config = withLocalSecrets(loadConfig());
 const log = createLogger('gateway', config.logLevel);
+// Before any service starts: they install tracing hooks only when it is on.
+const tracing = setupTracing('gateway', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 runUntilSignal(log, async () => {
   const gateway = await startGateway({
     subgraphUrls: {
@@ -16,7 +20,9 @@ runUntilSignal(log, async () => {
     host: config.host,
     port: config.ports.gateway,
     log,
+    limits: config.gatewayLimits,
+    auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
   });
   log.info({ url: gateway.url }, 'gateway listening');
-  return [gateway];
+  return [tracing, gateway];
 });

@@ -7,6 +7,10 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
+import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, requestIdOptions, type GatewayLimits } from './limits';
+import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
+import { Authenticator, CallerIdentities, credentialsOf, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions } from './auth';
+import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
 import type { Logger } from '../lib/logger';
 import type { RunningService } from '../lib/apollo-http';
@@ -18,12 +22,25 @@ export interface GatewayOptions {
   port: number;
   log: Logger;
   supergraphSdl?: string;
+  /** Query, body and rate limits and introspection (gateway/limits.ts); the defaults when unset. */
+  limits?: GatewayLimits;
+  /** Metrics (`/metrics`) and tracing options; see gateway/observability.ts. */
+  observability?: GatewayObservabilityOptions;
+  auth: {
+    jwt: JwtOptions;
+    /** Partner API keys; without it, API keys are refused. */
+    apiKeys?: ApiKeyResolver;
+    /** Signs the caller's identity into every subgraph request. */
+    assertions: IdentityAssertions;
+  };
 }
 
 export interface Gateway extends RunningService {
   runtime: GatewayRuntime;
   /** Identical graphql-ws subscriptions executing once for all their subscribers. */
   sharedSubscriptions: SharedSubscriptions;
+  /** This gateway's metrics registry (also served at `/metrics`). */
+  observability: GatewayObservability;
 }
 
 export function readSupergraph(): string {
@@ -58,6 +75,12 @@ export function passCodedErrors(error: unknown, message: string): Error {
   return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
+/** Rate limits are per authenticated client application (the IP only before authentication). */
+const clientKey = (context: CallerContext): string => {
+  const identity = (context as Partial<AuthContext>).identity;
+  return identity ? `client:${identity.client}` : rateLimitKey(context);
+};
+
 /** Results waiting for one graphql-ws subscriber before it is cut off as too slow (shared-subscriptions.ts). */
 const MAX_QUEUED_PER_SUBSCRIBER = 64;
 
@@ -73,7 +96,7 @@ interface WsParams {
  * same caller (the credentials the connection presented), so sharing never widens what anyone sees.
  * Queries and mutations sent over graphql-ws are never shared (`undefined`).
  */
-export function subscriptionKey(params: WsParams, caller: { connectionParams?: unknown; authorization?: string }): string | undefined {
+export function subscriptionKey(params: WsParams, caller: Credentials): string | undefined {
   if (!params.query) return undefined;
   let operation;
   try {
@@ -87,8 +110,8 @@ export function subscriptionKey(params: WsParams, caller: { connectionParams?: u
     params.operationName ?? null,
     params.variables ?? null,
     params.extensions ?? null,
-    caller.connectionParams ?? null,
     caller.authorization ?? null,
+    caller.apiKey ?? null,
   ]);
 }
 
@@ -98,6 +121,14 @@ export function subscriptionKey(params: WsParams, caller: { connectionParams?: u
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { subgraphUrls: urls } = opts;
+  const limits = opts.limits ?? DEFAULT_GATEWAY_LIMITS;
+  const noApiKeys: ApiKeyResolver = async () => undefined;
+  const callers = new CallerIdentities(new Authenticator(opts.auth.jwt, opts.auth.apiKeys ?? noApiKeys));
+  const observability = new GatewayObservability({
+    // The authenticated application, never a header a caller may set (validation errors come before the context).
+    clientName: (context) => ((context as Partial<AuthContext>).identity ?? callers.settledFor(context as never))?.client ?? 'unknown',
+    ...opts.observability,
+  });
   const runtime = createGatewayRuntime({
     supergraph: opts.supergraphSdl ?? readSupergraph(),
     graphqlEndpoint: '/graphql',
@@ -110,21 +141,34 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // Subgraphs already turn their failures into coded, patient-free errors: pass those through so
     // clients see what failed and where; anything uncoded (a gateway fault) stays masked.
     maskedErrors: { maskError: passCodedErrors },
+    // `x-request-id` on every response and log line; masked errors carry it too (gateway/limits.ts).
+    requestId: requestIdOptions,
+    // No in-flight deduplication of subgraph requests: the executor keys it on the body alone (the
+    // identity header is added later, in onFetch), so two callers asking the same thing at once
+    // would share one answer, authorized and audited for only one of them.
     transportEntries: {
-      patient: { location: urls.patient },
-      genomics: { location: urls.genomics },
-      'knowledge-graph': { location: urls['knowledge-graph'] },
-      inference: { location: urls.inference, options: { subscriptions: { kind: 'ws' } } },
+      patient: { location: urls.patient, options: { deduplicateInflightRequests: false } },
+      genomics: { location: urls.genomics, options: { deduplicateInflightRequests: false } },
+      'knowledge-graph': { location: urls['knowledge-graph'], options: { deduplicateInflightRequests: false } },
+      inference: {
+        location: urls.inference,
+        options: {
+          deduplicateInflightRequests: false,
+          // graphql-ws has no per-request headers: the identity assertion travels as a connection parameter.
+          subscriptions: { kind: 'ws', options: { connectionParams: { [IDENTITY_HEADER]: '{context.identityAssertion}' } } },
+        },
+      },
     },
+    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
   // arriving first would find no schema. Load it before accepting connections.
   await runtime.getSchema();
 
-  const server = http.createServer(runtime);
+  const server = http.createServer(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log }));
   server.keepAliveTimeout = 65_000;
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
   const wsOptions = getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({
     req: ctx.extra.request,
     socket: ctx.extra.socket,
@@ -133,15 +177,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     maxQueued: MAX_QUEUED_PER_SUBSCRIBER,
     onCloseError: (error) => opts.log.warn({ err: error }, 'closing a shared subscription failed'),
   });
+  observability.observeSharedSubscriptions(shared);
   const wsServer = useServer(
     {
       ...wsOptions,
+      onOperation: observability.trackSubscriptions,
       subscribe(args) {
-        const context = args.contextValue as { params: WsParams; connectionParams?: unknown; req: http.IncomingMessage };
-        const key = subscriptionKey(context.params, {
-          connectionParams: context.connectionParams,
-          authorization: context.req.headers.authorization,
-        });
+        const context = args.contextValue as { params: WsParams; connectionParams?: Record<string, unknown>; req: http.IncomingMessage };
+        const key = subscriptionKey(context.params, credentialsOf(context));
         return key === undefined ? wsOptions.subscribe!(args) : shared.subscribe(key, () => wsOptions.subscribe!(args) as never);
       },
     },
@@ -157,6 +200,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   return {
     runtime,
     sharedSubscriptions: shared,
+    observability,
     port,
     url: `http://${opts.host}:${port}/graphql`,
     close() {

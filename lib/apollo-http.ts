@@ -2,6 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Logger } from './logger';
+import { traceHttpRequest } from './tracing';
+import { HubError } from './errors';
+import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from './identity';
+import { AccessRecorder, OPERATION_HEADER, REQUEST_ID_HEADER } from './audit';
 
 export type HealthCheck = () => Promise<Record<string, 'ok' | string>>;
 
@@ -17,7 +21,10 @@ export interface RunningService {
  */
 export async function serveApollo<TContext extends BaseContext>(opts: {
   server: ApolloServer<TContext>;
-  context: (req: http.IncomingMessage) => Promise<TContext>;
+  /** Builds the request context for a caller whose identity assertion verified. */
+  context: (req: http.IncomingMessage, identity: Identity) => Promise<TContext>;
+  /** Verifies the gateway's identity assertion: a request without a valid one is refused (401). */
+  assertions: IdentityAssertions;
   health: HealthCheck;
   port: number;
   host: string;
@@ -58,16 +65,32 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       res.end(JSON.stringify({ error: `no route ${url.pathname}; GraphQL is at /graphql` }));
       return;
     }
+    let identity: Identity;
+    try {
+      identity = await opts.assertions.verify(header(req.headers[IDENTITY_HEADER]));
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      log.warn({ code: error.code, reason: error.message, remote: req.socket.remoteAddress }, 'request refused');
+      const { message, extensions } = error.toGraphQLError();
+      res.writeHead(401, { 'content-type': 'application/graphql-response+json' });
+      res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+      return;
+    }
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
-    const response = await server.executeHTTPGraphQLRequest({
+    // Continues the caller's trace (W3C traceparent) when tracing is on (lib/tracing.ts).
+    const response = await traceHttpRequest(req, () => server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => opts.context(req),
-    });
+      // Every request gets a recorder for its reads of identified data (written by lib/subgraph.ts).
+      context: async () => {
+        const access = new AccessRecorder(identity, { operation: header(req.headers[OPERATION_HEADER]), requestId: header(req.headers[REQUEST_ID_HEADER]) });
+        return Object.assign(await opts.context(req, identity), { access });
+      },
+    }));
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;
     res.writeHead(response.status ?? 200, outHeaders);
@@ -105,6 +128,10 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       return closing;
     },
   };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** How long a closing service waits for requests under way. */

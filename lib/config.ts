@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadGatewayLimits, type GatewayLimits } from '../gateway/limits-config';
 
 /**
  * The hub's whole configuration, read once from the environment. Every key has an embedded default
@@ -28,6 +29,32 @@ export interface HubConfig {
   /** Where each service reaches the others; defaults follow `host` and `ports`. */
   urls: ServiceUrls;
   logLevel: string;
+  /** What the gateway refuses before execution (GATEWAY_MAX_*, GATEWAY_RATE_LIMIT_*, GATEWAY_INTROSPECTION). */
+  gatewayLimits: GatewayLimits;
+  /**
+   * OTEL_EXPORTER_OTLP_ENDPOINT (the standard OpenTelemetry variable): set, every service exports its
+   * spans there over OTLP/HTTP (the exporter also reads the other standard OTEL_EXPORTER_OTLP_* keys);
+   * unset, tracing is off and costs nothing (lib/tracing.ts).
+   */
+  otlpEndpoint: string | undefined;
+  auth: AuthConfig;
+}
+
+/**
+ * Authentication. Secrets have no default in code: where they are not set, `withLocalSecrets`
+ * (lib/local-secrets.ts) generates them once per checkout into .data/auth/.
+ */
+export interface AuthConfig {
+  /** Gateway ↔ subgraph identity assertions (HUB_INTERNAL_SECRET, ≥ 32 characters). */
+  internalSecret: string | undefined;
+  jwt: {
+    /** HS256 secret for bearer tokens (JWT_SECRET): development and tests. */
+    secret: string | undefined;
+    /** JWKS endpoint of the identity provider (JWT_JWKS_URL): production, RS256/ES256. */
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
 }
 
 export interface ServicePorts {
@@ -95,5 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       inference: env.INFERENCE_URL ?? url(ports.inference),
     },
     logLevel: env.LOG_LEVEL ?? 'info',
+    gatewayLimits: loadGatewayLimits(env, ConfigError),
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    auth: {
+      internalSecret: env.HUB_INTERNAL_SECRET || undefined,
+      jwt: {
+        secret: env.JWT_SECRET || undefined,
+        jwksUrl: env.JWT_JWKS_URL || undefined,
+        issuer: env.JWT_ISSUER || undefined,
+        audience: env.JWT_AUDIENCE || undefined,
+      },
+    },
   };
 }

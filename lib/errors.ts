@@ -14,6 +14,10 @@ export const ErrorCode = {
   UNIT_NOT_ALLOWED: 'UNIT_NOT_ALLOWED',
   INVALID_RISK_INPUT: 'INVALID_RISK_INPUT',
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  FORBIDDEN: 'FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,6 +31,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNIT_NOT_ALLOWED: 400,
   INVALID_RISK_INPUT: 400,
   DEPENDENCY_UNAVAILABLE: 503,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  INVALID_TOKEN: 401,
+  FORBIDDEN: 403,
 };
 
 /** A domain error with a code; thrown by pure code, turned into a GraphQLError at the edge. */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { SubgraphClient, SUBGRAPH_TIMEOUT_MS } from './subgraph-client';
+import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type ServiceCredentials } from './subgraph-client';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
 
@@ -10,8 +10,11 @@ export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
 export class PatientSubgraphClient {
   private readonly client: SubgraphClient;
 
-  constructor(readonly url: string) {
-    this.client = new SubgraphClient('patient', url);
+  constructor(
+    readonly url: string,
+    credentials: ServiceCredentials,
+  ) {
+    this.client = new SubgraphClient('patient', url, credentials);
   }
 
   fetchPatients<T>(ids: readonly string[], selection: string): Promise<(T | null)[]> {

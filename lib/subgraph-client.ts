@@ -1,4 +1,9 @@
 import { ErrorCode, HubError } from './errors';
+import { withTraceHeaders } from './tracing';
+import { IDENTITY_HEADER } from './identity';
+
+/** A signed identity assertion for each call (IdentityAssertions.forService). */
+export type ServiceCredentials = () => Promise<string>;
 
 export const SUBGRAPH_TIMEOUT_MS = 10_000;
 
@@ -16,6 +21,7 @@ export class SubgraphClient {
   constructor(
     readonly name: string,
     readonly url: string,
+    private readonly credentials: ServiceCredentials,
     private readonly timeoutMs = SUBGRAPH_TIMEOUT_MS,
   ) {}
 
@@ -24,7 +30,7 @@ export class SubgraphClient {
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: withTraceHeaders({ 'content-type': 'application/json', [IDENTITY_HEADER]: await this.credentials() }),
         body: JSON.stringify({ query, variables }),
         // A hung subgraph must not hang the caller's request or its event batch.
         signal: AbortSignal.timeout(this.timeoutMs),

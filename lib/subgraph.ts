@@ -8,7 +8,12 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { REPO_ROOT } from './config';
 import { HubError } from './errors';
+import { withRoleChecks } from './authorization';
+import type { AccessLog, AccessRecorder } from './audit';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from './logger';
+import { apolloTracingPlugin } from './apollo-tracing';
+import { tracingEnabled } from './tracing';
 
 export function readSubgraphSdl(name: string): string {
   return fs.readFileSync(path.join(REPO_ROOT, 'schema', `${name}.graphql`), 'utf8');
@@ -23,16 +28,20 @@ export function createSubgraphServer<TContext extends BaseContext>(
   name: string,
   resolvers: object,
   log: Logger,
+  /** Services serving identified data audit every read of it here. */
+  accessLog?: AccessLog,
 ): ApolloServer<TContext> {
+  const sdl = readSubgraphSdl(name);
   const schema = buildSubgraphSchema({
-    typeDefs: parse(readSubgraphSdl(name)),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
+    typeDefs: parse(sdl),
+    // Fields marked @requiresScopes check the caller's role before they resolve (lib/authorization.ts).
+    resolvers: withRoleChecks(sdl, resolvers) as GraphQLResolverMap<unknown>,
   });
   return new ApolloServer<TContext>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(accessLog ? [auditPlugin<TContext>(accessLog, log)] : []), ...(tracingEnabled() ? [apolloTracingPlugin<TContext>(name)] : [])],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const original = unwrapResolverError(error);
       if (original instanceof HubError) {
@@ -46,4 +55,32 @@ export function createSubgraphServer<TContext extends BaseContext>(
       return formatted;
     },
   });
+}
+
+/**
+ * Writes the request's reads of identified data before the response leaves. If the audit record
+ * cannot be written, the data is withheld: the client gets an error instead of unaudited data.
+ */
+function auditPlugin<TContext extends BaseContext>(accessLog: AccessLog, log: Logger): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const access = (contextValue as { access?: AccessRecorder }).access;
+          if (!access || access.isEmpty) return;
+          try {
+            await accessLog.write(access);
+          } catch (error) {
+            log.error({ err: error }, 'audit record not written; response withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [{ message: 'the audit record for this read could not be written, so its data is withheld', extensions: { code: 'DEPENDENCY_UNAVAILABLE' } }],
+              };
+            }
+            response.http.status = 503;
+          }
+        },
+      };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { HubConfig } from '../lib/config';
+import { assertionsOf, type SecuredConfig } from '../lib/local-secrets';
 import type { Logger } from '../lib/logger';
 import type { Closeable } from '../lib/lifecycle';
 import { ensureDatabase } from '../lib/postgres';
@@ -25,8 +25,9 @@ export interface Hub {
  * Starts the four subgraphs and the gateway in this process, against PostgreSQL at
  * `config.databaseUrl` and the Neo4j at `neo4j`. Ports of 0 pick free ports (tests).
  */
-export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: Logger): Promise<Hub> {
+export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, log: Logger): Promise<Hub> {
   await ensureDatabase(config.databaseUrl);
+  const assertions = assertionsOf(config);
   const started: Closeable[] = [];
   const track = <T extends Closeable>(service: T): T => {
     started.push(service);
@@ -39,6 +40,7 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
     const { host, databaseUrl } = config;
     const patient = track(
       await startPatientService({
+        assertions,
         databaseUrl,
         host,
         port: config.ports.patient,
@@ -46,8 +48,8 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
       }),
     );
     const [genomics, knowledgeGraph] = await Promise.all([
-      startGenomicsService({ databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
-      startKnowledgeGraphService({ neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
+      startGenomicsService({ assertions, databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
+      startKnowledgeGraphService({ assertions, neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
     ]);
     // The notes model folder is written from the Maven artifact on first start; without it the hub still
     // starts, and notes NLP answers with an error naming the folder and the fix.
@@ -60,6 +62,7 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
     }
     const inference = track(
       await startInferenceService({
+        assertions,
         databaseUrl,
         host,
         port: config.ports.inference,
@@ -80,6 +83,8 @@ export async function startHub(config: HubConfig, neo4j: Neo4jConnection, log: L
         port: config.ports.gateway,
         log: log.child({ service: 'gateway' }),
         subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
+        auth: { jwt: config.auth.jwt, assertions },
+        limits: config.gatewayLimits,
       }),
     );
     return { gateway, patient, genomics, knowledgeGraph, inference, close };

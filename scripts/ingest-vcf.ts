@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
+import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { PatientSubgraphClient } from '../lib/patient-client';
@@ -58,9 +59,9 @@ export async function runVcfCli(argv: string[]): Promise<number> {
     console.error(`${(error as Error).message}\n\n${VCF_USAGE}`);
     return 2;
   }
-  const config = loadConfig();
+  const config = withLocalSecrets(loadConfig());
   const log = createLogger('ingest', config.logLevel);
-  const [patient] = await new PatientSubgraphClient(config.urls.patient)
+  const [patient] = await new PatientSubgraphClient(config.urls.patient, assertionsOf(config).forService('vcf-ingest'))
     .fetchPatients<{ id: string }>([options.patientId], '')
     .catch((error: unknown) => {
       console.error(`${(error as Error).message}\n(the patient subgraph must be running: npm start)`);

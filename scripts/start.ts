@@ -1,13 +1,17 @@
 import { loadConfig } from '../lib/config';
+import { LOCAL_SECRETS_DIR, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
+import { setupTracing } from '../lib/tracing';
 import { runUntilSignal } from '../lib/lifecycle';
 import { redact } from '../lib/postgres';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from './hub';
 
 /** `npm start`: the whole hub on one machine with embedded defaults. */
-const config = loadConfig();
+const config = withLocalSecrets(loadConfig());
 const log = createLogger('hub', config.logLevel);
+// Before any service starts: they install tracing hooks only when it is on.
+const tracing = setupTracing('precision-hub', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 const startedAt = Date.now();
 runUntilSignal(log, async () => {
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
@@ -26,11 +30,13 @@ runUntilSignal(log, async () => {
         `  PostgreSQL                               ${redact(config.databaseUrl)}`,
         `  Neo4j                                    ${neo4j.connection.uri}${config.neo4j.uri ? '' : ' (embedded)'}`,
         `  events fan-out                           ${config.redisUrl ? `Redis ${config.redisUrl}` : 'in-process'}`,
+        `  auth                                     ${config.auth.jwt.jwksUrl ? `JWKS ${config.auth.jwt.jwksUrl}` : process.env.JWT_SECRET ? 'JWT_SECRET (HS256)' : `HS256, local secret in ${LOCAL_SECRETS_DIR}`}`,
+        '  a bearer token for trying it            npm run token -- --role clinician --org demo',
         'Ctrl-C stops everything.',
         '',
       ].join('\n'),
     );
-    return [neo4j, hub];
+    return [tracing, neo4j, hub];
   } catch (error) {
     await neo4j.close();
     throw error;

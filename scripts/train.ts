@@ -5,6 +5,7 @@
  * subgraphs/inference/learning/model-definitions.ts.
  */
 import { loadConfig } from '../lib/config';
+import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { SubgraphClient } from '../lib/subgraph-client';
@@ -21,13 +22,13 @@ async function main(): Promise<number> {
     console.error(`usage: npm run train -- <model>\nmodels: ${Object.keys(RISK_MODEL_DEFINITIONS).join(', ')}`);
     return 2;
   }
-  const config = loadConfig();
+  const config = withLocalSecrets(loadConfig());
   const log = createLogger('train', config.logLevel);
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl, 'inference', INFERENCE_MIGRATIONS, log);
   const pool = createPool(config.databaseUrl);
   try {
-    const patients = new SubgraphClient('patient', config.urls.patient, 120_000);
+    const patients = new SubgraphClient('patient', config.urls.patient, assertionsOf(config).forService('training'), 120_000);
     const outcomesAtTraining = await countOutcomePatients(patients, definition);
     const run = await runTraining({ definition, patients, registry: new RiskModelRegistry(pool), log, outcomesAtTraining });
     const m = run.model.heldOut;

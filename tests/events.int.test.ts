@@ -8,10 +8,13 @@ import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../gateway/server';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
+import { TEST_JWT_SECRET, testAssertions } from './support/auth';
 
 const log = createLogger('test', 'silent');
 const host = '127.0.0.1';
 const databaseUrl = TEST_DATABASE_URL;
+const assertions = testAssertions();
+const auth = { jwt: { secret: TEST_JWT_SECRET }, assertions };
 
 /**
  * Two gateways, each with its own inference replica, events fanned out through Redis:
@@ -45,12 +48,13 @@ describe('riskUpdated across replicas', () => {
       consumerGroup: group,
       consumerStart: 'end',
       log,
+      assertions,
     });
 
   beforeAll(async () => {
-    patient = await startPatientService({ databaseUrl, host, port: 0, log });
-    genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log });
-    knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log });
+    patient = await startPatientService({ databaseUrl, host, port: 0, log, assertions });
+    genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log, assertions });
+    knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log, assertions });
     inferenceA = await inference(true);
     const inferenceB = await inference(false);
     inferenceC = await inference(true);
@@ -60,8 +64,8 @@ describe('riskUpdated across replicas', () => {
       'knowledge-graph': knowledgeGraph.url,
       inference: inferenceUrl,
     });
-    gatewayA = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceA.url) });
-    gatewayB = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceB.url) });
+    gatewayA = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceA.url), auth });
+    gatewayB = await startGateway({ host, port: 0, log, subgraphUrls: urls(inferenceB.url), auth });
     services.push(patient, genomics, knowledgeGraph, inferenceA, inferenceB, inferenceC, gatewayA, gatewayB);
   });
 
@@ -91,9 +95,10 @@ describe('riskUpdated across replicas', () => {
     const client = wsClient(gatewayB.url);
     const subscription = collect<{ riskUpdated: unknown }>(client, SUBSCRIPTION, { id });
     try {
-      await settle();
+      // Subscribe reaches the inference replica through an authenticated upstream connection: give it time.
+      await settle(1000);
       await addSystolic(id, 131);
-      expect(await subscription.next(1000)).toEqual({
+      expect(await subscription.next(3000)).toEqual({
         data: { riskUpdated: { patient: { name: 'Katherine Johnson' }, risk: { cardiovascular: { inputs: { systolicBp: 131 } } } } },
       });
       // Two consumers (A and C) share the cursor: no second copy may follow.

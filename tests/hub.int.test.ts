@@ -459,7 +459,14 @@ describe('the hub end to end', () => {
         body: JSON.stringify({ query: 'mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { created } }', variables: { b: big } }),
       });
       expect(response.status).toBe(413);
-      expect(await response.json()).toEqual({ errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] });
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: expect.stringMatching(/^Request body of \d+ bytes exceeds the limit of 16777216 bytes\.$/),
+            extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', limit: 16777216, actual: expect.any(Number), requestId: expect.any(String) },
+          },
+        ],
+      });
       expect(await gql(gateway, `{ __typename }`)).toEqual({ data: { __typename: 'Query' } });
     });
 

@@ -10,6 +10,7 @@ import { runTraining } from '../subgraphs/inference/learning/training-job';
 import { countOutcomePatients, TrainingScheduler } from '../subgraphs/inference/learning/training-scheduler';
 import { TEST_DATABASE_URL, testConfig, testNeo4j } from './support/config';
 import { gql } from './support/graphql';
+import { testAssertions } from './support/auth';
 
 const log = createLogger('test', 'silent');
 const definition = RISK_MODEL_DEFINITIONS['ascvd-5y']!;
@@ -75,7 +76,7 @@ describe('trained risk models', () => {
 
   it('trains on the hub’s own outcomes, learns the risk factors, promotes the first version, and explains each prediction', async () => {
     const registry = new RiskModelRegistry(pool);
-    const patients = new SubgraphClient('patient', hub.patient.url, 120_000);
+    const patients = new SubgraphClient('patient', hub.patient.url, testAssertions().forService('training'), 120_000);
     const first = await runTraining({ definition, patients, registry, log, seed: 1 });
     expect(first.decision).toEqual({ promote: true, reasons: ['no current model'] });
     expect(first.model.heldOut.auroc).toBeGreaterThan(0.65);
@@ -120,7 +121,7 @@ describe('trained risk models', () => {
 
   it('trains again on its own once enough new outcomes have arrived, and not before', async () => {
     const registry = new RiskModelRegistry(pool);
-    const patients = new SubgraphClient('patient', hub.patient.url, 120_000);
+    const patients = new SubgraphClient('patient', hub.patient.url, testAssertions().forService('training'), 120_000);
     const definition = { ...RISK_MODEL_DEFINITIONS['ascvd-5y']!, retrainAfterOutcomes: 3 };
     const scheduler = new TrainingScheduler({ pool, patients, registry, log, intervalMs: 0, definitions: [definition] });
     const outcomes = await countOutcomePatients(patients, definition);

@@ -1,9 +1,12 @@
 import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
+import type { Identity } from '../../lib/identity';
 import type { VcfIngestor } from './ingest/ingest-vcf';
 import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRecord, VariantRepository } from './repository/variant-repository';
 
 export interface GenomicsContext {
+  /** The caller, as the gateway asserted it. */
+  identity: Identity;
   repository: VariantRepository;
   vcf: VcfIngestor;
   loaders: {
@@ -16,9 +19,10 @@ export interface GenomicsContext {
   };
 }
 
-export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient): GenomicsContext {
+export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
   return {
+    identity,
     repository,
     vcf,
     loaders: {

@@ -4,6 +4,7 @@ import { createSubgraphServer } from '../../lib/subgraph';
 import { createPool, migrate } from '../../lib/postgres';
 import { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Logger } from '../../lib/logger';
+import type { IdentityAssertions } from '../../lib/identity';
 import { createGenomicsContext, type GenomicsContext } from './context';
 import { PostgresVariantRepository } from './repository/variant-repository';
 import { resolvers } from './resolvers';
@@ -15,6 +16,8 @@ export interface GenomicsServiceOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Verifies the gateway's identity assertions (and signs this service's own calls). */
+  assertions: IdentityAssertions;
 }
 
 export const GENOMICS_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -24,14 +27,15 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
   const pool = createPool(opts.databaseUrl);
   const repository = new PostgresVariantRepository(pool);
   const vcf = new VcfIngestor(pool);
-  const patients = new PatientSubgraphClient(opts.patientUrl);
+  const patients = new PatientSubgraphClient(opts.patientUrl, opts.assertions.forService('genomics'));
   const server = createSubgraphServer<GenomicsContext>('genomics', resolvers, opts.log);
   return serveApollo({
     server,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createGenomicsContext(repository, vcf, patients),
+    assertions: opts.assertions,
+    context: async (_req, identity) => createGenomicsContext(repository, vcf, patients, identity),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

@@ -1,14 +1,19 @@
 import { loadConfig } from '../../lib/config';
+import { assertionsOf, withLocalSecrets } from '../../lib/local-secrets';
 import { createLogger } from '../../lib/logger';
+import { setupTracing } from '../../lib/tracing';
 import { ensureDatabase } from '../../lib/postgres';
 import { runUntilSignal } from '../../lib/lifecycle';
 import { startInferenceService } from './server';
 
-const config = loadConfig();
+const config = withLocalSecrets(loadConfig());
 const log = createLogger('inference', config.logLevel);
+// Before any service starts: they install tracing hooks only when it is on.
+const tracing = setupTracing('inference', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 runUntilSignal(log, async () => {
   await ensureDatabase(config.databaseUrl);
   const service = await startInferenceService({
+    assertions: assertionsOf(config),
     databaseUrl: config.databaseUrl,
     patientUrl: config.urls.patient,
     genomicsUrl: config.urls.genomics,
@@ -24,5 +29,5 @@ runUntilSignal(log, async () => {
     log,
   });
   log.info({ url: service.url, redis: Boolean(config.redisUrl) }, 'inference subgraph listening');
-  return [service];
+  return [tracing, service];
 });

@@ -8,11 +8,14 @@ import type { GraphQLError } from 'graphql';
 import mqemitterRedis from 'mqemitter-redis';
 import { REPO_ROOT } from '../../lib/config';
 import { HubError } from '../../lib/errors';
+import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from '../../lib/identity';
+import { withRoleChecks } from '../../lib/authorization';
 import { createPool, migrate } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { PatientSubgraphClient } from '../../lib/patient-client';
 import type { RunningService } from '../../lib/apollo-http';
 import { SubgraphClient } from '../../lib/subgraph-client';
+import { traceMercurius } from '../../lib/mercurius-tracing';
 import { OutboxConsumer, type OutboxEvent } from './events/outbox-consumer';
 import { createDecisionLoaders, type DecisionClients } from './decision-service';
 import { deidentifiedRiskUpdate } from './domain/deidentify';
@@ -47,6 +50,8 @@ export interface InferenceServiceOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Verifies the gateway's identity assertions (and signs this service's own calls). */
+  assertions: IdentityAssertions;
 }
 
 export const INFERENCE_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -79,13 +84,15 @@ function formatErrors(errors: readonly GraphQLError[], log: Logger) {
 export async function startInferenceService(opts: InferenceServiceOptions): Promise<InferenceService> {
   await migrate(opts.databaseUrl, 'inference', INFERENCE_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
-  const patients = new PatientSubgraphClient(opts.patientUrl);
-  const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl), opts.knowledgeCacheMs);
+  const credentials = opts.assertions.forService('inference');
+  const patients = new PatientSubgraphClient(opts.patientUrl, credentials);
+  const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl, credentials), opts.knowledgeCacheMs);
   const registry = new RiskModelRegistry(pool);
-  const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl), knowledge };
-  const patientGraph = new SubgraphClient('patient', opts.patientUrl);
+  const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl, credentials), knowledge };
+  const patientGraph = new SubgraphClient('patient', opts.patientUrl, credentials);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
-  const context = (): Omit<InferenceContext, 'pubsub'> => ({
+  // The caller's identity joins this: from the HTTP hook below, or from onConnect for graphql-ws.
+  const context = (): Omit<InferenceContext, 'pubsub' | 'identity'> => ({
     registry,
     loaders: createDecisionLoaders(clients),
     knowledge,
@@ -104,21 +111,50 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const emitter = opts.redisUrl ? mqemitterRedis({ connectionString: opts.redisUrl }) : undefined;
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  traceMercurius(app, 'inference');
+  const sdl = fs.readFileSync(path.join(REPO_ROOT, 'schema', 'inference.graphql'), 'utf8');
   await app.register(mercuriusFederationPlugin, {
-    schema: fs.readFileSync(path.join(REPO_ROOT, 'schema', 'inference.graphql'), 'utf8'),
-    resolvers: resolvers as never,
+    schema: sdl,
+    // Fields marked @requiresScopes check the caller's role before they resolve (lib/authorization.ts).
+    resolvers: withRoleChecks(sdl, resolvers) as never,
     graphiql: false,
     path: '/graphql',
     subscription: {
       ...(emitter ? { emitter } : {}),
+      // The gateway sends its identity assertion as a connection parameter; no valid one, no connection.
+      onConnect: async ({ payload }: { payload?: Record<string, unknown> }) => {
+        const assertion = payload?.[IDENTITY_HEADER];
+        try {
+          return { identity: await opts.assertions.verify(typeof assertion === 'string' ? assertion : undefined) };
+        } catch (error) {
+          opts.log.warn({ reason: (error as Error).message }, 'subscription connection refused');
+          return false;
+        }
+      },
       context,
     },
-    context,
+    context: (request) => ({ ...context(), identity: identityOf(request) }),
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(execution, context);
       const errors = execution.errors ? formatErrors(execution.errors, opts.log) : undefined;
       return { statusCode: formatted.statusCode, response: { ...formatted.response, errors } as never };
     },
+  });
+  // Every GraphQL request over HTTP must carry the gateway's identity assertion (graphql-ws
+  // connections are checked in onConnect above).
+  const identities = new WeakMap<object, Identity>();
+  const identityOf = (request: object): Identity => identities.get(request)!;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/graphql') || request.headers.upgrade === 'websocket') return;
+    const assertion = request.headers[IDENTITY_HEADER];
+    try {
+      identities.set(request, await opts.assertions.verify(Array.isArray(assertion) ? assertion[0] : assertion));
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      opts.log.warn({ code: error.code, reason: error.message, remote: request.ip }, 'request refused');
+      const { message, extensions } = error.toGraphQLError();
+      return reply.code(401).type('application/graphql-response+json').send({ errors: [{ message, extensions }] });
+    }
   });
   app.get('/health', async (_req, reply) => {
     try {
@@ -214,7 +250,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
 
   const scheduler = new TrainingScheduler({
     pool,
-    patients: new SubgraphClient('patient', opts.patientUrl, 120_000),
+    patients: new SubgraphClient('patient', opts.patientUrl, credentials, 120_000),
     registry,
     log: opts.log.child({ component: 'training' }),
     intervalMs: opts.consumeEvents === false ? 0 : (opts.trainingCheckIntervalMs ?? 60 * 60_000),

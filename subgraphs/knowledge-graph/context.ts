@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import type { KnowledgeRepository } from './repository/knowledge-repository';
+import type { Identity } from '../../lib/identity';
 
 export interface KnowledgeContext {
+  /** The caller, as the gateway asserted it. */
+  identity: Identity;
   repository: KnowledgeRepository;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -26,6 +29,6 @@ function createLoaders(repository: KnowledgeRepository) {
   };
 }
 
-export function createKnowledgeContext(repository: KnowledgeRepository): KnowledgeContext {
-  return { repository, loaders: createLoaders(repository) };
+export function createKnowledgeContext(repository: KnowledgeRepository, identity: Identity): KnowledgeContext {
+  return { identity, repository, loaders: createLoaders(repository) };
 }

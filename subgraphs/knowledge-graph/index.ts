@@ -1,14 +1,19 @@
 import { loadConfig } from '../../lib/config';
+import { assertionsOf, withLocalSecrets } from '../../lib/local-secrets';
 import { createLogger } from '../../lib/logger';
+import { setupTracing } from '../../lib/tracing';
 import { runUntilSignal } from '../../lib/lifecycle';
 import { ensureKnowledgeGraph } from '../../knowledge-graph/bootstrap';
 import { startKnowledgeGraphService } from './server';
 
-const config = loadConfig();
+const config = withLocalSecrets(loadConfig());
 const log = createLogger('knowledge-graph', config.logLevel);
+// Before any service starts: they install tracing hooks only when it is on.
+const tracing = setupTracing('knowledge-graph', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 runUntilSignal(log, async () => {
   const store = await ensureKnowledgeGraph(config.neo4j, log);
   const service = await startKnowledgeGraphService({
+    assertions: assertionsOf(config),
     neo4j: store.connection,
     host: config.host,
     port: config.ports.knowledgeGraph,
@@ -18,5 +23,5 @@ runUntilSignal(log, async () => {
     throw error;
   });
   log.info({ url: service.url, neo4j: store.connection.uri }, 'knowledge-graph subgraph listening');
-  return [store, service];
+  return [tracing, store, service];
 });

@@ -8,13 +8,14 @@ import type { RunningService } from '../../lib/apollo-http';
 import { testNeo4j } from '../../tests/support/config';
 import { gql } from '../../tests/support/graphql';
 import { startKnowledgeGraphService } from './server';
+import { testAssertions } from '../../tests/support/auth';
 
 /** Against the seed the global setup loaded (skeleton + curated), through the subgraph itself. */
 describe('knowledge-graph subgraph queries', () => {
   let service: RunningService;
 
   beforeAll(async () => {
-    service = await startKnowledgeGraphService({ neo4j: testNeo4j(), host: '127.0.0.1', port: 0, log: createLogger('test', 'silent') });
+    service = await startKnowledgeGraphService({ neo4j: testNeo4j(), host: '127.0.0.1', port: 0, log: createLogger('test', 'silent'), assertions: testAssertions() });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { serveApollo, type RunningService } from '../../lib/apollo-http';
 import { createSubgraphServer } from '../../lib/subgraph';
 import type { Logger } from '../../lib/logger';
+import type { IdentityAssertions } from '../../lib/identity';
 import { createDriver, Neo4jExecutor, type Neo4jConnection } from '../../knowledge-graph/executor';
 import { createKnowledgeContext, type KnowledgeContext } from './context';
 import { Neo4jKnowledgeRepository } from './repository/knowledge-repository';
@@ -11,6 +12,8 @@ export interface KnowledgeGraphServiceOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Verifies the gateway's identity assertions (and signs this service's own calls). */
+  assertions: IdentityAssertions;
 }
 
 export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOptions): Promise<RunningService> {
@@ -22,7 +25,8 @@ export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOpti
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createKnowledgeContext(repository),
+    assertions: opts.assertions,
+    context: async (_req, identity) => createKnowledgeContext(repository, identity),
     health: async () => {
       try {
         await executor.read('RETURN 1');

@@ -5,6 +5,7 @@ import { createPool, inTransaction, migrate, type Pool } from '../../lib/postgre
 import { TEST_DATABASE_URL } from '../../tests/support/config';
 import { gql } from '../../tests/support/graphql';
 import { PATIENT_MIGRATIONS, startPatientService } from './server';
+import { testAssertions } from '../../tests/support/auth';
 
 const log = createLogger('test', 'silent');
 
@@ -85,7 +86,7 @@ describe('Query.patients filters and Query.cohort', () => {
         }
       }
     });
-    service = await startPatientService({ databaseUrl: TEST_DATABASE_URL, host: '127.0.0.1', port: 0, log });
+    service = await startPatientService({ databaseUrl: TEST_DATABASE_URL, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
   });
 
   afterAll(async () => {

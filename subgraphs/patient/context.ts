@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { Identity } from '../../lib/identity';
+import type { AccessLog } from '../../lib/audit';
 import type { DeviceObservationIngestor } from './ingest/device-observations';
 import type { FhirIngestor } from './ingest/ingest-bundle';
 import type { CohortRepository } from './repository/cohort-repository';
@@ -14,6 +16,8 @@ export interface PatientServices {
   cohorts: CohortRepository;
   links: LinkRepository;
   imaging: ImagingRepository;
+  /** The append-only log of reads of identified data (lib/audit.ts). */
+  accessLog: AccessLog;
 }
 
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
@@ -32,9 +36,11 @@ function createLoaders({ repository, links, imaging }: PatientServices) {
 }
 
 export interface PatientContext extends PatientServices {
+  /** The caller, as the gateway asserted it. */
+  identity: Identity;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createPatientContext(services: PatientServices): PatientContext {
-  return { ...services, loaders: createLoaders(services) };
+export function createPatientContext(services: PatientServices, identity: Identity): PatientContext {
+  return { ...services, identity, loaders: createLoaders(services) };
 }

@@ -6,6 +6,7 @@ import { createPool, migrate, type Pool } from '../../lib/postgres';
 import { TEST_DATABASE_URL } from '../../tests/support/config';
 import { gql, type GraphQLResponse } from '../../tests/support/graphql';
 import { PATIENT_MIGRATIONS, startPatientService } from './server';
+import { testAssertions } from '../../tests/support/auth';
 
 const log = createLogger('test', 'silent');
 const PATIENTS = 100;
@@ -79,6 +80,7 @@ describe('Query.patients: DataLoader batching', () => {
     const { rows } = await seedPool.query<{ created: number }>(SEED_PATIENTS, [run, PATIENTS]);
     expect(rows[0]!.created).toBe(PATIENTS);
     service = await startPatientService({
+      assertions: testAssertions(),
       databaseUrl: TEST_DATABASE_URL,
       host: '127.0.0.1',
       port: 0,
@@ -118,8 +120,9 @@ describe('Query.patients: DataLoader batching', () => {
     expect(large.data.patients.totalCount).toBe(PATIENTS);
     expect(large.data.patients.edges.map((e) => e.node).sort(byName)).toEqual(allExpected);
 
-    // Page, totalCount, then one batch each for identifiers, observations and conditions.
-    expect({ first10: small.statements, first100: large.statements }).toEqual({ first10: 5, first100: 5 });
+    // Page, totalCount, then one batch each for identifiers, observations and conditions, and one
+    // audit insert for all the identified fields read (identifiers of every patient on the page).
+    expect({ first10: small.statements, first100: large.statements }).toEqual({ first10: 6, first100: 6 });
   });
 
   it('walks every page once with the same totalCount, in id order', async () => {

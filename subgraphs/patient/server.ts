@@ -3,6 +3,8 @@ import { serveApollo, type RunningService } from '../../lib/apollo-http';
 import { createSubgraphServer } from '../../lib/subgraph';
 import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
+import type { IdentityAssertions } from '../../lib/identity';
+import { AccessLog, AUDIT_MIGRATIONS, AUDIT_SCHEMA } from '../../lib/audit';
 import { createPatientContext, type PatientContext, type PatientServices } from './context';
 import { DeviceObservationIngestor } from './ingest/device-observations';
 import { prepareFhirValidation } from './ingest/fhir-validation';
@@ -18,6 +20,8 @@ export interface PatientServiceOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Verifies the gateway's identity assertions (and signs this service's own calls). */
+  assertions: IdentityAssertions;
   /** Opens the service's pool; tests and benchmarks pass one that counts SQL statements. */
   createPool?: (databaseUrl: string) => Pool;
 }
@@ -27,6 +31,7 @@ export const PATIENT_MIGRATIONS = path.join(__dirname, 'migrations');
 /** Applies the patient schema's migrations, then serves the subgraph; port 0 picks a free port. */
 export async function startPatientService(opts: PatientServiceOptions): Promise<RunningService> {
   await migrate(opts.databaseUrl, 'patient', PATIENT_MIGRATIONS, opts.log);
+  await migrate(opts.databaseUrl, AUDIT_SCHEMA, AUDIT_MIGRATIONS, opts.log);
   prepareFhirValidation();
   const pool = (opts.createPool ?? createPool)(opts.databaseUrl);
   const services: PatientServices = {
@@ -36,14 +41,16 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     cohorts: new PostgresCohortRepository(pool),
     links: new PostgresLinkRepository(pool),
     imaging: new PostgresImagingRepository(pool),
+    accessLog: new AccessLog(pool, 'patient'),
   };
-  const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log);
+  const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log, services.accessLog);
   return serveApollo({
     server,
     host: opts.host,
     port: opts.port,
     log: opts.log,
-    context: async () => createPatientContext(services),
+    assertions: opts.assertions,
+    context: async (_req, identity) => createPatientContext(services, identity),
     health: async () => {
       await pool.query('SELECT 1');
       return { postgres: 'ok' };

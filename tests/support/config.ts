@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type HubConfig } from '../../lib/config';
+import type { SecuredConfig } from '../../lib/local-secrets';
+import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from './auth';
 
 /** Set by tests/global-setup.ts to this run's own database (or given by the caller). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The hub's configuration for tests: the test database, every port ephemeral. */
-export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
-  const base = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' });
+export function testConfig(overrides: Partial<HubConfig> = {}): SecuredConfig {
+  const base = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent', HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET, JWT_SECRET: TEST_JWT_SECRET });
   return {
     ...base,
     ports: { gateway: 0, patient: 0, genomics: 0, knowledgeGraph: 0, inference: 0 },
@@ -17,7 +19,7 @@ export function testConfig(overrides: Partial<HubConfig> = {}): HubConfig {
     inferenceConsumerGroup: `inference-test-${randomUUID()}`,
     inferenceConsumerStart: 'end',
     ...overrides,
-  };
+  } as SecuredConfig;
 }
 
 /** The Neo4j the global setup started (or NEO4J_URI when the caller gave one). */

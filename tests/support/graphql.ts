@@ -1,28 +1,43 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { defaultCredentials } from './auth';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** POSTs one GraphQL operation and returns the parsed body, whatever the HTTP status. */
+/**
+ * POSTs one GraphQL operation and returns the parsed body, whatever the HTTP status. Without
+ * `headers`, it sends an admin's credentials (tests/support/auth.ts); `{}` sends none.
+ */
 export async function gql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
+  headers?: Record<string, string>,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(headers ?? (await defaultCredentials())),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
 }
 
-export function wsClient(httpUrl: string): Client {
-  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+/** A graphql-ws client; without `connectionParams`, it presents an admin's credentials. */
+export function wsClient(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: async () => connectionParams ?? (await defaultCredentials()),
+  });
 }
 
 /** Collects subscription messages; `next(ms)` resolves with the next one or rejects after ms. */

@@ -1,3 +1,4 @@
+import type { Identity } from '../../../lib/identity';
 import type { PubSub } from 'mercurius';
 import type DataLoader from 'dataloader';
 import type { DecisionLoaders } from '../decision-service';
@@ -8,6 +9,8 @@ import type { NoteRun, StoredFinding } from '../nlp/notes-repository';
 
 export interface InferenceContext {
   pubsub: PubSub;
+  /** The caller, as the gateway asserted it (HTTP header, or graphql-ws connection parameter). */
+  identity: Identity;
   registry: RiskModelRegistry;
   loaders: DecisionLoaders;
   knowledge: KnowledgeClient;

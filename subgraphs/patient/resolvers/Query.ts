@@ -87,8 +87,14 @@ export function toPatientCriteria(filter: PatientFilterArg | null | undefined): 
   };
 }
 
+/** At most this many audit records per auditTrail call. */
+export const MAX_AUDIT_RECORDS = 1000;
+
 export const Query = {
   patient: (_: unknown, args: { id: string }, ctx: PatientContext) => ctx.loaders.patient.load(args.id),
+
+  auditTrail: (_: unknown, args: { patientId: string; first?: number | null }, ctx: PatientContext) =>
+    ctx.accessLog.trail(args.patientId, Math.min(Math.max(args.first ?? 100, 0), MAX_AUDIT_RECORDS)),
 
   async patients(
     _: unknown,

@@ -1,0 +1,217 @@
+import type http from 'node:http';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { getOperationAST } from 'graphql';
+import { ErrorCode, HubError } from '../lib/errors';
+import { credentialError, IDENTITY_HEADER, isRole, type Identity, type IdentityAssertions } from '../lib/identity';
+import { OPERATION_HEADER, REQUEST_ID_HEADER } from '../lib/audit';
+import { requestIdOf } from './limits';
+
+/**
+ * Who may call the gateway: bearer JWTs (HS256 with a shared secret for development, RS256/ES256
+ * against a JWKS for production, RFC 7517/7519 via `jose`) and API keys for partners. The gateway
+ * verifies the caller once and forwards a signed identity assertion (lib/identity.ts) to every
+ * subgraph in the `x-hub-identity` header (graphql-ws: connection parameter).
+ */
+export interface JwtOptions {
+  /** HS256 secret (JWT_SECRET); development and tests. */
+  secret?: string;
+  /** JWKS endpoint (JWT_JWKS_URL) of the identity provider; production. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Looks up a partner API key; undefined when unknown or revoked (gateway/api-keys.ts). */
+export type ApiKeyResolver = (key: string) => Promise<Identity | undefined>;
+
+export const API_KEY_HEADER = 'x-api-key';
+
+export interface Credentials {
+  authorization?: string;
+  apiKey?: string;
+}
+
+export class Authenticator {
+  private readonly key: Uint8Array | JWTVerifyGetKey | undefined;
+  private readonly algorithms: string[];
+
+  constructor(
+    private readonly jwt: JwtOptions,
+    private readonly apiKeys: ApiKeyResolver,
+  ) {
+    if (jwt.jwksUrl) {
+      this.key = createRemoteJWKSet(new URL(jwt.jwksUrl));
+      this.algorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+    } else if (jwt.secret) {
+      this.key = new TextEncoder().encode(jwt.secret);
+      this.algorithms = ['HS256'];
+    } else {
+      this.algorithms = [];
+    }
+  }
+
+  async authenticate(credentials: Credentials): Promise<Identity> {
+    if (credentials.apiKey) {
+      const identity = await this.apiKeys(credentials.apiKey);
+      if (!identity) throw new HubError(ErrorCode.INVALID_TOKEN, `${API_KEY_HEADER} is not a known, unrevoked API key`);
+      return identity;
+    }
+    const authorization = credentials.authorization?.trim();
+    if (!authorization) {
+      throw new HubError(ErrorCode.UNAUTHENTICATED, `no credentials: send "Authorization: Bearer <JWT>" or "${API_KEY_HEADER}: <key>"`);
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw new HubError(ErrorCode.INVALID_TOKEN, 'Authorization header is not "Bearer <JWT>"');
+    if (!this.key) throw new HubError(ErrorCode.INVALID_TOKEN, 'this gateway accepts no bearer tokens (neither JWT_SECRET nor JWT_JWKS_URL is set)');
+    try {
+      const { payload } = await jwtVerify(match[1]!, this.key as Uint8Array, {
+        algorithms: this.algorithms,
+        ...(this.jwt.issuer ? { issuer: this.jwt.issuer } : {}),
+        ...(this.jwt.audience ? { audience: this.jwt.audience } : {}),
+        requiredClaims: ['sub', 'exp'],
+      });
+      return identityFromToken(payload as Record<string, unknown>);
+    } catch (error) {
+      throw credentialError(error, 'bearer token');
+    }
+  }
+}
+
+/**
+ * Claims the hub reads from an identity provider's token: `sub`, `role` (clinician | researcher |
+ * partner | admin), `org` (a clinician's organisation), `azp` or `client_id` (the application),
+ * `contracts` (a partner's manifests). `service` is never accepted from outside.
+ */
+export function identityFromToken(claims: Record<string, unknown>): Identity {
+  const { sub, role, org, azp, client_id: clientId, contracts } = claims;
+  if (!isRole(role) || role === 'service') {
+    throw new HubError(ErrorCode.FORBIDDEN, `bearer token role ${JSON.stringify(role ?? null)} is not one of clinician, researcher, partner, admin`);
+  }
+  if (role === 'clinician' && typeof org !== 'string') {
+    throw new HubError(ErrorCode.FORBIDDEN, 'a clinician token must name the organisation ("org" claim) whose patients it may see');
+  }
+  const client = typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : 'unknown';
+  return {
+    subject: String(sub),
+    role,
+    client,
+    ...(typeof org === 'string' ? { organisation: org } : {}),
+    ...(Array.isArray(contracts) ? { contracts: contracts.filter((c): c is string => typeof c === 'string') } : {}),
+  };
+}
+
+/** What the auth plugin adds to the gateway's context. */
+export interface AuthContext {
+  identity: Identity;
+  /** The signed assertion subgraphs receive (header, or graphql-ws connection parameter). */
+  identityAssertion: string;
+}
+
+interface RequestLike {
+  request?: Request;
+  /** graphql-ws: the upgrade request and the client's connection parameters. */
+  req?: http.IncomingMessage;
+  connectionParams?: Record<string, unknown>;
+}
+
+function header(value: string | string[] | undefined | null): string | undefined {
+  return Array.isArray(value) ? value[0] : (value ?? undefined);
+}
+
+/** The caller's credentials: HTTP headers, or graphql-ws connection parameters then upgrade headers. */
+export function credentialsOf(context: RequestLike): Credentials {
+  const params = context.connectionParams ?? {};
+  const fromParams = (name: string) => {
+    const value = params[name] ?? params[name.toLowerCase()] ?? params[name.replace(/^x-/, '').replace(/-./g, (m) => m[1]!.toUpperCase())];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    authorization:
+      fromParams('authorization') ??
+      fromParams('Authorization') ??
+      context.request?.headers.get('authorization') ??
+      header(context.req?.headers.authorization),
+    apiKey: fromParams(API_KEY_HEADER) ?? context.request?.headers.get(API_KEY_HEADER) ?? header(context.req?.headers[API_KEY_HEADER]),
+  };
+}
+
+/**
+ * One authentication per HTTP request (or per graphql-ws connection), shared by the plugin below and
+ * by the gateway's other checks (persisted documents for partners, rate limits per client).
+ */
+export class CallerIdentities {
+  private readonly known = new WeakMap<object, Promise<Identity>>();
+
+  constructor(private readonly authenticator: Authenticator) {}
+
+  private readonly settled = new WeakMap<object, Identity>();
+
+  of(context: RequestLike): Promise<Identity> {
+    const holder = holderOf(context);
+    const cached = holder && this.known.get(holder);
+    if (cached) return cached;
+    const identity = this.authenticator.authenticate(credentialsOf(context));
+    if (holder) {
+      this.known.set(holder, identity);
+      identity.then((resolved) => this.settled.set(holder, resolved)).catch(() => undefined);
+    }
+    return identity;
+  }
+
+  /** The identity already established for this request, if any (for labels read synchronously). */
+  settledFor(context: RequestLike): Identity | undefined {
+    const holder = holderOf(context);
+    return holder ? this.settled.get(holder) : undefined;
+  }
+}
+
+const holderOf = (context: RequestLike): object | undefined => context.request ?? context.connectionParams ?? context.req;
+
+async function coded<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof HubError ? error.toGraphQLError() : error;
+  }
+}
+
+/**
+ * The gateway plugin: authenticate each request before its document is parsed (an anonymous caller
+ * learns nothing about the schema from validation errors), each graphql-ws operation when its
+ * context is built, and sign the identity into every subgraph request.
+ */
+export function useHubAuth(callers: CallerIdentities, assertions: IdentityAssertions): GatewayPlugin {
+  return {
+    async onRequestParse({ request }) {
+      // Health and metrics endpoints never reach here; GraphiQL's page (GET text/html) needs no identity.
+      if (request.method === 'GET' && !new URL(request.url).search && request.headers.get('accept')?.includes('text/html')) return;
+      await coded(callers.of({ request }));
+    },
+    async onContextBuilding({ context, extendContext }) {
+      const identity = await coded(callers.of(context as RequestLike));
+      extendContext({ identity, identityAssertion: await assertions.sign(identity) } satisfies AuthContext as never);
+    },
+    // The client's operation name (given, or the document's only operation), for audit records.
+    onExecute({ args }) {
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
+      if (name) (args.contextValue as { clientOperation?: string }).clientOperation = name;
+    },
+    onSubscribe({ args }) {
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
+      if (name) (args.contextValue as { clientOperation?: string }).clientOperation = name;
+    },
+    onFetch({ context, options, setOptions }) {
+      const assertion = (context as Partial<AuthContext>).identityAssertion;
+      if (!assertion) return;
+      const headers = new Headers(options.headers as HeadersInit | undefined);
+      headers.set(IDENTITY_HEADER, assertion);
+      // For the subgraphs' audit records: the client's own operation name and the request id.
+      const { clientOperation, request } = context as { clientOperation?: string; request?: Request };
+      if (clientOperation) headers.set(OPERATION_HEADER, clientOperation);
+      const requestId = requestIdOf(request);
+      if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+      setOptions({ ...options, headers: Object.fromEntries(headers) });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * What the gateway refuses before execution, and the environment variables that change it. Pure
+ * (no imports) so `lib/config.ts` can read it without loading the gateway. Defaults were measured
+ * against the hub's own queries (README examples, tests, GraphiQL's introspection query) and sit
+ * well above the largest of them; see `gateway/limits.test.ts`.
+ */
+
+/** Deepest selection nesting; the hub's deepest real query (rare-disease matches) is 6. */
+export const MAX_QUERY_DEPTH = 12;
+/** Aliased fields per operation; GraphQL's batching-by-alias is the usual amplification attack. */
+export const MAX_QUERY_ALIASES = 30;
+/** Lexical tokens per document (variables excluded; the hub's largest query has ~180): bounds parser work. */
+export const MAX_QUERY_TOKENS = 3_000;
+/**
+ * graphql-armor's static cost (objects 2, scalars 1, each level ×1.5, ×a literal `first`/`last`):
+ * the README's Decisions example costs 845, a full patients page (`first: 100`, the patient
+ * subgraph's maximum) ~8,200; GraphiQL's introspection is not counted.
+ */
+export const MAX_QUERY_COST = 20_000;
+/** Request body bytes: FHIR bundles and small VCFs go through the gateway; whole genomes use the CLI. */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+/** Per caller: a burst of this many operations, refilled at `RATE_LIMIT_PER_SECOND`. */
+export const RATE_LIMIT_BURST = 200;
+export const RATE_LIMIT_PER_SECOND = 50;
+
+export interface RateLimit {
+  /** Operations a caller may send at once (the token bucket's size). */
+  burst: number;
+  /** Tokens added back per second. */
+  perSecond: number;
+}
+
+export interface GatewayLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  /** Undefined: no rate limit (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
+  rateLimit: RateLimit | undefined;
+  /** Introspection and "Did you mean …" suggestions; off in production unless GATEWAY_INTROSPECTION=true. */
+  introspection: boolean;
+}
+
+export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
+  maxDepth: MAX_QUERY_DEPTH,
+  maxAliases: MAX_QUERY_ALIASES,
+  maxTokens: MAX_QUERY_TOKENS,
+  maxCost: MAX_QUERY_COST,
+  maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+  rateLimit: { burst: RATE_LIMIT_BURST, perSecond: RATE_LIMIT_PER_SECOND },
+  introspection: true,
+};
+
+type ConfigErrorClass = new (message: string) => Error;
+
+function positiveInteger(env: NodeJS.ProcessEnv, key: string, fallback: number, ConfigError: ConfigErrorClass, allowZero = false): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ConfigError(`${key}="${raw}" is not a ${allowZero ? 'non-negative' : 'positive'} integer`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, key: string, fallback: boolean, ConfigError: ConfigErrorClass): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${key}="${raw}" is not true or false`);
+}
+
+/**
+ * The limits from GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_TOKENS, GATEWAY_MAX_COST,
+ * GATEWAY_MAX_BODY_BYTES, GATEWAY_RATE_LIMIT_BURST, GATEWAY_RATE_LIMIT_PER_SECOND (0: off) and
+ * GATEWAY_INTROSPECTION (default: on unless NODE_ENV=production). `ConfigError` is the loader's
+ * error class, passed in so this file stays free of imports.
+ */
+export function loadGatewayLimits(env: NodeJS.ProcessEnv, ConfigError: ConfigErrorClass): GatewayLimits {
+  const d = DEFAULT_GATEWAY_LIMITS;
+  const perSecond = positiveInteger(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', RATE_LIMIT_PER_SECOND, ConfigError, true);
+  const burst = positiveInteger(env, 'GATEWAY_RATE_LIMIT_BURST', RATE_LIMIT_BURST, ConfigError);
+  return {
+    maxDepth: positiveInteger(env, 'GATEWAY_MAX_DEPTH', d.maxDepth, ConfigError),
+    maxAliases: positiveInteger(env, 'GATEWAY_MAX_ALIASES', d.maxAliases, ConfigError, true),
+    maxTokens: positiveInteger(env, 'GATEWAY_MAX_TOKENS', d.maxTokens, ConfigError),
+    maxCost: positiveInteger(env, 'GATEWAY_MAX_COST', d.maxCost, ConfigError),
+    maxBodyBytes: positiveInteger(env, 'GATEWAY_MAX_BODY_BYTES', d.maxBodyBytes, ConfigError),
+    rateLimit: perSecond === 0 ? undefined : { burst, perSecond },
+    introspection: flag(env, 'GATEWAY_INTROSPECTION', env.NODE_ENV !== 'production', ConfigError),
+  };
+}

@@ -1,0 +1,425 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { GraphQLError, Lexer, Source, TokenKind, type ASTVisitor, type ExecutionResult, type ValidationContext } from 'graphql';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { Logger } from '../lib/logger';
+import type { GatewayLimits, RateLimit } from './limits-config';
+
+export * from './limits-config';
+
+/**
+ * What the gateway refuses before execution. Every refusal is a coded GraphQL error naming the
+ * limit and, where it can be measured, the value found; nothing reaches a subgraph.
+ */
+export const LimitErrorCode = {
+  MAX_DEPTH_EXCEEDED: 'MAX_DEPTH_EXCEEDED',
+  MAX_ALIASES_EXCEEDED: 'MAX_ALIASES_EXCEEDED',
+  MAX_TOKENS_EXCEEDED: 'MAX_TOKENS_EXCEEDED',
+  MAX_COST_EXCEEDED: 'MAX_COST_EXCEEDED',
+  /** The code GraphQL Yoga's own (25 MB, unconfigurable here) body limit uses, so clients see one. */
+  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
+} as const;
+export type LimitErrorCode = (typeof LimitErrorCode)[keyof typeof LimitErrorCode];
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** Callers tracked by the rate limiter before idle (full) buckets are dropped. */
+const MAX_TRACKED_CALLERS = 10_000;
+
+/** A refusal: `limit` is what is allowed, `actual` what was sent. Status 400 unless said otherwise. */
+export function limitExceeded(
+  code: LimitErrorCode,
+  message: string,
+  details: Record<string, unknown>,
+  http: { status: number; headers?: Record<string, string> } = { status: 400 },
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...details, http } });
+}
+
+/** The value graphql-armor found, from its message (`… exceeded, found 14.`); its rules expose no other way. */
+export function armorFound(message: string): number | undefined {
+  const match = /found (\d+(?:\.\d+)?)/.exec(message);
+  return match ? Math.ceil(Number(match[1])) : undefined;
+}
+
+/** Lexical tokens in a document, as graphql-armor counts them (EOF excluded); stops at a lexing error. */
+export function countTokens(source: string): number {
+  const lexer = new Lexer(new Source(source));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) count++;
+  } catch {
+    // a syntax error: the tokens before it are what the parser would have read
+  }
+  return count;
+}
+
+type Rule = (context: ValidationContext) => ASTVisitor;
+
+/** graphql-armor's depth, alias and cost rules, reporting our coded errors instead of its uncoded ones. */
+export function queryShapeRules(limits: Pick<GatewayLimits, 'maxDepth' | 'maxAliases' | 'maxCost'>): Rule[] {
+  const report =
+    (code: LimitErrorCode, what: string, limit: number) =>
+    (context: ValidationContext | null, error: GraphQLError) => {
+      const actual = armorFound(error.message);
+      context?.reportError(limitExceeded(code, `Query ${what} ${actual ?? 'found'} exceeds the limit of ${limit}.`, { limit, actual }));
+    };
+  return [
+    maxDepthRule({
+      n: limits.maxDepth,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [report(LimitErrorCode.MAX_DEPTH_EXCEEDED, 'depth', limits.maxDepth)],
+    }) as Rule,
+    maxAliasesRule({
+      n: limits.maxAliases,
+      propagateOnRejection: false,
+      onReject: [report(LimitErrorCode.MAX_ALIASES_EXCEEDED, 'aliases', limits.maxAliases)],
+    }) as Rule,
+    costLimitRule({
+      maxCost: limits.maxCost,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [report(LimitErrorCode.MAX_COST_EXCEEDED, 'cost', limits.maxCost)],
+    }) as Rule,
+  ];
+}
+
+/** Refuses `__schema` and `__type` (not `__typename`, which clients and federation need). */
+export function noIntrospectionRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        context.reportError(
+          new GraphQLError(`Introspection is disabled: "${node.name.value}" is not available.`, {
+            nodes: [node],
+            extensions: { code: LimitErrorCode.INTROSPECTION_DISABLED, http: { status: 400 } },
+          }),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * graphql-js ends "unknown field/argument/enum value" messages with `Did you mean …?`; without
+ * introspection those suggestions would disclose the schema one guess at a time.
+ */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/ Did you mean .*\?$/s, '');
+  if (message === error.message) return error;
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: error.extensions });
+}
+
+/** Parses with at most `maxTokens` tokens; over it, refuses with the document's real token count. */
+export function parseWithTokenLimit(maxTokens: number) {
+  return (source: string | Source, options?: object) => {
+    let exceeded = false;
+    try {
+      return new MaxTokensParserWLexer(source, {
+        ...options,
+        n: maxTokens,
+        propagateOnRejection: true,
+        onReject: [() => void (exceeded = true)],
+      }).parseDocument();
+    } catch (error) {
+      if (!exceeded) throw error;
+      const actual = countTokens(typeof source === 'string' ? source : source.body);
+      throw limitExceeded(LimitErrorCode.MAX_TOKENS_EXCEEDED, `Query of ${actual} tokens exceeds the limit of ${maxTokens}.`, { limit: maxTokens, actual });
+    }
+  };
+}
+
+/**
+ * One token bucket per caller (RFC 2697's single-rate idea): `burst` operations at once, refilled at
+ * `perSecond`. `take` answers 0 when the operation may go ahead, else the seconds to wait.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly rate: RateLimit,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.refilled(key, now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / this.rate.perSecond);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private refilled(key: string, now: number) {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= MAX_TRACKED_CALLERS) this.forgetIdle(now);
+      bucket = { tokens: this.rate.burst, at: now };
+      this.buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond);
+    bucket.at = now;
+    return bucket;
+  }
+
+  /** A full bucket is the same as none; if every caller is busy, the longest-known go first. */
+  private forgetIdle(now: number) {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond >= this.rate.burst) this.buckets.delete(key);
+    }
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size < MAX_TRACKED_CALLERS) break;
+      this.buckets.delete(key);
+    }
+  }
+}
+
+/** What the rate limiter and request ids read from a GraphQL context (HTTP or graphql-ws). */
+export interface CallerContext {
+  /** node:http's request: set by the runtime for HTTP and by server.ts for graphql-ws. */
+  req?: { socket?: { remoteAddress?: string | undefined } | null };
+  request?: Request;
+}
+
+/**
+ * Whose bucket an operation takes from. The caller's IP for now (the socket's, not X-Forwarded-For,
+ * which any client can write); keyed by the authenticated client once the auth plugin sets it.
+ */
+export function rateLimitKey(context: CallerContext): string {
+  return context.req?.socket?.remoteAddress ?? 'unknown';
+}
+
+const generatedRequestIds = new WeakMap<Request, string>();
+
+/**
+ * For the runtime's `requestId` option: it answers each request with `x-request-id` (the caller's
+ * own when sent, else a UUID) and logs with it; we remember the UUIDs to put them in masked errors.
+ */
+export const requestIdOptions = {
+  headerName: REQUEST_ID_HEADER,
+  generateRequestId({ request }: { request: Request }): string {
+    const id = randomUUID();
+    generatedRequestIds.set(request, id);
+    return id;
+  },
+};
+
+export function requestIdOf(request: Request | undefined): string | undefined {
+  if (!request) return undefined;
+  return generatedRequestIds.get(request) ?? request.headers.get(REQUEST_ID_HEADER) ?? undefined;
+}
+
+/**
+ * The runtime reports a subgraph it could not reach with the subrequest it sent (whose variables may
+ * hold patient ids) and the socket error (internal addresses): keep the code and subgraph, drop those.
+ */
+export function withoutSubrequestDetails(error: GraphQLError): GraphQLError {
+  const { request, response, ...extensions } = error.extensions ?? {};
+  const unreachable = extensions.code === 'SUBREQUEST_HTTP_ERROR';
+  if (request === undefined && response === undefined && !unreachable) return error;
+  const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : 'a';
+  return new GraphQLError(unreachable ? `The ${service} subgraph could not be reached.` : error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+}
+
+const isMaskedError = (error: { extensions?: Record<string, unknown> }) => error.extensions?.code === 'INTERNAL_SERVER_ERROR';
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+export interface LimitPluginOptions {
+  limits: GatewayLimits;
+  log: Logger;
+  /** The gateway's error mask, to tell which execution errors the client will see masked. */
+  maskError: (error: unknown, message: string) => Error;
+  /** Whose bucket an operation takes from (default `rateLimitKey`). */
+  key?: (context: CallerContext) => string;
+}
+
+/**
+ * The runtime plugins that enforce the limits (the body limit and the graphql-ws frame limit sit in
+ * front of the runtime, in server.ts). graphql-ws operations go through the same parse, validate and
+ * execute hooks, so subscriptions meet the same limits.
+ */
+export function limitPlugins({ limits, log, maskError, key = rateLimitKey }: LimitPluginOptions): GatewayPlugin[] {
+  const shapeRules = queryShapeRules(limits);
+  const parse = parseWithTokenLimit(limits.maxTokens);
+  const buckets = limits.rateLimit && new TokenBuckets(limits.rateLimit);
+  /** Uncoded execution errors, before the mask replaces them, to log beside the request id. */
+  const maskedCauses = new WeakMap<Request, GraphQLError[]>();
+
+  const rateLimited = (context: CallerContext): ExecutionResult | undefined => {
+    if (!buckets || !limits.rateLimit) return undefined;
+    const retryAfter = buckets.take(key(context));
+    if (retryAfter === 0) return undefined;
+    const { burst, perSecond } = limits.rateLimit;
+    return {
+      errors: [
+        limitExceeded(
+          LimitErrorCode.RATE_LIMITED,
+          `Rate limit exceeded: at most ${burst} operations at once and ${perSecond} a second per client; retry after ${retryAfter} s.`,
+          { limit: { burst, perSecond }, retryAfterSeconds: retryAfter },
+          { status: 429, headers: { 'retry-after': String(retryAfter) } },
+        ),
+      ],
+    };
+  };
+
+  /** Before the mask runs: keep the causes of errors it will hide, and strip subrequest details. */
+  const onExecutionResult = (context: CallerContext, result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
+    const errors = result.errors ?? [];
+    const causes = errors.filter((error) => isMaskedError(maskError(error, '') as GraphQLError));
+    if (causes.length && context.request) maskedCauses.set(context.request, [...causes]);
+    else if (causes.length) log.error({ causes: causes.map(describeCause) }, 'masked an internal error (graphql-ws)');
+    const unreachable = errors.filter((error) => error.extensions?.code === 'SUBREQUEST_HTTP_ERROR');
+    if (unreachable.length) {
+      log.warn({ requestId: requestIdOf(context.request), errors: unreachable.map((e) => ({ message: e.message, path: e.path, subgraph: e.extensions.serviceName })) }, 'a subgraph could not be reached');
+    }
+    if (errors.some((error) => withoutSubrequestDetails(error) !== error)) setResult({ ...result, errors: errors.map(withoutSubrequestDetails) });
+  };
+
+  return [
+    {
+      onParse({ setParseFn }) {
+        setParseFn(parse as never);
+      },
+      onValidate({ addValidationRule }) {
+        for (const rule of shapeRules) addValidationRule(rule);
+        if (limits.introspection) return undefined;
+        addValidationRule(noIntrospectionRule);
+        return ({ valid, result, setResult }) => {
+          if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? withoutSuggestions(error) : error)));
+        };
+      },
+      onExecute({ args, setResultAndStopExecution }) {
+        const context = args.contextValue as CallerContext;
+        const refused = rateLimited(context);
+        if (refused) {
+          setResultAndStopExecution(refused);
+          return undefined;
+        }
+        return {
+          onExecuteDone({ result, setResult }) {
+            if (!isAsyncIterable(result)) onExecutionResult(context, result, setResult);
+          },
+        };
+      },
+      onSubscribe({ args, setResultAndStopExecution }) {
+        const refused = rateLimited(args.contextValue as CallerContext);
+        if (refused) setResultAndStopExecution(refused);
+      },
+      onResultProcess({ request, result, setResult }) {
+        if (isAsyncIterable(result)) return;
+        const requestId = requestIdOf(request);
+        const results = Array.isArray(result) ? result : [result];
+        const masked = results.flatMap((r) => (r.errors ?? []).filter(isMaskedError));
+        if (!masked.length || !requestId) return;
+        const stamped = results.map((r) =>
+          r.errors?.some(isMaskedError)
+            ? { ...r, errors: r.errors.map((e) => (isMaskedError(e) ? withRequestId(e as GraphQLError, requestId) : e)) }
+            : r,
+        );
+        setResult(Array.isArray(result) ? stamped : stamped[0]!);
+        const causes = maskedCauses.get(request) ?? [];
+        log.error(
+          { requestId, errors: masked.map((e) => ({ message: e.message, path: e.path })), causes: causes.map(describeCause) },
+          'masked an internal error',
+        );
+      },
+    },
+  ];
+}
+
+function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, requestId },
+  });
+}
+
+/** What the log keeps of an error the client saw masked: its message, where, and its origin's stack. */
+function describeCause(error: GraphQLError) {
+  const origin = error.originalError ?? error;
+  return { message: error.message, path: error.path, stack: origin.stack };
+}
+
+/** The GraphQL-over-HTTP body of a refusal made before the runtime sees the request. */
+function refusalBody(error: GraphQLError): string {
+  const { http: _http, ...extensions } = error.extensions;
+  return JSON.stringify({ errors: [{ message: error.message, extensions }] });
+}
+
+/**
+ * Refuses request bodies over `maxBytes` with 413 before the runtime reads them. A declared
+ * Content-Length is checked up front (node's parser never reads past it); a chunked body is read
+ * up to the limit, never further, and handed on (whatwg-node takes a buffered `req.body`).
+ */
+export function limitRequestBody(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => unknown,
+  { maxBytes, log }: { maxBytes: number; log: Logger },
+): http.RequestListener {
+  const refuse = (req: http.IncomingMessage, res: http.ServerResponse, declared: number | undefined) => {
+    const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined) || randomUUID();
+    const error = limitExceeded(
+      LimitErrorCode.REQUEST_ENTITY_TOO_LARGE,
+      `Request body of ${declared === undefined ? `more than ${maxBytes}` : declared} bytes exceeds the limit of ${maxBytes} bytes.`,
+      { limit: maxBytes, actual: declared, requestId },
+      { status: 413 },
+    );
+    log.warn({ requestId, limit: maxBytes, declaredBytes: declared }, 'refused a request body over the limit');
+    const graphqlResponse = req.headers.accept?.includes('application/graphql-response+json');
+    res.writeHead(413, {
+      'content-type': `${graphqlResponse ? 'application/graphql-response+json' : 'application/json'}; charset=utf-8`,
+      [REQUEST_ID_HEADER]: requestId,
+      connection: 'close',
+    });
+    res.end(refusalBody(error));
+    // Discard what the client is still sending (nothing is kept) so it reads the 413, then the
+    // connection closes.
+    req.resume();
+  };
+
+  return (req, res) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return void handler(req, res);
+    const declared = req.headers['content-length'];
+    if (declared !== undefined) {
+      const length = Number(declared);
+      if (length > maxBytes) return refuse(req, res, length);
+      return void handler(req, res);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      chunks.length = 0;
+      refuse(req, res, undefined);
+    };
+    const onEnd = () => {
+      (req as http.IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
+      handler(req, res);
+    };
+    // A client that hangs up mid-body: nothing was handed on, so nothing else will answer or log it.
+    req.on('data', onData).on('end', onEnd).on('error', (error) => log.debug({ err: error }, 'request body aborted'));
+  };
+}
