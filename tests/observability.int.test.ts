@@ -5,7 +5,7 @@ import { setupTracing } from '../lib/tracing';
 import type { Closeable } from '../lib/lifecycle';
 import { ACTIVE_SUBSCRIPTIONS_METRIC, SHARED_EXECUTIONS_METRIC } from '../gateway/observability';
 import { testConfig, testNeo4j } from './support/config';
-import { bearer, defaultCredentials } from './support/auth';
+import { bearer } from './support/auth';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
 const log = createLogger('test', 'silent');
