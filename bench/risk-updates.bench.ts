@@ -34,7 +34,7 @@ import { dropDatabase, ensureDatabase } from '../lib/postgres';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
 import { gql, wsClient } from '../tests/support/graphql';
-import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
+import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
 import { withLocalSecrets } from '../lib/local-secrets';
 
 const { values } = parseArgs({
@@ -243,9 +243,10 @@ function runClients() {
   const slowOpen = async (subscriptions: number) => {
     const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const state = { socket, nexts: 0, subscriptions };
+    const credentials = await defaultCredentials();
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: credentials })));
       socket.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type: string };
         if (message.type === 'connection_ack') {
