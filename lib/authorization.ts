@@ -18,6 +18,12 @@ interface AuthorizedContext {
   identity?: Identity;
   /** Collects reads of identified fields for the audit log (lib/audit.ts). */
   access?: AccessRecorder;
+  /**
+   * Row-level access in subgraphs that do not own the patient record: refuses a patient outside the
+   * caller's care (lib/patient-client.ts `PatientAccess`). Checked for Patient fields and for
+   * subscriptions on one patient.
+   */
+  checkPatientAccess?: (patientId: string) => Promise<void>;
 }
 type FieldResolver = GraphQLFieldResolver<unknown, AuthorizedContext>;
 
@@ -80,6 +86,7 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
     const typeResolvers = { ...(map[typeName] ?? {}) };
     const current = typeResolvers[fieldName];
     const audited = isIdentified(coordinate, scopes);
+    const perPatient = typeName === 'Patient';
     const check = (context: AuthorizedContext, source?: unknown) => {
       assertAllowed(scopes, context.identity, coordinate);
       const patientId = (source as { id?: unknown } | undefined)?.id;
@@ -89,8 +96,9 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
       const subscription = current as { subscribe: FieldResolver; resolve?: FieldResolver };
       typeResolvers[fieldName] = {
         ...subscription,
-        subscribe: (source: unknown, args: Record<string, unknown>, context: AuthorizedContext, info: never) => {
+        subscribe: async (source: unknown, args: Record<string, unknown>, context: AuthorizedContext, info: never) => {
           check(context);
+          if (typeof args.patientId === 'string') await context.checkPatientAccess?.(args.patientId);
           return subscription.subscribe(source, args, context, info);
         },
       };
@@ -98,6 +106,10 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
       const resolve = (typeof current === 'function' ? current : defaultFieldResolver) as FieldResolver;
       typeResolvers[fieldName] = (source: unknown, args: Record<string, unknown>, context: AuthorizedContext, info: never) => {
         check(context, source);
+        const patientId = (source as { id?: unknown } | undefined)?.id;
+        if (perPatient && context.checkPatientAccess && typeof patientId === 'string') {
+          return context.checkPatientAccess(patientId).then(() => resolve(source, args, context, info));
+        }
         return resolve(source, args, context, info);
       };
     }

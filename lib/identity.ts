@@ -109,7 +109,7 @@ export function credentialError(error: unknown, what: string): HubError {
   if (error instanceof HubError) return error;
   if (error instanceof joseErrors.JWTExpired) return new HubError(ErrorCode.TOKEN_EXPIRED, `${what} expired at ${new Date(Number(error.payload.exp) * 1000).toISOString()}`);
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new HubError(ErrorCode.INVALID_TOKEN, `${what} signature does not verify`);
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return new HubError(ErrorCode.INVALID_TOKEN, `${what} claim "${error.claim}" is not acceptable: ${error.reason}`);
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return new HubError(ErrorCode.INVALID_TOKEN, `${what} claim "${error.claim}" is not acceptable: ${error.message}`);
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new HubError(ErrorCode.INVALID_TOKEN, `${what} uses an algorithm this hub does not accept`);
   if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JOSENotSupported) {
     return new HubError(ErrorCode.INVALID_TOKEN, `${what} is not a well-formed JWT`);

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type ServiceCredentials } from './subgraph-client';
+import type { Identity } from './identity';
+import { assertPatientAccess, mayAccessPatient } from './patient-access';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
 
@@ -25,4 +27,37 @@ export class PatientSubgraphClient {
   existenceLoader(): DataLoader<string, boolean> {
     return new DataLoader(async (ids) => (await this.fetchPatients<{ id: string }>(ids, '')).map((p) => p !== null));
   }
+
+  /**
+   * Row-level access for this request's caller, as the patient subgraph (which owns each patient's
+   * organisation) decides it: one batched read per request; unknown patients pass (they have no data).
+   */
+  accessFor(identity: Identity): PatientAccess {
+    const everyone = identity.role === 'admin' || identity.role === 'service';
+    const organisations = new DataLoader(async (ids: readonly string[]) =>
+      (await this.fetchPatients<{ organization: string | null }>(ids, 'organization')).map((p) => (p ? p.organization : undefined)),
+    );
+    return {
+      async check(patientId) {
+        if (everyone) return;
+        const organization = await organisations.load(patientId);
+        if (organization !== undefined) assertPatientAccess(identity, { id: patientId, organization });
+      },
+      async filter(ids) {
+        if (everyone) return [...ids];
+        const found = await organisations.loadMany(ids);
+        return ids.filter((_, i) => {
+          const organization = found[i];
+          return typeof organization === 'string' && mayAccessPatient(identity, { organization });
+        });
+      },
+    };
+  }
+}
+
+export interface PatientAccess {
+  /** FORBIDDEN unless the caller may see this patient. */
+  check(patientId: string): Promise<void>;
+  /** The ids among `ids` the caller may see, in order. */
+  filter(ids: readonly string[]): Promise<string[]>;
 }

@@ -26,7 +26,7 @@ describe('audit of identified data', () => {
   async function createPatient(name: string): Promise<string> {
     const created = await gql<{ createPatient: { id: string } }>(
       hub.gateway.url,
-      `mutation ($name: String!, $mrn: String!) { createPatient(input: { name: $name, birthDate: "1958-03-02", sex: MALE, identifiers: [{ system: "urn:mrn", value: $mrn }] }) { id } }`,
+      `mutation ($name: String!, $mrn: String!) { createPatient(input: { name: $name, birthDate: "1958-03-02", sex: MALE, organization: "org-audit", identifiers: [{ system: "urn:mrn", value: $mrn }] }) { id } }`,
       { name, mrn: `AUD-${TAG}-${name.split(' ')[0]}` },
     );
     return created.data!.createPatient.id;
@@ -56,10 +56,20 @@ describe('audit of identified data', () => {
     ]);
   });
 
+  it('records reads of note-derived data in the inference subgraph as well', async () => {
+    const id = await createPatient(`Notes Subject ${TAG}`);
+    const clinician = await bearer({ role: 'clinician', org: 'org-audit', sub: `dr-notes-${TAG}`, azp: 'notes-app' });
+    const read = await gql(hub.gateway.url, `query NoteReview($id: ID!) { patient(id: $id) { noteFindings { text } } }`, { id }, clinician);
+    expect(read.errors).toBeUndefined();
+    expect(await trail(id)).toEqual([
+      expect.objectContaining({ service: 'inference', subject: `dr-notes-${TAG}`, client: 'notes-app', fields: ['Patient.noteFindings'], operation: 'NoteReview' }),
+    ]);
+  });
+
   it('writes nothing for reads of fields that identify no one', async () => {
     const id = await createPatient(`Quiet Subject ${TAG}`);
-    const partner = await bearer({ role: 'partner', sub: `partner-${TAG}` });
-    const read = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { sex observations { code } } }`, { id }, partner);
+    const clinician = await bearer({ role: 'clinician', org: 'org-audit', sub: `quiet-${TAG}` });
+    const read = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { sex observations { code } } }`, { id }, clinician);
     expect(read.errors).toBeUndefined();
     expect(await trail(id)).toEqual([]);
   });

@@ -240,6 +240,8 @@ describe('decision support through the gateway', () => {
       expect(update.data!.findingsUpdated).toMatchObject({ patient: { id: patientId }, medicationAlerts: [{ severity: 'HIGH' }], reason: 'genomics.variants.changed' });
       expect(update.data!.findingsUpdated.actionableFindings.length).toBeGreaterThan(0);
 
+      // Research portals see only patients who consented to research.
+      await gql(gateway, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true) { granted } }`, { id: patientId });
       await gql(gateway, `mutation ($id: ID!, $input: ObservationInput!) { addObservation(patientId: $id, input: $input) { code } }`, {
         id: patientId,
         input: { code: '2093-3', value: 190, unit: 'mg/dL' },

@@ -7,6 +7,8 @@ import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRecord,
 export interface GenomicsContext {
   /** The caller, as the gateway asserted it. */
   identity: Identity;
+  /** Row-level access to a patient's variants (lib/authorization.ts calls it for Patient fields). */
+  checkPatientAccess: (patientId: string) => Promise<void>;
   repository: VariantRepository;
   vcf: VcfIngestor;
   loaders: {
@@ -21,8 +23,10 @@ export interface GenomicsContext {
 
 export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
+  const access = patients.accessFor(identity);
   return {
     identity,
+    checkPatientAccess: (patientId) => access.check(patientId),
     repository,
     vcf,
     loaders: {

@@ -4,12 +4,13 @@ import DataLoader from 'dataloader';
 import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import mqemitterRedis from 'mqemitter-redis';
 import { REPO_ROOT } from '../../lib/config';
 import { HubError } from '../../lib/errors';
 import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from '../../lib/identity';
 import { withRoleChecks } from '../../lib/authorization';
+import { AccessLog, AccessRecorder, AUDIT_MIGRATIONS, AUDIT_SCHEMA, OPERATION_HEADER, REQUEST_ID_HEADER } from '../../lib/audit';
 import { createPool, migrate } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { PatientSubgraphClient } from '../../lib/patient-client';
@@ -55,10 +56,13 @@ export interface InferenceServiceOptions {
 }
 
 export const INFERENCE_MIGRATIONS = path.join(__dirname, 'migrations');
+const headerOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 const PATIENT_OUTBOX_CHANNEL = 'patient_outbox';
 const GENOMICS_OUTBOX_CHANNEL = 'genomics_outbox';
 /** Patient events that can bring notes (FHIR bundles carry DocumentReference / DiagnosticReport). */
 const NOTE_TOPICS = new Set(['patient.records.ingested']);
+/** The patient subgraph's research-consent event (subgraphs/patient/repository/consent-repository.ts). */
+const CONSENT_CHANGED = 'patient.consent.changed';
 /** Findings pushed with each findingsUpdated message; the full list is a query away. */
 const FINDINGS_IN_UPDATE = 10;
 
@@ -83,6 +87,7 @@ function formatErrors(errors: readonly GraphQLError[], log: Logger) {
 
 export async function startInferenceService(opts: InferenceServiceOptions): Promise<InferenceService> {
   await migrate(opts.databaseUrl, 'inference', INFERENCE_MIGRATIONS, opts.log);
+  await migrate(opts.databaseUrl, AUDIT_SCHEMA, AUDIT_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
   const credentials = opts.assertions.forService('inference');
   const patients = new PatientSubgraphClient(opts.patientUrl, credentials);
@@ -92,7 +97,11 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const patientGraph = new SubgraphClient('patient', opts.patientUrl, credentials);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   // The caller's identity joins this: from the HTTP hook below, or from onConnect for graphql-ws.
-  const context = (): Omit<InferenceContext, 'pubsub' | 'identity'> => ({
+  const callerContext = (identity: Identity) => {
+    const patientAccess = patients.accessFor(identity);
+    return { identity, patientAccess, checkPatientAccess: (id: string) => patientAccess.check(id) };
+  };
+  const context = (): Omit<InferenceContext, 'pubsub' | 'identity' | 'patientAccess' | 'checkPatientAccess'> => ({
     registry,
     loaders: createDecisionLoaders(clients),
     knowledge,
@@ -125,7 +134,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       onConnect: async ({ payload }: { payload?: Record<string, unknown> }) => {
         const assertion = payload?.[IDENTITY_HEADER];
         try {
-          return { identity: await opts.assertions.verify(typeof assertion === 'string' ? assertion : undefined) };
+          return callerContext(await opts.assertions.verify(typeof assertion === 'string' ? assertion : undefined));
         } catch (error) {
           opts.log.warn({ reason: (error as Error).message }, 'subscription connection refused');
           return false;
@@ -133,7 +142,11 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       },
       context,
     },
-    context: (request) => ({ ...context(), identity: identityOf(request) }),
+    context: (request) => {
+      const identity = identityOf(request);
+      const meta = { operation: headerOf(request.headers[OPERATION_HEADER]), requestId: headerOf(request.headers[REQUEST_ID_HEADER]) };
+      return { ...context(), ...callerContext(identity), access: new AccessRecorder(identity, meta) };
+    },
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(execution, context);
       const errors = execution.errors ? formatErrors(execution.errors, opts.log) : undefined;
@@ -156,6 +169,21 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       return reply.code(401).type('application/graphql-response+json').send({ errors: [{ message, extensions }] });
     }
   });
+  // Reads of identified data (note findings, note search hits) are written to the audit log before
+  // the response leaves; if that fails, the data is withheld.
+  const accessLog = new AccessLog(pool, 'inference');
+  app.graphql.addHook('onResolution', async (execution, ctx) => {
+    const access = (ctx as { access?: AccessRecorder }).access;
+    if (!access || access.isEmpty) return;
+    try {
+      await accessLog.write(access);
+    } catch (error) {
+      opts.log.error({ err: error }, 'audit record not written; response withheld');
+      execution.data = null;
+      execution.errors = [new GraphQLError('the audit record for this read could not be written, so its data is withheld', { extensions: { code: 'DEPENDENCY_UNAVAILABLE' } })];
+      ctx.reply?.code(503);
+    }
+  });
   app.get('/health', async (_req, reply) => {
     try {
       await pool.query('SELECT 1');
@@ -170,7 +198,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   // change risk and medication alerts; genomics events (variants) change findings and alerts.
   const publishUpdates = async (events: OutboxEvent[], kinds: { risk: boolean }) => {
     const latestByPatient = new Map<string, OutboxEvent>();
-    for (const event of events) latestByPatient.set(event.patientId, event);
+    // A consent decision changes no clinical fact: nothing to recompute (it is read at each publication).
+    for (const event of events) if (event.topic !== CONSENT_CHANGED) latestByPatient.set(event.patientId, event);
     const loaders = createDecisionLoaders(clients);
     const ids = [...latestByPatient.keys()];
     const computedAt = new Date();
@@ -182,11 +211,16 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       return snapshot !== null; // a patient that no longer exists has nothing to announce
     });
     if (kinds.risk) {
+      // Research portals receive only patients whose research consent is granted now (read at each
+      // publication, so a withdrawal takes effect with the next event).
+      const consents = await patients.fetchPatients<{ researchConsent: { granted: boolean } }>(present, 'researchConsent { granted }');
+      const consented = new Set(present.filter((_, i) => consents[i]?.researchConsent.granted === true));
       for (const patientId of present) {
         const event = latestByPatient.get(patientId)!;
         const risk = (await loaders.risk.load(patientId))!;
         const riskUpdated = { patient: { id: patientId }, risk, computedAt: computedAt.toISOString(), reason: event.topic };
         await app.graphql.pubsub.publish({ topic: riskTopic(patientId), payload: { riskUpdated } });
+        if (!consented.has(patientId)) continue;
         const { update, facts } = deidentifiedRiskUpdate(risk.cardiovascular, computedAt, event.topic);
         await app.graphql.pubsub.publish({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
       }

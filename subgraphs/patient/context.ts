@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
 import type { AccessLog } from '../../lib/audit';
+import type { ConsentRepository } from './repository/consent-repository';
 import type { DeviceObservationIngestor } from './ingest/device-observations';
 import type { FhirIngestor } from './ingest/ingest-bundle';
 import type { CohortRepository } from './repository/cohort-repository';
@@ -16,12 +17,13 @@ export interface PatientServices {
   cohorts: CohortRepository;
   links: LinkRepository;
   imaging: ImagingRepository;
+  consents: ConsentRepository;
   /** The append-only log of reads of identified data (lib/audit.ts). */
   accessLog: AccessLog;
 }
 
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
-function createLoaders({ repository, links, imaging }: PatientServices) {
+function createLoaders({ repository, links, imaging, consents }: PatientServices) {
   return {
     patient: new DataLoader((ids: readonly string[]) => repository.patientsByIds(ids)),
     identifiers: new DataLoader((ids: readonly string[]) => repository.identifiersByPatientIds(ids)),
@@ -32,6 +34,7 @@ function createLoaders({ repository, links, imaging }: PatientServices) {
     notes: new DataLoader((ids: readonly string[]) => repository.notesByPatientIds(ids)),
     imagingStudies: new DataLoader((ids: readonly string[]) => imaging.imagingStudiesByPatientIds(ids)),
     links: new DataLoader((ids: readonly string[]) => links.linksByPatientIds(ids)),
+    consents: new DataLoader((ids: readonly string[]) => consents.historyByPatientIds(ids)),
   };
 }
 

@@ -12,6 +12,7 @@ import { PostgresImagingRepository } from './repository/imaging-repository';
 import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
+import { PostgresConsentRepository } from './repository/consent-repository';
 import { resolvers } from './resolvers';
 import { FhirIngestor } from './ingest/ingest-bundle';
 
@@ -42,6 +43,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     links: new PostgresLinkRepository(pool),
     imaging: new PostgresImagingRepository(pool),
     accessLog: new AccessLog(pool, 'patient'),
+    consents: new PostgresConsentRepository(pool),
   };
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log, services.accessLog);
   return serveApollo({

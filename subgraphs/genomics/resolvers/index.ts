@@ -38,11 +38,13 @@ const Mutation = {
       ...parseGenotype(call.genotype ?? '0/1', `calls[${index}] genotype`),
     }));
     if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
+    await ctx.checkPatientAccess(args.patientId);
     return ctx.repository.addVariantCalls(args.patientId, calls);
   },
 
   async ingestVcf(_: unknown, args: { patientId: string; vcf: string; sample?: string | null; assumeBuild?: 'GRCh38' | null }, ctx: GenomicsContext) {
     if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
+    await ctx.checkPatientAccess(args.patientId);
     return ctx.vcf.ingest(args.patientId, Readable.from([Buffer.from(args.vcf, 'utf8')]), { sample: args.sample, assumeBuild: args.assumeBuild });
   },
 };

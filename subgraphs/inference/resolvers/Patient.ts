@@ -8,6 +8,8 @@ import { screenedRiskInput } from '../domain/cardiovascular';
 import type { InferenceContext } from './context';
 
 const MAX_FIRST = 500;
+/** similarPatients ranks this many times `first` before keeping those the caller may see. */
+const SIMILAR_OVERFETCH = 5;
 const notFound = (id: string) => new HubError(ErrorCode.PATIENT_NOT_FOUND, `Patient "${id}" not found`, { field: 'id' });
 
 function checkFirst(first: number): void {
@@ -122,7 +124,13 @@ export const Patient = {
   async similarPatients(patient: { id: string }, args: { first: number }, ctx: InferenceContext) {
     checkFirst(args.first);
     if (!(await ctx.patientExists.load(patient.id))) throw notFound(patient.id);
-    return (await ctx.notes.similarPatients(patient.id, args.first)).map((s) => ({ patient: { id: s.patientId }, similarity: s.similarity }));
+    // Ranked over every patient, shown only among those the caller may see.
+    const similar = await ctx.notes.similarPatients(patient.id, args.first * SIMILAR_OVERFETCH);
+    const visible = new Set(await ctx.patientAccess.filter(similar.map((s) => s.patientId)));
+    return similar
+      .filter((s) => visible.has(s.patientId))
+      .slice(0, args.first)
+      .map((s) => ({ patient: { id: s.patientId }, similarity: s.similarity }));
   },
 
   async rareDiseaseCandidates(patient: { id: string }, args: { phenotypes: string[]; first: number }, ctx: InferenceContext) {

@@ -1,4 +1,6 @@
 import type { Identity } from '../../../lib/identity';
+import type { PatientAccess } from '../../../lib/patient-client';
+import type { AccessRecorder } from '../../../lib/audit';
 import type { PubSub } from 'mercurius';
 import type DataLoader from 'dataloader';
 import type { DecisionLoaders } from '../decision-service';
@@ -11,6 +13,11 @@ export interface InferenceContext {
   pubsub: PubSub;
   /** The caller, as the gateway asserted it (HTTP header, or graphql-ws connection parameter). */
   identity: Identity;
+  /** Which patients this caller may see (asked of the patient subgraph, once per request). */
+  patientAccess: PatientAccess;
+  checkPatientAccess: (patientId: string) => Promise<void>;
+  /** Reads of identified data in this request, for the audit log (absent on subscriptions). */
+  access?: AccessRecorder;
   registry: RiskModelRegistry;
   loaders: DecisionLoaders;
   knowledge: KnowledgeClient;

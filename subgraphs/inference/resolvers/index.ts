@@ -44,7 +44,13 @@ const Query = {
       const members = await ctx.cohortMembers(args.cohort);
       within = within ? within.filter((id) => members.includes(id)) : members;
     }
+    // Only patients in the caller's care (all of them for admins): a clinician searching every note
+    // would otherwise read other organisations' patients' sentences.
+    if (ctx.identity.role !== 'admin' && ctx.identity.role !== 'service') {
+      within = await ctx.patientAccess.filter(within ?? (await ctx.cohortMembers({})));
+    }
     const hits = await ctx.notes.searchNotes(query, within, args.first);
+    for (const hit of hits) ctx.access?.record(hit.patientId, 'Query.searchNotes');
     return hits.map((h) => ({ patient: { id: h.patientId }, noteId: h.noteId, sentence: h.text, span: { start: h.start, end: h.end }, similarity: h.similarity }));
   },
 };

@@ -318,8 +318,15 @@ function mapPatient(patient: Patient, name: string, ref: string): PatientData {
       ? { line: address.line ?? [], city: address.city ?? null, state: address.state ?? null, postalCode: address.postalCode ?? null, country: address.country ?? null }
       : null,
     phone: phone ? phone.replace(/[^\d+]/g, '') : null,
+    organization: organisationOf(patient.managingOrganization),
     identifiers,
   };
+}
+
+/** `Organization/<id>` → id; else the reference's identifier value or display. */
+function organisationOf(reference: Patient['managingOrganization']): string | null {
+  const id = reference?.reference?.match(/(?:^|\/)Organization\/([^/]+)$/)?.[1];
+  return id ?? (reference?.identifier?.value?.trim() || reference?.display?.trim() || null);
 }
 
 function effectiveOf(o: Observation, name: string): string {

@@ -9,6 +9,8 @@ export interface PatientData {
   race: string | null;
   address: Record<string, unknown> | null;
   phone: string | null;
+  /** Patient.managingOrganization: the Organization's id, identifier value or display. */
+  organization: string | null;
   identifiers: { system: string; value: string }[];
 }
 

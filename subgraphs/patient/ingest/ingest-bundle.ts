@@ -151,10 +151,12 @@ const FIND_BY_IDENTIFIERS = `
   SELECT DISTINCT patient_id FROM patient.identifiers i
   JOIN unnest($1::text[], $2::text[]) AS wanted(system, value) ON i.system = wanted.system AND i.value = wanted.value`;
 const INSERT_PATIENT = `
-  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
+  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone, managing_organization) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`;
 const UPDATE_PATIENT = `
-  UPDATE patient.patients SET name = $2, birth_date = $3, sex = $4, race = $5, address = $6, phone = $7, updated_at = now()
-  WHERE id = $1 AND (name, birth_date, sex, race, address, phone) IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7)
+  UPDATE patient.patients SET name = $2, birth_date = $3, sex = $4, race = $5, address = $6, phone = $7,
+    managing_organization = coalesce($8, managing_organization), updated_at = now()
+  WHERE id = $1 AND (name, birth_date, sex, race, address, phone, managing_organization)
+    IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7, coalesce($8, managing_organization))
   RETURNING id`;
 const INSERT_IDENTIFIERS = `
   INSERT INTO patient.identifiers (system, value, patient_id) SELECT system, value, $3 FROM unnest($1::text[], $2::text[]) AS i(system, value)
@@ -261,7 +263,7 @@ export class FhirIngestor {
     const values = patient.identifiers.map((i) => i.value);
     const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values]);
     if (found.rows.length > 1) return { id: null, counts: { created: 0, updated: 0, skipped: 0 } };
-    const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone];
+    const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone, patient.organization];
     const existing = found.rows[0]?.patient_id;
     if (existing) {
       // A linked source keeps its own demographics on its link; the hub patient's stay as they were.

@@ -32,8 +32,11 @@ const LOCK_LINK = `
   SELECT id, patient_id, source_patient, identifiers, demographics, score, rule, linked_at, unlinked_at, unlinked_into
   FROM patient.patient_links WHERE id = $1 FOR UPDATE`;
 const INSERT_SPLIT_PATIENT = `
-  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone)
-  SELECT d->>'name', (d->>'birthDate')::date, d->>'sex', d->>'race', d->'address', d->>'phone' FROM (SELECT $1::jsonb AS d) AS source
+  INSERT INTO patient.patients (name, birth_date, sex, race, address, phone, managing_organization)
+  SELECT d->>'name', (d->>'birthDate')::date, d->>'sex', d->>'race', d->'address', d->>'phone',
+    -- The split-off patient stays in the care of the organisation that held the linked record.
+    (SELECT managing_organization FROM patient.patients WHERE id = $2)
+  FROM (SELECT $1::jsonb AS d) AS source
   RETURNING id`;
 const MOVE_IDENTIFIERS = `
   UPDATE patient.identifiers i SET patient_id = $2
@@ -93,7 +96,7 @@ export class PostgresLinkRepository implements LinkRepository {
           field: 'linkId',
         });
       }
-      const { rows: created } = await client.query<{ id: string }>(INSERT_SPLIT_PATIENT, [row.demographics]);
+      const { rows: created } = await client.query<{ id: string }>(INSERT_SPLIT_PATIENT, [row.demographics, row.patient_id]);
       const newPatientId = created[0]!.id;
       await client.query(MOVE_IDENTIFIERS, [row.patient_id, newPatientId, JSON.stringify(row.identifiers)]);
       for (const sql of MOVE_RECORDS) await client.query(sql, [row.patient_id, newPatientId, row.source_patient]);

@@ -13,6 +13,8 @@ export interface PatientRecord {
   birthDate: string | null;
   sex: Sex | null;
   race: string | null;
+  /** The managing organisation (FHIR Patient.managingOrganization), if known. */
+  organization: string | null;
 }
 
 export interface IdentifierRecord {
@@ -87,6 +89,7 @@ export interface NewPatient {
   birthDate: string | null;
   sex: Sex | null;
   race: string | null;
+  organization?: string | null;
   identifiers: { system: string; value: string }[];
 }
 
@@ -105,6 +108,10 @@ export interface PatientCriteria {
   observation?: { code: string; min?: number | null; max?: number | null } | null;
   /** An RxNorm code, or text the medication's display contains (case-insensitive). */
   hasMedication?: string | null;
+  /** Only this organisation's patients (a clinician's or partner's view). */
+  organization?: string | null;
+  /** Only patients whose current research consent is granted (a researcher's view). */
+  researchConsented?: boolean | null;
 }
 
 export interface PatientPage {
@@ -133,11 +140,11 @@ export const OBSERVATION_ADDED = 'patient.observation.added';
 export { isHubId };
 
 const INSERT_PATIENT = `
-  INSERT INTO patient.patients (name, birth_date, sex, race) VALUES ($1, $2, $3, $4)
-  RETURNING id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, race`;
+  INSERT INTO patient.patients (name, birth_date, sex, race, managing_organization) VALUES ($1, $2, $3, $4, $5)
+  RETURNING id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, race, managing_organization`;
 const INSERT_IDENTIFIER = `INSERT INTO patient.identifiers (system, value, patient_id) VALUES ($1, $2, $3)`;
 const SELECT_PATIENTS_BY_IDS = `
-  SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, race
+  SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, race, managing_organization
   FROM patient.patients WHERE id = ANY($1::uuid[])`;
 const SELECT_IDENTIFIERS_BY_PATIENT_IDS = `
   SELECT patient_id, system, value FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
@@ -188,6 +195,9 @@ const FILTER_PREDICATES = {
     WHERE m.patient_id = p.id AND m.status = 'active'
       AND ((m.code_system = 'http://www.nlm.nih.gov/research/umls/rxnorm' AND m.code = $1::text)
         OR strpos(lower(m.display), lower($1::text)) > 0))`,
+  organization: `p.managing_organization = $1::text`,
+  // The newest consent row is the current decision.
+  researchConsented: `(SELECT rc.granted FROM patient.research_consents rc WHERE rc.patient_id = p.id ORDER BY rc.id DESC LIMIT 1) IS TRUE`,
 };
 
 /** A WHERE clause on `patient.patients p` built from FILTER_PREDICATES, and its parameters. */
@@ -212,6 +222,8 @@ export function patientFilterSql(criteria: PatientCriteria, paramOffset = 0): Pa
     predicates.push([FILTER_PREDICATES.observation, [observation.code, observation.min ?? null, observation.max ?? null]]);
   }
   if (given(criteria.hasMedication)) predicates.push([FILTER_PREDICATES.hasMedication, [criteria.hasMedication]]);
+  if (given(criteria.organization)) predicates.push([FILTER_PREDICATES.organization, [criteria.organization]]);
+  if (criteria.researchConsented) predicates.push([FILTER_PREDICATES.researchConsented, []]);
 
   const params: unknown[] = [];
   const clauses = predicates.map(([sql, values]) => {
@@ -226,7 +238,7 @@ export function patientFilterSql(criteria: PatientCriteria, paramOffset = 0): Pa
 const countPatients = (filter: PatientFilterSql) => `SELECT count(*) AS total FROM patient.patients p WHERE ${filter.where}`;
 /** `filter` from patientFilterSql with paramOffset 2: $1 is the limit, $2 the id to start after. */
 const selectPatientPage = (filter: PatientFilterSql) => `
-  SELECT p.id, p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, p.sex, p.race
+  SELECT p.id, p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, p.sex, p.race, p.managing_organization
   FROM patient.patients p
   WHERE ($2::uuid IS NULL OR p.id > $2::uuid)
     AND ${filter.where}
@@ -243,6 +255,7 @@ interface PatientRow {
   birth_date: string | null;
   sex: Sex | null;
   race: string | null;
+  managing_organization: string | null;
 }
 
 const toPatient = (row: PatientRow): PatientRecord => ({
@@ -251,6 +264,7 @@ const toPatient = (row: PatientRow): PatientRecord => ({
   birthDate: row.birth_date,
   sex: row.sex,
   race: row.race,
+  organization: row.managing_organization,
 });
 
 function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string): T[][] {
@@ -264,7 +278,7 @@ export class PostgresPatientRepository implements PatientRepository {
 
   async createPatient(input: NewPatient): Promise<PatientRecord> {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<PatientRow>(INSERT_PATIENT, [input.name, input.birthDate, input.sex, input.race]);
+      const { rows } = await client.query<PatientRow>(INSERT_PATIENT, [input.name, input.birthDate, input.sex, input.race, input.organization ?? null]);
       const patient = toPatient(rows[0]!);
       for (const identifier of input.identifiers) {
         await this.insertIdentifier(client, identifier, patient.id);

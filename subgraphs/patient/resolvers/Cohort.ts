@@ -1,4 +1,5 @@
 import type { PatientContext } from '../context';
+import { MIN_RESEARCH_CELL, organisationScope } from '../../../lib/patient-access';
 import type { CohortDistributions } from '../repository/cohort-repository';
 import type { PatientCriteria, Sex } from '../repository/patient-repository';
 import { catalogueCode, toPatientCriteria, type PatientFilterArg } from './Query';
@@ -6,6 +7,8 @@ import { catalogueCode, toPatientCriteria, type PatientFilterArg } from './Query
 /** What Query.cohort hands its fields: the validated filter and, once asked for, the distributions. */
 interface CohortSource {
   criteria: PatientCriteria;
+  /** Cells (the cohort, a bucket, a percentile's n) under this many patients are not shown (0: none). */
+  minCell: number;
   /** count, ageDistribution and sexDistribution come from one statement, run at most once. */
   distributions: () => Promise<CohortDistributions>;
 }
@@ -23,18 +26,30 @@ const SEX_ORDER: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
 const sexRank = (sex: Sex | null) => (sex === null ? SEX_ORDER.length : SEX_ORDER.indexOf(sex));
 
 export function cohort(_: unknown, args: { filter?: PatientFilterArg | null }, ctx: PatientContext): CohortSource {
-  const criteria = toPatientCriteria(args.filter);
+  const researcher = ctx.identity.role === 'researcher';
+  const criteria: PatientCriteria = {
+    ...toPatientCriteria(args.filter),
+    ...(researcher ? { researchConsented: true } : { organization: organisationScope(ctx.identity) }),
+  };
   let distributions: Promise<CohortDistributions> | undefined;
-  return { criteria, distributions: () => (distributions ??= ctx.cohorts.distributions(criteria)) };
+  return { criteria, minCell: researcher ? MIN_RESEARCH_CELL : 0, distributions: () => (distributions ??= ctx.cohorts.distributions(criteria)) };
 }
 
+const shown = (source: CohortSource, count: number) => count >= source.minCell;
+
 export const CohortSummary = {
-  count: async (source: CohortSource) => (await source.distributions()).count,
+  async count(source: CohortSource) {
+    const { count } = await source.distributions();
+    return shown(source, count) ? count : null;
+  },
+
+  suppressed: async (source: CohortSource) => !shown(source, (await source.distributions()).count),
 
   async ageDistribution(source: CohortSource): Promise<Bucket[]> {
     const bands = [...(await source.distributions()).ageBands];
     bands.sort((a, b) => (a.bandStart ?? Infinity) - (b.bandStart ?? Infinity));
-    return bands.map(({ bandStart, count }) => ({
+    if (!shown(source, (await source.distributions()).count)) return [];
+    return bands.filter((band) => shown(source, band.count)).map(({ bandStart, count }) => ({
       key: bandStart === null ? NOT_RECORDED : `${bandStart}-${bandStart + 9}`,
       count,
     }));
@@ -43,12 +58,14 @@ export const CohortSummary = {
   async sexDistribution(source: CohortSource): Promise<Bucket[]> {
     const sexes = [...(await source.distributions()).sexes];
     sexes.sort((a, b) => sexRank(a.sex) - sexRank(b.sex));
+    if (!shown(source, (await source.distributions()).count)) return [];
     // Keys are the GraphQL Sex enum names, not the stored FHIR codes.
-    return sexes.map(({ sex, count }) => ({ key: sex === null ? NOT_RECORDED : sex.toUpperCase(), count }));
+    return sexes.filter(({ count }) => shown(source, count)).map(({ sex, count }) => ({ key: sex === null ? NOT_RECORDED : sex.toUpperCase(), count }));
   },
 
   async labPercentiles(source: CohortSource, args: { code: string }, ctx: PatientContext) {
     const { code, unit } = catalogueCode(args.code, 'labPercentiles.code');
-    return { code, unit, ...(await ctx.cohorts.labPercentiles(source.criteria, code)) };
+    const percentiles = await ctx.cohorts.labPercentiles(source.criteria, code);
+    return shown(source, percentiles.n) ? { code, unit, ...percentiles } : null;
   },
 };

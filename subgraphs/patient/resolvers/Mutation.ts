@@ -1,6 +1,8 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { normaliseQuantity } from '../domain/loinc';
 import type { PatientContext } from '../context';
+import type { Identity } from '../../../lib/identity';
+import { assertPatientAccess } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
 
 interface CreatePatientArgs {
@@ -9,8 +11,25 @@ interface CreatePatientArgs {
     birthDate?: string | null;
     sex?: Sex | null;
     race?: string | null;
+    organization?: string | null;
     identifiers?: { system: string; value: string }[] | null;
   };
+}
+
+/** Writes to a patient need the same access as reads; an unknown id stays PATIENT_NOT_FOUND (from the write). */
+async function assertCanWrite(patientId: string, ctx: PatientContext): Promise<void> {
+  const patient = await ctx.loaders.patient.load(patientId);
+  if (patient) assertPatientAccess(ctx.identity, patient);
+}
+
+/** A clinician's or partner's new patient belongs to their own organisation (they could not see it otherwise). */
+function organisationOfNewPatient(requested: string | null | undefined, identity: Identity): string | null {
+  const organisation = requested?.trim() || null;
+  const own = identity.role === 'clinician' || identity.role === 'partner' ? (identity.organisation ?? null) : null;
+  if (own && organisation && organisation !== own) {
+    throw new HubError(ErrorCode.FORBIDDEN, `input.organization: a ${identity.role} of ${own} cannot register a patient of ${organisation}`, { field: 'organization' });
+  }
+  return organisation ?? own;
 }
 
 interface AddObservationArgs {
@@ -67,8 +86,18 @@ export const Mutation = {
       birthDate: parseBirthDate(input.birthDate),
       sex: input.sex ?? null,
       race: input.race ?? null,
+      organization: organisationOfNewPatient(input.organization, ctx.identity),
       identifiers,
     });
+  },
+
+  async recordResearchConsent(_: unknown, args: { patientId: string; granted: boolean; source?: string | null }, ctx: PatientContext) {
+    const patient = await ctx.loaders.patient.load(args.patientId);
+    if (!patient) throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `no patient with id "${args.patientId}"`, { patientId: args.patientId });
+    assertPatientAccess(ctx.identity, patient);
+    await ctx.consents.record(patient.id, args.granted, ctx.identity.subject, args.source?.trim() || 'api');
+    const history = await ctx.consents.historyByPatientIds([patient.id]);
+    return { granted: history[0]![0]?.granted ?? false, history: history[0]! };
   },
 
   async ingestFhirBundle(_: unknown, { bundle }: { bundle: unknown }, ctx: PatientContext) {
@@ -85,7 +114,7 @@ export const Mutation = {
     };
   },
 
-  addObservations(_: unknown, args: { patientId: string; observations: unknown[] }, ctx: PatientContext) {
+  async addObservations(_: unknown, args: { patientId: string; observations: unknown[] }, ctx: PatientContext) {
     if (args.observations.length > MAX_DEVICE_OBSERVATIONS) {
       throw new HubError(
         ErrorCode.BAD_USER_INPUT,
@@ -93,6 +122,7 @@ export const Mutation = {
         { field: 'observations' },
       );
     }
+    await assertCanWrite(args.patientId, ctx);
     return ctx.devices.ingest(args.patientId, args.observations);
   },
 
@@ -103,6 +133,7 @@ export const Mutation = {
 
   async addObservation(_: unknown, { patientId, input }: AddObservationArgs, ctx: PatientContext) {
     const quantity = normaliseQuantity(input.code, input.value, input.unit, 'input');
+    await assertCanWrite(patientId, ctx);
     return ctx.repository.addObservation(patientId, quantity, parseInstant(input.effectiveAt));
   },
 };

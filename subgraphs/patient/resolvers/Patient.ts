@@ -1,5 +1,6 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { PatientContext } from '../context';
+import { assertPatientAccess } from '../../../lib/patient-access';
 import type { ObservationRecord, PatientRecord } from '../repository/patient-repository';
 
 interface ObservationArgs {
@@ -32,7 +33,16 @@ export function selectObservations(all: ObservationRecord[], args: ObservationAr
 }
 
 export const Patient = {
-  __resolveReference: (ref: { id: string }, ctx: PatientContext) => ctx.loaders.patient.load(ref.id),
+  // Every way into a patient's record (entities for the other subgraphs included) checks the caller's access.
+  async __resolveReference(ref: { id: string }, ctx: PatientContext) {
+    const patient = await ctx.loaders.patient.load(ref.id);
+    if (patient) assertPatientAccess(ctx.identity, patient);
+    return patient;
+  },
+  async researchConsent(patient: PatientRecord, _: unknown, ctx: PatientContext) {
+    const history = await ctx.loaders.consents.load(patient.id);
+    return { granted: history[0]?.granted ?? false, history };
+  },
   identifiers: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.identifiers.load(patient.id),
   observations: async (patient: PatientRecord, args: ObservationArgs, ctx: PatientContext) =>
     selectObservations(await ctx.loaders.observations.load(patient.id), args),

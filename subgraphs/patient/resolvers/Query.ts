@@ -1,5 +1,6 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { PatientContext } from '../context';
+import { assertPatientAccess, organisationScope } from '../../../lib/patient-access';
 import { LOINC_CATALOGUE } from '../domain/loinc';
 import { isHubId, type PatientCriteria, type Sex } from '../repository/patient-repository';
 
@@ -91,7 +92,11 @@ export function toPatientCriteria(filter: PatientFilterArg | null | undefined): 
 export const MAX_AUDIT_RECORDS = 1000;
 
 export const Query = {
-  patient: (_: unknown, args: { id: string }, ctx: PatientContext) => ctx.loaders.patient.load(args.id),
+  async patient(_: unknown, args: { id: string }, ctx: PatientContext) {
+    const patient = await ctx.loaders.patient.load(args.id);
+    if (patient) assertPatientAccess(ctx.identity, patient);
+    return patient;
+  },
 
   auditTrail: (_: unknown, args: { patientId: string; first?: number | null }, ctx: PatientContext) =>
     ctx.accessLog.trail(args.patientId, Math.min(Math.max(args.first ?? 100, 0), MAX_AUDIT_RECORDS)),
@@ -106,7 +111,8 @@ export const Query = {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_PAGE_SIZE}`, { field: 'first' });
     }
     const afterId = args.after ? decodeCursor(args.after) : null;
-    const page = await ctx.repository.listPatients(toPatientCriteria(args.filter), first, afterId);
+    const criteria = { ...toPatientCriteria(args.filter), organization: organisationScope(ctx.identity) };
+    const page = await ctx.repository.listPatients(criteria, first, afterId);
     for (const patient of page.patients) ctx.loaders.patient.prime(patient.id, patient);
     const edges = page.patients.map((node) => ({ cursor: encodeCursor(node.id), node }));
     return {

@@ -1,0 +1,159 @@
+import { createLogger } from '../lib/logger';
+import { startHub, type Hub } from '../scripts/hub';
+import { bearer } from './support/auth';
+import { testConfig, testNeo4j } from './support/config';
+import { collect, gql, settle, wsClient } from './support/graphql';
+
+const log = createLogger('test', 'silent');
+const TAG = Math.random().toString(36).slice(2, 8);
+const ORG_A = `org-a-${TAG}`;
+const ORG_B = `org-b-${TAG}`;
+/** A total cholesterol value of this run only (mg/dL), so the cohort counts only this file's patients. */
+const CHOLESTEROL = 150 + Math.round(Math.random() * 10_000) / 100;
+
+describe('organisations, research consent and small cells', () => {
+  let hub: Hub;
+  let clinicianA: Record<string, string>;
+  let clinicianB: Record<string, string>;
+  let researcher: Record<string, string>;
+
+  beforeAll(async () => {
+    hub = await startHub(testConfig(), testNeo4j(), log);
+    clinicianA = await bearer({ role: 'clinician', org: ORG_A, sub: `dr-a-${TAG}` });
+    clinicianB = await bearer({ role: 'clinician', org: ORG_B, sub: `dr-b-${TAG}` });
+    researcher = await bearer({ role: 'researcher', sub: `res-${TAG}` });
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  async function createPatient(headers: Record<string, string>, name: string, extra = ''): Promise<string> {
+    const response = await gql<{ createPatient: { id: string; organization: string } }>(
+      hub.gateway.url,
+      `mutation ($name: String!) { createPatient(input: { name: $name, birthDate: "1960-05-05", sex: FEMALE ${extra} }) { id organization } }`,
+      { name },
+      headers,
+    );
+    if (!response.data) throw new Error(JSON.stringify(response.errors));
+    return response.data.createPatient.id;
+  }
+
+  it('gives a clinician their own organisation’s patients and refuses the others’, by id, in lists and for writes', async () => {
+    const id = await createPatient(clinicianA, `Ada ${TAG}`, `, identifiers: [{ system: "urn:mrn", value: "ADA-${TAG}" }]`);
+    const own = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { name organization } }`, { id }, clinicianA);
+    expect(own).toEqual({ data: { patient: { name: `Ada ${TAG}`, organization: ORG_A } } });
+
+    const other = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { name variants { id } risk { cardiovascular { pce10y } } } }`, { id }, clinicianB);
+    expect(other.errors?.[0]).toMatchObject({ message: `patient ${id} is not in the care of organisation ${ORG_B}`, extensions: { code: 'FORBIDDEN' } });
+    expect(JSON.stringify(other)).not.toContain(`Ada ${TAG}`);
+
+    const list = `query { patients(first: 100, filter: { identifier: "ADA-${TAG}" }) { totalCount } }`;
+    const count = async (headers: Record<string, string>) => (await gql<{ patients: { totalCount: number } }>(hub.gateway.url, list, {}, headers)).data?.patients.totalCount;
+    expect([await count(clinicianA), await count(clinicianB)]).toEqual([1, 0]);
+
+    const write = await gql(hub.gateway.url, `mutation ($id: ID!) { addObservation(patientId: $id, input: { code: "8480-6", value: 130, unit: "mm[Hg]" }) { id } }`, { id }, clinicianB);
+    expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const variants = await gql(hub.gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: []) { genotype } }`, { id }, clinicianB);
+    expect(variants.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const misplaced = await gql(hub.gateway.url, `mutation { createPatient(input: { name: "Elsewhere", organization: "${ORG_B}" }) { id } }`, {}, clinicianA);
+    expect(misplaced.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'organization' } });
+  });
+
+  it('reads the managing organisation from a FHIR bundle', async () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          fullUrl: `urn:uuid:${TAG}-p`,
+          resource: {
+            resourceType: 'Patient',
+            identifier: [{ system: 'urn:mrn', value: `FHIR-ORG-${TAG}` }],
+            name: [{ given: ['Grace'], family: `Hopper${TAG}` }],
+            gender: 'female',
+            birthDate: '1950-12-09',
+            managingOrganization: { reference: `Organization/${ORG_A}` },
+          },
+        },
+      ],
+    };
+    const report = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(hub.gateway.url, `mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { patientIds } }`, { b: bundle });
+    const [id] = report.data!.ingestFhirBundle.patientIds;
+    const read = await gql(hub.gateway.url, `query ($id: ID!) { patient(id: $id) { organization } }`, { id }, clinicianA);
+    expect(read).toEqual({ data: { patient: { organization: ORG_A } } });
+  });
+
+  it('counts only consenting patients for researchers, hides cohorts under 11, and honours a withdrawal at once', async () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 12; n += 1) {
+      const id = await createPatient(clinicianA, `Cohort ${TAG} ${n}`);
+      await gql(hub.gateway.url, `mutation ($id: ID!, $v: Float!) { addObservation(patientId: $id, input: { code: "2093-3", value: $v, unit: "mg/dL" }) { id } }`, { id, v: CHOLESTEROL }, clinicianA);
+      ids.push(id);
+    }
+    // This run's patients are the only ones whose latest total cholesterol is exactly CHOLESTEROL.
+    const cohortQuery = `{ cohort(filter: { observation: { code: "2093-3", min: ${CHOLESTEROL}, max: ${CHOLESTEROL} } }) {
+      count suppressed sexDistribution { key count } labPercentiles(code: "2093-3") { n p50 } } }`;
+    const cohort = async (headers: Record<string, string>) => (await gql<{ cohort: Record<string, unknown> }>(hub.gateway.url, cohortQuery, {}, headers)).data!.cohort;
+
+    expect(await cohort(clinicianA)).toMatchObject({ count: 12, suppressed: false });
+    expect(await cohort(clinicianB)).toMatchObject({ count: 0, suppressed: false });
+    expect(await cohort(researcher)).toEqual({ count: null, suppressed: true, sexDistribution: [], labPercentiles: null });
+
+    for (const id of ids.slice(0, 11)) {
+      const consent = await gql(hub.gateway.url, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true, source: "Consent/${TAG}") { granted } }`, { id }, clinicianA);
+      expect(consent).toEqual({ data: { recordResearchConsent: { granted: true } } });
+    }
+    expect(await cohort(researcher)).toEqual({ count: 11, suppressed: false, sexDistribution: [{ key: 'FEMALE', count: 11 }], labPercentiles: { n: 11, p50: CHOLESTEROL } });
+
+    const withdrawn = await gql<{ recordResearchConsent: { granted: boolean; history: { granted: boolean; recordedBy: string; source: string }[] } }>(
+      hub.gateway.url,
+      `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: false) { granted history { granted recordedBy source } } }`,
+      { id: ids[0] },
+      clinicianA,
+    );
+    expect(withdrawn.data!.recordResearchConsent).toEqual({
+      granted: false,
+      history: [
+        { granted: false, recordedBy: `dr-a-${TAG}`, source: 'api' },
+        { granted: true, recordedBy: `dr-a-${TAG}`, source: `Consent/${TAG}` },
+      ],
+    });
+    expect(await cohort(researcher)).toEqual({ count: null, suppressed: true, sexDistribution: [], labPercentiles: null });
+  });
+
+  it('sends research portals risk updates of consenting patients only, and none after a withdrawal', async () => {
+    // Two women of different ages (age bands 65-69 and 85-89): only the younger consents.
+    const consenting = await createPatient(clinicianA, `Live ${TAG}`);
+    const declining = (
+      await gql<{ createPatient: { id: string } }>(hub.gateway.url, `mutation { createPatient(input: { name: "Quiet ${TAG}", birthDate: "1939-02-02", sex: FEMALE }) { id } }`, {}, clinicianA)
+    ).data!.createPatient.id;
+    await gql(hub.gateway.url, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true) { granted } }`, { id: consenting }, clinicianA);
+    const client = wsClient(hub.gateway.url, researcher);
+    const portal = collect<{ cohortRiskUpdated: { sex: string; ageBand: string; reason: string } }>(
+      client,
+      `subscription { cohortRiskUpdated(filter: { sex: FEMALE }) { sex ageBand reason } }`,
+      {},
+    );
+    const sbp = (id: string, value: number) =>
+      gql(hub.gateway.url, `mutation ($id: ID!, $v: Float!) { addObservation(patientId: $id, input: { code: "8480-6", value: $v, unit: "mm[Hg]" }) { id } }`, { id, v: value }, clinicianA);
+    const bands = () => portal.messages.map((m) => m.data?.cohortRiskUpdated.ageBand);
+    try {
+      await settle(800);
+      await sbp(declining, 141);
+      await sbp(consenting, 137);
+      await settle(2500);
+      // Consent is new with this file: no other test file's woman consents, so these are all ours.
+      expect(bands()).toEqual(['65-69']);
+
+      await gql(hub.gateway.url, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: false) { granted } }`, { id: consenting }, clinicianA);
+      await sbp(consenting, 139);
+      await settle(2500);
+      expect(bands()).toEqual(['65-69']);
+    } finally {
+      portal.dispose();
+      await client.dispose();
+    }
+  });
+});
