@@ -1,6 +1,6 @@
 import { createLogger } from '../lib/logger';
 import { startHub, type Hub } from '../scripts/hub';
-import { bearer } from './support/auth';
+import { asserted, bearer } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
@@ -59,6 +59,24 @@ describe('organisations, research consent and small cells', () => {
 
     const misplaced = await gql(hub.gateway.url, `mutation { createPatient(input: { name: "Elsewhere", organization: "${ORG_B}" }) { id } }`, {}, clinicianA);
     expect(misplaced.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'organization' } });
+  });
+
+  it('makes the genomics and inference subgraphs refuse another organisation’s patient even when reached directly', async () => {
+    const id = await createPatient(clinicianA, `Direct ${TAG}`);
+    const asB = await asserted({ subject: `dr-b-${TAG}`, role: 'clinician', client: 'tests', organisation: ORG_B });
+    const asA = await asserted({ subject: `dr-a-${TAG}`, role: 'clinician', client: 'tests', organisation: ORG_A });
+    const entities = (selection: string) =>
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { ${selection} } } }`;
+    const representations = { r: [{ __typename: 'Patient', id }] };
+    for (const [url, selection] of [
+      [hub.genomics.url, 'variants { id }'],
+      [hub.inference.url, 'risk { cardiovascular { pce10y } }'],
+    ] as const) {
+      const refused = await gql(url, entities(selection), representations, asB);
+      expect(refused.errors?.[0]).toMatchObject({ message: `patient ${id} is not in the care of organisation ${ORG_B}`, extensions: { code: 'FORBIDDEN' } });
+      const allowed = await gql(url, entities(selection), representations, asA);
+      expect(allowed.errors).toBeUndefined();
+    }
   });
 
   it('reads the managing organisation from a FHIR bundle', async () => {
