@@ -3,6 +3,7 @@ import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { setupTracing } from '../lib/tracing';
 import { runUntilSignal } from '../lib/lifecycle';
+import { ensureDatabase } from '../lib/postgres';
 import { startGateway } from './server';
 
 const config = withLocalSecrets(loadConfig());
@@ -10,6 +11,7 @@ const log = createLogger('gateway', config.logLevel);
 // Before any service starts: they install tracing hooks only when it is on.
 const tracing = setupTracing('gateway', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 runUntilSignal(log, async () => {
+  await ensureDatabase(config.databaseUrl);
   const gateway = await startGateway({
     subgraphUrls: {
       patient: config.urls.patient,
@@ -22,6 +24,7 @@ runUntilSignal(log, async () => {
     log,
     limits: config.gatewayLimits,
     auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
+    databaseUrl: config.databaseUrl,
   });
   log.info({ url: gateway.url }, 'gateway listening');
   return [tracing, gateway];

@@ -85,6 +85,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
         auth: { jwt: config.auth.jwt, assertions },
         limits: config.gatewayLimits,
+        databaseUrl,
       }),
     );
     return { gateway, patient, genomics, knowledgeGraph, inference, close };
