@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'knowledge-graph/launcher/target/', '.data/', 'coverage/', '*.config.js', 'subgraphs/inference/nlp/model/target/'] },
+  { ignores: ['node_modules/', 'knowledge-graph/launcher/target/', '.data/', 'coverage/', '*.config.js', 'subgraphs/inference/nlp/model/target/', 'dashboard/dist/', 'dashboard/src/gql/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

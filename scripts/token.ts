@@ -4,10 +4,10 @@
  * .data/auth/), for trying the hub locally. Production tokens come from the identity provider.
  */
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { loadConfig } from '../lib/config';
 import { withLocalSecrets } from '../lib/local-secrets';
 import { ROLES } from '../lib/identity';
+import { mintLocalToken } from './local-token';
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +35,11 @@ if (role === 'clinician' && !values.org) {
   console.error('--org is required for a clinician (the organisation whose patients they see)');
   process.exit(2);
 }
-void new SignJWT({
+void mintLocalToken(secret, {
   role,
-  azp: values.client,
-  ...(values.org ? { org: values.org } : {}),
-  ...(values.contracts ? { contracts: values.contracts.split(',') } : {}),
-})
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject(values.sub ?? `local-${role}`)
-  .setIssuedAt()
-  .setExpirationTime(`${Number(values.hours)}h`)
-  .sign(new TextEncoder().encode(secret))
-  .then((token) => console.log(token));
+  org: values.org,
+  sub: values.sub,
+  client: values.client!,
+  contracts: values.contracts?.split(','),
+  hours: Number(values.hours),
+}).then((token) => console.log(token));

@@ -1,0 +1,265 @@
+/**
+ * The dashboard in a real browser (Debian's chromium driven by playwright-core) against a hub with real
+ * PostgreSQL and Neo4j: what a clinician and a researcher see, live updates, and the bad-input states.
+ * Screenshots of each view go to test-output/dashboard/ for review.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHub, type Hub } from '../scripts/hub';
+import { ensureDashboardBuild } from '../scripts/dashboard-build';
+import { createLogger } from '../lib/logger';
+import { testConfig, testNeo4j } from './support/config';
+import { bearer, bearerToken } from './support/auth';
+import { gql } from './support/graphql';
+
+const log = createLogger('test', 'silent');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(__dirname, '..', 'test-output', 'dashboard');
+const BRAF_V600E = 'GRCh38:7:140753336:A:T';
+
+/** A patient with lipids, blood pressure, an antihypertensive and smoking status (enough for PCE), melanoma and this run's marker condition. */
+function bundle(suffix: string, n: number, person: { gender: string; birthDate: string; family: string }, marker: string, organisation: string) {
+  const id = (k: number) => `00000000-0000-4000-${8000 + k}-${suffix}${n}`;
+  const ref = { reference: `urn:uuid:${id(900)}` };
+  const entry = (k: number, resource: Record<string, unknown>) => ({ fullUrl: `urn:uuid:${id(k)}`, resource: { id: id(k), ...resource } });
+  const observation = (k: number, code: string, value: number, unit: string, at: string) =>
+    entry(k, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code }] }, subject: ref, effectiveDateTime: at,
+      valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } });
+  const condition = (k: number, system: string, code: string, display: string) =>
+    entry(k, { resourceType: 'Condition', subject: ref, code: { coding: [{ system, code, display }] },
+      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] } });
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: ref.reference, resource: { resourceType: 'Patient', id: id(900), identifier: [{ system: 'urn:test:mrn', value: `DASH-${suffix}${n}` }],
+        name: [{ family: person.family, given: ['Ada'] }], gender: person.gender, birthDate: person.birthDate,
+        managingOrganization: { reference: `Organization/${organisation}` },
+        extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
+          extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: '2106-3', display: 'White' } }] }] } },
+      condition(1, 'http://hl7.org/fhir/sid/icd-10-cm', 'C43.9', 'Malignant melanoma of skin, unspecified'),
+      condition(2, 'urn:test:dashboard', marker, 'dashboard test cohort'),
+      entry(8, { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: ref, authoredOn: '2026-01-10T09:00:00Z',
+        medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076', display: 'lisinopril 10 MG Oral Tablet' }] } }),
+      observation(3, '2093-3', 213, 'mg/dL', '2026-10-01T09:00:00Z'),
+      observation(4, '2085-9', 50, 'mg/dL', '2026-10-01T09:00:00Z'),
+      observation(5, '8480-6', 128, 'mm[Hg]', '2026-06-01T09:00:00Z'),
+      observation(6, '8480-6', 142, 'mm[Hg]', '2026-10-01T09:00:00Z'),
+      entry(7, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] }, subject: ref,
+        effectiveDateTime: '2026-10-01T09:00:00Z', valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '449868002' }] } }),
+    ],
+  };
+}
+
+const TAG = Math.random().toString(36).slice(2, 8);
+const ORG = `org-dashboard-${TAG}`;
+/** Researchers see cohorts of at least 11 consenting patients (lib/patient-access.ts): 12 women and 12 men aged 50–56. */
+const COHORT = Array.from({ length: 24 }, (_, n) => ({ gender: n % 2 ? 'male' : 'female', birthDate: `${1970 + (n % 6)}-0${1 + (n % 9)}-15`, family: `Cohort${n}` }));
+
+describe('the dashboard in a browser', () => {
+  let hub: Hub;
+  let browser: Browser;
+  let origin: string;
+  let patientId: string;
+  let marker: string;
+  let cohortIds: string[];
+  /** Uncaught exceptions in the page: none may happen, whatever the state shown. */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    [hub, browser] = await Promise.all([
+      ensureDashboardBuild().then(() => startHub(testConfig(), testNeo4j(), log)),
+      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
+    ]);
+    origin = hub.gateway.url.replace(/\/graphql$/, '');
+    const suffix = String(Date.now()).slice(-11);
+    marker = `DASH-${suffix}`;
+    const ids = await Promise.all(
+      [{ gender: 'male', birthDate: '1966-03-02', family: 'Lovelace' }, ...COHORT].map(async (person, n) => {
+        const ingest = await gql<{ ingestFhirBundle: { patientIds: string[]; rejected: unknown[] } }>(
+          hub.gateway.url,
+          `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`,
+          { bundle: bundle(suffix, n, person, marker, ORG) },
+        );
+        expect(ingest.data?.ingestFhirBundle.rejected).toEqual([]);
+        return ingest.data!.ingestFhirBundle.patientIds[0]!;
+      }),
+    );
+    patientId = ids[0]!;
+    cohortIds = ids.slice(1);
+    // The cohort patients consent to research; the first patient never was asked.
+    for (const id of ids.slice(1)) {
+      const consent = await gql(hub.gateway.url, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true) { granted } }`, { id });
+      expect(consent.errors).toBeUndefined();
+    }
+    const calls = await gql(hub.gateway.url, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, {
+      id: patientId,
+      calls: [{ chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' }],
+    });
+    expect(calls.errors).toBeUndefined();
+  }, 120_000);
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  async function open(pathAndQuery: string, claims: Parameters<typeof bearerToken>[0]): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${origin}/dashboard${pathAndQuery}#token=${await bearerToken(claims)}`);
+    return page;
+  }
+  const clinician = { role: 'clinician', org: ORG, sub: 'dr-dashboard' };
+
+  it('shows the BRAF V600E therapies with level and source, and the cardiovascular risk, on the patient page', async () => {
+    const expected = await gql<{ variant: { therapies: { drug: { name: string }; evidenceLevel: string; source: string }[] } }>(
+      hub.gateway.url,
+      `query ($id: ID!) { variant(id: $id) { therapies { drug { name } evidenceLevel source } } }`,
+      { id: BRAF_V600E },
+    );
+    const therapy = expected.data!.variant.therapies[0]!;
+    const page = await open(`/patients/${patientId}`, clinician);
+    try {
+      const variants = page.getByTestId('panel-variants');
+      await variants.getByText('V600E').waitFor({ timeout: 15_000 });
+      await expect(variants.getByRole('link', { name: 'BRAF' }).count()).resolves.toBeGreaterThan(0);
+      await expect(variants.getByTestId('therapy').filter({ hasText: therapy.drug.name }).first().textContent()).resolves.toContain(therapy.source);
+      await page.getByTestId('pce10y').filter({ hasText: /\d+\.\d %/ }).waitFor({ timeout: 15_000 });
+      // The URL fragment with the token is gone from the address bar once read.
+      expect(page.url()).toBe(`${origin}/dashboard/patients/${patientId}`);
+      await expect(page.getByTestId('patient-name').textContent()).resolves.toBe('Ada Lovelace');
+      await expect(page.getByTestId('panel-observations').textContent()).resolves.toContain('mm[Hg]');
+      // What if: the patient stops smoking.
+      await page.getByText('What if…').click();
+      await page.getByLabel('stop smoking').check();
+      await page.getByRole('button', { name: 'Recompute' }).click();
+      await page.getByText('smoking stopped').waitFor({ timeout: 10_000 });
+      await expect(page.locator('.what-if tbody tr').filter({ hasText: 'pce10y' }).count()).resolves.toBe(1);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-360.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('changes the risk on the open page within 2 s of an observation posted through the API', async () => {
+    const page = await open(`/patients/${patientId}`, clinician);
+    try {
+      const pce = page.getByTestId('pce10y');
+      await pce.filter({ hasText: /\d+\.\d %/ }).waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="live-status"][data-state="connected"]').waitFor({ timeout: 10_000 });
+      // The gateway opens the upstream subscription to the inference subgraph after the browser's subscribe.
+      await page.waitForTimeout(1000);
+      const before = await pce.textContent();
+      const posted = await gql(hub.gateway.url, `mutation ($id: ID!) { addObservation(patientId: $id, input: { code: "8480-6", value: 178, unit: "mm[Hg]" }) { id } }`, { id: patientId }, await bearer(clinician));
+      expect(posted.errors).toBeUndefined();
+      const started = Date.now();
+      await page.waitForFunction((previous) => document.querySelector('[data-testid="pce10y"]')?.textContent !== previous, before, { timeout: 2000 });
+      log.info({ ms: Date.now() - started }, 'risk changed on the page');
+      await page.getByTestId('risk-updated').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-360-live-update.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("shows a researcher the same cohort count as GraphQL's cohort { count }, with the pyramid", async () => {
+    const researcher = { role: 'researcher', sub: 'researcher-dashboard' };
+    const page = await open(`/cohort?conditionCode=${marker}`, researcher);
+    try {
+      const count = page.getByTestId('cohort-count');
+      await count.filter({ hasText: /^\d+$/ }).waitFor({ timeout: 15_000 });
+      const api = await gql<{ cohort: { count: number } }>(hub.gateway.url, `query ($code: String!) { cohort(filter: { conditionCode: $code }) { count } }`, { code: marker }, await bearer(researcher));
+      expect(api.data!.cohort.count).toBe(COHORT.length);
+      await expect(count.textContent()).resolves.toBe(String(api.data!.cohort.count));
+      await page.locator('svg.pyramid').waitFor();
+      await page.locator('[data-testid="live-status"][data-state="connected"]').waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(1000);
+      // A consenting patient's new blood pressure reaches the portal de-identified, as one more recomputation.
+      await gql(hub.gateway.url, `mutation ($id: ID!) { addObservation(patientId: $id, input: { code: "8480-6", value: 150, unit: "mm[Hg]" }) { id } }`, { id: cohortIds[0] });
+      await page.getByTestId('live-count').filter({ hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 5000 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'cohort.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('draws the knowledge graph of BRAF V600E and of BRAF with their drugs, trials and evidence levels', async () => {
+    const page = await open(`/kg/variant/${encodeURIComponent(BRAF_V600E)}`, clinician);
+    try {
+      await page.locator('[data-testid="kg-picture"][data-rendered="true"]').waitFor({ timeout: 15_000 });
+      await expect(page.getByTestId('panel-kg-graph').locator('tbody tr').count()).resolves.toBeGreaterThan(1);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'knowledge-graph.png'), fullPage: true });
+      await page.goto(`${origin}/dashboard/kg/gene/BRAF`);
+      await page.locator('[data-testid="kg-picture"][data-rendered="true"]').waitFor({ timeout: 15_000 });
+      await expect(page.getByTestId('panel-kg-graph').locator('tbody').textContent()).resolves.toMatch(/NCT\d{8}/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'knowledge-graph-gene.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('says so when the patient id in the address does not exist', async () => {
+    const page = await open('/patients/00000000-0000-4000-8000-000000000000', clinician);
+    try {
+      await expect(page.getByTestId('unknown-patient').textContent()).resolves.toContain('No patient with id “00000000-0000-4000-8000-000000000000”');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'unknown-patient.png') });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('asks for a new token when the session has expired', async () => {
+    const page = await open(`/patients/${patientId}`, { ...clinician, expiresIn: -60 });
+    try {
+      await expect(page.getByTestId('session-expired').textContent()).resolves.toContain('Session expired');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  // The last two tests stop parts of the hub: they run in this order, after every other.
+  it('shows the rest of the patient page when the inference subgraph is down, each of its panels saying so', async () => {
+    await hub.inference.close();
+    const page = await open(`/patients/${patientId}`, clinician);
+    try {
+      await page.getByTestId('panel-variants').getByText('p.V600E').waitFor({ timeout: 15_000 });
+      await page.getByTestId('panel-risk').getByRole('alert').waitFor({ timeout: 15_000 });
+      await expect(page.getByTestId('panel-risk').textContent()).resolves.toMatch(/Not available: .*inference/);
+      await expect(page.getByTestId('panel-trials').textContent()).resolves.toMatch(/Not available/);
+      await expect(page.getByTestId('patient-name').textContent()).resolves.toBe('Ada Lovelace');
+      await expect(page.getByTestId('panel-observations').textContent()).resolves.toContain('Systolic blood pressure');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-360-inference-down.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows live updates reconnecting, and the gateway unreachable, when the gateway goes down under an open page', async () => {
+    const page = await open(`/patients/${patientId}`, clinician);
+    try {
+      // Loaded (the inference subgraph is down since the previous test: its panels say so), and live.
+      await page.getByTestId('panel-variants').getByText('p.V600E').waitFor({ timeout: 15_000 });
+      await page.getByTestId('panel-trials').getByRole('alert').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="live-status"][data-link="connected"]').waitFor({ timeout: 10_000 });
+      await hub.gateway.close();
+      await page.locator('[data-testid="live-status"][data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+      // Another patient, opened inside the app (its code is already loaded): the query cannot reach the gateway.
+      await page.evaluate(() => {
+        history.pushState(null, '', '/dashboard/patients/00000000-0000-4000-8000-000000000001');
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await expect(page.getByTestId('page-error').textContent()).resolves.toContain('The gateway cannot be reached');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'gateway-down.png') });
+    } finally {
+      await page.context().close();
+    }
+  });
+});
