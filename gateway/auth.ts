@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { Logger } from '../lib/logger';
 import { getOperationAST } from 'graphql';
 import { ErrorCode, HubError } from '../lib/errors';
 import { credentialError, IDENTITY_HEADER, isRole, type Identity, type IdentityAssertions } from '../lib/identity';
@@ -168,11 +169,14 @@ export class CallerIdentities {
 
 const holderOf = (context: RequestLike): object | undefined => context.request ?? context.connectionParams ?? context.req;
 
-async function coded<T>(work: Promise<T>): Promise<T> {
+/** Refusals are logged (code and reason, never the token) and reach the client as coded errors. */
+async function coded<T>(work: Promise<T>, log: Logger): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    throw error instanceof HubError ? error.toGraphQLError() : error;
+    if (!(error instanceof HubError)) throw error;
+    log.warn({ code: error.code, reason: error.message }, 'caller refused');
+    throw error.toGraphQLError();
   }
 }
 
@@ -181,15 +185,15 @@ async function coded<T>(work: Promise<T>): Promise<T> {
  * learns nothing about the schema from validation errors), each graphql-ws operation when its
  * context is built, and sign the identity into every subgraph request.
  */
-export function useHubAuth(callers: CallerIdentities, assertions: IdentityAssertions): GatewayPlugin {
+export function useHubAuth(callers: CallerIdentities, assertions: IdentityAssertions, log: Logger): GatewayPlugin {
   return {
     async onRequestParse({ request }) {
       // Health and metrics endpoints never reach here; GraphiQL's page (GET text/html) needs no identity.
       if (request.method === 'GET' && !new URL(request.url).search && request.headers.get('accept')?.includes('text/html')) return;
-      await coded(callers.of({ request }));
+      await coded(callers.of({ request }), log);
     },
     async onContextBuilding({ context, extendContext }) {
-      const identity = await coded(callers.of(context as RequestLike));
+      const identity = await coded(callers.of(context as RequestLike), log);
       extendContext({ identity, identityAssertion: await assertions.sign(identity) } satisfies AuthContext as never);
     },
     // The client's operation name (given, or the document's only operation), for audit records.

@@ -7,10 +7,12 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
+import { withDashboard } from './dashboard';
 import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, requestIdOptions, type GatewayLimits } from './limits';
 import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
 import { Authenticator, CallerIdentities, credentialsOf, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions } from './auth';
 import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
+import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
 import type { Logger } from '../lib/logger';
 import type { RunningService } from '../lib/apollo-http';
@@ -26,6 +28,10 @@ export interface GatewayOptions {
   limits?: GatewayLimits;
   /** Metrics (`/metrics`) and tracing options; see gateway/observability.ts. */
   observability?: GatewayObservabilityOptions;
+  /** PostgreSQL (schema `gateway`): partner API keys and persisted-document manifests. Unset: API keys are refused, partners run nothing. */
+  databaseUrl?: string;
+  /** Lookup caching and APQ bounds (gateway/trusted-access.ts); defaults when unset. */
+  persistedQueries?: PersistedQueryOptions;
   auth: {
     jwt: JwtOptions;
     /** Partner API keys; without it, API keys are refused. */
@@ -123,7 +129,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { subgraphUrls: urls } = opts;
   const limits = opts.limits ?? DEFAULT_GATEWAY_LIMITS;
   const noApiKeys: ApiKeyResolver = async () => undefined;
-  const callers = new CallerIdentities(new Authenticator(opts.auth.jwt, opts.auth.apiKeys ?? noApiKeys));
+  const trustedAccess = await openTrustedAccess(opts.databaseUrl, opts.persistedQueries, opts.log);
+  const callers = new CallerIdentities(new Authenticator(opts.auth.jwt, opts.auth.apiKeys ?? trustedAccess.apiKeys ?? noApiKeys));
   const observability = new GatewayObservability({
     // The authenticated application, never a header a caller may set (validation errors come before the context).
     clientName: (context) => ((context as Partial<AuthContext>).identity ?? callers.settledFor(context as never))?.client ?? 'unknown',
@@ -159,14 +166,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
+    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions, opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
   // arriving first would find no schema. Load it before accepting connections.
   await runtime.getSchema();
 
-  const server = http.createServer(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log }));
+  // The built dashboard under /dashboard/ (gateway/dashboard.ts); everything else to the runtime.
+  const server = http.createServer(withDashboard(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log })));
   server.keepAliveTimeout = 65_000;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
   const wsOptions = getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({
@@ -212,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           server.closeAllConnections();
         });
         await runtime[Symbol.asyncDispose]();
+        await trustedAccess.close();
       })();
       return closing;
     },
