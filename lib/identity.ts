@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ErrorCode, HubError } from './errors';
 
@@ -81,6 +82,11 @@ export class IdentityAssertions {
     } catch (error) {
       throw credentialError(error, `${IDENTITY_HEADER} assertion`);
     }
+  }
+
+  /** A key for another purpose (research pseudonyms, cursors), derived from the same secret: HMAC-SHA256(secret, purpose). */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`precision-hub:${purpose}`).digest();
   }
 
   /** Credentials for a hub service calling another on its own behalf (events, training). */

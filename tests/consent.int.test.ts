@@ -125,6 +125,31 @@ describe('organisations, research consent and small cells', () => {
     }
     expect(await cohort(researcher)).toEqual({ count: 11, suppressed: false, sexDistribution: [{ key: 'FEMALE', count: 11 }], labPercentiles: { n: 11, p50: CHOLESTEROL } });
 
+    // The same consenting patients as de-identified rows: pseudonym, age, sex, shifted dates, no identifiers.
+    const rows = `{ researchCohort(filter: { observation: { code: "2093-3", min: ${CHOLESTEROL}, max: ${CHOLESTEROL} } }, first: 6) {
+      totalCount suppressed endCursor patients { pseudonym ageYears sex observations(code: "2093-3") { value unit shiftedDate } } } }`;
+    type Rows = { researchCohort: { totalCount: number | null; suppressed: boolean; endCursor: string | null; patients: { pseudonym: string; ageYears: number; sex: string; observations: { value: number; unit: string; shiftedDate: string }[] }[] } };
+    const firstPage = (await gql<Rows>(hub.gateway.url, rows, {}, researcher)).data!.researchCohort;
+    expect(firstPage).toMatchObject({ totalCount: 11, suppressed: false });
+    const nextPage = (await gql<Rows>(hub.gateway.url, rows.replace('first: 6)', `first: 6, after: "${firstPage.endCursor}")`), {}, researcher)).data!.researchCohort;
+    const everyone = [...firstPage.patients, ...nextPage.patients];
+    expect(new Set(everyone.map((p) => p.pseudonym)).size).toBe(11);
+    const today = Date.now();
+    for (const row of everyone) {
+      expect(row).toMatchObject({ pseudonym: expect.stringMatching(/^R-/), ageYears: 66, sex: 'FEMALE', observations: [{ value: CHOLESTEROL, unit: 'mg/dL' }] });
+      const shiftedDays = (today - Date.parse(row.observations[0]!.shiftedDate)) / 86_400_000;
+      expect(shiftedDays).toBeGreaterThan(0);
+      expect(shiftedDays).toBeLessThan(367);
+    }
+    const body = JSON.stringify(everyone);
+    for (const id of ids) expect(body).not.toContain(id);
+    expect(body).not.toContain('Cohort ');
+    expect(body).not.toContain('1960-05-05');
+    const again = (await gql<Rows>(hub.gateway.url, rows, {}, researcher)).data!.researchCohort;
+    expect(again.patients.map((p) => p.pseudonym)).toEqual(firstPage.patients.map((p) => p.pseudonym));
+    const forClinician = await gql(hub.gateway.url, rows, {}, clinicianA);
+    expect(forClinician.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
     const withdrawn = await gql<{ recordResearchConsent: { granted: boolean; history: { granted: boolean; recordedBy: string; source: string }[] } }>(
       hub.gateway.url,
       `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: false) { granted history { granted recordedBy source } } }`,
@@ -139,6 +164,7 @@ describe('organisations, research consent and small cells', () => {
       ],
     });
     expect(await cohort(researcher)).toEqual({ count: null, suppressed: true, sexDistribution: [], labPercentiles: null });
+    expect((await gql<Rows>(hub.gateway.url, rows, {}, researcher)).data!.researchCohort).toEqual({ totalCount: null, suppressed: true, endCursor: null, patients: [] });
   });
 
   it('sends research portals risk updates of consenting patients only, and none after a withdrawal', async () => {

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
 import type { AccessLog } from '../../lib/audit';
 import type { ConsentRepository } from './repository/consent-repository';
+import type { ResearchView } from './domain/research-view';
 import type { DeviceObservationIngestor } from './ingest/device-observations';
 import type { FhirIngestor } from './ingest/ingest-bundle';
 import type { CohortRepository } from './repository/cohort-repository';
@@ -18,6 +19,8 @@ export interface PatientServices {
   links: LinkRepository;
   imaging: ImagingRepository;
   consents: ConsentRepository;
+  /** Pseudonyms, shifted dates and research cursors (domain/research-view.ts). */
+  research: ResearchView;
   /** The append-only log of reads of identified data (lib/audit.ts). */
   accessLog: AccessLog;
 }

@@ -13,6 +13,7 @@ import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { PostgresConsentRepository } from './repository/consent-repository';
+import { ResearchView } from './domain/research-view';
 import { resolvers } from './resolvers';
 import { FhirIngestor } from './ingest/ingest-bundle';
 
@@ -44,6 +45,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     imaging: new PostgresImagingRepository(pool),
     accessLog: new AccessLog(pool, 'patient'),
     consents: new PostgresConsentRepository(pool),
+    research: new ResearchView(opts.assertions.deriveKey('research-view')),
   };
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log, services.accessLog);
   return serveApollo({

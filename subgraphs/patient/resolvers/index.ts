@@ -2,6 +2,7 @@ import { cohort, CohortSummary } from './Cohort';
 import { Mutation } from './Mutation';
 import { Patient } from './Patient';
 import { Query } from './Query';
+import { researchCohort, ResearchPatient } from './Research';
 import GraphQLJSON from 'graphql-type-json';
 
 // Enum values as stored (FHIR codes, lower case) behind the GraphQL names.
@@ -19,10 +20,11 @@ const MedicationRecordKind = { REQUEST: 'MedicationRequest', STATEMENT: 'Medicat
 
 export const resolvers = {
   JSON: GraphQLJSON,
-  Query: { ...Query, cohort },
+  Query: { ...Query, cohort, researchCohort },
   Mutation,
   Patient,
   CohortSummary,
+  ResearchPatient,
   Sex,
   Race,
   MedicationRecordKind,
