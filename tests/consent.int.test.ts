@@ -9,7 +9,8 @@ const TAG = Math.random().toString(36).slice(2, 8);
 const ORG_A = `org-a-${TAG}`;
 const ORG_B = `org-b-${TAG}`;
 /** A total cholesterol value of this run only (mg/dL), so the cohort counts only this file's patients. */
-const CHOLESTEROL = 150 + Math.round(Math.random() * 10_000) / 100;
+// Two decimals exactly (the hub stores values rounded to 4 decimals; 150 + n / 100 is not always exact).
+const CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
 
 describe('organisations, research consent and small cells', () => {
   let hub: Hub;
