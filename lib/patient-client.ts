@@ -4,6 +4,8 @@ import type { Identity } from './identity';
 import { assertPatientAccess, mayAccessPatient } from './patient-access';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
+/** Patients per `_entities` request when asking for research consent. */
+export const CONSENT_BATCH = 1000;
 
 /**
  * Reads patients from the patient subgraph over GraphQL (`_entities`), so other services never
@@ -26,6 +28,23 @@ export class PatientSubgraphClient {
   /** A loader answering whether each id is a known patient. */
   existenceLoader(): DataLoader<string, boolean> {
     return new DataLoader(async (ids) => (await this.fetchPatients<{ id: string }>(ids, '')).map((p) => p !== null));
+  }
+
+  /**
+   * The patients among `ids` whose current research consent is granted (never asked counts as not
+   * granted; unknown ids are left out), in order. Asked as this service, in batches of
+   * CONSENT_BATCH ids per request: the patient subgraph owns consent.
+   */
+  async researchConsented(ids: readonly string[]): Promise<string[]> {
+    const granted: string[] = [];
+    for (let start = 0; start < ids.length; start += CONSENT_BATCH) {
+      const batch = ids.slice(start, start + CONSENT_BATCH);
+      const patients = await this.fetchPatients<{ researchConsent: { granted: boolean } }>(batch, 'researchConsent { granted }');
+      batch.forEach((id, i) => {
+        if (patients[i]?.researchConsent.granted) granted.push(id);
+      });
+    }
+    return granted;
   }
 
   /**

@@ -12,11 +12,21 @@ import { createLogger } from '../lib/logger';
 import { testConfig, testNeo4j } from './support/config';
 import { bearer, bearerToken } from './support/auth';
 import { gql } from './support/graphql';
+import { LOINC_CATALOGUE } from '../subgraphs/patient/domain/loinc';
+import { LAB_CODES } from '../dashboard/src/lab-codes';
 
 const log = createLogger('test', 'silent');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(__dirname, '..', 'test-output', 'dashboard');
 const BRAF_V600E = 'GRCh38:7:140753336:A:T';
+/** KIT D816V (GRCh38), carried by twelve consenting cohort patients: enough for the researcher's top-genes chart. */
+const KIT_D816V = { chrom: '4', pos: 54733155, ref: 'A', alt: 'T', genotype: '0/1' };
+
+describe("the cohort view's lab filter", () => {
+  it("offers exactly the hub's LOINC unit catalogue, each code in its canonical unit", () => {
+    expect(Object.fromEntries(LAB_CODES.map((l) => [l.code, l.unit]))).toEqual(Object.fromEntries([...LOINC_CATALOGUE.values()].map((e) => [e.code, e.unit])));
+  });
+});
 
 /** A patient with lipids, blood pressure, an antihypertensive and smoking status (enough for PCE), melanoma and this run's marker condition. */
 function bundle(suffix: string, n: number, person: { gender: string; birthDate: string; family: string }, marker: string, organisation: string) {
@@ -99,6 +109,10 @@ describe('the dashboard in a browser', () => {
       calls: [{ chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' }],
     });
     expect(calls.errors).toBeUndefined();
+    for (const id of cohortIds.slice(0, 12)) {
+      const kit = await gql(hub.gateway.url, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, { id, calls: [KIT_D816V] });
+      expect(kit.errors).toBeUndefined();
+    }
   }, 120_000);
 
   afterEach(() => {
@@ -191,6 +205,38 @@ describe('the dashboard in a browser', () => {
     }
   });
 
+  it("filters the cohort by a lab range as GraphQL's cohort does, and charts the lab's percentiles and the top genes", async () => {
+    const researcher = { role: 'researcher', sub: 'researcher-dashboard' };
+    // Every cohort patient's latest total cholesterol is 213 mg/dL: inside 200–220, none under 200.
+    const page = await open(`/cohort?conditionCode=${marker}&labCode=2093-3&labMin=200&labMax=220`, researcher);
+    try {
+      const count = page.getByTestId('cohort-count');
+      await count.filter({ hasText: /^\d+$/ }).waitFor({ timeout: 15_000 });
+      const api = await gql<{ cohort: { count: number } }>(hub.gateway.url, `query ($code: String!) { cohort(filter: { conditionCode: $code, observation: { code: "2093-3", min: 200, max: 220 } }) { count } }`, { code: marker }, await bearer(researcher));
+      expect(api.data!.cohort.count).toBe(COHORT.length);
+      await expect(count.textContent()).resolves.toBe(String(api.data!.cohort.count));
+      await expect(page.getByTestId('lab-filter').textContent()).resolves.toContain('200–220 mg/dL');
+      await page.locator('svg.pyramid').waitFor();
+      await expect(page.getByTestId('panel-lab-distribution').textContent()).resolves.toContain(`over ${COHORT.length} patients`);
+      // The top genes, as the researcher's cohortGenes gives them (KIT: twelve consenting carriers in this run).
+      const genes = await gql<{ cohortGenes: { gene: { symbol: string }; patients: number }[] }>(hub.gateway.url, `{ cohortGenes(first: 10) { gene { symbol } patients } }`, {}, await bearer(researcher));
+      expect(genes.errors).toBeUndefined();
+      const kit = genes.data!.cohortGenes.find((g) => g.gene.symbol === 'KIT');
+      expect(kit?.patients).toBeGreaterThanOrEqual(12);
+      await page.getByTestId('top-gene').first().waitFor({ timeout: 15_000 });
+      await expect(page.getByTestId('top-gene').allTextContents()).resolves.toEqual(genes.data!.cohortGenes.map((g) => `${g.gene.symbol}${g.patients}`));
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'cohort-lab-filter.png'), fullPage: true });
+      // Below the range: nobody, which a researcher sees as suppressed.
+      await page.locator('input[name="labMin"]').fill('100');
+      await page.locator('input[name="labMax"]').fill('199');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByTestId('cohort-count').filter({ hasText: 'fewer than 11' }).waitFor({ timeout: 15_000 });
+      expect(new URL(page.url()).searchParams.get('labMax')).toBe('199');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('draws the knowledge graph of BRAF V600E and of BRAF with their drugs, trials and evidence levels', async () => {
     const page = await open(`/kg/variant/${encodeURIComponent(BRAF_V600E)}`, clinician);
     try {
@@ -201,6 +247,11 @@ describe('the dashboard in a browser', () => {
       await page.locator('[data-testid="kg-picture"][data-rendered="true"]').waitFor({ timeout: 15_000 });
       await expect(page.getByTestId('panel-kg-graph').locator('tbody').textContent()).resolves.toMatch(/NCT\d{8}/);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'knowledge-graph-gene.png'), fullPage: true });
+      // A gene's diseases (ASSOCIATED_GENE): Kabuki syndrome for KMT2D, with the gene's OMIM entry on the edge.
+      await page.goto(`${origin}/dashboard/kg/gene/KMT2D`);
+      await page.locator('[data-testid="kg-picture"][data-rendered="true"]').waitFor({ timeout: 15_000 });
+      await expect(page.getByTestId('panel-kg-graph').locator('tbody tr').filter({ hasText: 'KABUKI SYNDROME' }).textContent()).resolves.toContain('OMIM:602113');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'knowledge-graph-gene-diseases.png'), fullPage: true });
     } finally {
       await page.context().close();
     }

@@ -9,6 +9,12 @@ export interface GenomicsContext {
   identity: Identity;
   /** Row-level access to a patient's variants (lib/authorization.ts calls it for Patient fields). */
   checkPatientAccess: (patientId: string) => Promise<void>;
+  /**
+   * The patients this caller's aggregates count, as Query.cohort counts them: every patient (null) for
+   * admins and services, the organisation's for clinicians and partners, research-consented ones for
+   * researchers. Only patients carrying a variant in an annotated gene are listed.
+   */
+  countedGeneCarriers: () => Promise<readonly string[] | null>;
   repository: VariantRepository;
   vcf: VcfIngestor;
   loaders: {
@@ -24,9 +30,18 @@ export interface GenomicsContext {
 export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
   const access = patients.accessFor(identity);
+  let counted: Promise<readonly string[] | null> | undefined;
+  /** Once per request: the carriers this caller's aggregates may count. */
+  const countedGeneCarriers = () =>
+    (counted ??= (async () => {
+      if (identity.role === 'admin' || identity.role === 'service') return null;
+      const carriers = await repository.geneCarrierPatientIds();
+      return identity.role === 'researcher' ? patients.researchConsented(carriers) : access.filter(carriers);
+    })());
   return {
     identity,
     checkPatientAccess: (patientId) => access.check(patientId),
+    countedGeneCarriers,
     repository,
     vcf,
     loaders: {
@@ -42,7 +57,8 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
         }
         return loader;
       },
-      cohortCounts: new DataLoader((symbols: readonly string[]) => repository.cohortCountsByGenes(symbols)),
+      // Counted as Query.cohort counts (organisation, research consent); small cells are dropped in the resolver.
+      cohortCounts: new DataLoader(async (symbols: readonly string[]) => repository.cohortCountsByGenes(symbols, await countedGeneCarriers())),
     },
   };
 }

@@ -18,6 +18,7 @@ function createLoaders(repository: KnowledgeRepository) {
     drug: new DataLoader((keys: readonly string[]) => repository.drugsByIds(keys)),
     trial: new DataLoader((keys: readonly string[]) => repository.trialsByNctIds(keys)),
     drugsByGene: new DataLoader((keys: readonly string[]) => repository.drugsByGenes(keys)),
+    diseasesByGene: new DataLoader((keys: readonly string[]) => repository.diseasesByGenes(keys)),
     disease: new DataLoader((keys: readonly string[]) => repository.diseasesByIds(keys)),
     phenotypesByDisease: new DataLoader((keys: readonly string[]) => repository.phenotypesByDiseaseIds(keys)),
     evidence: new DataLoader((keys: readonly string[]) => repository.evidenceByVariantIds(keys)),

@@ -65,6 +65,24 @@ describe('knowledge-graph subgraph queries', () => {
     expect(response.data!.gene.drugs.map((d) => d.name)).toEqual(expect.arrayContaining(['osimertinib', 'erlotinib']));
   });
 
+  it("lists a gene's diseases from ASSOCIATED_GENE, each with where the association comes from", async () => {
+    const response = await gql<{ gene: { diseases: { disease: { id: string; name: string }; source: string | null; reference: string | null }[] } }>(
+      service.url,
+      `{ gene(symbol: "KMT2D") { diseases { disease { id name } source reference } } }`,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.gene.diseases).toContainEqual({
+      disease: { id: 'OMIM:147920', name: 'KABUKI SYNDROME' },
+      source: expect.stringContaining('genemap2') as unknown as string,
+      reference: 'OMIM:602113',
+    });
+    const names = response.data!.gene.diseases.map((d) => d.disease.name);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // A gene without associations: an empty list, not an error.
+    const none = await gql<{ gene: { diseases: unknown[] } }>(service.url, `{ gene(symbol: "EGFR") { diseases { disease { id } } } }`);
+    expect(none.data!.gene.diseases).toEqual([]);
+  });
+
   it('treats a Cypher injection attempt as text, and refuses a one-letter search', async () => {
     const injection = await gql(service.url, `query ($text: String!) { phenotypeSearch(text: $text) { id } }`, { text: "') MATCH (n) DETACH DELETE n //" });
     expect(injection).toEqual({ data: { phenotypeSearch: [] } });

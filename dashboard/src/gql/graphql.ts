@@ -145,10 +145,19 @@ export type DashboardCohortQueryVariables = Exact<{
   all: PatientFilter;
   female: PatientFilter;
   male: PatientFilter;
+  labCode: string;
+  withLab: boolean;
 }>;
 
 
-export type DashboardCohortQuery = { all: { count: number | null, suppressed: boolean, sexDistribution: Array<{ key: string, count: number }> }, female: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> }, male: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> } };
+export type DashboardCohortQuery = { all: { count: number | null, suppressed: boolean, sexDistribution: Array<{ key: string, count: number }>, labPercentiles?: { code: string, unit: string, n: number, p10: number | null, p25: number | null, p50: number | null, p75: number | null, p90: number | null } | null }, female: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> }, male: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> } };
+
+export type DashboardCohortGenesQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type DashboardCohortGenesQuery = { cohortGenes: Array<{ patients: number, gene: { symbol: string } }> };
 
 export type DashboardCohortRiskSubscriptionVariables = Exact<{
   filter?: CohortRiskFilter | null | undefined;
@@ -162,7 +171,7 @@ export type DashboardGeneGraphQueryVariables = Exact<{
 }>;
 
 
-export type DashboardGeneGraphQuery = { gene: { symbol: string, name: string | null, drugs: Array<{ id: string, name: string, interactions: Array<{ kind: string, bestLevel: string | null, sources: Array<string>, gene: { symbol: string } }> }>, guidelines: Array<{ id: string, strength: string | null, source: string, url: string | null, drug: { id: string, name: string } }> } | null, trials: Array<{ nctId: string, title: string, phase: string | null, status: string | null }> };
+export type DashboardGeneGraphQuery = { gene: { symbol: string, name: string | null, drugs: Array<{ id: string, name: string, interactions: Array<{ kind: string, bestLevel: string | null, sources: Array<string>, gene: { symbol: string } }> }>, guidelines: Array<{ id: string, strength: string | null, source: string, url: string | null, drug: { id: string, name: string } }>, diseases: Array<{ associationType: string | null, source: string | null, reference: string | null, disease: { id: string, name: string } }> } | null, trials: Array<{ nctId: string, title: string, phase: string | null, status: string | null }> };
 
 export type DashboardVariantGraphQueryVariables = Exact<{
   id: string | number;
@@ -510,13 +519,23 @@ export const DashboardFindingsUpdatedDocument = new TypedDocumentString(`
   recommendation
 }`, {"hash":"6e2309345e9b67f33776d11c4cd85383fb8a3c001a40828621463a78f74193dc"}) as unknown as TypedDocumentString<DashboardFindingsUpdatedSubscription, DashboardFindingsUpdatedSubscriptionVariables>;
 export const DashboardCohortDocument = new TypedDocumentString(`
-    query DashboardCohort($all: PatientFilter!, $female: PatientFilter!, $male: PatientFilter!) {
+    query DashboardCohort($all: PatientFilter!, $female: PatientFilter!, $male: PatientFilter!, $labCode: String!, $withLab: Boolean!) {
   all: cohort(filter: $all) {
     count
     suppressed
     sexDistribution {
       key
       count
+    }
+    labPercentiles(code: $labCode) @include(if: $withLab) {
+      code
+      unit
+      n
+      p10
+      p25
+      p50
+      p75
+      p90
     }
   }
   female: cohort(filter: $female) {
@@ -536,7 +555,17 @@ export const DashboardCohortDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"0486637ba5026b8994c3d5ab602c65a1ed7ce1fc4f6c853c39b6c13edcbc8a42"}) as unknown as TypedDocumentString<DashboardCohortQuery, DashboardCohortQueryVariables>;
+    `, {"hash":"be61969d416de7651b9577b5c2efa80b6210a0a8d78610561038b4ac2e01b4e3"}) as unknown as TypedDocumentString<DashboardCohortQuery, DashboardCohortQueryVariables>;
+export const DashboardCohortGenesDocument = new TypedDocumentString(`
+    query DashboardCohortGenes($first: Int!) {
+  cohortGenes(first: $first) {
+    gene {
+      symbol
+    }
+    patients
+  }
+}
+    `, {"hash":"466bf3cadc1092b8f580be0dc66754384c254a96e1f62a7fb3c699e9f7ef13da"}) as unknown as TypedDocumentString<DashboardCohortGenesQuery, DashboardCohortGenesQueryVariables>;
 export const DashboardCohortRiskDocument = new TypedDocumentString(`
     subscription DashboardCohortRisk($filter: CohortRiskFilter) {
   cohortRiskUpdated(filter: $filter) {
@@ -576,6 +605,15 @@ export const DashboardGeneGraphDocument = new TypedDocumentString(`
       source
       url
     }
+    diseases {
+      disease {
+        id
+        name
+      }
+      associationType
+      source
+      reference
+    }
   }
   trials(filter: {gene: $symbol}, first: 20) {
     nctId
@@ -584,7 +622,7 @@ export const DashboardGeneGraphDocument = new TypedDocumentString(`
     status
   }
 }
-    `, {"hash":"63e7bb432e6f290bfbe1a988f5a993e78d8fd950a62adf7b98fe07ff9e5460f2"}) as unknown as TypedDocumentString<DashboardGeneGraphQuery, DashboardGeneGraphQueryVariables>;
+    `, {"hash":"beb8cc914898a0410b43cc196950319f5805ec0a6219b8a7e28b67ca40c5b044"}) as unknown as TypedDocumentString<DashboardGeneGraphQuery, DashboardGeneGraphQueryVariables>;
 export const DashboardVariantGraphDocument = new TypedDocumentString(`
     query DashboardVariantGraph($id: ID!) {
   variant(id: $id) {

@@ -129,10 +129,21 @@ export const FindingsUpdatedSubscription = graphql(`
 `);
 
 export const CohortQuery = graphql(`
-  query DashboardCohort($all: PatientFilter!, $female: PatientFilter!, $male: PatientFilter!) {
-    all: cohort(filter: $all) { count suppressed sexDistribution { key count } }
+  query DashboardCohort($all: PatientFilter!, $female: PatientFilter!, $male: PatientFilter!, $labCode: String!, $withLab: Boolean!) {
+    all: cohort(filter: $all) {
+      count
+      suppressed
+      sexDistribution { key count }
+      labPercentiles(code: $labCode) @include(if: $withLab) { code unit n p10 p25 p50 p75 p90 }
+    }
     female: cohort(filter: $female) { count suppressed ageDistribution { key count } }
     male: cohort(filter: $male) { count suppressed ageDistribution { key count } }
+  }
+`);
+
+export const CohortGenesQuery = graphql(`
+  query DashboardCohortGenes($first: Int!) {
+    cohortGenes(first: $first) { gene { symbol } patients }
   }
 `);
 
@@ -149,6 +160,7 @@ export const GeneGraphQuery = graphql(`
       name
       drugs { id name interactions { gene { symbol } kind bestLevel sources } }
       guidelines { id drug { id name } strength source url }
+      diseases { disease { id name } associationType source reference }
     }
     trials(filter: { gene: $symbol }, first: 20) { nctId title phase status }
   }

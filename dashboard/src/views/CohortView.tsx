@@ -3,23 +3,35 @@ import type { Route } from '../routes';
 import { useQuery } from '../graphql/hooks';
 import { subscribe } from '../graphql/client';
 import { useSessionContext } from '../session-context';
-import { CohortQuery, CohortRiskSubscription } from '../graphql/operations';
+import { CohortGenesQuery, CohortQuery, CohortRiskSubscription } from '../graphql/operations';
 import type { CohortRiskFilter, DashboardCohortRiskSubscription, PatientFilter, Sex } from '../gql/graphql';
 import { Panel } from '../components/Panel';
 import { Histogram, Pyramid } from '../components/Bars';
 import { LiveStatus } from '../components/LiveStatus';
 import { BASE } from '../base';
 import { PageError } from '../components/PageError';
+import { LAB_CODES, labCode } from '../lab-codes';
 
 interface Filters {
   ageMin: string;
   ageMax: string;
   sex: string;
   conditionCode: string;
+  /** LOINC code of the hub's catalogue; with labMin and/or labMax, the latest value must lie in [labMin, labMax]. */
+  labCode: string;
+  labMin: string;
+  labMax: string;
 }
 
-const FIELDS: (keyof Filters)[] = ['ageMin', 'ageMax', 'sex', 'conditionCode'];
-const int = (value: string) => (value.trim() && Number.isFinite(Number(value)) ? Math.trunc(Number(value)) : undefined);
+const FIELDS: (keyof Filters)[] = ['ageMin', 'ageMax', 'sex', 'conditionCode', 'labCode', 'labMin', 'labMax'];
+const num = (value: string) => (value.trim() && Number.isFinite(Number(value)) ? Number(value) : undefined);
+const int = (value: string) => (num(value) === undefined ? undefined : Math.trunc(num(value)!));
+/** How many genes the top-genes chart shows. */
+export const TOP_GENES = 10;
+
+export function filtersOf(query: URLSearchParams): Filters {
+  return Object.fromEntries(FIELDS.map((field) => [field, query.get(field) ?? ''])) as unknown as Filters;
+}
 
 export function patientFilter(f: Filters): PatientFilter {
   return {
@@ -27,6 +39,7 @@ export function patientFilter(f: Filters): PatientFilter {
     ...(int(f.ageMax) !== undefined ? { ageMax: int(f.ageMax) } : {}),
     ...(f.sex ? { sex: f.sex as Sex } : {}),
     ...(f.conditionCode.trim() ? { conditionCode: f.conditionCode.trim() } : {}),
+    ...(f.labCode.trim() ? { observation: { code: f.labCode.trim(), ...(num(f.labMin) !== undefined ? { min: num(f.labMin) } : {}), ...(num(f.labMax) !== undefined ? { max: num(f.labMax) } : {}) } } : {}),
   };
 }
 
@@ -51,10 +64,18 @@ type CohortEvent = DashboardCohortRiskSubscription['cohortRiskUpdated'];
 export function CohortView({ route }: { route: Route }) {
   const { live, navigate } = useSessionContext();
   const query = route.view === 'cohort' ? route.query : new URLSearchParams();
-  const applied: Filters = { ageMin: query.get('ageMin') ?? '', ageMax: query.get('ageMax') ?? '', sex: query.get('sex') ?? '', conditionCode: query.get('conditionCode') ?? '' };
+  const applied = filtersOf(query);
   const [draft, setDraft] = useState<Filters>(applied);
   const base = patientFilter(applied);
-  const cohort = useQuery(CohortQuery, { all: base, female: { ...base, sex: 'FEMALE' }, male: { ...base, sex: 'MALE' } });
+  const lab = base.observation ? labCode(base.observation.code) : undefined;
+  const cohort = useQuery(CohortQuery, {
+    all: base,
+    female: { ...base, sex: 'FEMALE' },
+    male: { ...base, sex: 'MALE' },
+    labCode: base.observation?.code ?? '',
+    withLab: Boolean(base.observation),
+  });
+  const genes = useQuery(CohortGenesQuery, { first: TOP_GENES });
   const [events, setEvents] = useState<CohortEvent[]>([]);
   const [liveError, setLiveError] = useState<string>();
   const riskFilter = JSON.stringify(cohortRiskFilter(applied));
@@ -79,7 +100,8 @@ export function CohortView({ route }: { route: Route }) {
         onSubmit={(e) => {
           e.preventDefault();
           const params = new URLSearchParams();
-          for (const field of FIELDS) if (draft[field].trim()) params.set(field, draft[field].trim());
+          // A lab range without its code filters nothing: dropped rather than kept in the address.
+          for (const field of FIELDS) if (draft[field].trim() && (draft.labCode || !field.startsWith('lab'))) params.set(field, draft[field].trim());
           navigate(`${BASE}/cohort${params.size ? `?${params}` : ''}`);
         }}
       >
@@ -89,6 +111,13 @@ export function CohortView({ route }: { route: Route }) {
           <option value="">any</option><option value="FEMALE">female</option><option value="MALE">male</option><option value="OTHER">other</option><option value="UNKNOWN">unknown</option>
         </select></label>
         <label>Condition code <input name="conditionCode" value={draft.conditionCode} placeholder="e.g. 44054006" onInput={(e) => setDraft({ ...draft, conditionCode: (e.target as HTMLInputElement).value })} /></label>
+        <label>Latest lab <select name="labCode" value={draft.labCode} onChange={(e) => setDraft({ ...draft, labCode: (e.target as HTMLSelectElement).value })}>
+          <option value="">any</option>
+          {LAB_CODES.map((l) => <option key={l.code} value={l.code}>{l.label} ({l.code})</option>)}
+        </select></label>
+        <label>from <input name="labMin" type="number" step="any" value={draft.labMin} disabled={!draft.labCode} onInput={(e) => setDraft({ ...draft, labMin: (e.target as HTMLInputElement).value })} /></label>
+        <label>to <input name="labMax" type="number" step="any" value={draft.labMax} disabled={!draft.labCode} onInput={(e) => setDraft({ ...draft, labMax: (e.target as HTMLInputElement).value })} /></label>
+        {draft.labCode && <span class="muted">{labCode(draft.labCode)?.unit ?? ''}</span>}
         <button type="submit">Apply</button>
       </form>
       <div class="grid">
@@ -97,21 +126,67 @@ export function CohortView({ route }: { route: Route }) {
           {data?.all.suppressed && <p class="muted">Cohorts under 11 consenting patients are not shown (small-cell suppression).</p>}
           <p class="muted">{data?.all.sexDistribution.map((b) => `${b.key.toLowerCase()} ${b.count}`).join(' · ')}</p>
           <p class="muted">Research-consented patients only.</p>
+          {base.observation && (
+            <p class="muted" data-testid="lab-filter">
+              Latest {lab?.label ?? base.observation.code} {rangeText(base.observation.min, base.observation.max)} {lab?.unit ?? ''}
+            </p>
+          )}
         </Panel>
         <Panel title="Age and sex" id="pyramid" loading={cohort.loading} errors={errorsOf(errors)} empty={data && (data.all.suppressed ? 'Suppressed: fewer than 11 consenting patients.' : !data.all.count && 'No consenting patients match these filters.')}>
           {data && <p class="muted">Age bands with fewer than 11 patients are left out.</p>}
           {data && <Pyramid left={!base.sex || base.sex === 'FEMALE' ? data.female.ageDistribution : []} right={!base.sex || base.sex === 'MALE' ? data.male.ageDistribution : []} leftLabel="female" rightLabel="male" />}
         </Panel>
+        {base.observation && (
+          <Panel title={`${lab?.label ?? base.observation.code}: latest values`} id="lab-distribution" loading={cohort.loading} errors={errorsOf(errors)}
+            empty={data && (data.all.suppressed ? 'Suppressed: fewer than 11 consenting patients.' : !data.all.labPercentiles?.n && 'No patient in this cohort has a value of this code.')}>
+            {data?.all.labPercentiles && (
+              <>
+                <Histogram bins={percentileBars(data.all.labPercentiles)} label={`percentiles of the latest ${lab?.label ?? data.all.labPercentiles.code}, ${data.all.labPercentiles.unit}`} />
+                <p class="muted">Percentiles 10–90 of each patient's latest value, {data.all.labPercentiles.unit}, over {data.all.labPercentiles.n} patients.</p>
+              </>
+            )}
+          </Panel>
+        )}
+        <Panel title="Top genes" id="top-genes" loading={genes.loading} failure={genes.failure} errors={errorsOf(genes.result?.errors)}
+          empty={genes.result?.data && !genes.result.data.cohortGenes.length && 'No gene is carried by 11 or more consenting patients.'}>
+          {genes.result?.data && <GeneBars genes={genes.result.data.cohortGenes.map((g) => ({ key: g.gene.symbol, count: g.patients }))} />}
+          <p class="muted">Patients carrying a variant in each gene, over every patient with variant calls that you may count (researchers: research-consented patients only, genes carried by fewer than 11 left out); not narrowed by the filters above.</p>
+        </Panel>
         <Panel title="Live risk updates" id="live-risk">
           <p>
             <span class="big" data-testid="live-count">{events.length}</span> risk recomputations since this page opened
-            {applied.conditionCode && <span class="muted"> (the live feed filters by age and sex, not condition)</span>}
+            {(applied.conditionCode || base.observation) && <span class="muted"> (the live feed filters by age and sex, not condition or lab)</span>}
           </p>
           <Histogram bins={riskBins(events.flatMap((e) => (e.pce10y === null ? [] : [e.pce10y])))} label="10-year PCE risk, % (live)" />
           <p class="muted">De-identified: age band, sex and year only.</p>
         </Panel>
       </div>
     </div>
+  );
+}
+
+const rangeText = (min?: number | null, max?: number | null) =>
+  min != null && max != null ? `${min}–${max}` : min != null ? `≥ ${min}` : max != null ? `≤ ${max}` : 'recorded';
+
+/** p10 … p90 as bars, each value rounded to one decimal. */
+export function percentileBars(p: { p10?: number | null; p25?: number | null; p50?: number | null; p75?: number | null; p90?: number | null }) {
+  return (['p10', 'p25', 'p50', 'p75', 'p90'] as const).map((key) => ({ key, count: Math.round((p[key] ?? 0) * 10) / 10 }));
+}
+
+/** Horizontal bars, one per gene, most carried first. */
+function GeneBars({ genes }: { genes: { key: string; count: number }[] }) {
+  const max = Math.max(1, ...genes.map((g) => g.count));
+  const row = 20;
+  return (
+    <svg class="gene-bars" width={360} height={genes.length * row + 4} role="img" aria-label="patients per gene">
+      {genes.map((g, i) => (
+        <g key={g.key} data-testid="top-gene">
+          <text x={60} y={i * row + 14} text-anchor="end" class="axis">{g.key}</text>
+          <rect x={66} y={i * row + 2} width={(g.count / max) * 240} height={row - 4} class="bar" />
+          <text x={70 + (g.count / max) * 240} y={i * row + 14} class="value">{g.count}</text>
+        </g>
+      ))}
+    </svg>
   );
 }
 

@@ -18,7 +18,10 @@ export interface GraphEdge {
   label: string;
 }
 
-/** A gene's drugs (best evidence level of the drug–gene interaction), CPIC guidelines and trials. */
+/**
+ * A gene's drugs (best evidence level of the drug–gene interaction), CPIC guidelines, associated
+ * diseases (gene-level knowledge, no evidence level: the edge names the association and its record) and trials.
+ */
 export function geneGraph(data: DashboardGeneGraphQuery): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
@@ -36,12 +39,29 @@ export function geneGraph(data: DashboardGeneGraphQuery): { nodes: GraphNode[]; 
     nodes.set(id, { id, label: guideline.drug.name, kind: 'drug' });
     edges.push({ source: center, target: id, label: `${guideline.source}${guideline.strength ? ` ${guideline.strength}` : ''}` });
   }
+  for (const association of gene.diseases) {
+    const id = `disease:${association.disease.id}`;
+    nodes.set(id, { id, label: association.disease.name, kind: 'disease' });
+    const kind = association.associationType ? association.associationType.toLowerCase().replace(/_/g, ' ') : 'associated';
+    edges.push({ source: center, target: id, label: association.reference ? `${kind} (${association.reference})` : kind });
+  }
   for (const trial of data.trials) {
     const id = `trial:${trial.nctId}`;
     nodes.set(id, { id, label: trial.nctId, kind: 'trial' });
     edges.push({ source: center, target: id, label: trial.phase ?? 'trial' });
   }
-  return { nodes: [...nodes.values()], edges };
+  return { nodes: [...nodes.values()], edges: mergeParallel(edges) };
+}
+
+/** Parallel edges between the same pair (several evidence items or associations) collapse into one, labels joined. */
+function mergeParallel(edges: GraphEdge[]): GraphEdge[] {
+  const merged = new Map<string, GraphEdge>();
+  for (const e of edges) {
+    const key = `${e.source}→${e.target}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, label: [...new Set([...seen.label.split(', '), e.label])].join(', ') } : e);
+  }
+  return [...merged.values()];
 }
 
 /** A variant's therapies (drug, with the evidence level), their diseases, and trials requiring it. */
@@ -69,14 +89,7 @@ export function variantGraph(data: DashboardVariantGraphQuery): { nodes: GraphNo
     nodes.set(id, { id, label: trial.nctId, kind: 'trial' });
     edges.push({ source: center, target: id, label: trial.phase ?? 'trial' });
   }
-  // Parallel edges between the same pair (several evidence items) collapse into one, labels joined.
-  const merged = new Map<string, GraphEdge>();
-  for (const e of edges) {
-    const key = `${e.source}→${e.target}`;
-    const seen = merged.get(key);
-    merged.set(key, seen ? { ...seen, label: [...new Set([...seen.label.split(', '), e.label])].join(', ') } : e);
-  }
-  return { nodes: [...nodes.values()], edges: [...merged.values()] };
+  return { nodes: [...nodes.values()], edges: mergeParallel(edges) };
 }
 
 export function KnowledgeGraphView({ route }: { route: Route }) {

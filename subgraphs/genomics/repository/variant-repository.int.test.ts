@@ -27,6 +27,8 @@ describe('PostgresVariantRepository', () => {
     expect(stored).toMatchObject({ gene: 'CYP2C19', source: 'api', zygosity: 'HETEROZYGOUS' });
     const events = await pool.query('SELECT topic, payload FROM genomics.outbox WHERE patient_id = $1', [patientId]);
     expect(events.rows).toEqual([{ topic: 'genomics.variants.changed', payload: { variants: 1, source: 'api' } }]);
-    expect((await repository.cohortCountsByGenes(['CYP2C19', 'NOT_A_GENE']))[1]).toEqual({ gene: 'NOT_A_GENE', patients: 0, variants: 0 });
+    expect((await repository.cohortCountsByGenes(['CYP2C19', 'NOT_A_GENE'], null))[1]).toEqual({ gene: 'NOT_A_GENE', patients: 0, variants: 0 });
+    expect(await repository.cohortCountsByGenes(['CYP2C19'], [patientId])).toEqual([{ gene: 'CYP2C19', patients: 1, variants: 1 }]);
+    expect(await repository.cohortCountsByGenes(['CYP2C19'], [])).toEqual([{ gene: 'CYP2C19', patients: 0, variants: 0 }]);
   });
 });

@@ -49,6 +49,12 @@ export interface GeneCohortCounts {
   variants: number;
 }
 
+export interface GeneCount {
+  gene: string;
+  /** Distinct patients carrying at least one variant in the gene. */
+  patients: number;
+}
+
 /** Data access for the genomics subgraph; resolvers see only this interface. */
 export interface VariantRepository {
   /** Stores the calls in one transaction (all or none); a call already stored is updated. */
@@ -57,7 +63,15 @@ export interface VariantRepository {
   /** Carried variants per patient (het, hom-alt, hemizygous), filtered, keyset-paged by variant id. */
   carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]>;
   variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]>;
-  cohortCountsByGenes(symbols: readonly string[]): Promise<GeneCohortCounts[]>;
+  /** Carriers and distinct variants per gene, among `patientIds` (null: every patient). */
+  cohortCountsByGenes(symbols: readonly string[], patientIds: readonly string[] | null): Promise<GeneCohortCounts[]>;
+  /** Patients carrying a variant in a gene the hub annotates, by id. */
+  geneCarrierPatientIds(): Promise<string[]>;
+  /**
+   * Genes by distinct carrying patients, most first (then by symbol), at most `first`, counting only
+   * `patientIds` (null: every patient) and leaving out genes carried by fewer than `minPatients`.
+   */
+  topGenes(first: number, patientIds: readonly string[] | null, minPatients: number): Promise<GeneCount[]>;
 }
 
 // unnest() turns the batch into one statement instead of one round trip per call.
@@ -83,7 +97,18 @@ const SELECT_CARRIED_CALLS_PAGE = `
   ) paged WHERE n <= $6 ORDER BY patient_id, variant_id`;
 const SELECT_COHORT_COUNTS_BY_GENES = `
   SELECT gene, count(DISTINCT patient_id)::int AS patients, count(DISTINCT variant_id)::int AS variants
-  FROM genomics.variant_calls WHERE gene = ANY($1::text[]) AND ${CARRIED} GROUP BY gene`;
+  FROM genomics.variant_calls
+  WHERE gene = ANY($1::text[]) AND ${CARRIED} AND ($2::uuid[] IS NULL OR patient_id = ANY($2::uuid[]))
+  GROUP BY gene`;
+const SELECT_GENE_CARRIER_PATIENT_IDS = `
+  SELECT DISTINCT patient_id FROM genomics.variant_calls WHERE gene IS NOT NULL AND ${CARRIED} ORDER BY patient_id`;
+// $2 keeps small cells out in the database; ties are broken by symbol so a page is stable.
+const SELECT_TOP_GENES = `
+  SELECT gene, count(DISTINCT patient_id)::int AS patients
+  FROM genomics.variant_calls
+  WHERE gene IS NOT NULL AND ${CARRIED} AND ($1::uuid[] IS NULL OR patient_id = ANY($1::uuid[]))
+  GROUP BY gene HAVING count(DISTINCT patient_id) >= $2
+  ORDER BY patients DESC, gene LIMIT $3`;
 const SELECT_CARRIED_VARIANT_IDS = `SELECT DISTINCT variant_id FROM genomics.variant_calls WHERE variant_id = ANY($1::text[])`;
 
 /** A stored id is normalised by construction: its parts are the variant's fields. */
@@ -177,10 +202,22 @@ export class PostgresVariantRepository implements VariantRepository {
     return ids.map((id) => byPatient.get(id) ?? []);
   }
 
-  async cohortCountsByGenes(symbols: readonly string[]): Promise<GeneCohortCounts[]> {
-    const { rows } = await this.pool.query<GeneCohortCounts>(SELECT_COHORT_COUNTS_BY_GENES, [symbols]);
+  async cohortCountsByGenes(symbols: readonly string[], patientIds: readonly string[] | null): Promise<GeneCohortCounts[]> {
+    const ids = patientIds === null ? null : patientIds.filter(isHubId);
+    const { rows } = await this.pool.query<GeneCohortCounts>(SELECT_COHORT_COUNTS_BY_GENES, [symbols, ids]);
     const byGene = new Map(rows.map((r) => [r.gene, r]));
     return symbols.map((gene) => byGene.get(gene) ?? { gene, patients: 0, variants: 0 });
+  }
+
+  async geneCarrierPatientIds(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ patient_id: string }>(SELECT_GENE_CARRIER_PATIENT_IDS);
+    return rows.map((r) => r.patient_id);
+  }
+
+  async topGenes(first: number, patientIds: readonly string[] | null, minPatients: number): Promise<GeneCount[]> {
+    const ids = patientIds === null ? null : patientIds.filter(isHubId);
+    const { rows } = await this.pool.query<GeneCount>(SELECT_TOP_GENES, [ids, Math.max(1, minPatients), first]);
+    return rows;
   }
 
   async variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]> {

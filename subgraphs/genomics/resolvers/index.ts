@@ -5,6 +5,7 @@ import type { NewVariantCall, VariantCallRecord, VariantFilter } from '../reposi
 import { patientNotFound } from '../ingest/ingest-vcf';
 import { callPharmacogenomics } from '../domain/pharmacogenomics';
 import { Readable } from 'node:stream';
+import { MIN_RESEARCH_CELL } from '../../../lib/patient-access';
 
 interface VariantCallInput {
   chrom: string;
@@ -15,11 +16,24 @@ interface VariantCallInput {
 }
 
 export const MAX_CALLS_PER_REQUEST = 10_000;
+/** Query.cohortGenes: at most this many genes (the hub annotates fewer). */
+export const MAX_COHORT_GENES = 100;
 
 const Query = {
   variant(_: unknown, args: { id: string }, ctx: GenomicsContext) {
     parseVariantId(args.id);
     return ctx.loaders.variant.load(args.id);
+  },
+  async cohortGenes(_: unknown, args: { first?: number | null }, ctx: GenomicsContext) {
+    const first = args.first ?? 10;
+    if (first < 1 || first > MAX_COHORT_GENES) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 1..${MAX_COHORT_GENES}`, { field: 'first' });
+    }
+    const patients = await ctx.countedGeneCarriers();
+    if (patients !== null && patients.length === 0) return [];
+    const minPatients = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 1;
+    const genes = await ctx.repository.topGenes(first, patients, minPatients);
+    return genes.map((g) => ({ gene: { symbol: g.gene }, patients: g.patients }));
   },
 };
 
@@ -79,7 +93,11 @@ const VariantCall = {
 
 const Gene = {
   __resolveReference: (ref: { symbol: string }) => ({ symbol: ref.symbol }),
-  variantsInCohort: (gene: { symbol: string }, _: unknown, ctx: GenomicsContext) => ctx.loaders.cohortCounts.load(gene.symbol),
+  async variantsInCohort(gene: { symbol: string }, _: unknown, ctx: GenomicsContext) {
+    const counts = await ctx.loaders.cohortCounts.load(gene.symbol);
+    const minPatients = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 0;
+    return counts.patients >= minPatients ? { ...counts, suppressed: false } : { patients: null, variants: null, suppressed: true };
+  },
 };
 
 const Variant = {

@@ -139,6 +139,13 @@ export interface DiseasePhenotypeRecord {
   reference: string | null;
 }
 
+export interface GeneDiseaseRecord {
+  disease: DiseaseRecord;
+  associationType: string | null;
+  source: string | null;
+  reference: string | null;
+}
+
 /** Data access for the knowledge-graph subgraph; every method takes a batch of keys. */
 export interface KnowledgeRepository {
   genesBySymbols(symbols: readonly string[]): Promise<(GeneRecord | null)[]>;
@@ -149,6 +156,7 @@ export interface KnowledgeRepository {
   trialsByNctIds(ids: readonly string[]): Promise<(TrialRecord | null)[]>;
   drugsBySearch(text: string, first: number): Promise<{ id: string; name: string }[]>;
   drugsByGenes(symbols: readonly string[]): Promise<{ id: string; name: string }[][]>;
+  diseasesByGenes(symbols: readonly string[]): Promise<GeneDiseaseRecord[][]>;
   trialsByFilter(filter: TrialFilter, first: number, after?: string | null): Promise<TrialRecord[]>;
   diseasesByIds(ids: readonly string[]): Promise<(DiseaseRecord | null)[]>;
   phenotypesByDiseaseIds(ids: readonly string[]): Promise<DiseasePhenotypeRecord[][]>;
@@ -230,6 +238,11 @@ const DRUGS_BY_GENES = `
   MATCH (:Gene {symbol: key})<-[:IN_GENE]-(:Variant)<-[:ABOUT_VARIANT]-(e:Evidence {response: 'SENSITIVITY'})-[:FOR_DRUG]->(d:Drug)
   WITH key, d ORDER BY d.name
   RETURN key, collect(DISTINCT d {.id, .name}) AS value`;
+const DISEASES_BY_GENES = `
+  UNWIND $keys AS key
+  MATCH (:Gene {symbol: key})<-[r:ASSOCIATED_GENE]-(x:Disease)
+  WITH key, r, x ORDER BY x.name, x.id, r.associationType, r.source
+  RETURN key, collect({disease: x {.id, .name}, associationType: r.associationType, source: r.source, reference: r.reference}) AS value`;
 const TRIALS_BY_FILTER = `
   MATCH (t:Trial)
   WHERE ($after IS NULL OR t.nctId > $after)
@@ -372,6 +385,9 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   }
   drugsByGenes(symbols: readonly string[]) {
     return this.byKey<{ id: string; name: string }[]>(DRUGS_BY_GENES, symbols, []);
+  }
+  diseasesByGenes(symbols: readonly string[]) {
+    return this.byKey<GeneDiseaseRecord[]>(DISEASES_BY_GENES, symbols, []);
   }
   diseasesByIds(ids: readonly string[]) {
     return this.byKey<DiseaseRecord | null>(DISEASES_BY_IDS, ids, null);

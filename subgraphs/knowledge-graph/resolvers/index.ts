@@ -103,6 +103,7 @@ const Variant = {
 const Gene = {
   __resolveReference: (ref: { symbol: string }, ctx: KnowledgeContext) => ctx.loaders.gene.load(ref.symbol),
   drugs: (gene: { symbol: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.drugsByGene.load(gene.symbol),
+  diseases: (gene: { symbol: string }, _: unknown, ctx: KnowledgeContext) => ctx.loaders.diseasesByGene.load(gene.symbol),
   guidelines: async (gene: { symbol: string }, _: unknown, ctx: KnowledgeContext) => (await ctx.loaders.guidelinesByGene.load(gene.symbol)).map(guidelineView),
 };
 

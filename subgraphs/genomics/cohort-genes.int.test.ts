@@ -1,0 +1,118 @@
+import { createLogger } from '../../lib/logger';
+import type { RunningService } from '../../lib/apollo-http';
+import type { Identity } from '../../lib/identity';
+import { MIN_RESEARCH_CELL } from '../../lib/patient-access';
+import { TEST_DATABASE_URL } from '../../tests/support/config';
+import { asserted, testAssertions } from '../../tests/support/auth';
+import { gql } from '../../tests/support/graphql';
+import { startPatientService } from '../patient/server';
+import { startGenomicsService } from './server';
+
+const log = createLogger('test', 'silent');
+const TAG = Math.random().toString(36).slice(2, 8);
+const ORG = `org-genes-${TAG}`;
+const ADMIN: Identity = { subject: 'admin-genes', role: 'admin', client: 'tests' };
+const CLINICIAN: Identity = { subject: 'dr-genes', role: 'clinician', client: 'tests', organisation: ORG };
+const RESEARCHER: Identity = { subject: 'res-genes', role: 'researcher', client: 'tests' };
+const PARTNER: Identity = { subject: 'partner-genes', role: 'partner', client: 'tests', organisation: ORG, contracts: ['genes'] };
+/** IDH1 R132H and its neighbour (GRCh38): no other test stores calls in IDH1, so its counts move only here. */
+const IDH1_R132H = { chrom: '2', pos: 208248388, ref: 'C', alt: 'T' };
+const IDH1_NEIGHBOUR = { chrom: '2', pos: 208248389, ref: 'G', alt: 'A' };
+
+interface GeneCount {
+  gene: { symbol: string };
+  patients: number;
+}
+
+/** Query.cohortGenes through the subgraph itself, as the gateway would ask it for each role. */
+describe('Query.cohortGenes per role', () => {
+  let patient: RunningService;
+  let genomics: RunningService;
+
+  const call = async <T>(service: RunningService, identity: Identity, query: string, variables: Record<string, unknown> = {}) =>
+    gql<T>(service.url, query, variables, await asserted(identity));
+  const topGenes = async (identity: Identity, first = 100) => {
+    const response = await call<{ cohortGenes: GeneCount[] }>(genomics, identity, `query ($first: Int) { cohortGenes(first: $first) { gene { symbol } patients } }`, { first });
+    expect(response.errors).toBeUndefined();
+    return response.data!.cohortGenes;
+  };
+  const idh1 = (genes: GeneCount[]) => genes.find((g) => g.gene.symbol === 'IDH1')?.patients;
+  const consent = async (id: string) => {
+    const response = await call(patient, ADMIN, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true) { granted } }`, { id });
+    expect(response.errors).toBeUndefined();
+  };
+
+  beforeAll(async () => {
+    patient = await startPatientService({ databaseUrl: TEST_DATABASE_URL, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
+    genomics = await startGenomicsService({ databaseUrl: TEST_DATABASE_URL, patientUrl: patient.url, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
+  });
+
+  afterAll(async () => {
+    await genomics?.close();
+    await patient?.close();
+  });
+
+  it('ranks genes by carrying patients: all for an admin, the organisation for a clinician, consenting and 11 or more for a researcher', async () => {
+    const before = { admin: idh1(await topGenes(ADMIN)), researcher: idh1(await topGenes(RESEARCHER)) };
+    // 14 patients of a new organisation carry IDH1 R132H (one carries a second IDH1 variant: still one patient).
+    const ids: string[] = [];
+    for (let n = 0; n < 14; n++) {
+      const created = await call<{ createPatient: { id: string } }>(patient, ADMIN, `mutation ($input: CreatePatientInput!) { createPatient(input: $input) { id } }`, {
+        input: { name: `Gene Carrier ${TAG} ${n}`, organization: ORG },
+      });
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createPatient.id;
+      ids.push(id);
+      const calls = await call(genomics, ADMIN, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, {
+        id,
+        calls: n === 0 ? [IDH1_R132H, IDH1_NEIGHBOUR] : [IDH1_R132H],
+      });
+      expect(calls.errors).toBeUndefined();
+    }
+
+    expect(await topGenes(CLINICIAN)).toEqual([{ gene: { symbol: 'IDH1' }, patients: 14 }]);
+    expect(idh1(await topGenes(ADMIN))).toBe((before.admin ?? 0) + 14);
+
+    // Ten consenting carriers: a cell under 11 stays hidden from researchers (or grows by 10 when already shown).
+    for (const id of ids.slice(0, 10)) await consent(id);
+    expect(idh1(await topGenes(RESEARCHER))).toBe(before.researcher === undefined ? undefined : before.researcher + 10);
+    // Two more: twelve consenting carriers; the two who never consented are not counted.
+    for (const id of ids.slice(10, 12)) await consent(id);
+    const researcher = await topGenes(RESEARCHER);
+    expect(idh1(researcher)).toBe((before.researcher ?? 0) + 12);
+    expect(researcher.every((g) => g.patients >= MIN_RESEARCH_CELL)).toBe(true);
+    const counts = researcher.map((g) => g.patients);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  });
+
+  it('counts Gene.variantsInCohort by the same rules: organisation for a clinician, consenting and 11 or more for a researcher', async () => {
+    const counts = async (identity: Identity) => {
+      const response = await call<{ _entities: { variantsInCohort: { patients: number | null; variants: number | null; suppressed: boolean } }[] }>(
+        genomics,
+        identity,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Gene { variantsInCohort { patients variants suppressed } } } }`,
+        { r: [{ __typename: 'Gene', symbol: 'IDH1' }] },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!._entities[0]!.variantsInCohort;
+    };
+    // The first test left 14 carriers in ORG (12 consenting); the clinician of ORG counts exactly those.
+    expect(await counts(CLINICIAN)).toEqual({ patients: 14, variants: 2, suppressed: false });
+    const researcher = await counts(RESEARCHER);
+    expect(researcher.suppressed || (researcher.patients ?? 0) >= MIN_RESEARCH_CELL).toBe(true);
+    const outsider = await counts({ subject: 'dr-elsewhere', role: 'clinician', client: 'tests', organisation: `elsewhere-${TAG}` });
+    expect(outsider).toEqual({ patients: 0, variants: 0, suppressed: false });
+  });
+
+  it('returns at most `first` genes and refuses a `first` outside 1..100', async () => {
+    expect((await topGenes(ADMIN, 1)).length).toBeLessThanOrEqual(1);
+    const refused = await call(genomics, ADMIN, `{ cohortGenes(first: 0) { patients } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a partner (no aggregate scope)', async () => {
+    const refused = await call<{ cohortGenes: GeneCount[] | null }>(genomics, PARTNER, `{ cohortGenes { patients } }`);
+    expect(refused.data?.cohortGenes ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
