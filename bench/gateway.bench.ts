@@ -7,6 +7,9 @@
  * request), query limits and the audit log on; Apollo's forwards the same assertion and has none of
  * them. A third contender, ours with the same query minus `name`, reads no identified field and so
  * writes no audit record: hive / hive-without-name is the cost of auditing (issue 9: ≤ 15 %).
+ * A fourth, the same Hive runtime composed here without our plugins (no authentication, limits,
+ * metrics or persisted-query checks; it forwards a fixed assertion as Apollo's does), gives the cost
+ * of those: hive / plain runtime. It exists only in this bench; the hub has no way to switch them off.
  *
  *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20]
  */
@@ -21,6 +24,9 @@ import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { readSupergraph } from '../gateway/server';
 import { gql } from '../tests/support/graphql';
 import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
@@ -66,6 +72,37 @@ function withoutSecurityFeatures(sdl: string): string {
     .replace(' @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)', '')
     .replace(/ @requiresScopes\(scopes: \[(?:\[[^\]]*\](?:, )?)*\]\)/g, '')
     .replace(/^(directive @requiresScopes|scalar requiresScopes__Scope).*\n/gm, '');
+}
+
+const PLAIN = 'hive-gateway-runtime without our plugins (no auth, limits, metrics)';
+
+/** The same runtime and transports as gateway/server.ts, none of its plugins; a fixed identity assertion per subgraph request. */
+async function startPlainRuntime(subgraphUrls: Record<string, string>, credentials: Record<string, string>) {
+  const assertion = { 'x-hub-identity': credentials['x-hub-identity']! };
+  const entry = (location: string) => ({ location, headers: Object.entries(assertion) as [string, string][], options: { deduplicateInflightRequests: false } });
+  const runtime = createGatewayRuntime({
+    supergraph: readSupergraph(),
+    graphqlEndpoint: '/graphql',
+    logging: false,
+    transportEntries: {
+      patient: entry(subgraphUrls.patient!),
+      genomics: entry(subgraphUrls.genomics!),
+      'knowledge-graph': entry(subgraphUrls['knowledge-graph']!),
+      inference: entry(subgraphUrls.inference!),
+    },
+  });
+  const server = http.createServer(runtime);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await runtime[Symbol.asyncDispose]();
+    },
+  };
 }
 
 async function load(name: string, url: string, body: string): Promise<Round> {
@@ -130,6 +167,7 @@ async function main() {
     }),
   });
   const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+  const plain = await startPlainRuntime(subgraphUrls, credentials);
 
   try {
     const created = await gql<{ createPatient: { id: string } }>(
@@ -153,6 +191,8 @@ async function main() {
     const unauditedBody = JSON.stringify({ query: QUERY_WITHOUT_NAME, variables: { id } });
     const ours = await gql(hub.gateway.url, QUERY, { id });
     const theirs = await gql(apolloUrl, QUERY, { id });
+    const plainAnswer = await gql(plain.url, QUERY, { id });
+    if (JSON.stringify(ours) !== JSON.stringify(plainAnswer)) throw new Error(`the plain runtime answers differently: ${JSON.stringify(plainAnswer)}`);
     if (JSON.stringify(ours) !== JSON.stringify(theirs) || ours.errors) {
       throw new Error(`the gateways disagree or fail:\nours ${JSON.stringify(ours)}\napollo ${JSON.stringify(theirs)}`);
     }
@@ -161,11 +201,13 @@ async function main() {
     await load('warm-up', apolloUrl, body);
 
     await load('warm-up', hub.gateway.url, unauditedBody);
+    await load('warm-up', plain.url, body);
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push(await load('hive-gateway-runtime', hub.gateway.url, body));
       rounds.push(await load('@apollo/gateway', apolloUrl, body));
       rounds.push(await load('hive-gateway-runtime, query without name (no audit record)', hub.gateway.url, unauditedBody));
+      rounds.push(await load(PLAIN, plain.url, body));
     }
     const summary = (name: string) => {
       const mine = rounds.filter((r) => r.gateway === name);
@@ -180,19 +222,22 @@ async function main() {
     const hive = summary('hive-gateway-runtime');
     const apolloSummary = summary('@apollo/gateway');
     const unaudited = summary('hive-gateway-runtime, query without name (no audit record)');
+    const plainSummary = summary(PLAIN);
     const lines = [
       `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests |`,
       '| --- | ---: | ---: | ---: | ---: |',
-      ...[hive, apolloSummary, unaudited].map((s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |`),
+      ...[hive, apolloSummary, unaudited, plainSummary].map((s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |`),
       '',
       `throughput ratio hive/apollo: **${(hive.rps / apolloSummary.rps).toFixed(2)}×**; ` +
         `with / without an audited field: **${(hive.rps / unaudited.rps).toFixed(2)}×**; ` +
+        `with / without auth, limits and metrics: **${(hive.rps / plainSummary.rps).toFixed(2)}×**; ` +
         `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds, node ${process.version}, ${os.cpus().length} cores`,
     ];
     console.log(lines.join('\n'));
     console.log('\nper round:', JSON.stringify(rounds));
   } finally {
     await apollo.stop();
+    await plain.close();
     await hub.close();
     await neo4j.close();
   }
