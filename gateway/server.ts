@@ -7,6 +7,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
+import { useRefusalLog } from './refusal-log';
 import { withDashboard } from './dashboard';
 import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, requestIdOptions, type GatewayLimits } from './limits';
 import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
@@ -166,7 +167,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions, opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
+    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
