@@ -1,3 +1,4 @@
+import { ErrorCode, HubError } from '../../../lib/errors';
 import { randomInt } from 'node:crypto';
 import type { Patient } from '@medplum/fhirtypes';
 import { createLogger } from '../../../lib/logger';
@@ -76,6 +77,12 @@ describe('linking the same patient from two sources', () => {
     expect((await counts(hubId!)).name).toBe('Ada Mae Lovelace');
 
     const [link] = (await links.linksByPatientIds([hubId!]))[0]!;
+    // A caller without access to the patient cannot undo the link: nothing changes.
+    const refuse = async (patientId: string) => {
+      throw new HubError(ErrorCode.FORBIDDEN, `patient ${patientId} is not in your care`);
+    };
+    await expect(links.unlinkPatient(link!.id, refuse)).rejects.toThrow(`patient ${hubId} is not in your care`);
+    expect(await counts(hubId!)).toEqual({ identifiers: 2, observations: 12, conditions: 2, notes: 2, name: 'Ada Mae Lovelace' });
     const { newPatientId } = await links.unlinkPatient(link!.id);
     expect(await counts(hubId!)).toEqual({ identifiers: 1, observations: 6, conditions: 1, notes: 1, name: 'Ada Mae Lovelace' });
     expect(await counts(newPatientId)).toEqual({ identifiers: 1, observations: 6, conditions: 1, notes: 1, name: 'Adah Lovelace' });

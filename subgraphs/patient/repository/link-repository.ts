@@ -20,7 +20,7 @@ export interface PatientLinkRecord {
 export interface LinkRepository {
   linksByPatientIds(ids: readonly string[]): Promise<PatientLinkRecord[][]>;
   /** Splits the linked source back out into a patient of its own, with its identifiers and records. */
-  unlinkPatient(linkId: string): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
+  unlinkPatient(linkId: string, authorize?: (patientId: string) => Promise<void>): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
 }
 
 export const PATIENT_UNLINKED = 'patient.unlinked';
@@ -84,13 +84,15 @@ export class PostgresLinkRepository implements LinkRepository {
     return ids.map((id) => byPatient.get(id) ?? []);
   }
 
-  async unlinkPatient(linkId: string): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
+  async unlinkPatient(linkId: string, authorize: (patientId: string) => Promise<void> = async () => undefined): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
     const notFound = () => new HubError(ErrorCode.LINK_NOT_FOUND, `Patient link "${linkId}" not found`, { field: 'linkId' });
     if (!isHubId(linkId)) throw notFound();
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<LinkRow>(LOCK_LINK, [linkId]);
       const row = rows[0];
       if (!row) throw notFound();
+      // Undoing a link changes the patient's record: the caller needs access to that patient.
+      await authorize(row.patient_id);
       if (row.unlinked_at) {
         throw new HubError(ErrorCode.BAD_USER_INPUT, `Patient link "${linkId}" was already undone on ${row.unlinked_at.toISOString()}`, {
           field: 'linkId',

@@ -127,7 +127,7 @@ export const Mutation = {
   },
 
   async unlinkPatient(_: unknown, { linkId }: { linkId: string }, ctx: PatientContext) {
-    const { newPatientId } = await ctx.links.unlinkPatient(linkId);
+    const { newPatientId } = await ctx.links.unlinkPatient(linkId, (patientId) => assertCanWrite(patientId, ctx));
     return ctx.loaders.patient.load(newPatientId);
   },
 
