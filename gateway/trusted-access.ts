@@ -6,6 +6,7 @@ import { apiKeyResolver, ApiKeyStore, DEFAULT_API_KEY_CACHE_MS } from './api-key
 import type { ApiKeyResolver, CallerIdentities } from './auth';
 import { cachedDocumentLookup, DEFAULT_DOCUMENT_CACHE_MS, PersistedDocumentStore } from './persisted-documents';
 import { apqCache, DEFAULT_APQ, usePersistedQueries, type ApqOptions } from './persisted-queries';
+import { publishDashboardManifest } from './publish-manifest';
 
 export const GATEWAY_SCHEMA = 'gateway';
 export const GATEWAY_MIGRATIONS = path.join(__dirname, 'migrations');
@@ -38,6 +39,8 @@ export async function openTrustedAccess(databaseUrl: string | undefined, options
     return { apiKeys: undefined, plugin: (callers) => usePersistedQueries({ callers, apq }), close: async () => undefined };
   }
   const database = await openGatewayDatabase(databaseUrl, log);
+  // The dashboard this gateway serves runs its operations by id (`npm run pq -- publish`, idempotent).
+  await publishDashboardManifest(database.documents, log);
   const apiKeys = apiKeyResolver(database.apiKeys, { cacheMs: options.lookupCacheMs ?? DEFAULT_API_KEY_CACHE_MS, log });
   const documents = cachedDocumentLookup(database.documents, { cacheMs: options.lookupCacheMs ?? DEFAULT_DOCUMENT_CACHE_MS, log });
   return {

@@ -9,14 +9,13 @@
  * bad entry refuses the whole manifest. Publishing again is harmless: documents already listed stay.
  * A partner runs the documents of the clients its API key's contracts name.
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
 import { HubError } from '../lib/errors';
 import { ensureDatabase, redact } from '../lib/postgres';
-import { ManifestError, parseManifest } from '../gateway/manifests';
+import { ManifestError } from '../gateway/manifests';
+import { readManifestFile } from '../gateway/publish-manifest';
 import { openGatewayDatabase } from '../gateway/trusted-access';
-import { describeJsonError } from './json-syntax-error';
 
 const USAGE = 'usage: npm run pq -- publish <manifest.json> --client <name> | list';
 
@@ -33,19 +32,11 @@ async function main(argv: string[]): Promise<number> {
   }
   let manifest;
   if (command === 'publish') {
-    let text: string;
     try {
-      text = fs.readFileSync(file!, 'utf8');
+      manifest = readManifestFile(file!);
     } catch (error) {
-      console.error(`${file}: ${(error as Error).message}`);
-      return 1;
-    }
-    try {
-      manifest = parseManifest(JSON.parse(text));
-    } catch (error) {
-      if (error instanceof SyntaxError) console.error(`${file}: ${describeJsonError(text)}`);
-      else if (error instanceof ManifestError) console.error(`${file}: refused, nothing published: ${error.message}`);
-      else throw error;
+      if (!(error instanceof ManifestError)) throw error;
+      console.error(error.message);
       return 1;
     }
   }

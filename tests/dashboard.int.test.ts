@@ -14,6 +14,7 @@ import { bearer, bearerToken } from './support/auth';
 import { gql } from './support/graphql';
 import { LOINC_CATALOGUE } from '../subgraphs/patient/domain/loinc';
 import { LAB_CODES } from '../dashboard/src/lab-codes';
+import { DASHBOARD_MANIFEST } from '../gateway/publish-manifest';
 
 const log = createLogger('test', 'silent');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,6 +63,10 @@ function bundle(suffix: string, n: number, person: { gender: string; birthDate: 
   };
 }
 
+/** The dashboard's persisted documents (SHA-256 → document), as its codegen writes them. */
+const MANIFEST = JSON.parse(fs.readFileSync(DASHBOARD_MANIFEST, 'utf8')) as Record<string, string>;
+const idOf = (operation: string) => Object.keys(MANIFEST).find((id) => MANIFEST[id]!.includes(`query ${operation}(`))!;
+
 const TAG = Math.random().toString(36).slice(2, 8);
 const ORG = `org-dashboard-${TAG}`;
 /** Researchers see cohorts of at least 11 consenting patients (lib/patient-access.ts): 12 women and 12 men aged 50–56. */
@@ -76,6 +81,8 @@ describe('the dashboard in a browser', () => {
   let cohortIds: string[];
   /** Uncaught exceptions in the page: none may happen, whatever the state shown. */
   const pageErrors: string[] = [];
+  /** The body of every POST /graphql the pages sent. */
+  const graphqlRequests: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -128,10 +135,22 @@ describe('the dashboard in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request.postDataJSON() as Record<string, unknown>);
+    });
     await page.goto(`${origin}/dashboard${pathAndQuery}#token=${await bearerToken(claims)}`);
     return page;
   }
   const clinician = { role: 'clinician', org: ORG, sub: 'dr-dashboard' };
+
+  it("registers the dashboard's persisted documents when the hub starts: an operation runs by its id", async () => {
+    const response = await fetch(hub.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(await bearer()) },
+      body: JSON.stringify({ documentId: idOf('DashboardPatientRecord'), variables: { id: patientId } }),
+    });
+    expect(await response.json()).toEqual({ data: { patient: expect.objectContaining({ id: patientId, name: 'Ada Lovelace' }) } });
+  });
 
   it('shows the BRAF V600E therapies with level and source, and the cardiovascular risk, on the patient page', async () => {
     const expected = await gql<{ variant: { therapies: { drug: { name: string }; evidenceLevel: string; source: string }[] } }>(
@@ -140,6 +159,7 @@ describe('the dashboard in a browser', () => {
       { id: BRAF_V600E },
     );
     const therapy = expected.data!.variant.therapies[0]!;
+    graphqlRequests.splice(0);
     const page = await open(`/patients/${patientId}`, clinician);
     try {
       const variants = page.getByTestId('panel-variants');
@@ -158,6 +178,11 @@ describe('the dashboard in a browser', () => {
       await page.getByText('smoking stopped').waitFor({ timeout: 10_000 });
       await expect(page.locator('.what-if tbody tr').filter({ hasText: 'pce10y' }).count()).resolves.toBe(1);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-360.png'), fullPage: true });
+      // Every operation went by its persisted-document id, none as query text (no fallback was needed).
+      const ids = ['DashboardPatientRecord', 'DashboardPatientGenomics', 'DashboardPatientRisk', 'DashboardPatientDecisions', 'DashboardRiskWhatIf'].map(idOf);
+      expect(ids.every(Boolean)).toBe(true);
+      expect(new Set(graphqlRequests.map((body) => body.documentId))).toEqual(new Set(ids));
+      for (const body of graphqlRequests) expect(Object.keys(body).sort()).toEqual(['documentId', 'operationName', 'variables']);
     } finally {
       await page.context().close();
     }

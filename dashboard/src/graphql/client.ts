@@ -1,7 +1,7 @@
 /**
- * A small typed GraphQL client over fetch (queries) and graphql-ws (subscriptions) on the gateway's
- * one `/graphql` path. Operations come from GraphQL Code Generator as strings with their types, so the
- * browser bundle carries no GraphQL parser.
+ * A small typed GraphQL client over fetch (queries, sent by persisted-document id) and graphql-ws
+ * (subscriptions, which need the document) on the gateway's one `/graphql` path. Operations come from
+ * GraphQL Code Generator as strings with their types, so the browser bundle carries no GraphQL parser.
  */
 import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocumentString } from '../gql/graphql';
@@ -30,8 +30,26 @@ export class RequestError extends Error {
   }
 }
 
+/** Ids the gateway did not know (a gateway without the dashboard's manifest): their documents are sent. */
+const unknownIds = new Set<string>();
+
+/**
+ * Runs an operation by its persisted-document id (`documentId`, the SHA-256 the client preset embeds and
+ * dashboard/persisted-documents.json lists, registered by the gateway for client precision-hub-dashboard).
+ * A gateway that answers PERSISTED_QUERY_NOT_FOUND gets the document instead, once per operation.
+ */
 export async function execute<T, V>(document: TypedDocumentString<T, V>, variables: V, token: string): Promise<Result<T>> {
   const operationName = /(?:query|mutation)\s+(\w+)/.exec(document.toString())?.[1];
+  const id = (document.__meta__ as { hash?: string } | undefined)?.hash;
+  if (id && !unknownIds.has(id)) {
+    const result = await post<T>(token, { documentId: id, operationName, variables });
+    if (!result.errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND')) return result;
+    unknownIds.add(id);
+  }
+  return post<T>(token, { query: document.toString(), operationName, variables });
+}
+
+async function post<T>(token: string, payload: Record<string, unknown>): Promise<Result<T>> {
   let response: Response;
   try {
     response = await fetch(GATEWAY_PATH, {
@@ -42,7 +60,7 @@ export async function execute<T, V>(document: TypedDocumentString<T, V>, variabl
         authorization: `Bearer ${token}`,
         'x-client-name': CLIENT_NAME,
       },
-      body: JSON.stringify({ query: document.toString(), operationName, variables }),
+      body: JSON.stringify(payload),
     });
   } catch {
     throw new RequestError('The gateway cannot be reached. Is the hub running?', 'unreachable');
