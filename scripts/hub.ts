@@ -28,6 +28,7 @@ export interface Hub {
 export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, log: Logger): Promise<Hub> {
   await ensureDatabase(config.databaseUrl);
   const assertions = assertionsOf(config);
+  let genomicsUrl: string | undefined;
   const started: Closeable[] = [];
   const track = <T extends Closeable>(service: T): T => {
     started.push(service);
@@ -41,6 +42,8 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
     const patient = track(
       await startPatientService({
         assertions,
+        // Known once genomics is up (it starts after patient, which it reads).
+        genomicsUrl: () => genomicsUrl,
         databaseUrl,
         host,
         port: config.ports.patient,
@@ -51,6 +54,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
       startGenomicsService({ assertions, databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
       startKnowledgeGraphService({ assertions, neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
     ]);
+    genomicsUrl = genomics.url;
     // The notes model folder is written from the Maven artifact on first start; without it the hub still
     // starts, and notes NLP answers with an error naming the folder and the fix.
     if (config.nlpModelId === DEFAULT_EMBEDDING_MODEL_ID) {

@@ -80,6 +80,39 @@ describe('organisations, research consent and small cells', () => {
     }
   });
 
+  it('filters cohorts and patient lists by gene and by variant, counted within the caller’s organisation', async () => {
+    const BRAF_V600E = 'GRCh38:7:140753336:A:T';
+    const carriers: string[] = [];
+    for (const [n, call] of [
+      [0, { chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' }],
+      [1, { chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '0/1' }],
+      [2, { chrom: '7', pos: 140753336, ref: 'A', alt: 'T', genotype: '1/1' }],
+      [3, { chrom: '12', pos: 25245350, ref: 'C', alt: 'A', genotype: '0/1' }],
+    ] as const) {
+      const id = await createPatient(clinicianA, `Carrier ${TAG} ${n}`);
+      const added = await gql(hub.gateway.url, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, { id, calls: [call] }, clinicianA);
+      expect(added.errors).toBeUndefined();
+      carriers.push(id);
+    }
+    const count = async (headers: Record<string, string>, filter: string) => {
+      const response = await gql<{ cohort: { count: number }; patients: { totalCount: number } }>(
+        hub.gateway.url,
+        `{ cohort(filter: ${filter}) { count } patients(filter: ${filter}, first: 1) { totalCount } }`,
+        {},
+        headers,
+      );
+      expect(response.errors).toBeUndefined();
+      return [response.data!.cohort.count, response.data!.patients.totalCount];
+    };
+    expect(await count(clinicianA, `{ gene: "BRAF" }`)).toEqual([3, 3]);
+    expect(await count(clinicianA, `{ variant: "${BRAF_V600E}" }`)).toEqual([3, 3]);
+    expect(await count(clinicianA, `{ gene: "KRAS" }`)).toEqual([1, 1]);
+    expect(await count(clinicianA, `{ gene: "BRAF", sex: FEMALE, ageMin: 60 }`)).toEqual([3, 3]);
+    expect(await count(clinicianB, `{ gene: "BRAF" }`)).toEqual([0, 0]);
+    const malformed = await gql(hub.gateway.url, `{ cohort(filter: { variant: "BRAF V600E" }) { count } }`, {}, clinicianA);
+    expect(malformed.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.variant' } });
+  });
+
   it('reads the managing organisation from a FHIR bundle', async () => {
     const bundle = {
       resourceType: 'Bundle',

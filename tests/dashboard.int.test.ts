@@ -262,6 +262,26 @@ describe('the dashboard in a browser', () => {
     }
   });
 
+  it("filters the cohort by gene and by variant as GraphQL's cohort does", async () => {
+    const researcher = { role: 'researcher', sub: 'researcher-dashboard' };
+    const page = await open(`/cohort?conditionCode=${marker}&gene=KIT`, researcher);
+    try {
+      const count = page.getByTestId('cohort-count');
+      await count.filter({ hasText: /^\d+$/ }).waitFor({ timeout: 15_000 });
+      const api = await gql<{ cohort: { count: number } }>(hub.gateway.url, `query ($code: String!) { cohort(filter: { conditionCode: $code, gene: "KIT" }) { count } }`, { code: marker }, await bearer(researcher));
+      expect(api.errors).toBeUndefined();
+      await expect(count.textContent()).resolves.toBe(String(api.data!.cohort.count));
+      // The same patients by the variant itself.
+      await page.locator('input[name="gene"]').fill(`GRCh38:${KIT_D816V.chrom}:${KIT_D816V.pos}:${KIT_D816V.ref}:${KIT_D816V.alt}`);
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/gene=GRCh38/);
+      await count.filter({ hasText: String(api.data!.cohort.count) }).waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'cohort-gene-filter.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('draws the knowledge graph of BRAF V600E and of BRAF with their drugs, trials and evidence levels', async () => {
     const page = await open(`/kg/variant/${encodeURIComponent(BRAF_V600E)}`, clinician);
     try {

@@ -10,6 +10,10 @@ import type { ImagingRepository } from './repository/imaging-repository';
 import type { LinkRepository } from './repository/link-repository';
 import type { PatientRepository } from './repository/patient-repository';
 
+export interface GenomicsCarriers {
+  carriers(gene: string | null, variant: string | null): Promise<string[]>;
+}
+
 /** The patient subgraph's long-lived services, built once per process. */
 export interface PatientServices {
   repository: PatientRepository;
@@ -19,6 +23,8 @@ export interface PatientServices {
   links: LinkRepository;
   imaging: ImagingRepository;
   consents: ConsentRepository;
+  /** Who carries a gene or variant, asked of the genomics subgraph; absent when this service has no genomics URL. */
+  genomics?: GenomicsCarriers;
   /** Pseudonyms, shifted dates and research cursors (domain/research-view.ts). */
   research: ResearchView;
   /** The append-only log of reads of identified data (lib/audit.ts). */

@@ -14,6 +14,7 @@ runUntilSignal(log, async () => {
   await ensureDatabase(config.databaseUrl);
   const service = await startPatientService({
     assertions: assertionsOf(config),
+    genomicsUrl: () => config.urls.genomics,
     databaseUrl: config.databaseUrl,
     host: config.host,
     port: config.ports.patient,

@@ -14,6 +14,7 @@ import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { PostgresConsentRepository } from './repository/consent-repository';
 import { ResearchView } from './domain/research-view';
+import { GenomicsCarrierClient } from './repository/genomics-carriers';
 import { resolvers } from './resolvers';
 import { FhirIngestor } from './ingest/ingest-bundle';
 
@@ -24,6 +25,8 @@ export interface PatientServiceOptions {
   log: Logger;
   /** Verifies the gateway's identity assertions (and signs this service's own calls). */
   assertions: IdentityAssertions;
+  /** Where the genomics subgraph listens (read per request; it may start after this one): gene and variant filters. */
+  genomicsUrl?: () => string | undefined;
   /** Opens the service's pool; tests and benchmarks pass one that counts SQL statements. */
   createPool?: (databaseUrl: string) => Pool;
 }
@@ -46,6 +49,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     accessLog: new AccessLog(pool, 'patient'),
     consents: new PostgresConsentRepository(pool),
     research: new ResearchView(opts.assertions.deriveKey('research-view')),
+    ...(opts.genomicsUrl ? { genomics: new GenomicsCarrierClient(opts.genomicsUrl, opts.assertions.forService('patient')) } : {}),
   };
   const server = createSubgraphServer<PatientContext>('patient', resolvers, opts.log, services.accessLog);
   return serveApollo({

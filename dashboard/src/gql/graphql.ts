@@ -34,6 +34,8 @@ export type PatientFilter = {
   conditionCode?: string | null | undefined;
   /** Narrows conditionCode to one code system, e.g. http://snomed.info/sct; only together with conditionCode. */
   conditionSystem?: string | null | undefined;
+  /** Carries a variant in this HGNC gene (heterozygous, homozygous alternate or hemizygous), as the genomics subgraph records it. */
+  gene?: string | null | undefined;
   /** An active medication (status active) with this RxNorm code, or whose display contains this text (case-insensitive). */
   hasMedication?: string | null | undefined;
   /** Any system's identifier value, e.g. an MRN. */
@@ -41,6 +43,8 @@ export type PatientFilter = {
   /** The patient's latest observation of a LOINC code has a value in a range. */
   observation?: ObservationFilter | null | undefined;
   sex?: Sex | null | undefined;
+  /** Carries this variant, `GRCh38:<chrom>:<pos>:<ref>:<alt>`. */
+  variant?: string | number | null | undefined;
 };
 
 /** OMB race categories as used by US Core (FHIR us-core-race). */

@@ -21,9 +21,12 @@ interface Filters {
   labCode: string;
   labMin: string;
   labMax: string;
+  /** HGNC symbol, or a variant id GRCh38:<chrom>:<pos>:<ref>:<alt>: carriers only. */
+  gene: string;
 }
 
-const FIELDS: (keyof Filters)[] = ['ageMin', 'ageMax', 'sex', 'conditionCode', 'labCode', 'labMin', 'labMax'];
+const FIELDS: (keyof Filters)[] = ['ageMin', 'ageMax', 'sex', 'conditionCode', 'gene', 'labCode', 'labMin', 'labMax'];
+const VARIANT_ID = /^GRCh38:/i;
 const num = (value: string) => (value.trim() && Number.isFinite(Number(value)) ? Number(value) : undefined);
 const int = (value: string) => (num(value) === undefined ? undefined : Math.trunc(num(value)!));
 /** How many genes the top-genes chart shows. */
@@ -39,6 +42,7 @@ export function patientFilter(f: Filters): PatientFilter {
     ...(int(f.ageMax) !== undefined ? { ageMax: int(f.ageMax) } : {}),
     ...(f.sex ? { sex: f.sex as Sex } : {}),
     ...(f.conditionCode.trim() ? { conditionCode: f.conditionCode.trim() } : {}),
+    ...(f.gene.trim() ? (VARIANT_ID.test(f.gene.trim()) ? { variant: f.gene.trim() } : { gene: f.gene.trim().toUpperCase() }) : {}),
     ...(f.labCode.trim() ? { observation: { code: f.labCode.trim(), ...(num(f.labMin) !== undefined ? { min: num(f.labMin) } : {}), ...(num(f.labMax) !== undefined ? { max: num(f.labMax) } : {}) } } : {}),
   };
 }
@@ -111,6 +115,7 @@ export function CohortView({ route }: { route: Route }) {
           <option value="">any</option><option value="FEMALE">female</option><option value="MALE">male</option><option value="OTHER">other</option><option value="UNKNOWN">unknown</option>
         </select></label>
         <label>Condition code <input name="conditionCode" value={draft.conditionCode} placeholder="e.g. 44054006" onInput={(e) => setDraft({ ...draft, conditionCode: (e.target as HTMLInputElement).value })} /></label>
+        <label>Gene or variant <input name="gene" value={draft.gene} placeholder="e.g. BRAF or GRCh38:7:140753336:A:T" onInput={(e) => setDraft({ ...draft, gene: (e.target as HTMLInputElement).value })} /></label>
         <label>Latest lab <select name="labCode" value={draft.labCode} onChange={(e) => setDraft({ ...draft, labCode: (e.target as HTMLSelectElement).value })}>
           <option value="">any</option>
           {LAB_CODES.map((l) => <option key={l.code} value={l.code}>{l.label} ({l.code})</option>)}
@@ -155,7 +160,7 @@ export function CohortView({ route }: { route: Route }) {
         <Panel title="Live risk updates" id="live-risk">
           <p>
             <span class="big" data-testid="live-count">{events.length}</span> risk recomputations since this page opened
-            {(applied.conditionCode || base.observation) && <span class="muted"> (the live feed filters by age and sex, not condition or lab)</span>}
+            {(applied.conditionCode || base.observation || applied.gene) && <span class="muted"> (the live feed filters by age and sex, not condition, gene or lab)</span>}
           </p>
           <Histogram bins={riskBins(events.flatMap((e) => (e.pce10y === null ? [] : [e.pce10y])))} label="10-year PCE risk, % (live)" />
           <p class="muted">De-identified: age band, sex and year only.</p>

@@ -67,6 +67,8 @@ export interface VariantRepository {
   cohortCountsByGenes(symbols: readonly string[], patientIds: readonly string[] | null): Promise<GeneCohortCounts[]>;
   /** Patients carrying a variant in a gene the hub annotates, by id. */
   geneCarrierPatientIds(): Promise<string[]>;
+  /** Patients carrying a variant in `gene` and/or `variantId`, at most `limit`. */
+  carriers(gene: string | null, variantId: string | null, limit: number): Promise<string[]>;
   /**
    * Genes by distinct carrying patients, most first (then by symbol), at most `first`, counting only
    * `patientIds` (null: every patient) and leaving out genes carried by fewer than `minPatients`.
@@ -100,6 +102,10 @@ const SELECT_COHORT_COUNTS_BY_GENES = `
   FROM genomics.variant_calls
   WHERE gene = ANY($1::text[]) AND ${CARRIED} AND ($2::uuid[] IS NULL OR patient_id = ANY($2::uuid[]))
   GROUP BY gene`;
+const SELECT_CARRIERS = `
+  SELECT DISTINCT patient_id FROM genomics.variant_calls
+  WHERE ${CARRIED} AND ($1::text IS NULL OR gene = $1) AND ($2::text IS NULL OR variant_id = $2)
+  ORDER BY patient_id LIMIT $3`;
 const SELECT_GENE_CARRIER_PATIENT_IDS = `
   SELECT DISTINCT patient_id FROM genomics.variant_calls WHERE gene IS NOT NULL AND ${CARRIED} ORDER BY patient_id`;
 // $2 keeps small cells out in the database; ties are broken by symbol so a page is stable.
@@ -207,6 +213,11 @@ export class PostgresVariantRepository implements VariantRepository {
     const { rows } = await this.pool.query<GeneCohortCounts>(SELECT_COHORT_COUNTS_BY_GENES, [symbols, ids]);
     const byGene = new Map(rows.map((r) => [r.gene, r]));
     return symbols.map((gene) => byGene.get(gene) ?? { gene, patients: 0, variants: 0 });
+  }
+
+  async carriers(gene: string | null, variantId: string | null, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ patient_id: string }>(SELECT_CARRIERS, [gene, variantId, limit]);
+    return rows.map((r) => r.patient_id);
   }
 
   async geneCarrierPatientIds(): Promise<string[]> {

@@ -16,6 +16,8 @@ interface VariantCallInput {
 }
 
 export const MAX_CALLS_PER_REQUEST = 10_000;
+/** Query.carrierPatientIds: at most this many patients (a cohort filter beyond that is refused). */
+export const MAX_CARRIERS = 100_000;
 /** Query.cohortGenes: at most this many genes (the hub annotates fewer). */
 export const MAX_COHORT_GENES = 100;
 
@@ -23,6 +25,13 @@ const Query = {
   variant(_: unknown, args: { id: string }, ctx: GenomicsContext) {
     parseVariantId(args.id);
     return ctx.loaders.variant.load(args.id);
+  },
+  async carrierPatientIds(_: unknown, args: { gene?: string | null; variant?: string | null }, ctx: GenomicsContext) {
+    const gene = args.gene?.trim().toUpperCase() || null;
+    const variant = args.variant?.trim() || null;
+    if (!gene && !variant) throw new HubError(ErrorCode.BAD_USER_INPUT, 'carrierPatientIds: give a gene, a variant or both', { field: 'gene' });
+    if (variant) parseVariantId(variant);
+    return ctx.repository.carriers(gene, variant, MAX_CARRIERS);
   },
   async cohortGenes(_: unknown, args: { first?: number | null }, ctx: GenomicsContext) {
     const first = args.first ?? 10;

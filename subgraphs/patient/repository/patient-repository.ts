@@ -112,6 +112,8 @@ export interface PatientCriteria {
   organization?: string | null;
   /** Only patients whose current research consent is granted (a researcher's view). */
   researchConsented?: boolean | null;
+  /** Only these patients (gene and variant filters, answered by the genomics subgraph). */
+  patientIds?: readonly string[] | null;
 }
 
 export interface PatientPage {
@@ -196,6 +198,7 @@ const FILTER_PREDICATES = {
       AND ((m.code_system = 'http://www.nlm.nih.gov/research/umls/rxnorm' AND m.code = $1::text)
         OR strpos(lower(m.display), lower($1::text)) > 0))`,
   organization: `p.managing_organization = $1::text`,
+  patientIds: `p.id = ANY($1::uuid[])`,
   // The newest consent row is the current decision.
   researchConsented: `(SELECT rc.granted FROM patient.research_consents rc WHERE rc.patient_id = p.id ORDER BY rc.id DESC LIMIT 1) IS TRUE`,
 };
@@ -224,6 +227,7 @@ export function patientFilterSql(criteria: PatientCriteria, paramOffset = 0): Pa
   if (given(criteria.hasMedication)) predicates.push([FILTER_PREDICATES.hasMedication, [criteria.hasMedication]]);
   if (given(criteria.organization)) predicates.push([FILTER_PREDICATES.organization, [criteria.organization]]);
   if (criteria.researchConsented) predicates.push([FILTER_PREDICATES.researchConsented, []]);
+  if (criteria.patientIds) predicates.push([FILTER_PREDICATES.patientIds, [criteria.patientIds.filter(isHubId)]]);
 
   const params: unknown[] = [];
   const clauses = predicates.map(([sql, values]) => {

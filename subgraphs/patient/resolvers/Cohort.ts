@@ -2,7 +2,7 @@ import type { PatientContext } from '../context';
 import { MIN_RESEARCH_CELL, organisationScope } from '../../../lib/patient-access';
 import type { CohortDistributions } from '../repository/cohort-repository';
 import type { PatientCriteria, Sex } from '../repository/patient-repository';
-import { catalogueCode, toPatientCriteria, type PatientFilterArg } from './Query';
+import { catalogueCode, resolvePatientCriteria, type PatientFilterArg } from './Query';
 
 /** What Query.cohort hands its fields: the validated filter and, once asked for, the distributions. */
 interface CohortSource {
@@ -25,10 +25,10 @@ const SEX_ORDER: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
 
 const sexRank = (sex: Sex | null) => (sex === null ? SEX_ORDER.length : SEX_ORDER.indexOf(sex));
 
-export function cohort(_: unknown, args: { filter?: PatientFilterArg | null }, ctx: PatientContext): CohortSource {
+export async function cohort(_: unknown, args: { filter?: PatientFilterArg | null }, ctx: PatientContext): Promise<CohortSource> {
   const researcher = ctx.identity.role === 'researcher';
   const criteria: PatientCriteria = {
-    ...toPatientCriteria(args.filter),
+    ...(await resolvePatientCriteria(args.filter, ctx)),
     ...(researcher ? { researchConsented: true } : { organization: organisationScope(ctx.identity) }),
   };
   let distributions: Promise<CohortDistributions> | undefined;

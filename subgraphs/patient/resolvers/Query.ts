@@ -28,6 +28,27 @@ export interface PatientFilterArg {
   conditionSystem?: string | null;
   observation?: { code: string; min?: number | null; max?: number | null } | null;
   hasMedication?: string | null;
+  gene?: string | null;
+  variant?: string | null;
+}
+
+/** The hub's variant id (architecture note); the genomics subgraph checks the rest. */
+const VARIANT_ID = /^GRCh38:(?:[1-9]|1\d|2[0-2]|X|Y|MT):\d+:[ACGTN]+:[ACGTN]+$/;
+
+/**
+ * The filter as criteria, with gene and variant filters answered by the genomics subgraph (the patients
+ * carrying them) — the patient subgraph never reads genomics storage itself.
+ */
+export async function resolvePatientCriteria(filter: PatientFilterArg | null | undefined, ctx: PatientContext): Promise<PatientCriteria> {
+  const criteria = toPatientCriteria(filter);
+  const gene = text(filter?.gene, 'gene');
+  const variant = text(filter?.variant, 'variant');
+  if (!gene && !variant) return criteria;
+  if (variant && !VARIANT_ID.test(variant)) throw badFilter('variant', `"${variant}" is not a variant id GRCh38:<chrom>:<pos>:<ref>:<alt>`);
+  if (!ctx.genomics) {
+    throw new HubError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'filter.gene / filter.variant need the genomics subgraph, which this patient service was not given', { field: 'filter.gene' });
+  }
+  return { ...criteria, patientIds: await ctx.genomics.carriers(gene, variant) };
 }
 
 const badFilter = (field: string, message: string) =>
@@ -111,7 +132,7 @@ export const Query = {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_PAGE_SIZE}`, { field: 'first' });
     }
     const afterId = args.after ? decodeCursor(args.after) : null;
-    const criteria = { ...toPatientCriteria(args.filter), organization: organisationScope(ctx.identity) };
+    const criteria = { ...(await resolvePatientCriteria(args.filter, ctx)), organization: organisationScope(ctx.identity) };
     const page = await ctx.repository.listPatients(criteria, first, afterId);
     for (const patient of page.patients) ctx.loaders.patient.prime(patient.id, patient);
     const edges = page.patients.map((node) => ({ cursor: encodeCursor(node.id), node }));

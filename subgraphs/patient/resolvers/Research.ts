@@ -3,7 +3,7 @@ import { MIN_RESEARCH_CELL } from '../../../lib/patient-access';
 import type { PatientContext } from '../context';
 import { ResearchView } from '../domain/research-view';
 import type { PatientRecord } from '../repository/patient-repository';
-import { toPatientCriteria, type PatientFilterArg } from './Query';
+import { resolvePatientCriteria, type PatientFilterArg } from './Query';
 
 /** Rows per researchCohort page at most. */
 export const MAX_RESEARCH_PAGE = 100;
@@ -23,7 +23,7 @@ export async function researchCohort(
     throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_RESEARCH_PAGE}`, { field: 'first' });
   }
   const afterId = args.after ? ctx.research.decodeCursor(args.after) : null;
-  const page = await ctx.repository.listPatients({ ...toPatientCriteria(args.filter), researchConsented: true }, first, afterId);
+  const page = await ctx.repository.listPatients({ ...(await resolvePatientCriteria(args.filter, ctx)), researchConsented: true }, first, afterId);
   if (page.totalCount < MIN_RESEARCH_CELL) return { totalCount: null, suppressed: true, patients: [], endCursor: null };
   const last = page.patients.at(-1);
   return {
