@@ -18,13 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { loadConfig } from '../lib/config';
-import { withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
+import { benchHubConfig } from './bench-hub';
 import { DASHBOARD_DIST, ensureDashboardBuild } from '../scripts/dashboard-build';
-import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET, bearerToken } from '../tests/support/auth';
+import { bearerToken } from '../tests/support/auth';
 import { gql } from '../tests/support/graphql';
 
 const args = process.argv.slice(2);
@@ -95,16 +94,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main() {
   const log = createLogger('bench', 'warn');
-  const config = withLocalSecrets(loadConfig({
-    HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench',
-    NEO4J_DATA_DIR: process.env.NEO4J_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-neo4j-')),
-    NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? '0',
-    GATEWAY_RATE_LIMIT_PER_SECOND: '0',
-    PORT: '0', PATIENT_PORT: '0', GENOMICS_PORT: '0', KNOWLEDGE_GRAPH_PORT: '0', INFERENCE_PORT: '0',
-  }));
+  const config = benchHubConfig();
   const built = await ensureDashboardBuild();
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);

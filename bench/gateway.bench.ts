@@ -13,24 +13,21 @@
  *
  *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20]
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
+import { benchHubConfig, createBenchPatient } from './bench-hub';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { readSupergraph } from '../gateway/server';
 import { gql } from '../tests/support/graphql';
-import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
-import { withLocalSecrets } from '../lib/local-secrets';
+import { defaultCredentials } from '../tests/support/auth';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -128,21 +125,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main() {
   const log = createLogger('bench', 'warn');
-  const config = withLocalSecrets(loadConfig({
-    HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench',
-    NEO4J_DATA_DIR: process.env.NEO4J_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-neo4j-')),
-    NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? '0',
-    // One machine plays every client: the per-client rate limit (gateway/limits.ts) would measure itself.
-    GATEWAY_RATE_LIMIT_PER_SECOND: process.env.GATEWAY_RATE_LIMIT_PER_SECOND ?? '0',
-    PORT: '0',
-    PATIENT_PORT: '0',
-    GENOMICS_PORT: '0',
-    KNOWLEDGE_GRAPH_PORT: '0',
-    INFERENCE_PORT: '0',
-  }));
+  const config = benchHubConfig();
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);
   const subgraphUrls: Record<string, string> = {
@@ -170,22 +153,7 @@ async function main() {
   const plain = await startPlainRuntime(subgraphUrls, credentials);
 
   try {
-    const created = await gql<{ createPatient: { id: string } }>(
-      hub.gateway.url,
-      `mutation { createPatient(input: { name: "Bench Patient", birthDate: "1965-05-05", sex: FEMALE, race: WHITE }) { id } }`,
-    );
-    const id = created.data!.createPatient.id;
-    for (const [code, value, unit] of [['2093-3', 210, 'mg/dL'], ['2085-9', 48, 'mg/dL'], ['8480-6', 132, 'mm[Hg]']] as const) {
-      await gql(hub.gateway.url, `mutation ($id: ID!, $c: String!, $v: Float!, $u: String!) { addObservation(patientId: $id, input: { code: $c, value: $v, unit: $u }) { id } }`, {
-        id,
-        c: code,
-        v: value,
-        u: unit,
-      });
-    }
-    await gql(hub.gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [
-      { chrom: "7", pos: 140753336, ref: "A", alt: "T" }, { chrom: "7", pos: 55191822, ref: "T", alt: "G" },
-      { chrom: "12", pos: 25245351, ref: "C", alt: "A" }]) { genotype } }`, { id });
+    const id = await createBenchPatient(hub.gateway.url);
 
     const body = JSON.stringify({ query: QUERY, variables: { id } });
     const unauditedBody = JSON.stringify({ query: QUERY_WITHOUT_NAME, variables: { id } });

@@ -8,19 +8,16 @@
  *
  *   npm run bench:persisted-queries -- [--seconds 10] [--rounds 3] [--connections 20]
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { withLocalSecrets } from '../lib/local-secrets';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
+import { benchHubConfig, createBenchPatient } from './bench-hub';
 import { documentHash, parseManifest } from '../gateway/manifests';
 import { openGatewayDatabase } from '../gateway/trusted-access';
 import { gql } from '../tests/support/graphql';
-import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
+import { defaultCredentials } from '../tests/support/auth';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -78,38 +75,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main() {
   const log = createLogger('bench', 'warn');
-  const config = withLocalSecrets(
-    loadConfig({
-      HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench',
-      NEO4J_DATA_DIR: process.env.NEO4J_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-neo4j-')),
-      NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? '0',
-      // One machine plays every client: the per-client rate limit would measure itself.
-      GATEWAY_RATE_LIMIT_PER_SECOND: process.env.GATEWAY_RATE_LIMIT_PER_SECOND ?? '0',
-      PORT: '0',
-      PATIENT_PORT: '0',
-      GENOMICS_PORT: '0',
-      KNOWLEDGE_GRAPH_PORT: '0',
-      INFERENCE_PORT: '0',
-    }),
-  );
+  const config = benchHubConfig();
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);
   try {
     const url = hub.gateway.url;
-    const created = await gql<{ createPatient: { id: string } }>(
-      url,
-      `mutation { createPatient(input: { name: "Bench Patient", birthDate: "1965-05-05", sex: FEMALE, race: WHITE }) { id } }`,
-    );
-    const id = created.data!.createPatient.id;
-    for (const [code, value, unit] of [['2093-3', 210, 'mg/dL'], ['2085-9', 48, 'mg/dL'], ['8480-6', 132, 'mm[Hg]']] as const) {
-      await gql(url, `mutation ($id: ID!, $c: String!, $v: Float!, $u: String!) { addObservation(patientId: $id, input: { code: $c, value: $v, unit: $u }) { id } }`, { id, c: code, v: value, u: unit });
-    }
-    await gql(url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [
-      { chrom: "7", pos: 140753336, ref: "A", alt: "T" }, { chrom: "7", pos: 55191822, ref: "T", alt: "G" },
-      { chrom: "12", pos: 25245351, ref: "C", alt: "A" }]) { genotype } }`, { id });
+    const id = await createBenchPatient(url);
 
     // The documents as a client's manifest (documentId), and registered once by APQ (query + hash).
     const database = await openGatewayDatabase(config.databaseUrl);
