@@ -48,6 +48,17 @@ export class PatientSubgraphClient {
   }
 
   /**
+   * The patients among `ids` an aggregate for this caller may count, as Query.cohort counts them:
+   * all for admins and hub services, the organisation's for clinicians and partners, research-consented
+   * ones for researchers.
+   */
+  async countable(identity: Identity, ids: readonly string[]): Promise<string[]> {
+    if (identity.role === 'admin' || identity.role === 'service') return [...ids];
+    if (identity.role === 'researcher') return this.researchConsented(ids);
+    return this.accessFor(identity).filter(ids);
+  }
+
+  /**
    * Row-level access for this request's caller, as the patient subgraph (which owns each patient's
    * organisation) decides it: one batched read per request; unknown patients pass (they have no data).
    */

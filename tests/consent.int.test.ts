@@ -159,6 +159,16 @@ describe('organisations, research consent and small cells', () => {
     }
     expect(await cohort(researcher)).toEqual({ count: 11, suppressed: false, sexDistribution: [{ key: 'FEMALE', count: 11 }], labPercentiles: { n: 11, p50: CHOLESTEROL } });
 
+    // Their risk distribution: counted the same way; no patient has what the equations need (HDL, SBP ...).
+    const riskQuery = `{ cohortRiskDistribution(cohort: { observation: { code: "2093-3", min: ${CHOLESTEROL}, max: ${CHOLESTEROL} } }) { patients suppressed notApplicable bins { from to count } } }`;
+    const distribution = async (headers: Record<string, string>) =>
+      (await gql<{ cohortRiskDistribution: { patients: number | null; suppressed: boolean; notApplicable: number | null; bins: { count: number | null }[] } }>(hub.gateway.url, riskQuery, {}, headers)).data!
+        .cohortRiskDistribution;
+    expect(await distribution(researcher)).toMatchObject({ patients: 11, suppressed: false, notApplicable: 11 });
+    expect((await distribution(researcher)).bins.map((b) => b.count)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await distribution(clinicianA)).toMatchObject({ patients: 12, notApplicable: 12 });
+    expect(await distribution(clinicianB)).toMatchObject({ patients: 0, notApplicable: 0 });
+
     // The same consenting patients as de-identified rows: pseudonym, age, sex, shifted dates, no identifiers.
     const rows = `{ researchCohort(filter: { observation: { code: "2093-3", min: ${CHOLESTEROL}, max: ${CHOLESTEROL} } }, first: 6) {
       totalCount suppressed endCursor patients { pseudonym ageYears sex observations(code: "2093-3") { value unit shiftedDate } } } }`;
@@ -198,6 +208,7 @@ describe('organisations, research consent and small cells', () => {
       ],
     });
     expect(await cohort(researcher)).toEqual({ count: null, suppressed: true, sexDistribution: [], labPercentiles: null });
+    expect(await distribution(researcher)).toEqual({ patients: null, suppressed: true, notApplicable: null, bins: [] });
     expect((await gql<Rows>(hub.gateway.url, rows, {}, researcher)).data!.researchCohort).toEqual({ totalCount: null, suppressed: true, endCursor: null, patients: [] });
   });
 

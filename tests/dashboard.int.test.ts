@@ -262,6 +262,27 @@ describe('the dashboard in a browser', () => {
     }
   });
 
+  it("charts the cohort's 10-year risk as GraphQL's cohortRiskDistribution gives it", async () => {
+    const researcher = { role: 'researcher', sub: 'researcher-dashboard' };
+    const page = await open(`/cohort?conditionCode=${marker}`, researcher);
+    try {
+      const api = await gql<{ cohortRiskDistribution: { patients: number; notApplicable: number } }>(
+        hub.gateway.url,
+        `query ($code: String!) { cohortRiskDistribution(cohort: { conditionCode: $code }) { patients notApplicable } }`,
+        { code: marker },
+        await bearer(researcher),
+      );
+      expect(api.errors).toBeUndefined();
+      expect(api.data!.cohortRiskDistribution.patients).toBe(COHORT.length);
+      const note = page.getByTestId('risk-distribution-note');
+      await note.waitFor({ timeout: 15_000 });
+      await expect(note.textContent()).resolves.toContain(`${api.data!.cohortRiskDistribution.patients} patients; the equations do not apply to ${api.data!.cohortRiskDistribution.notApplicable} of them`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'cohort-risk-distribution.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it("filters the cohort by gene and by variant as GraphQL's cohort does", async () => {
     const researcher = { role: 'researcher', sub: 'researcher-dashboard' };
     const page = await open(`/cohort?conditionCode=${marker}&gene=KIT`, researcher);

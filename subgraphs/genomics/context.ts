@@ -35,8 +35,7 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
   const countedGeneCarriers = () =>
     (counted ??= (async () => {
       if (identity.role === 'admin' || identity.role === 'service') return null;
-      const carriers = await repository.geneCarrierPatientIds();
-      return identity.role === 'researcher' ? patients.researchConsented(carriers) : access.filter(carriers);
+      return patients.countable(identity, await repository.geneCarrierPatientIds());
     })());
   return {
     identity,

@@ -99,9 +99,14 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   // The caller's identity joins this: from the HTTP hook below, or from onConnect for graphql-ws.
   const callerContext = (identity: Identity) => {
     const patientAccess = patients.accessFor(identity);
-    return { identity, patientAccess, checkPatientAccess: (id: string) => patientAccess.check(id) };
+    return {
+      identity,
+      patientAccess,
+      checkPatientAccess: (id: string) => patientAccess.check(id),
+      countable: (ids: readonly string[]) => patients.countable(identity, ids),
+    };
   };
-  const context = (): Omit<InferenceContext, 'pubsub' | 'identity' | 'patientAccess' | 'checkPatientAccess'> => ({
+  const context = (): Omit<InferenceContext, 'pubsub' | 'identity' | 'patientAccess' | 'checkPatientAccess' | 'countable'> => ({
     registry,
     loaders: createDecisionLoaders(clients),
     knowledge,

@@ -5,6 +5,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CohortObservationFilter = {
+  code: string;
+  max?: number | null | undefined;
+  min?: number | null | undefined;
+};
+
 export type CohortRiskFilter = {
   /** LOW, BORDERLINE, INTERMEDIATE or HIGH (2019 ACC/AHA category of the PCE estimate). */
   category?: string | null | undefined;
@@ -12,6 +18,24 @@ export type CohortRiskFilter = {
   /** Years, inclusive. */
   minAge?: number | null | undefined;
   sex?: RiskSex | null | undefined;
+};
+
+/** The patient subgraph's cohort filter (PatientFilter), for note search and cohort risk. */
+export type NoteSearchCohort = {
+  ageMax?: number | null | undefined;
+  ageMin?: number | null | undefined;
+  conditionCode?: string | null | undefined;
+  conditionSystem?: string | null | undefined;
+  /** Carries a variant in this HGNC gene. */
+  gene?: string | null | undefined;
+  hasMedication?: string | null | undefined;
+  identifier?: string | null | undefined;
+  /** The latest observation of a LOINC code lies in [min, max]. */
+  observation?: CohortObservationFilter | null | undefined;
+  /** FEMALE, MALE, OTHER or UNKNOWN. */
+  sex?: string | null | undefined;
+  /** Carries this variant, GRCh38:<chrom>:<pos>:<ref>:<alt>. */
+  variant?: string | number | null | undefined;
 };
 
 /**
@@ -155,6 +179,13 @@ export type DashboardCohortQueryVariables = Exact<{
 
 
 export type DashboardCohortQuery = { all: { count: number | null, suppressed: boolean, sexDistribution: Array<{ key: string, count: number }>, labPercentiles?: { code: string, unit: string, n: number, p10: number | null, p25: number | null, p50: number | null, p75: number | null, p90: number | null } | null }, female: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> }, male: { count: number | null, suppressed: boolean, ageDistribution: Array<{ key: string, count: number }> } };
+
+export type DashboardCohortRiskDistributionQueryVariables = Exact<{
+  cohort?: NoteSearchCohort | null | undefined;
+}>;
+
+
+export type DashboardCohortRiskDistributionQuery = { cohortRiskDistribution: { patients: number | null, suppressed: boolean, notApplicable: number | null, model: string, bins: Array<{ from: number, to: number | null, count: number | null }> } };
 
 export type DashboardCohortGenesQueryVariables = Exact<{
   first: number;
@@ -560,6 +591,21 @@ export const DashboardCohortDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"be61969d416de7651b9577b5c2efa80b6210a0a8d78610561038b4ac2e01b4e3"}) as unknown as TypedDocumentString<DashboardCohortQuery, DashboardCohortQueryVariables>;
+export const DashboardCohortRiskDistributionDocument = new TypedDocumentString(`
+    query DashboardCohortRiskDistribution($cohort: NoteSearchCohort) {
+  cohortRiskDistribution(cohort: $cohort) {
+    patients
+    suppressed
+    notApplicable
+    bins {
+      from
+      to
+      count
+    }
+    model
+  }
+}
+    `, {"hash":"7e4443604a74dd2e6f4a5b65dc52e761ab764a7b4e51b3c8850bc03fc269e796"}) as unknown as TypedDocumentString<DashboardCohortRiskDistributionQuery, DashboardCohortRiskDistributionQueryVariables>;
 export const DashboardCohortGenesDocument = new TypedDocumentString(`
     query DashboardCohortGenes($first: Int!) {
   cohortGenes(first: $first) {

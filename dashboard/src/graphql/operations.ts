@@ -141,6 +141,12 @@ export const CohortQuery = graphql(`
   }
 `);
 
+export const CohortRiskDistributionQuery = graphql(`
+  query DashboardCohortRiskDistribution($cohort: NoteSearchCohort) {
+    cohortRiskDistribution(cohort: $cohort) { patients suppressed notApplicable bins { from to count } model }
+  }
+`);
+
 export const CohortGenesQuery = graphql(`
   query DashboardCohortGenes($first: Int!) {
     cohortGenes(first: $first) { gene { symbol } patients }

@@ -3,7 +3,7 @@ import type { Route } from '../routes';
 import { useQuery } from '../graphql/hooks';
 import { subscribe } from '../graphql/client';
 import { useSessionContext } from '../session-context';
-import { CohortGenesQuery, CohortQuery, CohortRiskSubscription } from '../graphql/operations';
+import { CohortGenesQuery, CohortQuery, CohortRiskDistributionQuery, CohortRiskSubscription } from '../graphql/operations';
 import type { CohortRiskFilter, DashboardCohortRiskSubscription, PatientFilter, Sex } from '../gql/graphql';
 import { Panel } from '../components/Panel';
 import { Histogram, Pyramid } from '../components/Bars';
@@ -80,6 +80,8 @@ export function CohortView({ route }: { route: Route }) {
     withLab: Boolean(base.observation),
   });
   const genes = useQuery(CohortGenesQuery, { first: TOP_GENES });
+  // The inference subgraph's cohort filter has the same fields as PatientFilter (sex as its enum name).
+  const risk = useQuery(CohortRiskDistributionQuery, { cohort: base });
   const [events, setEvents] = useState<CohortEvent[]>([]);
   const [liveError, setLiveError] = useState<string>();
   const riskFilter = JSON.stringify(cohortRiskFilter(applied));
@@ -156,6 +158,20 @@ export function CohortView({ route }: { route: Route }) {
           empty={genes.result?.data && !genes.result.data.cohortGenes.length && 'No gene is carried by 11 or more consenting patients.'}>
           {genes.result?.data && <GeneBars genes={genes.result.data.cohortGenes.map((g) => ({ key: g.gene.symbol, count: g.patients }))} />}
           <p class="muted">Patients carrying a variant in each gene, over every patient with variant calls that you may count (researchers: research-consented patients only, genes carried by fewer than 11 left out); not narrowed by the filters above.</p>
+        </Panel>
+        <Panel title="10-year risk (PCE)" id="risk-distribution" loading={risk.loading} failure={risk.failure} errors={errorsOf(risk.result?.errors)}
+          empty={risk.result?.data && (risk.result.data.cohortRiskDistribution.suppressed ? 'Suppressed: fewer than 11 consenting patients.' : !risk.result.data.cohortRiskDistribution.patients && 'No patient matches these filters.')}>
+          {risk.result?.data && !risk.result.data.cohortRiskDistribution.suppressed && (
+            <>
+              <Histogram
+                bins={risk.result.data.cohortRiskDistribution.bins.map((b) => ({ key: b.to === null ? `${b.from}+` : `${b.from}`, count: b.count ?? 0 }))}
+                label="10-year PCE risk, % (each patient's latest data)"
+              />
+              <p class="muted" data-testid="risk-distribution-note">
+                {risk.result.data.cohortRiskDistribution.patients} patients; the equations do not apply to {risk.result.data.cohortRiskDistribution.notApplicable ?? 'a suppressed number'} of them (age, missing inputs). Bins under 11 patients are hidden from researchers. {risk.result.data.cohortRiskDistribution.model}.
+              </p>
+            </>
+          )}
         </Panel>
         <Panel title="Live risk updates" id="live-risk">
           <p>

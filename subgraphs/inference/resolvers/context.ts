@@ -16,6 +16,8 @@ export interface InferenceContext {
   /** Which patients this caller may see (asked of the patient subgraph, once per request). */
   patientAccess: PatientAccess;
   checkPatientAccess: (patientId: string) => Promise<void>;
+  /** The patients among these an aggregate for this caller may count (lib/patient-client.ts `countable`). */
+  countable: (ids: readonly string[]) => Promise<string[]>;
   /** Reads of identified data in this request, for the audit log (absent on subscriptions). */
   access?: AccessRecorder;
   registry: RiskModelRegistry;

@@ -7,6 +7,7 @@ import { implausibility, type PlausibilityField } from '../domain/plausibility';
 import { COHORT_RISK_TOPIC, findingsTopic, riskTopic, type InferenceContext } from './context';
 import { Patient, PatientRisk } from './Patient';
 import { riskModelQueries } from './RiskModel';
+import { cohortRiskDistribution } from './cohort-risk';
 
 export { riskTopic, findingsTopic, COHORT_RISK_TOPIC, type InferenceContext } from './context';
 
@@ -31,6 +32,7 @@ const Query = {
     validateRiskInput(args.input);
     return estimateCardiovascularRisk(args.input);
   },
+  cohortRiskDistribution,
   async searchNotes(_: unknown, args: { query: string; patientIds?: string[] | null; cohort?: Record<string, unknown> | null; first: number }, ctx: InferenceContext) {
     const query = args.query.trim();
     if (query.length < 3 || query.length > 500) throw new HubError(ErrorCode.BAD_USER_INPUT, 'query: give 3 to 500 characters', { field: 'query' });
