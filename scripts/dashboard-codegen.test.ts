@@ -21,7 +21,8 @@ describe("the dashboard's generated operations", () => {
     const manifest = JSON.parse(fs.readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, string>;
     const names = Object.values(manifest).map((document) => /\b(?:query|subscription|mutation) (\w+)/.exec(document)?.[1]);
     expect(names.sort()).toEqual([
-      'DashboardCohort', 'DashboardCohortGenes', 'DashboardCohortRisk', 'DashboardFindingsUpdated', 'DashboardGeneGraph', 'DashboardPatientDecisions', 'DashboardPatientGenomics',
+      'DashboardCohort', 'DashboardCohortGenes', 'DashboardCohortRisk',
+      'DashboardCohortRiskDistribution', 'DashboardFindingsUpdated', 'DashboardGeneGraph', 'DashboardPatientDecisions', 'DashboardPatientGenomics',
       'DashboardPatientRecord', 'DashboardPatientRisk', 'DashboardRiskUpdated', 'DashboardRiskWhatIf', 'DashboardVariantGraph',
     ]);
     for (const [hash, document] of Object.entries(manifest)) expect(hash).toBe(createHash('sha256').update(document).digest('hex'));
