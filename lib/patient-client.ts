@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type ServiceCredentials } from './subgraph-client';
 import type { Identity } from './identity';
+import { cohortMembers } from './cohort-members';
 import { assertPatientAccess, mayAccessPatient } from './patient-access';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
@@ -45,6 +46,11 @@ export class PatientSubgraphClient {
       });
     }
     return granted;
+  }
+
+  /** The ids of the patients a PatientFilter selects (at most 10,000), read as this service. */
+  cohortMembers(filter: Record<string, unknown>): Promise<string[]> {
+    return cohortMembers(this.client, filter);
   }
 
   /**

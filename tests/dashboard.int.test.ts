@@ -244,7 +244,12 @@ describe('the dashboard in a browser', () => {
       await page.locator('svg.pyramid').waitFor();
       await expect(page.getByTestId('panel-lab-distribution').textContent()).resolves.toContain(`over ${COHORT.length} patients`);
       // The top genes, as the researcher's cohortGenes gives them (KIT: twelve consenting carriers in this run).
-      const genes = await gql<{ cohortGenes: { gene: { symbol: string }; patients: number }[] }>(hub.gateway.url, `{ cohortGenes(first: 10) { gene { symbol } patients } }`, {}, await bearer(researcher));
+      const genes = await gql<{ cohortGenes: { gene: { symbol: string }; patients: number }[] }>(
+        hub.gateway.url,
+        `query ($code: String!) { cohortGenes(first: 10, cohort: { conditionCode: $code, observation: { code: "2093-3", min: 200, max: 220 } }) { gene { symbol } patients } }`,
+        { code: marker },
+        await bearer(researcher),
+      );
       expect(genes.errors).toBeUndefined();
       const kit = genes.data!.cohortGenes.find((g) => g.gene.symbol === 'KIT');
       expect(kit?.patients).toBeGreaterThanOrEqual(12);

@@ -43,7 +43,8 @@ describe('Query.cohortGenes per role', () => {
   };
 
   beforeAll(async () => {
-    patient = await startPatientService({ databaseUrl: TEST_DATABASE_URL, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
+    // The patient subgraph answers gene filters by asking genomics, which starts after it.
+    patient = await startPatientService({ databaseUrl: TEST_DATABASE_URL, host: '127.0.0.1', port: 0, log, assertions: testAssertions(), genomicsUrl: () => genomics?.url });
     genomics = await startGenomicsService({ databaseUrl: TEST_DATABASE_URL, patientUrl: patient.url, host: '127.0.0.1', port: 0, log, assertions: testAssertions() });
   });
 
@@ -102,6 +103,18 @@ describe('Query.cohortGenes per role', () => {
     expect(researcher.suppressed || (researcher.patients ?? 0) >= MIN_RESEARCH_CELL).toBe(true);
     const outsider = await counts({ subject: 'dr-elsewhere', role: 'clinician', client: 'tests', organisation: `elsewhere-${TAG}` });
     expect(outsider).toEqual({ patients: 0, variants: 0, suppressed: false });
+  });
+
+  it('narrows the ranking to a cohort filter, read through the patient subgraph', async () => {
+    const ranked = async (identity: Identity, cohort: Record<string, unknown>) => {
+      const response = await call<{ cohortGenes: GeneCount[] }>(genomics, identity, `query ($cohort: NoteSearchCohort) { cohortGenes(first: 100, cohort: $cohort) { gene { symbol } patients } }`, { cohort });
+      expect(response.errors).toBeUndefined();
+      return response.data!.cohortGenes;
+    };
+    // The first test's 14 carriers: their own patients, named by identifier-free filters the patient subgraph applies.
+    expect(await ranked(CLINICIAN, { gene: 'IDH1' })).toEqual([{ gene: { symbol: 'IDH1' }, patients: 14 }]);
+    expect(await ranked(CLINICIAN, { gene: 'IDH1', ageMin: 200 })).toEqual([]);
+    expect(idh1(await ranked(ADMIN, { gene: 'IDH1' }))).toBeGreaterThanOrEqual(14);
   });
 
   it('returns at most `first` genes and refuses a `first` outside 1..100', async () => {

@@ -15,6 +15,8 @@ export interface GenomicsContext {
    * researchers. Only patients carrying a variant in an annotated gene are listed.
    */
   countedGeneCarriers: () => Promise<readonly string[] | null>;
+  /** The members of a PatientFilter cohort this caller's aggregates may count. */
+  countedCohort: (filter: Record<string, unknown>) => Promise<readonly string[]>;
   repository: VariantRepository;
   vcf: VcfIngestor;
   loaders: {
@@ -41,6 +43,7 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
     identity,
     checkPatientAccess: (patientId) => access.check(patientId),
     countedGeneCarriers,
+    countedCohort: async (filter) => patients.countable(identity, await patients.cohortMembers(filter)),
     repository,
     vcf,
     loaders: {

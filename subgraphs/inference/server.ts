@@ -24,7 +24,7 @@ import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
 import { RiskModelRegistry } from './learning/registry';
 import { TrainingScheduler } from './learning/training-scheduler';
-import { cohortMembers } from './nlp/cohort';
+import { cohortMembers } from '../../lib/cohort-members';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 

@@ -20,7 +20,7 @@ export type CohortRiskFilter = {
   sex?: RiskSex | null | undefined;
 };
 
-/** The patient subgraph's cohort filter (PatientFilter), for note search and cohort risk. */
+/** The patient subgraph's cohort filter (PatientFilter), for note search, cohort risk and top genes: declared alike in the genomics and inference subgraphs. */
 export type NoteSearchCohort = {
   ageMax?: number | null | undefined;
   ageMin?: number | null | undefined;
@@ -189,6 +189,7 @@ export type DashboardCohortRiskDistributionQuery = { cohortRiskDistribution: { p
 
 export type DashboardCohortGenesQueryVariables = Exact<{
   first: number;
+  cohort?: NoteSearchCohort | null | undefined;
 }>;
 
 
@@ -607,15 +608,15 @@ export const DashboardCohortRiskDistributionDocument = new TypedDocumentString(`
 }
     `, {"hash":"7e4443604a74dd2e6f4a5b65dc52e761ab764a7b4e51b3c8850bc03fc269e796"}) as unknown as TypedDocumentString<DashboardCohortRiskDistributionQuery, DashboardCohortRiskDistributionQueryVariables>;
 export const DashboardCohortGenesDocument = new TypedDocumentString(`
-    query DashboardCohortGenes($first: Int!) {
-  cohortGenes(first: $first) {
+    query DashboardCohortGenes($first: Int!, $cohort: NoteSearchCohort) {
+  cohortGenes(first: $first, cohort: $cohort) {
     gene {
       symbol
     }
     patients
   }
 }
-    `, {"hash":"466bf3cadc1092b8f580be0dc66754384c254a96e1f62a7fb3c699e9f7ef13da"}) as unknown as TypedDocumentString<DashboardCohortGenesQuery, DashboardCohortGenesQueryVariables>;
+    `, {"hash":"6d791dd5abcc274cf8877d6d75f14797fe062eaf7369b7830fffd515ded8bcb6"}) as unknown as TypedDocumentString<DashboardCohortGenesQuery, DashboardCohortGenesQueryVariables>;
 export const DashboardCohortRiskDocument = new TypedDocumentString(`
     subscription DashboardCohortRisk($filter: CohortRiskFilter) {
   cohortRiskUpdated(filter: $filter) {

@@ -148,8 +148,8 @@ export const CohortRiskDistributionQuery = graphql(`
 `);
 
 export const CohortGenesQuery = graphql(`
-  query DashboardCohortGenes($first: Int!) {
-    cohortGenes(first: $first) { gene { symbol } patients }
+  query DashboardCohortGenes($first: Int!, $cohort: NoteSearchCohort) {
+    cohortGenes(first: $first, cohort: $cohort) { gene { symbol } patients }
   }
 `);
 

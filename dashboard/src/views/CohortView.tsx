@@ -79,7 +79,7 @@ export function CohortView({ route }: { route: Route }) {
     labCode: base.observation?.code ?? '',
     withLab: Boolean(base.observation),
   });
-  const genes = useQuery(CohortGenesQuery, { first: TOP_GENES });
+  const genes = useQuery(CohortGenesQuery, { first: TOP_GENES, cohort: base });
   // The inference subgraph's cohort filter has the same fields as PatientFilter (sex as its enum name).
   const risk = useQuery(CohortRiskDistributionQuery, { cohort: base });
   const [events, setEvents] = useState<CohortEvent[]>([]);
@@ -157,7 +157,7 @@ export function CohortView({ route }: { route: Route }) {
         <Panel title="Top genes" id="top-genes" loading={genes.loading} failure={genes.failure} errors={errorsOf(genes.result?.errors)}
           empty={genes.result?.data && !genes.result.data.cohortGenes.length && 'No gene is carried by 11 or more consenting patients.'}>
           {genes.result?.data && <GeneBars genes={genes.result.data.cohortGenes.map((g) => ({ key: g.gene.symbol, count: g.patients }))} />}
-          <p class="muted">Patients carrying a variant in each gene, over every patient with variant calls that you may count (researchers: research-consented patients only, genes carried by fewer than 11 left out); not narrowed by the filters above.</p>
+          <p class="muted">Patients carrying a variant in each gene, among the patients above (researchers: research-consented patients only, genes carried by fewer than 11 left out).</p>
         </Panel>
         <Panel title="10-year risk (PCE)" id="risk-distribution" loading={risk.loading} failure={risk.failure} errors={errorsOf(risk.result?.errors)}
           empty={risk.result?.data && (risk.result.data.cohortRiskDistribution.suppressed ? 'Suppressed: fewer than 11 consenting patients.' : !risk.result.data.cohortRiskDistribution.patients && 'No patient matches these filters.')}>

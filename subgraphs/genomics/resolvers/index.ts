@@ -33,12 +33,13 @@ const Query = {
     if (variant) parseVariantId(variant);
     return ctx.repository.carriers(gene, variant, MAX_CARRIERS);
   },
-  async cohortGenes(_: unknown, args: { first?: number | null }, ctx: GenomicsContext) {
+  async cohortGenes(_: unknown, args: { first?: number | null; cohort?: Record<string, unknown> | null }, ctx: GenomicsContext) {
     const first = args.first ?? 10;
     if (first < 1 || first > MAX_COHORT_GENES) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 1..${MAX_COHORT_GENES}`, { field: 'first' });
     }
-    const patients = await ctx.countedGeneCarriers();
+    // A cohort filter: its members as the patient subgraph selects them, then counted by this caller's rules.
+    const patients = args.cohort ? await ctx.countedCohort(args.cohort) : await ctx.countedGeneCarriers();
     if (patients !== null && patients.length === 0) return [];
     const minPatients = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 1;
     const genes = await ctx.repository.topGenes(first, patients, minPatients);

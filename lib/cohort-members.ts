@@ -1,5 +1,5 @@
-import { ErrorCode, HubError } from '../../../lib/errors';
-import type { SubgraphClient } from '../../../lib/subgraph-client';
+import { ErrorCode, HubError } from './errors';
+import type { SubgraphClient } from './subgraph-client';
 
 export const MAX_COHORT_MEMBERS = 10_000;
 const PAGE = `query ($filter: PatientFilter, $after: String) {
