@@ -25,13 +25,9 @@ import { benchHubConfig } from './bench-hub';
 import { DASHBOARD_DIST, ensureDashboardBuild } from '../scripts/dashboard-build';
 import { bearerToken } from '../tests/support/auth';
 import { gql } from '../tests/support/graphql';
+import { numberOption } from './options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const RUNS = option('runs', 7);
+const RUNS = numberOption('runs', 7);
 const OBSERVATIONS = 1000;
 const VARIANTS = 200;
 const ORG = 'bench-dashboard';

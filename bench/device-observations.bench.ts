@@ -9,14 +9,10 @@ import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
 import { PostgresPatientRepository } from '../subgraphs/patient/repository/patient-repository';
 import { DeviceObservationIngestor } from '../subgraphs/patient/ingest/device-observations';
 import { heartRateStream } from '../subgraphs/patient/ingest/fixtures/device-stream';
+import { numberOption } from './options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const READINGS = option('readings', 200_000);
-const PER_CALL = option('per-call', 10_000);
+const READINGS = numberOption('readings', 200_000);
+const PER_CALL = numberOption('per-call', 10_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench';
 
 async function main() {

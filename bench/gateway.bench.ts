@@ -28,15 +28,11 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { readSupergraph } from '../gateway/server';
 import { gql } from '../tests/support/graphql';
 import { defaultCredentials } from '../tests/support/auth';
+import { numberOption } from './options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const SECONDS = option('seconds', 10);
-const ROUNDS = option('rounds', 3);
-const CONNECTIONS = option('connections', 20);
+const SECONDS = numberOption('seconds', 10);
+const ROUNDS = numberOption('rounds', 3);
+const CONNECTIONS = numberOption('connections', 20);
 
 const QUERY = `query ($id: ID!) {
   patient(id: $id) {

@@ -16,15 +16,11 @@ import { createPool, ensureDatabase, inTransaction, migrate, type Pool } from '.
 import { PATIENT_MIGRATIONS, startPatientService } from '../subgraphs/patient/server';
 import { gql } from '../tests/support/graphql';
 import { defaultCredentials, testAssertions } from '../tests/support/auth';
+import { numberOption } from './options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const PATIENTS = option('patients', 1000);
-const SECONDS = option('seconds', 10);
-const CONNECTIONS = option('connections', 10);
+const PATIENTS = numberOption('patients', 1000);
+const SECONDS = numberOption('seconds', 10);
+const CONNECTIONS = numberOption('connections', 10);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench';
 
 // The bench database is the benchmark's own: each run starts from the same population.
