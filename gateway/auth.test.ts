@@ -1,20 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { HubError } from '../lib/errors';
 import { Authenticator, identityFromToken } from './auth';
+import { refusalOf } from '../tests/support/refusal';
 
 const noApiKeys = async () => undefined;
-
-async function refusal(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof HubError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('Authenticator with an identity provider’s JWKS (RS256)', () => {
   let server: http.Server;
@@ -60,19 +50,19 @@ describe('Authenticator with an identity provider’s JWKS (RS256)', () => {
   });
 
   it('refuses a token signed with a key the JWKS does not hold', async () => {
-    expect(await refusal(authenticator().authenticate({ authorization: `Bearer ${await token(otherKey, 'unknown-key')}` }))).toBe(
+    expect(await refusalOf(authenticator().authenticate({ authorization: `Bearer ${await token(otherKey, 'unknown-key')}` }))).toBe(
       'INVALID_TOKEN: bearer token was signed with a key the JWKS does not hold',
     );
   });
 
   it('refuses a token whose signature does not match the key its kid names', async () => {
-    expect(await refusal(authenticator().authenticate({ authorization: `Bearer ${await token(otherKey, 'idp-key-1')}` }))).toBe(
+    expect(await refusalOf(authenticator().authenticate({ authorization: `Bearer ${await token(otherKey, 'idp-key-1')}` }))).toBe(
       'INVALID_TOKEN: bearer token signature does not verify',
     );
   });
 
   it('refuses a token from another issuer', async () => {
-    expect(await refusal(authenticator().authenticate({ authorization: `Bearer ${await token(signingKey, 'idp-key-1', {}, 'https://evil.example')}` }))).toBe(
+    expect(await refusalOf(authenticator().authenticate({ authorization: `Bearer ${await token(signingKey, 'idp-key-1', {}, 'https://evil.example')}` }))).toBe(
       'INVALID_TOKEN: bearer token claim "iss" is not acceptable: unexpected "iss" claim value',
     );
   });
@@ -83,7 +73,7 @@ describe('Authenticator with an identity provider’s JWKS (RS256)', () => {
       .setSubject('mallory')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('a-secret-the-attacker-chose-0123456789'));
-    expect(await refusal(authenticator().authenticate({ authorization: `Bearer ${hs256}` }))).toBe('INVALID_TOKEN: bearer token uses an algorithm this hub does not accept');
+    expect(await refusalOf(authenticator().authenticate({ authorization: `Bearer ${hs256}` }))).toBe('INVALID_TOKEN: bearer token uses an algorithm this hub does not accept');
   });
 });
 

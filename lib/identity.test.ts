@@ -1,19 +1,9 @@
 import { SignJWT } from 'jose';
-import { HubError } from './errors';
 import { IdentityAssertions, type Identity } from './identity';
+import { refusalOf } from '../tests/support/refusal';
 
 const SECRET = 'unit-test-internal-secret-0123456789abcdef';
 const clinician: Identity = { subject: 'dr-ada', role: 'clinician', client: 'ward-app', organisation: 'org-north' };
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof HubError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('IdentityAssertions', () => {
   it('round-trips an identity through a signed assertion', async () => {
@@ -22,12 +12,12 @@ describe('IdentityAssertions', () => {
   });
 
   it('refuses a missing assertion as UNAUTHENTICATED', async () => {
-    expect(await codeOf(new IdentityAssertions(SECRET).verify(undefined))).toMatch(/^UNAUTHENTICATED: no x-hub-identity assertion/);
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify(undefined))).toMatch(/^UNAUTHENTICATED: no x-hub-identity assertion/);
   });
 
   it('refuses an assertion signed with another secret', async () => {
     const foreign = await new IdentityAssertions('another-hub-secret-0123456789abcdefghij').sign(clinician);
-    expect(await codeOf(new IdentityAssertions(SECRET).verify(foreign))).toBe('INVALID_TOKEN: x-hub-identity assertion signature does not verify');
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify(foreign))).toBe('INVALID_TOKEN: x-hub-identity assertion signature does not verify');
   });
 
   it('refuses a tampered assertion (role raised to admin)', async () => {
@@ -35,7 +25,7 @@ describe('IdentityAssertions', () => {
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const raised = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
-    expect(await codeOf(new IdentityAssertions(SECRET).verify(`${header}.${raised}.${signature}`))).toBe(
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify(`${header}.${raised}.${signature}`))).toBe(
       'INVALID_TOKEN: x-hub-identity assertion signature does not verify',
     );
   });
@@ -47,11 +37,11 @@ describe('IdentityAssertions', () => {
       .setAudience('precision-hub-subgraphs')
       .setExpirationTime(1_700_000_000)
       .sign(new TextEncoder().encode(SECRET));
-    expect(await codeOf(new IdentityAssertions(SECRET).verify(expired))).toBe('TOKEN_EXPIRED: x-hub-identity assertion expired at 2023-11-14T22:13:20.000Z');
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify(expired))).toBe('TOKEN_EXPIRED: x-hub-identity assertion expired at 2023-11-14T22:13:20.000Z');
   });
 
   it('refuses garbage as not a JWT', async () => {
-    expect(await codeOf(new IdentityAssertions(SECRET).verify('not-a-jwt'))).toBe('INVALID_TOKEN: x-hub-identity assertion is not a well-formed JWT');
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify('not-a-jwt'))).toBe('INVALID_TOKEN: x-hub-identity assertion is not a well-formed JWT');
   });
 
   it('refuses an assertion without a hub role', async () => {
@@ -61,7 +51,7 @@ describe('IdentityAssertions', () => {
       .setAudience('precision-hub-subgraphs')
       .setExpirationTime('1m')
       .sign(new TextEncoder().encode(SECRET));
-    expect(await codeOf(new IdentityAssertions(SECRET).verify(token))).toBe('INVALID_TOKEN: identity assertion lacks subject, role or client');
+    expect(await refusalOf(new IdentityAssertions(SECRET).verify(token))).toBe('INVALID_TOKEN: identity assertion lacks subject, role or client');
   });
 
   it('signs service identities with the service role', async () => {

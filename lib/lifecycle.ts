@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { HubError } from './errors';
 
 export interface Closeable {
   close(): Promise<void>;
@@ -31,4 +32,18 @@ export function runUntilSignal(log: Logger, start: () => Promise<Closeable[]>): 
       console.error(`\n${(error as Error).message}\n`);
       process.exit(1);
     });
+}
+
+/**
+ * Runs a command-line tool's main and exits with its code; a coded error prints only its message
+ * (what was wrong and where), anything else in full.
+ */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof HubError ? error.message : error);
+      process.exit(1);
+    },
+  );
 }

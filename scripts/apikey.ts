@@ -8,9 +8,9 @@
  * `create` prints the key once; only its SHA-256 is stored. A revoked key stops working at every
  * gateway within the lookup cache (30 s).
  */
+import { runCommand } from '../lib/lifecycle';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { HubError } from '../lib/errors';
 import { ensureDatabase, redact } from '../lib/postgres';
 import { openGatewayDatabase } from '../gateway/trusted-access';
 import type { ApiKeyRecord } from '../gateway/api-keys';
@@ -66,10 +66,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof HubError ? error.message : error);
-    process.exit(1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));

@@ -9,9 +9,9 @@
  * bad entry refuses the whole manifest. Publishing again is harmless: documents already listed stay.
  * A partner runs the documents of the clients its API key's contracts name.
  */
+import { runCommand } from '../lib/lifecycle';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { HubError } from '../lib/errors';
 import { ensureDatabase, redact } from '../lib/postgres';
 import { ManifestError } from '../gateway/manifests';
 import { readManifestFile } from '../gateway/publish-manifest';
@@ -60,10 +60,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof HubError ? error.message : error);
-    process.exit(1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));

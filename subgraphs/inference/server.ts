@@ -24,7 +24,6 @@ import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
 import { RiskModelRegistry } from './learning/registry';
 import { TrainingScheduler } from './learning/training-scheduler';
-import { cohortMembers } from '../../lib/cohort-members';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
 
@@ -94,7 +93,6 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl, credentials), opts.knowledgeCacheMs);
   const registry = new RiskModelRegistry(pool);
   const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl, credentials), knowledge };
-  const patientGraph = new SubgraphClient('patient', opts.patientUrl, credentials);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   // The caller's identity joins this: from the HTTP hook below, or from onConnect for graphql-ws.
   const callerContext = (identity: Identity) => {
@@ -116,7 +114,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       const byPatient = await notes.repository.findingsByPatients(notes.modelId, ids);
       return ids.map((id) => byPatient.get(id) ?? []);
     }),
-    cohortMembers: (filter) => cohortMembers(patientGraph, filter),
+    cohortMembers: (filter) => patients.cohortMembers(filter),
     noteRuns: new DataLoader(async (ids: readonly string[]) => {
       const byPatient = await notes.repository.runsByPatients(notes.modelId, ids);
       return ids.map((id) => byPatient.get(id) ?? []);
