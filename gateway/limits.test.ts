@@ -1,9 +1,9 @@
 import fs from 'node:fs';
+import { ErrorCode } from '../lib/errors';
 import path from 'node:path';
 import { GraphQLError, buildSchema, getIntrospectionQuery, parse, validate, specifiedRules } from 'graphql';
 import {
   DEFAULT_GATEWAY_LIMITS,
-  LimitErrorCode,
   TokenBuckets,
   countTokens,
   loadGatewayLimits,
@@ -52,7 +52,7 @@ describe('query shape limits', () => {
     expect(shapeErrors(nested(14))).toEqual([
       {
         message: 'Query depth 16 exceeds the limit of 12.',
-        extensions: { code: LimitErrorCode.MAX_DEPTH_EXCEEDED, limit: 12, actual: 16, http: { status: 400 } },
+        extensions: { code: ErrorCode.MAX_DEPTH_EXCEEDED, limit: 12, actual: 16, http: { status: 400 } },
       },
     ]);
   });
@@ -69,7 +69,7 @@ describe('query shape limits', () => {
     expect(shapeErrors(`{ ${aliases} }`)).toEqual([
       {
         message: 'Query aliases 31 exceeds the limit of 30.',
-        extensions: { code: LimitErrorCode.MAX_ALIASES_EXCEEDED, limit: 30, actual: 31, http: { status: 400 } },
+        extensions: { code: ErrorCode.MAX_ALIASES_EXCEEDED, limit: 30, actual: 31, http: { status: 400 } },
       },
     ]);
   });
@@ -79,7 +79,7 @@ describe('query shape limits', () => {
     const [error] = shapeErrors(query);
     expect(error).toEqual({
       message: expect.stringMatching(/^Query cost \d+ exceeds the limit of 20000\.$/),
-      extensions: { code: LimitErrorCode.MAX_COST_EXCEEDED, limit: 20000, actual: expect.any(Number), http: { status: 400 } },
+      extensions: { code: ErrorCode.MAX_COST_EXCEEDED, limit: 20000, actual: expect.any(Number), http: { status: 400 } },
     });
     expect(error!.extensions.actual).toBeGreaterThan(20000);
   });

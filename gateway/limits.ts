@@ -8,6 +8,8 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger } from '../lib/logger';
 import type { GatewayLimits, RateLimit } from './limits-config';
+import { ErrorCode, httpStatusOf } from '../lib/errors';
+import { REQUEST_ID_HEADER } from '../lib/audit';
 
 export * from './limits-config';
 
@@ -15,28 +17,18 @@ export * from './limits-config';
  * What the gateway refuses before execution. Every refusal is a coded GraphQL error naming the
  * limit and, where it can be measured, the value found; nothing reaches a subgraph.
  */
-export const LimitErrorCode = {
-  MAX_DEPTH_EXCEEDED: 'MAX_DEPTH_EXCEEDED',
-  MAX_ALIASES_EXCEEDED: 'MAX_ALIASES_EXCEEDED',
-  MAX_TOKENS_EXCEEDED: 'MAX_TOKENS_EXCEEDED',
-  MAX_COST_EXCEEDED: 'MAX_COST_EXCEEDED',
-  /** The code GraphQL Yoga's own (25 MB, unconfigurable here) body limit uses, so clients see one. */
-  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
-  RATE_LIMITED: 'RATE_LIMITED',
-  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
-} as const;
-export type LimitErrorCode = (typeof LimitErrorCode)[keyof typeof LimitErrorCode];
+/** The gateway's limit codes, in the hub's one catalogue (lib/errors.ts). */
+export type LimitErrorCode = Extract<ErrorCode, 'MAX_DEPTH_EXCEEDED' | 'MAX_ALIASES_EXCEEDED' | 'MAX_TOKENS_EXCEEDED' | 'MAX_COST_EXCEEDED' | 'REQUEST_ENTITY_TOO_LARGE' | 'RATE_LIMITED' | 'INTROSPECTION_DISABLED'>;
 
-export const REQUEST_ID_HEADER = 'x-request-id';
 /** Callers tracked by the rate limiter before idle (full) buckets are dropped. */
 const MAX_TRACKED_CALLERS = 10_000;
 
-/** A refusal: `limit` is what is allowed, `actual` what was sent. Status 400 unless said otherwise. */
+/** A refusal: `limit` is what is allowed, `actual` what was sent; the status is the catalogue's. */
 export function limitExceeded(
   code: LimitErrorCode,
   message: string,
   details: Record<string, unknown>,
-  http: { status: number; headers?: Record<string, string> } = { status: 400 },
+  http: { status: number; headers?: Record<string, string> } = { status: httpStatusOf(code) },
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...details, http } });
 }
@@ -74,18 +66,18 @@ export function queryShapeRules(limits: Pick<GatewayLimits, 'maxDepth' | 'maxAli
       n: limits.maxDepth,
       flattenFragments: true,
       propagateOnRejection: false,
-      onReject: [report(LimitErrorCode.MAX_DEPTH_EXCEEDED, 'depth', limits.maxDepth)],
+      onReject: [report(ErrorCode.MAX_DEPTH_EXCEEDED, 'depth', limits.maxDepth)],
     }) as Rule,
     maxAliasesRule({
       n: limits.maxAliases,
       propagateOnRejection: false,
-      onReject: [report(LimitErrorCode.MAX_ALIASES_EXCEEDED, 'aliases', limits.maxAliases)],
+      onReject: [report(ErrorCode.MAX_ALIASES_EXCEEDED, 'aliases', limits.maxAliases)],
     }) as Rule,
     costLimitRule({
       maxCost: limits.maxCost,
       flattenFragments: true,
       propagateOnRejection: false,
-      onReject: [report(LimitErrorCode.MAX_COST_EXCEEDED, 'cost', limits.maxCost)],
+      onReject: [report(ErrorCode.MAX_COST_EXCEEDED, 'cost', limits.maxCost)],
     }) as Rule,
   ];
 }
@@ -98,7 +90,7 @@ export function noIntrospectionRule(context: ValidationContext): ASTVisitor {
         context.reportError(
           new GraphQLError(`Introspection is disabled: "${node.name.value}" is not available.`, {
             nodes: [node],
-            extensions: { code: LimitErrorCode.INTROSPECTION_DISABLED, http: { status: 400 } },
+            extensions: { code: ErrorCode.INTROSPECTION_DISABLED, http: { status: 400 } },
           }),
         );
       }
@@ -130,7 +122,7 @@ export function parseWithTokenLimit(maxTokens: number) {
     } catch (error) {
       if (!exceeded) throw error;
       const actual = countTokens(typeof source === 'string' ? source : source.body);
-      throw limitExceeded(LimitErrorCode.MAX_TOKENS_EXCEEDED, `Query of ${actual} tokens exceeds the limit of ${maxTokens}.`, { limit: maxTokens, actual });
+      throw limitExceeded(ErrorCode.MAX_TOKENS_EXCEEDED, `Query of ${actual} tokens exceeds the limit of ${maxTokens}.`, { limit: maxTokens, actual });
     }
   };
 }
@@ -272,7 +264,7 @@ export function limitPlugins({ limits, log, maskError, key = rateLimitKey }: Lim
     return {
       errors: [
         limitExceeded(
-          LimitErrorCode.RATE_LIMITED,
+          ErrorCode.RATE_LIMITED,
           `Rate limit exceeded: at most ${burst} operations at once and ${perSecond} a second per client; retry after ${retryAfter} s.`,
           { limit: { burst, perSecond }, retryAfterSeconds: retryAfter },
           { status: 429, headers: { 'retry-after': String(retryAfter) } },
@@ -380,7 +372,7 @@ export function limitRequestBody(
   const refuse = (req: http.IncomingMessage, res: http.ServerResponse, declared: number | undefined) => {
     const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined) || randomUUID();
     const error = limitExceeded(
-      LimitErrorCode.REQUEST_ENTITY_TOO_LARGE,
+      ErrorCode.REQUEST_ENTITY_TOO_LARGE,
       `Request body of ${declared === undefined ? `more than ${maxBytes}` : declared} bytes exceeds the limit of ${maxBytes} bytes.`,
       { limit: maxBytes, actual: declared, requestId },
       { status: 413 },

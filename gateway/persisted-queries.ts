@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { HubError } from '../lib/errors';
+import { ErrorCode, HubError, httpStatusOf } from '../lib/errors';
 import type { Identity } from '../lib/identity';
 import type { CallerIdentities } from './auth';
 import { LruCache } from './lru-cache';
@@ -23,26 +23,11 @@ import type { TrustedDocumentLookup } from './persisted-documents';
  * Hive's `persistedDocuments` option (Yoga's usePersistedOperations) is not used: given a query and a
  * hash it runs the query without checking or registering the hash, so it cannot serve APQ.
  */
-export const PersistedQueryErrorCode = {
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
-  PERSISTED_QUERY_INVALID_ID: 'PERSISTED_QUERY_INVALID_ID',
-  PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
-  PERSISTED_QUERY_NOT_ALLOWED: 'PERSISTED_QUERY_NOT_ALLOWED',
-} as const;
-export type PersistedQueryErrorCode = (typeof PersistedQueryErrorCode)[keyof typeof PersistedQueryErrorCode];
-
-const STATUS: Record<PersistedQueryErrorCode, number> = {
-  // Apollo Client 3's link disables APQ for the session on a 400 or 500; Apollo Server answers 200.
-  PERSISTED_QUERY_NOT_FOUND: 200,
-  PERSISTED_QUERY_HASH_MISMATCH: 400,
-  PERSISTED_QUERY_INVALID_ID: 400,
-  PERSISTED_QUERY_ONLY: 403,
-  PERSISTED_QUERY_NOT_ALLOWED: 403,
-};
+/** The persisted-query codes, in the hub's one catalogue (lib/errors.ts, with their HTTP statuses). */
+export type PersistedQueryErrorCode = Extract<ErrorCode, `PERSISTED_QUERY_${string}`>;
 
 export function persistedQueryError(code: PersistedQueryErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details, http: { status: STATUS[code] } } });
+  return new GraphQLError(message, { extensions: { code, ...details, http: { status: httpStatusOf(code) } } });
 }
 
 export interface ApqOptions {
@@ -73,10 +58,10 @@ export function requestedHash(params: Params, url: string | undefined): string |
   if (persisted !== undefined && persisted !== null) {
     const { version, sha256Hash } = persisted as { version?: unknown; sha256Hash?: unknown };
     if (version !== 1) {
-      throw persistedQueryError(PersistedQueryErrorCode.PERSISTED_QUERY_INVALID_ID, `extensions.persistedQuery.version ${JSON.stringify(version ?? null)} is not supported (only 1)`);
+      throw persistedQueryError(ErrorCode.PERSISTED_QUERY_INVALID_ID, `extensions.persistedQuery.version ${JSON.stringify(version ?? null)} is not supported (only 1)`);
     }
     if (typeof sha256Hash !== 'string' || !SHA256_HEX.test(sha256Hash)) {
-      throw persistedQueryError(PersistedQueryErrorCode.PERSISTED_QUERY_INVALID_ID, 'extensions.persistedQuery.sha256Hash is not a SHA-256 hash (64 lowercase hex digits)');
+      throw persistedQueryError(ErrorCode.PERSISTED_QUERY_INVALID_ID, 'extensions.persistedQuery.sha256Hash is not a SHA-256 hash (64 lowercase hex digits)');
     }
     hash = sha256Hash;
   }
@@ -84,10 +69,10 @@ export function requestedHash(params: Params, url: string | undefined): string |
   if (documentId !== undefined && documentId !== null) {
     const id = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : '';
     if (!SHA256_HEX.test(id)) {
-      throw persistedQueryError(PersistedQueryErrorCode.PERSISTED_QUERY_INVALID_ID, 'documentId is not "sha256:<hash>" or a SHA-256 hash (64 lowercase hex digits)');
+      throw persistedQueryError(ErrorCode.PERSISTED_QUERY_INVALID_ID, 'documentId is not "sha256:<hash>" or a SHA-256 hash (64 lowercase hex digits)');
     }
     if (hash && hash !== id) {
-      throw persistedQueryError(PersistedQueryErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'documentId and extensions.persistedQuery.sha256Hash name different documents');
+      throw persistedQueryError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'documentId and extensions.persistedQuery.sha256Hash name different documents');
     }
     hash = id;
   }
@@ -101,7 +86,7 @@ const shortHash = (hash: string) => `${hash.slice(0, 12)}…`;
 function notAllowed(identity: Identity, hash: string): GraphQLError {
   const contracts = contractsOf(identity);
   return persistedQueryError(
-    PersistedQueryErrorCode.PERSISTED_QUERY_NOT_ALLOWED,
+    ErrorCode.PERSISTED_QUERY_NOT_ALLOWED,
     `document ${shortHash(hash)} is not in the manifests of this application's contracts (${contracts.length ? contracts.join(', ') : 'none'})`,
     { documentId: hash },
   );
@@ -109,7 +94,7 @@ function notAllowed(identity: Identity, hash: string): GraphQLError {
 
 const partnerOnly = (identity: Identity) =>
   persistedQueryError(
-    PersistedQueryErrorCode.PERSISTED_QUERY_ONLY,
+    ErrorCode.PERSISTED_QUERY_ONLY,
     `partner applications run only the persisted operations of their contracts (${contractsOf(identity).join(', ') || 'none'}): send documentId or extensions.persistedQuery.sha256Hash without a query`,
   );
 
@@ -157,7 +142,7 @@ export function usePersistedQueries({ callers, documents, apq }: PersistedQuerie
     if (typeof sent.query === 'string' && sent.query) {
       const actual = documentHash(sent.query);
       if (actual !== hash) {
-        throw persistedQueryError(PersistedQueryErrorCode.PERSISTED_QUERY_HASH_MISMATCH, `the persisted query hash ${shortHash(hash)} is not the SHA-256 of the query sent (${shortHash(actual)})`, {
+        throw persistedQueryError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, `the persisted query hash ${shortHash(hash)} is not the SHA-256 of the query sent (${shortHash(actual)})`, {
           documentId: hash,
         });
       }
@@ -179,7 +164,7 @@ export function usePersistedQueries({ callers, documents, apq }: PersistedQuerie
     }
     if (body === undefined) {
       throw persistedQueryError(
-        PersistedQueryErrorCode.PERSISTED_QUERY_NOT_FOUND,
+        ErrorCode.PERSISTED_QUERY_NOT_FOUND,
         partner
           ? `PersistedQueryNotFound: no published document has the hash ${shortHash(hash)}`
           : `PersistedQueryNotFound: no document with the hash ${shortHash(hash)} is known here; send it once with its query to register it (APQ)`,

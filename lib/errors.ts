@@ -18,6 +18,21 @@ export const ErrorCode = {
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   INVALID_TOKEN: 'INVALID_TOKEN',
   FORBIDDEN: 'FORBIDDEN',
+  // Gateway limits (gateway/limits.ts): refused before execution, naming the limit and the value found.
+  MAX_DEPTH_EXCEEDED: 'MAX_DEPTH_EXCEEDED',
+  MAX_ALIASES_EXCEEDED: 'MAX_ALIASES_EXCEEDED',
+  MAX_TOKENS_EXCEEDED: 'MAX_TOKENS_EXCEEDED',
+  MAX_COST_EXCEEDED: 'MAX_COST_EXCEEDED',
+  /** The code GraphQL Yoga's own body limit uses, so clients see one for both. */
+  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
+  // Persisted queries (gateway/persisted-queries.ts).
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
+  PERSISTED_QUERY_INVALID_ID: 'PERSISTED_QUERY_INVALID_ID',
+  PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
+  PERSISTED_QUERY_NOT_ALLOWED: 'PERSISTED_QUERY_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -35,7 +50,25 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   TOKEN_EXPIRED: 401,
   INVALID_TOKEN: 401,
   FORBIDDEN: 403,
+  MAX_DEPTH_EXCEEDED: 400,
+  MAX_ALIASES_EXCEEDED: 400,
+  MAX_TOKENS_EXCEEDED: 400,
+  MAX_COST_EXCEEDED: 400,
+  REQUEST_ENTITY_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTROSPECTION_DISABLED: 400,
+  // Apollo Client 3's link disables APQ for the session on a 400 or 500; Apollo Server answers 200.
+  PERSISTED_QUERY_NOT_FOUND: 200,
+  PERSISTED_QUERY_HASH_MISMATCH: 400,
+  PERSISTED_QUERY_INVALID_ID: 400,
+  PERSISTED_QUERY_ONLY: 403,
+  PERSISTED_QUERY_NOT_ALLOWED: 403,
 };
+
+/** The HTTP status a response refused with `code` carries. */
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
 
 /** A domain error with a code; thrown by pure code, turned into a GraphQLError at the edge. */
 export class HubError extends Error {
