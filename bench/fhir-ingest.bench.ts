@@ -21,7 +21,10 @@ import { FhirIngestor } from '../subgraphs/patient/ingest/ingest-bundle';
 import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
 import { forEachConcurrently, newTally, recordOutcome, summarise } from '../scripts/ingest';
 import { generateBundles } from './fhir/generate-bundles';
+import type { Identity } from '../lib/identity';
 
+/** Written as a hub service (the ingest CLI's identity), which writes for any organisation. */
+const WRITER: Identity = { subject: 'ingest', role: 'service', client: 'precision-hub-bench' };
 const { values } = parseArgs({
   options: {
     count: { type: 'string' },
@@ -79,7 +82,7 @@ async function main(): Promise<number> {
     await forEachConcurrently(timedGeneration(generateBundles(SEED, COUNT), generation), CONCURRENCY, async (bundle, index) => {
       resources += bundle.entry?.length ?? 0;
       const sent = performance.now();
-      const report = await ingestor.ingestBundle(bundle);
+      const report = await ingestor.ingestBundle(bundle, WRITER);
       latencies[index] = performance.now() - sent;
       recordOutcome(tally, index, `bundle ${index}`, report.rejected, report);
       rss.peak = Math.max(rss.peak, process.memoryUsage.rss());

@@ -8,6 +8,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   PATIENT_NOT_FOUND: 'PATIENT_NOT_FOUND',
   LINK_NOT_FOUND: 'LINK_NOT_FOUND',
+  /** An identifier already names another patient of the same organisation (identifiers are per organisation). */
+  IDENTIFIER_IN_USE: 'IDENTIFIER_IN_USE',
   INVALID_VARIANT_ID: 'INVALID_VARIANT_ID',
   INVALID_VARIANT: 'INVALID_VARIANT',
   UNKNOWN_LOINC_CODE: 'UNKNOWN_LOINC_CODE',
@@ -40,6 +42,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   PATIENT_NOT_FOUND: 404,
   LINK_NOT_FOUND: 404,
+  IDENTIFIER_IN_USE: 409,
   INVALID_VARIANT_ID: 400,
   INVALID_VARIANT: 400,
   UNKNOWN_LOINC_CODE: 400,

@@ -33,8 +33,66 @@ export function assertPatientAccess(identity: Identity, patient: { id: string; o
 
 /** The organisation a list of patients is narrowed to for this caller (undefined: no narrowing). */
 export function organisationScope(identity: Identity): string | undefined {
-  if (identity.role === 'clinician' || identity.role === 'partner') return identity.organisation ?? '\u0000no organisation';
-  return undefined;
+  if (identity.role !== 'clinician' && identity.role !== 'partner') return undefined;
+  if (identity.organisation === undefined) {
+    // Every API-key partner lacks one unless its key names it; a list narrowed to "no organisation" is
+    // a configuration mistake to name, not an empty answer (nor a query with an impossible value).
+    throw new HubError(ErrorCode.FORBIDDEN, `a ${identity.role} without an organisation reads no patients: its API key or token must name one (org)`);
+  }
+  return identity.organisation;
+}
+
+/**
+ * The write rule, in one place for every mutation and ingestion path (FHIR bundles, device streams,
+ * VCF, variant calls, consent, unlink; docs/architecture.md "Who may write what"): least privilege,
+ * HIPAA §164.308(a)(4) access authorization applied to changes as to reads.
+ * - admins and hub services write for any organisation (an admin placing or moving a patient, a
+ *   service ingesting for a site);
+ * - a clinician writes only into its own organisation: into its patients, and new patients land in it;
+ * - researchers and partners write nothing (partners run read contracts; researchers see
+ *   de-identified aggregates only).
+ */
+export function mayWritePatient(identity: Identity, patient: { organization: string | null }): boolean {
+  switch (identity.role) {
+    case 'admin':
+    case 'service':
+      return true;
+    case 'clinician':
+      return identity.organisation !== undefined && patient.organization === identity.organisation;
+    case 'partner':
+    case 'researcher':
+      return false;
+  }
+}
+
+export function assertMayWritePatient(identity: Identity, patient: { id: string; organization: string | null }): void {
+  if (mayWritePatient(identity, patient)) return;
+  throw new HubError(
+    ErrorCode.FORBIDDEN,
+    identity.role === 'clinician'
+      ? `patient ${patient.id} is not in the care of organisation ${identity.organisation ?? '(none)'}, so a clinician of it cannot change the record`
+      : `the ${identity.role} role changes no patient record`,
+    { patientId: patient.id },
+  );
+}
+
+/**
+ * The organisation a new or re-ingested patient is written into, from the organisation its input
+ * names (`createPatient`'s organization, a bundle's Patient.managingOrganization) and the caller:
+ * a clinician's input without one lands in the clinician's own organisation (so it can read what it
+ * wrote), one naming another is refused; admins and services write what the input names, else into
+ * their own organisation if they have one (the ingest CLI's --org), else none (a patient only admins see). `where` says which input a refusal is about, `field` is its element.
+ */
+export function organisationForWrite(identity: Identity, requested: string | null | undefined, where: string, field: string): string | null {
+  const named = requested?.trim() || null;
+  if (identity.role === 'admin' || identity.role === 'service') return named ?? identity.organisation ?? null;
+  if (identity.role !== 'clinician') throw new HubError(ErrorCode.FORBIDDEN, `the ${identity.role} role registers no patients`, { field });
+  const own = identity.organisation;
+  if (!own) throw new HubError(ErrorCode.FORBIDDEN, 'a clinician without an organisation registers no patients: its token must name one (org)', { field });
+  if (named && named !== own) {
+    throw new HubError(ErrorCode.FORBIDDEN, `${where}: a clinician of ${own} writes only patients of ${own}, not of ${named}`, { field });
+  }
+  return own;
 }
 
 /**

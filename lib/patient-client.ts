@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type ServiceCredentials } from './subgraph-client';
 import type { Identity } from './identity';
 import { cohortMembers } from './cohort-members';
-import { assertPatientAccess, mayAccessPatient } from './patient-access';
+import { assertMayWritePatient, assertPatientAccess, mayAccessPatient } from './patient-access';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
 /** Patients per `_entities` request when asking for research consent. */
@@ -79,6 +79,11 @@ export class PatientSubgraphClient {
         const organization = await organisations.load(patientId);
         if (organization !== undefined) assertPatientAccess(identity, { id: patientId, organization });
       },
+      async checkWrite(patientId) {
+        if (everyone) return;
+        const organization = await organisations.load(patientId);
+        if (organization !== undefined) assertMayWritePatient(identity, { id: patientId, organization });
+      },
       async filter(ids) {
         if (everyone) return [...ids];
         const found = await organisations.loadMany(ids);
@@ -94,6 +99,8 @@ export class PatientSubgraphClient {
 export interface PatientAccess {
   /** FORBIDDEN unless the caller may see this patient. */
   check(patientId: string): Promise<void>;
+  /** FORBIDDEN unless the caller may change this patient's record (the write rule). */
+  checkWrite(patientId: string): Promise<void>;
   /** The ids among `ids` the caller may see, in order. */
   filter(ids: readonly string[]): Promise<string[]>;
 }

@@ -247,6 +247,10 @@ describe('parseIngestArgs', () => {
     expect(parseIngestArgs(['fhir', file, '--patient', PATIENT_ID])).toEqual({ input: { kind: 'ndjson', path: file, patientId: PATIENT_ID }, concurrency: 4 });
   });
 
+  it('reads the organisation that bundles without managingOrganization land in', () => {
+    expect(parseIngestArgs(['fhir', dir, '--org', ' demo '])).toEqual({ input: { kind: 'bundles', path: dir }, concurrency: 4, organisation: 'demo' });
+  });
+
   it.each([
     [[], 'no input format given'],
     [['bam', '.'], 'unknown input format "bam" (fhir or vcf)'],
@@ -255,6 +259,7 @@ describe('parseIngestArgs', () => {
     [['fhir', '.', '--concurrency', '0'], '--concurrency "0" is not a whole number from 1 to 64'],
     [['fhir', '.', '--threads', '2'], "Unknown option '--threads'"],
     [['fhir', '.', '--patient', PATIENT_ID], '--patient applies to .ndjson input only'],
+    [['fhir', '.', '--org', ' '], '--org must not be empty'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseIngestArgs(argv)).toThrow(message);
   });

@@ -23,15 +23,19 @@ import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { isHubId, PostgresPatientRepository } from '../subgraphs/patient/repository/patient-repository';
 import { DEVICE_BATCH_ROWS, DeviceObservationIngestor } from '../subgraphs/patient/ingest/device-observations';
 import { FhirIngestor, type IngestReject } from '../subgraphs/patient/ingest/ingest-bundle';
+import type { Identity } from '../lib/identity';
 import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
 import { describeJsonError } from './json-syntax-error';
 
-export const USAGE = `usage: npm run ingest -- fhir <bundle.json | directory> [--concurrency N]
+export const USAGE = `usage: npm run ingest -- fhir <bundle.json | directory> [--org ORGANISATION] [--concurrency N]
        npm run ingest -- fhir <observations.ndjson> --patient <hub patient id> [--concurrency N]
        npm run ingest -- vcf <file.vcf | file.vcf.gz> --patient <hub patient id> [--sample NAME] [--assume-grch38]
 
   <directory>     every *.json below it, recursively, in name order; one Bundle per file
   .ndjson         one Observation per line (a device feed), all for the existing hub patient --patient
+  --org           the organisation of bundles whose Patient names no managingOrganization (without it
+                  they land in no organisation, and only admins see them); patients are found and
+                  linked within their organisation only
   --concurrency   bundles or NDJSON batches in flight at once (default 4)`;
 
 /** NDJSON lines per call: one call is one transaction and one risk recomputation downstream. */
@@ -48,6 +52,8 @@ export type IngestInput = { kind: 'bundles'; path: string } | { kind: 'ndjson'; 
 export interface IngestOptions {
   input: IngestInput;
   concurrency: number;
+  /** Where bundles without Patient.managingOrganization land (--org). */
+  organisation?: string;
 }
 
 export function parseIngestArgs(argv: string[]): IngestOptions {
@@ -55,7 +61,7 @@ export function parseIngestArgs(argv: string[]): IngestOptions {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { concurrency: { type: 'string' }, patient: { type: 'string' } },
+      options: { concurrency: { type: 'string' }, patient: { type: 'string' }, org: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -82,7 +88,9 @@ export function parseIngestArgs(argv: string[]): IngestOptions {
   }
   if (patientId) throw new UsageError('--patient applies to .ndjson input only; bundles name their own patient');
   if (!isDirectory && !target.toLowerCase().endsWith('.json')) throw new UsageError(`${target}: expected a .json bundle, an .ndjson file or a directory`);
-  return { input: { kind: 'bundles', path: target }, concurrency };
+  const organisation = parsed.values.org?.trim();
+  if (parsed.values.org !== undefined && !organisation) throw new UsageError('--org must not be empty');
+  return { input: { kind: 'bundles', path: target }, concurrency, ...(organisation ? { organisation } : {}) };
 }
 
 const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -287,7 +295,8 @@ export function summarise(tally: IngestTally): string {
 }
 
 export interface Ingestors {
-  bundles: Pick<FhirIngestor, 'ingestBundle'>;
+  /** Bundles, written as the CLI's service identity (lib/patient-access.ts organisationForWrite). */
+  bundles: { ingestBundle(bundle: unknown): ReturnType<FhirIngestor['ingestBundle']> };
   devices: Pick<DeviceObservationIngestor, 'ingest'>;
 }
 
@@ -365,7 +374,9 @@ async function main(argv: string[]): Promise<number> {
       { format: `{bar} {value}/{total} ${tally.unit} | {rate} ${tally.unit}/s | ETA {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    const ingestors: Ingestors = { bundles: new FhirIngestor(pool, log), devices: new DeviceObservationIngestor(pool) };
+    const bundles = new FhirIngestor(pool, log);
+    const writer: Identity = { subject: 'ingest-cli', role: 'service', client: 'precision-hub-cli', ...(options.organisation ? { organisation: options.organisation } : {}) };
+    const ingestors: Ingestors = { bundles: { ingestBundle: (bundle) => bundles.ingestBundle(bundle, writer) }, devices: new DeviceObservationIngestor(pool) };
     const started = performance.now();
     bar.start(total, 0, { rate: '0.0' });
     try {

@@ -2,13 +2,15 @@ import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
 import type { VcfIngestor } from './ingest/ingest-vcf';
-import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRecord, VariantRepository } from './repository/variant-repository';
+import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
 
 export interface GenomicsContext {
   /** The caller, as the gateway asserted it. */
   identity: Identity;
   /** Row-level access to a patient's variants (lib/authorization.ts calls it for Patient fields). */
   checkPatientAccess: (patientId: string) => Promise<void>;
+  /** The write rule for a patient's variant calls (lib/patient-access.ts mayWritePatient). */
+  checkPatientWrite: (patientId: string) => Promise<void>;
   /**
    * The patients this caller's aggregates count, as Query.cohort counts them: every patient (null) for
    * admins and services, the organisation's for clinicians and partners, research-consented ones for
@@ -21,7 +23,6 @@ export interface GenomicsContext {
   vcf: VcfIngestor;
   loaders: {
     callsByPatient: DataLoader<string, VariantCallRecord[]>;
-    variant: DataLoader<string, VariantRecord | null>;
     patientExists: DataLoader<string, boolean>;
     /** One loader per distinct (filter, first, after): patients asking the same page batch together. */
     carriedCalls(filter: VariantFilter, first: number, after: string | null): DataLoader<string, VariantCallRecord[]>;
@@ -42,13 +43,13 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
   return {
     identity,
     checkPatientAccess: (patientId) => access.check(patientId),
+    checkPatientWrite: (patientId) => access.checkWrite(patientId),
     countedGeneCarriers,
     countedCohort: async (filter) => patients.countable(identity, await patients.cohortMembers(filter)),
     repository,
     vcf,
     loaders: {
       callsByPatient: new DataLoader((ids) => repository.callsByPatientIds(ids)),
-      variant: new DataLoader((ids) => repository.variantsByIds(ids)),
       patientExists: patients.existenceLoader(),
       carriedCalls(filter, first, after) {
         const key = JSON.stringify([filter.gene ?? null, filter.minQuality ?? null, filter.clinicalOnly ?? false, first, after]);

@@ -62,7 +62,6 @@ export interface VariantRepository {
   callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]>;
   /** Carried variants per patient (het, hom-alt, hemizygous), filtered, keyset-paged by variant id. */
   carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]>;
-  variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]>;
   /** Carriers and distinct variants per gene, among `patientIds` (null: every patient). */
   cohortCountsByGenes(symbols: readonly string[], patientIds: readonly string[] | null): Promise<GeneCohortCounts[]>;
   /** Patients carrying a variant in a gene the hub annotates, by id. */
@@ -115,7 +114,6 @@ const SELECT_TOP_GENES = `
   WHERE gene IS NOT NULL AND ${CARRIED} AND ($1::uuid[] IS NULL OR patient_id = ANY($1::uuid[]))
   GROUP BY gene HAVING count(DISTINCT patient_id) >= $2
   ORDER BY patients DESC, gene LIMIT $3`;
-const SELECT_CARRIED_VARIANT_IDS = `SELECT DISTINCT variant_id FROM genomics.variant_calls WHERE variant_id = ANY($1::text[])`;
 
 /** A stored id is normalised by construction: its parts are the variant's fields. */
 export function variantFromId(id: string): VariantRecord {
@@ -229,11 +227,5 @@ export class PostgresVariantRepository implements VariantRepository {
     const ids = patientIds === null ? null : patientIds.filter(isHubId);
     const { rows } = await this.pool.query<GeneCount>(SELECT_TOP_GENES, [ids, Math.max(1, minPatients), first]);
     return rows;
-  }
-
-  async variantsByIds(ids: readonly string[]): Promise<(VariantRecord | null)[]> {
-    const { rows } = await this.pool.query<{ variant_id: string }>(SELECT_CARRIED_VARIANT_IDS, [ids]);
-    const carried = new Set(rows.map((r) => r.variant_id));
-    return ids.map((id) => (carried.has(id) ? variantFromId(id) : null));
   }
 }

@@ -22,10 +22,12 @@ export const MAX_CARRIERS = 100_000;
 export const MAX_COHORT_GENES = 100;
 
 const Query = {
-  variant(_: unknown, args: { id: string }, ctx: GenomicsContext) {
-    parseVariantId(args.id);
-    return ctx.loaders.variant.load(args.id);
-  },
+  /**
+   * A variant is a genomic coordinate, answered from its id alone: whether anyone in the hub carries it
+   * is a fact about patients, which a query by id must not reveal (no existence oracle across
+   * organisations or consent). Who carries it is asked through Patient.variants and cohort counts.
+   */
+  variant: (_: unknown, args: { id: string }) => parseVariantId(args.id),
   async carrierPatientIds(_: unknown, args: { gene?: string | null; variant?: string | null }, ctx: GenomicsContext) {
     const gene = args.gene?.trim().toUpperCase() || null;
     const variant = args.variant?.trim() || null;
@@ -62,13 +64,13 @@ const Mutation = {
       ...parseGenotype(call.genotype ?? '0/1', `calls[${index}] genotype`),
     }));
     if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
-    await ctx.checkPatientAccess(args.patientId);
+    await ctx.checkPatientWrite(args.patientId);
     return ctx.repository.addVariantCalls(args.patientId, calls);
   },
 
   async ingestVcf(_: unknown, args: { patientId: string; vcf: string; sample?: string | null; assumeBuild?: 'GRCh38' | null }, ctx: GenomicsContext) {
     if (!(await ctx.loaders.patientExists.load(args.patientId))) throw patientNotFound(args.patientId);
-    await ctx.checkPatientAccess(args.patientId);
+    await ctx.checkPatientWrite(args.patientId);
     return ctx.vcf.ingest(args.patientId, Readable.from([Buffer.from(args.vcf, 'utf8')]), { sample: args.sample, assumeBuild: args.assumeBuild });
   },
 };
@@ -111,8 +113,14 @@ const Gene = {
 };
 
 const Variant = {
-  async __resolveReference(ref: { id: string }, ctx: GenomicsContext) {
-    return (await ctx.loaders.variant.load(ref.id)) ?? null;
+  // As Query.variant: from the id alone; a reference that is not a normalised id resolves to null.
+  __resolveReference(ref: { id: string }) {
+    try {
+      return parseVariantId(ref.id);
+    } catch (error) {
+      if (error instanceof HubError) return null;
+      throw error;
+    }
   },
 };
 

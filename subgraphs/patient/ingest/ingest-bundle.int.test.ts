@@ -6,8 +6,11 @@ import { TEST_DATABASE_URL } from '../../../tests/support/config';
 import { PATIENT_MIGRATIONS } from '../server';
 import { exampleBundle } from './fixtures/example-bundle';
 import { FhirIngestor } from './ingest-bundle';
+import type { Identity } from '../../../lib/identity';
 
 const log = createLogger('test', 'silent');
+/** Written as a hub service (the ingest CLI's identity), which writes for any organisation. */
+const WRITER: Identity = { subject: 'ingest', role: 'service', client: 'precision-hub-tests' };
 
 /** A fresh MRN and resource-id suffix per test: no test sees another's rows. */
 function fresh() {
@@ -36,7 +39,7 @@ describe('FhirIngestor', () => {
 
   it('stores a Synthea-shaped bundle with units normalised, components split, codes kept and notes decoded', async () => {
     const { bundle, mrn, suffix } = fresh();
-    const report = await ingestor.ingestBundle(bundle);
+    const report = await ingestor.ingestBundle(bundle, WRITER);
     expect(report).toEqual({
       patientIds: await patientIdsByMrn(mrn),
       created: 11,
@@ -76,14 +79,14 @@ describe('FhirIngestor', () => {
 
   it('changes nothing when the same bundle arrives again, and updates only what changed', async () => {
     const { bundle } = fresh();
-    const first = await ingestor.ingestBundle(bundle);
-    const again = await ingestor.ingestBundle(bundle);
+    const first = await ingestor.ingestBundle(bundle, WRITER);
+    const again = await ingestor.ingestBundle(bundle, WRITER);
     expect(again).toEqual({ ...first, created: 0, updated: 0, skipped: 11 });
     const events = await pool.query(`SELECT count(*)::int AS n FROM patient.outbox WHERE patient_id = $1`, [first.patientIds[0]]);
     expect(events.rows[0].n).toBe(1);
 
     (entry(bundle, 'Observation') as Observation).valueQuantity!.value = 6.1;
-    const changed = await ingestor.ingestBundle(bundle);
+    const changed = await ingestor.ingestBundle(bundle, WRITER);
     expect(changed).toMatchObject({ created: 0, updated: 1, skipped: 10 });
   });
 
@@ -130,7 +133,7 @@ describe('FhirIngestor', () => {
         },
       },
     );
-    const report = await ingestor.ingestBundle(bundle);
+    const report = await ingestor.ingestBundle(bundle, WRITER);
     expect(report).toMatchObject({ created: 13, rejected: [] });
     const study = await pool.query(
       `SELECT study_uid, status, modalities, body_sites, series_count, instance_count, started_at, description, report_text
@@ -154,14 +157,14 @@ describe('FhirIngestor', () => {
 
   it('creates one patient when two copies of a bundle arrive at once', async () => {
     const { bundle, mrn } = fresh();
-    const reports = await Promise.all([ingestor.ingestBundle(bundle), ingestor.ingestBundle(bundle)]);
+    const reports = await Promise.all([ingestor.ingestBundle(bundle, WRITER), ingestor.ingestBundle(bundle, WRITER)]);
     expect(reports.map((r) => r.created).sort()).toEqual([0, 11]);
     expect(await patientIdsByMrn(mrn)).toHaveLength(1);
   });
 
   describe('bad input: a counted reject naming resource and field, nothing written', () => {
     async function expectRejected(bundle: unknown, reject: { resource: string; field: string; reason: string | RegExp }, mrn?: string) {
-      const report = await ingestor.ingestBundle(bundle);
+      const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.patientIds).toEqual([]);
       expect(report.created + report.updated).toBe(0);
       expect(report.rejected).toContainEqual({ resource: reject.resource, field: reject.field, reason: typeof reject.reason === 'string' ? expect.stringContaining(reject.reason) : expect.stringMatching(reject.reason) });
@@ -196,7 +199,7 @@ describe('FhirIngestor', () => {
       const { bundle, suffix } = fresh();
       (entry(bundle, 'Condition') as unknown as Record<string, unknown>).severityScore = 3;
       (entry(bundle, 'Condition') as Condition).recordedDate = '2020-13-45';
-      const report = await ingestor.ingestBundle(bundle);
+      const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.rejected).toEqual([
         { resource: `Condition/${suffix}-7`, field: 'severityScore', reason: 'is not an element of this resource type in FHIR R4' },
         { resource: `Condition/${suffix}-7`, field: 'recordedDate', reason: '"2020-13-45" is not in the format FHIR R4 defines for this element' },
@@ -207,7 +210,7 @@ describe('FhirIngestor', () => {
       const { bundle, mrn, suffix } = fresh();
       (entry(bundle, 'Patient') as { gender: string }).gender = 'mail';
       (entry(bundle, 'Observation', 1) as { valueQuantity: unknown }).valueQuantity = { value: 'fifty', unit: 'mg/dL' };
-      const report = await ingestor.ingestBundle(bundle);
+      const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.rejected).toEqual([
         { resource: `Patient/00000000-0000-4000-8000-${suffix}`, field: 'gender', reason: '"mail" is not one of male, female, other, unknown' },
         { resource: `Observation/${suffix}-3`, field: 'valueQuantity.value', reason: '"fifty" is not of FHIR JSON type number' },
@@ -219,7 +222,7 @@ describe('FhirIngestor', () => {
       const { bundle, mrn, suffix } = fresh();
       const copy = structuredClone(bundle.entry![2]!);
       bundle.entry!.push(copy);
-      const report = await ingestor.ingestBundle(bundle);
+      const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report).toMatchObject({ created: 11, skipped: 1, rejected: [] });
 
       const other = fresh();
@@ -236,7 +239,7 @@ describe('FhirIngestor', () => {
       await expectRejected('{"resourceType": "Bund', { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got string' });
       const { bundle } = fresh();
       bundle.entry!.push({ resource: { resourceType: 'Claim' } as never }, { resource: { resourceType: 'Claim' } as never });
-      expect((await ingestor.ingestBundle(bundle)).skippedTypes).toEqual({ Encounter: 1, Claim: 2 });
+      expect((await ingestor.ingestBundle(bundle, WRITER)).skippedTypes).toEqual({ Encounter: 1, Claim: 2 });
     });
   });
 });

@@ -6,6 +6,8 @@ import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
+import type { Identity } from '../../../lib/identity';
+import { organisationForWrite } from '../../../lib/patient-access';
 
 export type { IngestReject } from './fhir-records';
 
@@ -136,9 +138,11 @@ const UPSERT = Object.fromEntries(Object.entries(TABLES).map(([table, columns]) 
 // Serialises bundles that may name the same person (same identifier, or same birth date and sex for
 // linkage) so two of them cannot both create it. Keys are taken in sorted order: no deadlock.
 const LOCK_KEY = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+// Candidates come from the organisation the patient is written into only: linkage never joins, or
+// reveals, another organisation's patient (identifiers are per organisation too; see the migration).
 const SELECT_LINK_CANDIDATES = `
   SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", sex, phone, address
-  FROM patient.patients WHERE birth_date = $1 AND sex = $2 LIMIT 200`;
+  FROM patient.patients WHERE coalesce(managing_organization, '') = $3 AND birth_date = $1 AND sex = $2 LIMIT 200`;
 const INSERT_LINK = `
   INSERT INTO patient.patient_links (patient_id, source_patient, identifiers, demographics, score, rule)
   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
@@ -149,18 +153,19 @@ const UPDATE_LINK_DEMOGRAPHICS = `
   RETURNING id`;
 const FIND_BY_IDENTIFIERS = `
   SELECT DISTINCT patient_id FROM patient.identifiers i
-  JOIN unnest($1::text[], $2::text[]) AS wanted(system, value) ON i.system = wanted.system AND i.value = wanted.value`;
+  JOIN unnest($1::text[], $2::text[]) AS wanted(system, value) ON i.system = wanted.system AND i.value = wanted.value
+  WHERE i.organization = $3`;
 const INSERT_PATIENT = `
   INSERT INTO patient.patients (name, birth_date, sex, race, address, phone, managing_organization) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`;
+// The patient was found within the organisation it is written into: its organisation stays as it is.
 const UPDATE_PATIENT = `
-  UPDATE patient.patients SET name = $2, birth_date = $3, sex = $4, race = $5, address = $6, phone = $7,
-    managing_organization = coalesce($8, managing_organization), updated_at = now()
-  WHERE id = $1 AND (name, birth_date, sex, race, address, phone, managing_organization)
-    IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7, coalesce($8, managing_organization))
+  UPDATE patient.patients SET name = $2, birth_date = $3, sex = $4, race = $5, address = $6, phone = $7, updated_at = now()
+  WHERE id = $1 AND (name, birth_date, sex, race, address, phone) IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7)
   RETURNING id`;
+// The identifier's organisation is its patient's (set by the table's trigger), so the key is per organisation.
 const INSERT_IDENTIFIERS = `
   INSERT INTO patient.identifiers (system, value, patient_id) SELECT system, value, $3 FROM unnest($1::text[], $2::text[]) AS i(system, value)
-  ON CONFLICT (system, value) DO NOTHING`;
+  ON CONFLICT (organization, system, value) DO NOTHING`;
 
 const emptyReport = (parsed: ParsedBundle): IngestReport => ({
   patientIds: [],
@@ -176,6 +181,8 @@ const emptyReport = (parsed: ParsedBundle): IngestReport => ({
  * Ingests FHIR R4 bundles: validates and maps every resource first, then writes the whole bundle in
  * one transaction (all of it or nothing), idempotently by source identifiers, and announces the
  * change with one outbox event per patient (a bundle is one recomputation, not one per resource).
+ * Every patient is written into the organisation the write rule gives for this writer
+ * (lib/patient-access.ts organisationForWrite), and found or linked only within it.
  */
 export class FhirIngestor {
   constructor(
@@ -184,10 +191,12 @@ export class FhirIngestor {
     private readonly validate: ResourceValidator = validateFhirResource,
   ) {}
 
-  async ingestBundle(bundle: unknown): Promise<IngestReport> {
+  async ingestBundle(bundle: unknown, writer: Identity): Promise<IngestReport> {
     const parsed = parseBundle(bundle, this.validate);
     const report = emptyReport(parsed);
     if (parsed.rejects.length) return report;
+    // Refused before anything is written: a clinician's bundle naming another organisation.
+    const organisations = parsed.patients.map((p) => organisationForWrite(writer, p.organization, `${p.sourceKey} managingOrganization`, 'managingOrganization'));
     if (!parsed.patients.length) {
       const clinical = [parsed.observations, parsed.conditions, parsed.medications, parsed.allergies, parsed.notes, parsed.imagingStudies].reduce((n, rows) => n + rows.length, 0);
       if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient' });
@@ -196,8 +205,8 @@ export class FhirIngestor {
     return inTransaction(this.pool, async (client) => {
       const hubIds = new Map<string, string>();
       const changed = new Set<string>();
-      for (const patient of parsed.patients) {
-        const { id, counts } = await this.upsertPatient(client, patient, report);
+      for (const [index, patient] of parsed.patients.entries()) {
+        const { id, counts } = await this.upsertPatient(client, patient, organisations[index]!, report);
         if (!id) {
           report.rejected.push({
             resource: patient.sourceKey,
@@ -255,15 +264,21 @@ export class FhirIngestor {
    * Finds the hub patient by any of its identifiers; failing that, links it to a patient with
    * matching demographics from another source; failing that, creates it.
    */
-  private async upsertPatient(client: PoolClient, patient: PatientData, report: IngestReport): Promise<{ id: string | null; counts: UpsertCounts }> {
-    const keys = [...new Set(patient.identifiers.map((i) => `${i.system}|${i.value}`))].sort();
-    if (patient.birthDate && patient.sex) keys.unshift(`demographics|${patient.birthDate}|${patient.sex}`);
+  private async upsertPatient(
+    client: PoolClient,
+    patient: PatientData,
+    organisation: string | null,
+    report: IngestReport,
+  ): Promise<{ id: string | null; counts: UpsertCounts }> {
+    const scope = organisation ?? '';
+    const keys = [...new Set(patient.identifiers.map((i) => `${scope}|${i.system}|${i.value}`))].sort();
+    if (patient.birthDate && patient.sex) keys.unshift(`demographics|${scope}|${patient.birthDate}|${patient.sex}`);
     for (const key of keys) await client.query(LOCK_KEY, [key]);
     const systems = patient.identifiers.map((i) => i.system);
     const values = patient.identifiers.map((i) => i.value);
-    const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values]);
+    const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values, scope]);
     if (found.rows.length > 1) return { id: null, counts: { created: 0, updated: 0, skipped: 0 } };
-    const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone, patient.organization];
+    const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone];
     const existing = found.rows[0]?.patient_id;
     if (existing) {
       // A linked source keeps its own demographics on its link; the hub patient's stay as they were.
@@ -274,7 +289,7 @@ export class FhirIngestor {
       await client.query(INSERT_IDENTIFIERS, [systems, values, existing]);
       return { id: existing, counts: { created: 0, updated: changed ? 1 : 0, skipped: changed ? 0 : 1 } };
     }
-    const match = await this.findMatch(client, patient);
+    const match = await this.findMatch(client, patient, scope);
     if (match) {
       const { rows } = await client.query<{ id: string }>(INSERT_LINK, [
         match.patientId,
@@ -289,15 +304,15 @@ export class FhirIngestor {
       this.log.info({ patientId: match.patientId, score: match.score, rule: match.rule }, 'patient linked by demographics');
       return { id: match.patientId, counts: { created: 0, updated: 1, skipped: 0 } };
     }
-    const inserted = await client.query<{ id: string }>(INSERT_PATIENT, demographics);
+    const inserted = await client.query<{ id: string }>(INSERT_PATIENT, [...demographics, organisation]);
     const id = inserted.rows[0]!.id;
     await client.query(INSERT_IDENTIFIERS, [systems, values, id]);
     return { id, counts: { created: 1, updated: 0, skipped: 0 } };
   }
 
-  private async findMatch(client: PoolClient, patient: PatientData): Promise<{ patientId: string; score: number; rule: string } | null> {
+  private async findMatch(client: PoolClient, patient: PatientData, scope: string): Promise<{ patientId: string; score: number; rule: string } | null> {
     if (!patient.birthDate || !patient.sex) return null;
-    const { rows } = await client.query<{ id: string } & Demographics>(SELECT_LINK_CANDIDATES, [patient.birthDate, patient.sex]);
+    const { rows } = await client.query<{ id: string } & Demographics>(SELECT_LINK_CANDIDATES, [patient.birthDate, patient.sex, scope]);
     let best: { patientId: string; score: number; rule: string } | null = null;
     for (const candidate of rows) {
       const match = matchPatients(patient, candidate);

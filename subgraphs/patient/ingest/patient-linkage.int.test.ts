@@ -8,8 +8,11 @@ import { PATIENT_MIGRATIONS } from '../server';
 import { PostgresLinkRepository } from '../repository/link-repository';
 import { exampleBundle } from './fixtures/example-bundle';
 import { FhirIngestor } from './ingest-bundle';
+import type { Identity } from '../../../lib/identity';
 
 const log = createLogger('test', 'silent');
+/** Written as a hub service (the ingest CLI's identity), which writes for any organisation. */
+const WRITER: Identity = { subject: 'ingest', role: 'service', client: 'precision-hub-tests' };
 const suffix = () => String(randomInt(1e11, 1e12 - 1));
 
 /** The same person as `a` from a second hospital: another MRN system, other resource ids, a name variant. */
@@ -56,11 +59,11 @@ describe('linking the same patient from two sources', () => {
     const mrnA = `A-${suffix()}`;
     const mrnB = `B-${suffix()}`;
     const a = exampleBundle(mrnA, suffix());
-    const first = await ingestor.ingestBundle(a);
+    const first = await ingestor.ingestBundle(a, WRITER);
     const [hubId] = first.patientIds;
 
     const b = secondSource(a, mrnB);
-    const second = await ingestor.ingestBundle(b);
+    const second = await ingestor.ingestBundle(b, WRITER);
     expect(second).toMatchObject({
       patientIds: [hubId],
       created: 10,
@@ -72,7 +75,7 @@ describe('linking the same patient from two sources', () => {
     expect(await counts(hubId!)).toEqual({ identifiers: 2, observations: 12, conditions: 2, notes: 2, name: 'Ada Mae Lovelace' });
 
     // Re-ingesting the second source finds it by its MRN: no new link, the hub demographics stay.
-    const again = await ingestor.ingestBundle(b);
+    const again = await ingestor.ingestBundle(b, WRITER);
     expect(again).toMatchObject({ patientIds: [hubId], created: 0, updated: 0, skipped: 11, linked: [] });
     expect((await counts(hubId!)).name).toBe('Ada Mae Lovelace');
 
@@ -94,9 +97,9 @@ describe('linking the same patient from two sources', () => {
 
   it('does not link a namesake with the same birth date but no shared phone or address', async () => {
     const a = exampleBundle(`A-${suffix()}`, suffix());
-    await ingestor.ingestBundle(a);
+    await ingestor.ingestBundle(a, WRITER);
     const b = exampleBundle(`B-${suffix()}`, suffix());
-    const report = await ingestor.ingestBundle(b);
+    const report = await ingestor.ingestBundle(b, WRITER);
     expect(report).toMatchObject({ created: 11, linked: [] });
   });
 

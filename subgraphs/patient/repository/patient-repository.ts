@@ -285,20 +285,22 @@ export class PostgresPatientRepository implements PatientRepository {
       const { rows } = await client.query<PatientRow>(INSERT_PATIENT, [input.name, input.birthDate, input.sex, input.race, input.organization ?? null]);
       const patient = toPatient(rows[0]!);
       for (const identifier of input.identifiers) {
-        await this.insertIdentifier(client, identifier, patient.id);
+        await this.insertIdentifier(client, identifier, patient.id, patient.organization);
       }
       return patient;
     });
   }
 
-  private async insertIdentifier(client: PoolClient, identifier: { system: string; value: string }, patientId: string) {
+  private async insertIdentifier(client: PoolClient, identifier: { system: string; value: string }, patientId: string, organisation: string | null) {
     try {
       await client.query(INSERT_IDENTIFIER, [identifier.system, identifier.value, patientId]);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
+        // Identifiers are unique per organisation only: this names the caller's own (or, for an admin,
+        // the one it writes into), never another organisation's patient.
         throw new HubError(
-          ErrorCode.BAD_USER_INPUT,
-          `identifiers: ${identifier.system}|${identifier.value} already belongs to another patient`,
+          ErrorCode.IDENTIFIER_IN_USE,
+          `identifiers: ${identifier.system}|${identifier.value} already names another patient of ${organisation === null ? 'no organisation' : `organisation ${organisation}`}`,
           { field: 'identifiers' },
         );
       }

@@ -1,8 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { normaliseQuantity } from '../domain/loinc';
 import type { PatientContext } from '../context';
-import type { Identity } from '../../../lib/identity';
-import { assertPatientAccess } from '../../../lib/patient-access';
+import { assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
 
 interface CreatePatientArgs {
@@ -16,20 +15,10 @@ interface CreatePatientArgs {
   };
 }
 
-/** Writes to a patient need the same access as reads; an unknown id stays PATIENT_NOT_FOUND (from the write). */
+/** The write rule (lib/patient-access.ts); an unknown id stays PATIENT_NOT_FOUND (from the write). */
 async function assertCanWrite(patientId: string, ctx: PatientContext): Promise<void> {
   const patient = await ctx.loaders.patient.load(patientId);
-  if (patient) assertPatientAccess(ctx.identity, patient);
-}
-
-/** A clinician's or partner's new patient belongs to their own organisation (they could not see it otherwise). */
-function organisationOfNewPatient(requested: string | null | undefined, identity: Identity): string | null {
-  const organisation = requested?.trim() || null;
-  const own = identity.role === 'clinician' || identity.role === 'partner' ? (identity.organisation ?? null) : null;
-  if (own && organisation && organisation !== own) {
-    throw new HubError(ErrorCode.FORBIDDEN, `input.organization: a ${identity.role} of ${own} cannot register a patient of ${organisation}`, { field: 'organization' });
-  }
-  return organisation ?? own;
+  if (patient) assertMayWritePatient(ctx.identity, patient);
 }
 
 interface AddObservationArgs {
@@ -71,6 +60,7 @@ function parseInstant(value: string | null | undefined): Date {
 
 export const Mutation = {
   async createPatient(_: unknown, { input }: CreatePatientArgs, ctx: PatientContext) {
+    const organization = organisationForWrite(ctx.identity, input.organization, 'input.organization', 'organization');
     const name = input.name.trim();
     if (!name) throw new HubError(ErrorCode.BAD_USER_INPUT, 'input.name: must not be empty', { field: 'name' });
     const identifiers = (input.identifiers ?? []).map((i, index) => {
@@ -86,7 +76,7 @@ export const Mutation = {
       birthDate: parseBirthDate(input.birthDate),
       sex: input.sex ?? null,
       race: input.race ?? null,
-      organization: organisationOfNewPatient(input.organization, ctx.identity),
+      organization,
       identifiers,
     });
   },
@@ -94,14 +84,14 @@ export const Mutation = {
   async recordResearchConsent(_: unknown, args: { patientId: string; granted: boolean; source?: string | null }, ctx: PatientContext) {
     const patient = await ctx.loaders.patient.load(args.patientId);
     if (!patient) throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `no patient with id "${args.patientId}"`, { patientId: args.patientId });
-    assertPatientAccess(ctx.identity, patient);
+    assertMayWritePatient(ctx.identity, patient);
     await ctx.consents.record(patient.id, args.granted, ctx.identity.subject, args.source?.trim() || 'api');
     const history = await ctx.consents.historyByPatientIds([patient.id]);
     return { granted: history[0]![0]?.granted ?? false, history: history[0]! };
   },
 
   async ingestFhirBundle(_: unknown, { bundle }: { bundle: unknown }, ctx: PatientContext) {
-    const report = await ctx.ingestor.ingestBundle(bundle);
+    const report = await ctx.ingestor.ingestBundle(bundle, ctx.identity);
     const linked = await Promise.all(
       report.linked.map(async (l) => (await ctx.loaders.links.load(l.patientId)).find((link) => link.id === l.linkId)!),
     );
