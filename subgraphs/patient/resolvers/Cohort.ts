@@ -1,5 +1,6 @@
 import type { PatientContext } from '../context';
-import { MIN_RESEARCH_CELL, organisationScope } from '../../../lib/patient-access';
+import { minimumCellFor, protectDimension, protectTotal } from '../../../lib/disclosure-control';
+import { organisationScope } from '../../../lib/patient-access';
 import type { CohortDistributions } from '../repository/cohort-repository';
 import type { PatientCriteria, Sex } from '../repository/patient-repository';
 import { catalogueCode, resolvePatientCriteria, type PatientFilterArg } from './Query';
@@ -7,7 +8,7 @@ import { catalogueCode, resolvePatientCriteria, type PatientFilterArg } from './
 /** What Query.cohort hands its fields: the validated filter and, once asked for, the distributions. */
 interface CohortSource {
   criteria: PatientCriteria;
-  /** Cells (the cohort, a bucket, a percentile's n) under this many patients are not shown (0: none). */
+  /** The smallest count this caller may see (lib/disclosure-control.ts minimumCellFor; 0: every count). */
   minCell: number;
   /** count, ageDistribution and sexDistribution come from one statement, run at most once. */
   distributions: () => Promise<CohortDistributions>;
@@ -32,40 +33,50 @@ export async function cohort(_: unknown, args: { filter?: PatientFilterArg | nul
     ...(researcher ? { researchConsented: true } : { organization: organisationScope(ctx.identity) }),
   };
   let distributions: Promise<CohortDistributions> | undefined;
-  return { criteria, minCell: researcher ? MIN_RESEARCH_CELL : 0, distributions: () => (distributions ??= ctx.cohorts.distributions(criteria)) };
+  return { criteria, minCell: minimumCellFor(ctx.identity), distributions: () => (distributions ??= ctx.cohorts.distributions(criteria)) };
 }
 
-const shown = (source: CohortSource, count: number) => count >= source.minCell;
+/** The cohort's count as this caller may see it; null when suppressed. */
+const shownCount = async (source: CohortSource) => protectTotal((await source.distributions()).count, source.minCell);
+
+/**
+ * The buckets of one distribution (a dimension of the cohort's count) that this caller may see:
+ * none when the count is suppressed; otherwise small cells and their complements left out
+ * (lib/disclosure-control.ts), as are empty ones.
+ */
+async function shownBuckets(source: CohortSource, buckets: { key: string; count: number }[]): Promise<Bucket[]> {
+  if ((await shownCount(source)) === null) return [];
+  const counts = protectDimension(buckets.map((b) => b.count), source.minCell);
+  return buckets.flatMap(({ key }, i) => (counts[i] ? [{ key, count: counts[i] }] : []));
+}
 
 export const CohortSummary = {
-  async count(source: CohortSource) {
-    const { count } = await source.distributions();
-    return shown(source, count) ? count : null;
-  },
+  count: shownCount,
 
-  suppressed: async (source: CohortSource) => !shown(source, (await source.distributions()).count),
+  suppressed: async (source: CohortSource) => (await shownCount(source)) === null,
 
   async ageDistribution(source: CohortSource): Promise<Bucket[]> {
     const bands = [...(await source.distributions()).ageBands];
     bands.sort((a, b) => (a.bandStart ?? Infinity) - (b.bandStart ?? Infinity));
-    if (!shown(source, (await source.distributions()).count)) return [];
-    return bands.filter((band) => shown(source, band.count)).map(({ bandStart, count }) => ({
-      key: bandStart === null ? NOT_RECORDED : `${bandStart}-${bandStart + 9}`,
-      count,
-    }));
+    return shownBuckets(source, bands.map(({ bandStart, count }) => ({ key: bandStart === null ? NOT_RECORDED : `${bandStart}-${bandStart + 9}`, count })));
   },
 
   async sexDistribution(source: CohortSource): Promise<Bucket[]> {
     const sexes = [...(await source.distributions()).sexes];
     sexes.sort((a, b) => sexRank(a.sex) - sexRank(b.sex));
-    if (!shown(source, (await source.distributions()).count)) return [];
     // Keys are the GraphQL Sex enum names, not the stored FHIR codes.
-    return sexes.filter(({ count }) => shown(source, count)).map(({ sex, count }) => ({ key: sex === null ? NOT_RECORDED : sex.toUpperCase(), count }));
+    return shownBuckets(source, sexes.map(({ sex, count }) => ({ key: sex === null ? NOT_RECORDED : sex.toUpperCase(), count })));
   },
 
+  /**
+   * Patients with a value (n) and without one partition the cohort's count: a researcher sees no
+   * percentiles when either is a small cell (CMS: the rule "also applies to the reporting of excluded cases").
+   */
   async labPercentiles(source: CohortSource, args: { code: string }, ctx: PatientContext) {
     const { code, unit } = catalogueCode(args.code, 'labPercentiles.code');
-    const percentiles = await ctx.cohorts.labPercentiles(source.criteria, code);
-    return shown(source, percentiles.n) ? { code, unit, ...percentiles } : null;
+    const [percentiles, { count }] = await Promise.all([ctx.cohorts.labPercentiles(source.criteria, code), source.distributions()]);
+    if (protectTotal(count, source.minCell) === null) return null;
+    const [n] = protectDimension([percentiles.n, count - percentiles.n], source.minCell);
+    return n === null ? null : { code, unit, ...percentiles };
   },
 };
