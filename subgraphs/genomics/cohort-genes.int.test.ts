@@ -117,6 +117,38 @@ describe('Query.cohortGenes per role', () => {
     expect(idh1(await ranked(ADMIN, { gene: 'IDH1' }))).toBeGreaterThanOrEqual(14);
   });
 
+  it('hides from a researcher a gene carried by all but a few of the cohort (its non-carriers are a small cell), and shows it once none are left', async () => {
+    // A cohort of this test only: 13 consenting patients whose latest total cholesterol is CHOLESTEROL; 12 carry BBS1.
+    const CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
+    const BBS1 = { chrom: '11', pos: 66520000, ref: 'C', alt: 'T' };
+    const ids: string[] = [];
+    for (let n = 0; n < 13; n++) {
+      const created = await call<{ createPatient: { id: string } }>(patient, ADMIN, `mutation ($input: CreatePatientInput!) { createPatient(input: $input) { id } }`, {
+        input: { name: `Complement ${TAG} ${n}`, organization: ORG },
+      });
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createPatient.id;
+      ids.push(id);
+      const observed = await call(patient, ADMIN, `mutation ($id: ID!, $v: Float!) { addObservation(patientId: $id, input: { code: "2093-3", value: $v, unit: "mg/dL" }) { id } }`, { id, v: CHOLESTEROL });
+      expect(observed.errors).toBeUndefined();
+      await consent(id);
+    }
+    const carry = async (id: string) => {
+      const added = await call(genomics, ADMIN, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, { id, calls: [BBS1] });
+      expect(added.errors).toBeUndefined();
+    };
+    for (const id of ids.slice(0, 12)) await carry(id);
+    const cohort = { observation: { code: '2093-3', min: CHOLESTEROL, max: CHOLESTEROL } };
+    const ranked = (identity: Identity) =>
+      call(genomics, identity, `query ($cohort: NoteSearchCohort) { cohortGenes(first: 100, cohort: $cohort) { gene { symbol } patients } }`, { cohort });
+
+    // 12 carriers of 13: the one non-carrier would be the cohort's count (13, Query.cohort) minus 12.
+    expect(await ranked(RESEARCHER)).toEqual({ data: { cohortGenes: [] } });
+    expect(await ranked(CLINICIAN)).toEqual({ data: { cohortGenes: [{ gene: { symbol: 'BBS1' }, patients: 12 }] } });
+    await carry(ids[12]!);
+    expect(await ranked(RESEARCHER)).toEqual({ data: { cohortGenes: [{ gene: { symbol: 'BBS1' }, patients: 13 }] } });
+  });
+
   it('returns at most `first` genes and refuses a `first` outside 1..100', async () => {
     expect((await topGenes(ADMIN, 1)).length).toBeLessThanOrEqual(1);
     const refused = await call(genomics, ADMIN, `{ cohortGenes(first: 0) { patients } }`);

@@ -5,7 +5,7 @@ import type { NewVariantCall, VariantCallRecord, VariantFilter } from '../reposi
 import { patientNotFound } from '../ingest/ingest-vcf';
 import { callPharmacogenomics } from '../domain/pharmacogenomics';
 import { Readable } from 'node:stream';
-import { MIN_RESEARCH_CELL } from '../../../lib/patient-access';
+import { minimumCellFor, protectDimension } from '../../../lib/disclosure-control';
 
 interface VariantCallInput {
   chrom: string;
@@ -20,6 +20,17 @@ export const MAX_CALLS_PER_REQUEST = 10_000;
 export const MAX_CARRIERS = 100_000;
 /** Query.cohortGenes: at most this many genes (the hub annotates fewer). */
 export const MAX_COHORT_GENES = 100;
+
+/**
+ * A gene's carriers as this caller may see them. Carriers and non-carriers among the patients counted
+ * (`population`; null: every patient, for callers without a minimum) are one dimension of a total the
+ * caller can read (Query.cohort's count for the same filter), so a gene carried by all but a few of
+ * them is hidden too (lib/disclosure-control.ts).
+ */
+function shownCarriers(carriers: number, population: readonly string[] | null, minCell: number): number | null {
+  const [shown] = protectDimension(population === null ? [carriers] : [carriers, population.length - carriers], minCell);
+  return shown ?? null;
+}
 
 const Query = {
   /**
@@ -43,9 +54,14 @@ const Query = {
     // A cohort filter: its members as the patient subgraph selects them, then counted by this caller's rules.
     const patients = args.cohort ? await ctx.countedCohort(args.cohort) : await ctx.countedGeneCarriers();
     if (patients !== null && patients.length === 0) return [];
-    const minPatients = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 1;
-    const genes = await ctx.repository.topGenes(first, patients, minPatients);
-    return genes.map((g) => ({ gene: { symbol: g.gene }, patients: g.patients }));
+    // Every carried gene (the hub annotates fewer than MAX_COHORT_GENES), so that genes hidden from
+    // this caller do not shorten the list, then the first `first` of those shown.
+    const genes = await ctx.repository.topGenes(MAX_COHORT_GENES, patients, 1);
+    const minCell = minimumCellFor(ctx.identity);
+    return genes
+      .filter((g) => shownCarriers(g.patients, patients, minCell) !== null)
+      .slice(0, first)
+      .map((g) => ({ gene: { symbol: g.gene }, patients: g.patients }));
   },
 };
 
@@ -106,9 +122,9 @@ const VariantCall = {
 const Gene = {
   __resolveReference: (ref: { symbol: string }) => ({ symbol: ref.symbol }),
   async variantsInCohort(gene: { symbol: string }, _: unknown, ctx: GenomicsContext) {
-    const counts = await ctx.loaders.cohortCounts.load(gene.symbol);
-    const minPatients = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 0;
-    return counts.patients >= minPatients ? { ...counts, suppressed: false } : { patients: null, variants: null, suppressed: true };
+    const [counts, population] = await Promise.all([ctx.loaders.cohortCounts.load(gene.symbol), ctx.countedGeneCarriers()]);
+    const patients = shownCarriers(counts.patients, population, minimumCellFor(ctx.identity));
+    return patients !== null ? { ...counts, suppressed: false } : { patients: null, variants: null, suppressed: true };
   },
 };
 
