@@ -212,6 +212,76 @@ describe('organisations, research consent and small cells', () => {
     expect((await gql<Rows>(hub.gateway.url, rows, {}, researcher)).data!.researchCohort).toEqual({ totalCount: null, suppressed: true, endCursor: null, patients: [] });
   });
 
+  it('hides a lone small cell and its complement from a researcher: 11 women and 1 man show no sex, and the man’s risk bin hides the not-applicable count', async () => {
+    // This test's own cohort: the patients whose latest total cholesterol is exactly COMPLEMENT_CHOLESTEROL.
+    const COMPLEMENT_CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
+    const ids: string[] = [];
+    for (let n = 0; n < 11; n += 1) {
+      const id = await createPatient(clinicianA, `Eleven ${TAG} ${n}`);
+      const added = await gql(hub.gateway.url, `mutation ($id: ID!, $v: Float!) { addObservation(patientId: $id, input: { code: "2093-3", value: $v, unit: "mg/dL" }) { id } }`, { id, v: COMPLEMENT_CHOLESTEROL }, clinicianA);
+      expect(added.errors).toBeUndefined();
+      ids.push(id);
+    }
+    // One man with everything the Pooled Cohort Equations need: his risk lands in a bin of its own.
+    const now = new Date().toISOString();
+    const subject = { reference: `urn:uuid:man-${TAG}` };
+    const observation = (code: string, value: Record<string, unknown>) => ({
+      resource: { resourceType: 'Observation', status: 'final', subject, effectiveDateTime: now, code: { coding: [{ system: 'http://loinc.org', code }] }, ...value },
+    });
+    const quantity = (value: number, unit: string) => ({ valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } });
+    const man = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          fullUrl: subject.reference,
+          resource: {
+            resourceType: 'Patient',
+            identifier: [{ system: 'urn:mrn', value: `MAN-${TAG}` }],
+            name: [{ given: ['Alan'], family: `Turing${TAG}` }],
+            gender: 'male',
+            birthDate: '1960-05-05',
+            managingOrganization: { reference: `Organization/${ORG_A}` },
+            extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: '2106-3' } }] }],
+          },
+        },
+        { resource: { resourceType: 'Condition', subject, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] }, clinicalStatus: { coding: [{ code: 'active' }] } } },
+        { resource: { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076', display: 'lisinopril 10 MG Oral Tablet' }] } } },
+        observation('2093-3', quantity(COMPLEMENT_CHOLESTEROL, 'mg/dL')),
+        observation('2085-9', quantity(50, 'mg/dL')),
+        observation('8480-6', quantity(142, 'mm[Hg]')),
+        observation('72166-2', { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '266919005' }] } }),
+      ],
+    };
+    const ingested = await gql<{ ingestFhirBundle: { patientIds: string[]; rejected: unknown[] } }>(hub.gateway.url, `mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { patientIds rejected { resource field reason } } }`, { b: man }, clinicianA);
+    expect(ingested.errors).toBeUndefined();
+    expect(ingested.data!.ingestFhirBundle.rejected).toEqual([]);
+    ids.push(...ingested.data!.ingestFhirBundle.patientIds);
+    for (const id of ids) {
+      const consent = await gql(hub.gateway.url, `mutation ($id: ID!) { recordResearchConsent(patientId: $id, granted: true) { granted } }`, { id }, clinicianA);
+      expect(consent).toEqual({ data: { recordResearchConsent: { granted: true } } });
+    }
+
+    const filter = `{ observation: { code: "2093-3", min: ${COMPLEMENT_CHOLESTEROL}, max: ${COMPLEMENT_CHOLESTEROL} } }`;
+    const query = `{ cohort(filter: ${filter}) { count suppressed sexDistribution { key count } labPercentiles(code: "2093-3") { n p50 } }
+      cohortRiskDistribution(cohort: ${filter}) { patients suppressed notApplicable bins { from to count } } }`;
+    type Answer = { cohort: unknown; cohortRiskDistribution: { patients: number; notApplicable: number | null; bins: { from: number; to: number | null; count: number | null }[] } };
+    const asClinician = await gql<Answer>(hub.gateway.url, query, {}, clinicianA);
+    expect(asClinician.errors).toBeUndefined();
+    const exact = asClinician.data!.cohortRiskDistribution;
+    // Every count for the clinician: the man alone in one bin, the eleven women outside the equations.
+    expect(asClinician.data!.cohort).toEqual({ count: 12, suppressed: false, sexDistribution: [{ key: 'FEMALE', count: 11 }, { key: 'MALE', count: 1 }], labPercentiles: { n: 12, p50: COMPLEMENT_CHOLESTEROL } });
+    expect([exact.patients, exact.notApplicable, exact.bins.map((b) => b.count).sort()]).toEqual([12, 11, [0, 0, 0, 0, 0, 0, 0, 0, 1]]);
+
+    // The researcher: the man's cell hidden, and with it the next smallest of each dimension.
+    expect(await gql(hub.gateway.url, query, {}, researcher)).toEqual({
+      data: {
+        cohort: { count: 12, suppressed: false, sexDistribution: [], labPercentiles: { n: 12, p50: COMPLEMENT_CHOLESTEROL } },
+        cohortRiskDistribution: { patients: 12, suppressed: false, notApplicable: null, bins: exact.bins.map((b) => ({ ...b, count: b.count === 0 ? 0 : null })) },
+      },
+    });
+  });
+
   it('sends research portals risk updates of consenting patients only, and none after a withdrawal', async () => {
     // Two women of different ages (age bands 65-69 and 85-89): only the younger consents.
     const consenting = await createPatient(clinicianA, `Live ${TAG}`);

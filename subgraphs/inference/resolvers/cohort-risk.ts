@@ -1,5 +1,5 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { MIN_RESEARCH_CELL } from '../../../lib/patient-access';
+import { minimumCellFor, protectDimension, protectTotal } from '../../../lib/disclosure-control';
 import type { InferenceContext } from './context';
 
 /** Risk for a cohort is computed patient by patient: beyond this many, narrow the filter. */
@@ -11,7 +11,9 @@ const BINS = 9;
 /**
  * Query.cohortRiskDistribution: the cohort as the patient subgraph's filter selects it, counted as
  * Query.cohort counts for this caller (organisation, research consent), each patient's PCE from their
- * own latest data (the same computation as Patient.risk), binned; a researcher sees no cell under 11.
+ * own latest data (the same computation as Patient.risk), binned. A researcher sees no cell under 11,
+ * and the bins with the patients the equations do not apply to are one dimension of the count shown,
+ * protected against complementary disclosure (lib/disclosure-control.ts).
  */
 export async function cohortRiskDistribution(_: unknown, args: { cohort?: Record<string, unknown> | null }, ctx: InferenceContext) {
   const members = await ctx.cohortMembers(args.cohort ?? {});
@@ -19,6 +21,10 @@ export async function cohortRiskDistribution(_: unknown, args: { cohort?: Record
   if (counted.length > MAX_RISK_COHORT) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `cohort: ${counted.length} patients; narrow it to at most ${MAX_RISK_COHORT} for a risk distribution`, { field: 'cohort' });
   }
+  const model = 'Pooled Cohort Equations (Goff et al., Circulation 2014), 10-year ASCVD';
+  const minCell = minimumCellFor(ctx.identity);
+  const patients = protectTotal(counted.length, minCell);
+  if (patients === null) return { patients: null, suppressed: true, notApplicable: null, bins: [], model };
   const risks = await ctx.loaders.risk.loadMany(counted);
   const counts = Array.from({ length: BINS }, () => 0);
   let notApplicable = 0;
@@ -28,15 +34,12 @@ export async function cohortRiskDistribution(_: unknown, args: { cohort?: Record
     if (pce === null || pce === undefined) notApplicable += 1;
     else counts[Math.min(BINS - 1, Math.floor(pce / BIN_WIDTH))]! += 1;
   }
-  const minCell = ctx.identity.role === 'researcher' ? MIN_RESEARCH_CELL : 0;
-  const shown = (n: number) => (n === 0 || n >= minCell ? n : null);
-  const model = 'Pooled Cohort Equations (Goff et al., Circulation 2014), 10-year ASCVD';
-  if (counted.length < minCell) return { patients: null, suppressed: true, notApplicable: null, bins: [], model };
+  const shown = protectDimension([...counts, notApplicable], minCell);
   return {
-    patients: counted.length,
+    patients,
     suppressed: false,
-    notApplicable: shown(notApplicable),
-    bins: counts.map((count, i) => ({ from: i * BIN_WIDTH, to: i === BINS - 1 ? null : (i + 1) * BIN_WIDTH, count: shown(count) })),
+    notApplicable: shown[BINS],
+    bins: counts.map((_, i) => ({ from: i * BIN_WIDTH, to: i === BINS - 1 ? null : (i + 1) * BIN_WIDTH, count: shown[i] })),
     model,
   };
 }
