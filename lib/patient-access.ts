@@ -101,3 +101,15 @@ export function organisationForWrite(identity: Identity, requested: string | nul
  * threshold for aggregate health data).
  */
 export const MIN_RESEARCH_CELL = 11;
+
+/**
+ * Demographic linkage looks within the organisation a patient is written into; only admins and hub
+ * services may ask it to look across organisations (a merge of two organisations' records of one
+ * person, which the link records with who made it, and unlinkPatient undoes).
+ */
+export function assertMayLinkAcrossOrganisations(identity: Identity): void {
+  if (identity.role === 'admin' || identity.role === 'service') return;
+  throw new HubError(ErrorCode.FORBIDDEN, `linkAcrossOrganisations: only an admin links or unlinks records across organisations, not the ${identity.role} role`, {
+    field: 'linkAcrossOrganisations',
+  });
+}

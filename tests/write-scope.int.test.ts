@@ -123,6 +123,56 @@ describe('writes scoped to the caller’s organisation', () => {
     expect((await readAs(otherClinician, placed.data!.ingestFhirBundle.patientIds[0]!)).data!.patient!.organization).toBe(OTHER);
   });
 
+  it('links across organisations only for an admin who asks, recorded, audited and undone into the source’s organisation', async () => {
+    const victim = await otherOrganisationsPatient(`MRN-${RUN}-7`);
+    const victimPatient = victim.bundle.entry![0]!.resource as Patient;
+    const mrn = `MRN-${RUN}-7b`;
+    const same = exampleBundle(mrn, suffix());
+    const patient = same.entry![0]!.resource as Patient;
+    patient.telecom = victimPatient.telecom;
+    patient.address = victimPatient.address;
+    patient.managingOrganization = { reference: `Organization/${DEMO}` };
+    const across = `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle, linkAcrossOrganisations: true) { patientIds linked { id linkedBy acrossOrganisations } rejected { reason } } }`;
+
+    const refused = await gql(hub.gateway.url, across, { bundle: same }, demoClinician);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({
+        message: 'linkAcrossOrganisations: only an admin links or unlinks records across organisations, not the clinician role',
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'linkAcrossOrganisations' }),
+      }),
+    ]);
+    const count = async () =>
+      (await gql<{ patients: { totalCount: number } }>(hub.gateway.url, `query ($v: String!) { patients(filter: { identifier: $v }) { totalCount } }`, { v: mrn }, admin)).data!.patients.totalCount;
+    expect(await count()).toBe(0);
+
+    const linked = await gql<{ ingestFhirBundle: { patientIds: string[]; linked: { id: string; linkedBy: string; acrossOrganisations: boolean }[] } }>(
+      hub.gateway.url,
+      across,
+      { bundle: same },
+      admin,
+    );
+    expect(linked.data!.ingestFhirBundle).toEqual({
+      patientIds: [victim.id],
+      linked: [{ id: expect.any(String), linkedBy: `admin-${RUN}`, acrossOrganisations: true }],
+      rejected: [],
+    });
+    const trail = await gql<{ auditTrail: { subject: string; fields: string[] }[] }>(
+      hub.gateway.url,
+      `query ($id: ID!) { auditTrail(patientId: $id) { subject fields } }`,
+      { id: victim.id },
+      admin,
+    );
+    expect(trail.data!.auditTrail).toContainEqual({ subject: `admin-${RUN}`, fields: ['Mutation.ingestFhirBundle.linked'] });
+
+    const unlink = `mutation ($id: ID!) { unlinkPatient(linkId: $id) { id organization } }`;
+    const linkId = linked.data!.ingestFhirBundle.linked[0]!.id;
+    const byClinician = await gql(hub.gateway.url, unlink, { id: linkId }, otherClinician);
+    expect(byClinician.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const undone = await gql<{ unlinkPatient: { id: string; organization: string } }>(hub.gateway.url, unlink, { id: linkId }, admin);
+    expect(undone.data!.unlinkPatient.organization).toBe(DEMO);
+    expect((await readAs(demoClinician, undone.data!.unlinkPatient.id)).data!.patient!.identifiers).toEqual([{ system: 'urn:oid:2.16.840.1.113883.19.5', value: mrn }]);
+  });
+
   it('gives createPatient no hint that another organisation uses an identifier, and refuses a duplicate within its own', async () => {
     const mrn = `MRN-${RUN}-5`;
     await otherOrganisationsPatient(mrn);

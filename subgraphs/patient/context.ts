@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
-import type { AccessLog } from '../../lib/audit';
+import type { AccessLog, AccessRecorder } from '../../lib/audit';
 import type { ConsentRepository } from './repository/consent-repository';
 import type { ResearchView } from './domain/research-view';
 import type { DeviceObservationIngestor } from './ingest/device-observations';
@@ -51,6 +51,8 @@ export interface PatientContext extends PatientServices {
   /** The caller, as the gateway asserted it. */
   identity: Identity;
   loaders: ReturnType<typeof createLoaders>;
+  /** This request's reads of identified data, written before the response leaves (lib/subgraph.ts). */
+  access?: AccessRecorder;
 }
 
 export function createPatientContext(services: PatientServices, identity: Identity): PatientContext {

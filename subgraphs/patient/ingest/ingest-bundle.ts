@@ -7,7 +7,7 @@ import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
 import type { Identity } from '../../../lib/identity';
-import { organisationForWrite } from '../../../lib/patient-access';
+import { assertMayLinkAcrossOrganisations, organisationForWrite } from '../../../lib/patient-access';
 
 export type { IngestReject } from './fhir-records';
 
@@ -32,6 +32,11 @@ export interface PatientLinkReport {
   sourcePatient: string;
   score: number;
   rule: string;
+}
+
+export interface IngestOptions {
+  /** Admins and hub services only: demographic linkage considers every organisation's patients. */
+  linkAcrossOrganisations?: boolean;
 }
 
 export const RECORDS_INGESTED = 'patient.records.ingested';
@@ -140,12 +145,14 @@ const UPSERT = Object.fromEntries(Object.entries(TABLES).map(([table, columns]) 
 const LOCK_KEY = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
 // Candidates come from the organisation the patient is written into only: linkage never joins, or
 // reveals, another organisation's patient (identifiers are per organisation too; see the migration).
+// ($3 null: every organisation's, for an admin's linkAcrossOrganisations.)
 const SELECT_LINK_CANDIDATES = `
   SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", sex, phone, address
-  FROM patient.patients WHERE coalesce(managing_organization, '') = $3 AND birth_date = $1 AND sex = $2 LIMIT 200`;
+  FROM patient.patients WHERE ($3::text IS NULL OR coalesce(managing_organization, '') = $3) AND birth_date = $1 AND sex = $2 LIMIT 200`;
 const INSERT_LINK = `
-  INSERT INTO patient.patient_links (patient_id, source_patient, identifiers, demographics, score, rule)
-  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
+  INSERT INTO patient.patient_links (patient_id, source_patient, identifiers, demographics, score, rule, linked_by, across_organisations, source_organization)
+  SELECT $1, $2, $3, $4, $5, $6, $7, coalesce(p.managing_organization, '') IS DISTINCT FROM coalesce($8, ''), $8
+  FROM patient.patients p WHERE p.id = $1 RETURNING id`;
 const SELECT_ACTIVE_LINK = `SELECT 1 FROM patient.patient_links WHERE patient_id = $1 AND source_patient = $2 AND unlinked_at IS NULL`;
 const UPDATE_LINK_DEMOGRAPHICS = `
   UPDATE patient.patient_links SET demographics = $3
@@ -191,7 +198,8 @@ export class FhirIngestor {
     private readonly validate: ResourceValidator = validateFhirResource,
   ) {}
 
-  async ingestBundle(bundle: unknown, writer: Identity): Promise<IngestReport> {
+  async ingestBundle(bundle: unknown, writer: Identity, options: IngestOptions = {}): Promise<IngestReport> {
+    if (options.linkAcrossOrganisations) assertMayLinkAcrossOrganisations(writer);
     const parsed = parseBundle(bundle, this.validate);
     const report = emptyReport(parsed);
     if (parsed.rejects.length) return report;
@@ -206,7 +214,7 @@ export class FhirIngestor {
       const hubIds = new Map<string, string>();
       const changed = new Set<string>();
       for (const [index, patient] of parsed.patients.entries()) {
-        const { id, counts } = await this.upsertPatient(client, patient, organisations[index]!, report);
+        const { id, counts } = await this.upsertPatient(client, patient, organisations[index]!, report, writer, options);
         if (!id) {
           report.rejected.push({
             resource: patient.sourceKey,
@@ -269,10 +277,14 @@ export class FhirIngestor {
     patient: PatientData,
     organisation: string | null,
     report: IngestReport,
+    writer: Identity,
+    options: IngestOptions,
   ): Promise<{ id: string | null; counts: UpsertCounts }> {
     const scope = organisation ?? '';
     const keys = [...new Set(patient.identifiers.map((i) => `${scope}|${i.system}|${i.value}`))].sort();
-    if (patient.birthDate && patient.sex) keys.unshift(`demographics|${scope}|${patient.birthDate}|${patient.sex}`);
+    if (patient.birthDate && patient.sex) {
+      keys.unshift(`demographics|${options.linkAcrossOrganisations ? '*' : scope}|${patient.birthDate}|${patient.sex}`);
+    }
     for (const key of keys) await client.query(LOCK_KEY, [key]);
     const systems = patient.identifiers.map((i) => i.system);
     const values = patient.identifiers.map((i) => i.value);
@@ -289,7 +301,7 @@ export class FhirIngestor {
       await client.query(INSERT_IDENTIFIERS, [systems, values, existing]);
       return { id: existing, counts: { created: 0, updated: changed ? 1 : 0, skipped: changed ? 0 : 1 } };
     }
-    const match = await this.findMatch(client, patient, scope);
+    const match = await this.findMatch(client, patient, options.linkAcrossOrganisations ? null : scope);
     if (match) {
       const { rows } = await client.query<{ id: string }>(INSERT_LINK, [
         match.patientId,
@@ -298,6 +310,8 @@ export class FhirIngestor {
         demographicsOf(patient),
         match.score,
         match.rule,
+        writer.subject,
+        organisation,
       ]);
       await client.query(INSERT_IDENTIFIERS, [systems, values, match.patientId]);
       report.linked.push({ linkId: rows[0]!.id, patientId: match.patientId, sourcePatient: patient.sourceKey, score: match.score, rule: match.rule });
@@ -310,7 +324,7 @@ export class FhirIngestor {
     return { id, counts: { created: 1, updated: 0, skipped: 0 } };
   }
 
-  private async findMatch(client: PoolClient, patient: PatientData, scope: string): Promise<{ patientId: string; score: number; rule: string } | null> {
+  private async findMatch(client: PoolClient, patient: PatientData, scope: string | null): Promise<{ patientId: string; score: number; rule: string } | null> {
     if (!patient.birthDate || !patient.sex) return null;
     const { rows } = await client.query<{ id: string } & Demographics>(SELECT_LINK_CANDIDATES, [patient.birthDate, patient.sex, scope]);
     let best: { patientId: string; score: number; rule: string } | null = null;

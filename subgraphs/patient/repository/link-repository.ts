@@ -14,28 +14,35 @@ export interface PatientLinkRecord {
   linkedAt: string;
   unlinkedAt: string | null;
   unlinkedInto: string | null;
+  linkedBy: string | null;
+  acrossOrganisations: boolean;
 }
 
 /** Record linkage: the links joining a second source's patient to a hub patient, and undoing them. */
 export interface LinkRepository {
   linksByPatientIds(ids: readonly string[]): Promise<PatientLinkRecord[][]>;
   /** Splits the linked source back out into a patient of its own, with its identifiers and records. */
-  unlinkPatient(linkId: string, authorize?: (patientId: string) => Promise<void>): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
+  unlinkPatient(
+    linkId: string,
+    authorize?: (patientId: string, acrossOrganisations: boolean) => Promise<void>,
+  ): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
 }
 
 export const PATIENT_UNLINKED = 'patient.unlinked';
 
 const SELECT_LINKS_BY_PATIENT_IDS = `
-  SELECT id, patient_id, source_patient, identifiers, score, rule, linked_at, unlinked_at, unlinked_into
+  SELECT id, patient_id, source_patient, identifiers, score, rule, linked_at, unlinked_at, unlinked_into, linked_by, across_organisations
   FROM patient.patient_links WHERE patient_id = ANY($1::uuid[]) ORDER BY linked_at, id`;
 const LOCK_LINK = `
-  SELECT id, patient_id, source_patient, identifiers, demographics, score, rule, linked_at, unlinked_at, unlinked_into
+  SELECT id, patient_id, source_patient, identifiers, demographics, score, rule, linked_at, unlinked_at, unlinked_into,
+    linked_by, across_organisations, source_organization
   FROM patient.patient_links WHERE id = $1 FOR UPDATE`;
 const INSERT_SPLIT_PATIENT = `
   INSERT INTO patient.patients (name, birth_date, sex, race, address, phone, managing_organization)
   SELECT d->>'name', (d->>'birthDate')::date, d->>'sex', d->>'race', d->'address', d->>'phone',
-    -- The split-off patient stays in the care of the organisation that held the linked record.
-    (SELECT managing_organization FROM patient.patients WHERE id = $2)
+    -- The split-off patient stays in the care of the organisation that held the linked record, or, for
+    -- an admin's cross-organisation link, returns to the organisation its source came from.
+    CASE WHEN $3::boolean THEN $4::text ELSE (SELECT managing_organization FROM patient.patients WHERE id = $2) END
   FROM (SELECT $1::jsonb AS d) AS source
   RETURNING id`;
 const MOVE_IDENTIFIERS = `
@@ -59,6 +66,9 @@ interface LinkRow {
   linked_at: Date;
   unlinked_at: Date | null;
   unlinked_into: string | null;
+  linked_by: string | null;
+  across_organisations: boolean;
+  source_organization?: string | null;
 }
 
 const toLink = (r: LinkRow): PatientLinkRecord => ({
@@ -71,6 +81,8 @@ const toLink = (r: LinkRow): PatientLinkRecord => ({
   linkedAt: r.linked_at.toISOString(),
   unlinkedAt: r.unlinked_at?.toISOString() ?? null,
   unlinkedInto: r.unlinked_into,
+  linkedBy: r.linked_by,
+  acrossOrganisations: r.across_organisations,
 });
 
 
@@ -84,7 +96,7 @@ export class PostgresLinkRepository implements LinkRepository {
     return ids.map((id) => byPatient.get(id) ?? []);
   }
 
-  async unlinkPatient(linkId: string, authorize: (patientId: string) => Promise<void> = async () => undefined): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
+  async unlinkPatient(linkId: string, authorize: (patientId: string, acrossOrganisations: boolean) => Promise<void> = async () => undefined): Promise<{ link: PatientLinkRecord; newPatientId: string }> {
     const notFound = () => new HubError(ErrorCode.LINK_NOT_FOUND, `Patient link "${linkId}" not found`, { field: 'linkId' });
     if (!isHubId(linkId)) throw notFound();
     return inTransaction(this.pool, async (client) => {
@@ -92,13 +104,13 @@ export class PostgresLinkRepository implements LinkRepository {
       const row = rows[0];
       if (!row) throw notFound();
       // Undoing a link changes the patient's record: the caller needs access to that patient.
-      await authorize(row.patient_id);
+      await authorize(row.patient_id, row.across_organisations);
       if (row.unlinked_at) {
         throw new HubError(ErrorCode.BAD_USER_INPUT, `Patient link "${linkId}" was already undone on ${row.unlinked_at.toISOString()}`, {
           field: 'linkId',
         });
       }
-      const { rows: created } = await client.query<{ id: string }>(INSERT_SPLIT_PATIENT, [row.demographics, row.patient_id]);
+      const { rows: created } = await client.query<{ id: string }>(INSERT_SPLIT_PATIENT, [row.demographics, row.patient_id, row.across_organisations, row.source_organization ?? null]);
       const newPatientId = created[0]!.id;
       await client.query(MOVE_IDENTIFIERS, [row.patient_id, newPatientId, JSON.stringify(row.identifiers)]);
       for (const sql of MOVE_RECORDS) await client.query(sql, [row.patient_id, newPatientId, row.source_patient]);

@@ -1,7 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { normaliseQuantity } from '../domain/loinc';
 import type { PatientContext } from '../context';
-import { assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
+import { assertMayLinkAcrossOrganisations, assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
 
 interface CreatePatientArgs {
@@ -90,8 +90,10 @@ export const Mutation = {
     return { granted: history[0]![0]?.granted ?? false, history: history[0]! };
   },
 
-  async ingestFhirBundle(_: unknown, { bundle }: { bundle: unknown }, ctx: PatientContext) {
-    const report = await ctx.ingestor.ingestBundle(bundle, ctx.identity);
+  async ingestFhirBundle(_: unknown, args: { bundle: unknown; linkAcrossOrganisations?: boolean | null }, ctx: PatientContext) {
+    const report = await ctx.ingestor.ingestBundle(args.bundle, ctx.identity, { linkAcrossOrganisations: args.linkAcrossOrganisations ?? false });
+    // A link joins (and answers with) identified records of an existing patient: audited like a read.
+    for (const link of report.linked) ctx.access?.record(link.patientId, 'Mutation.ingestFhirBundle.linked');
     const linked = await Promise.all(
       report.linked.map(async (l) => (await ctx.loaders.links.load(l.patientId)).find((link) => link.id === l.linkId)!),
     );
@@ -117,7 +119,11 @@ export const Mutation = {
   },
 
   async unlinkPatient(_: unknown, { linkId }: { linkId: string }, ctx: PatientContext) {
-    const { newPatientId } = await ctx.links.unlinkPatient(linkId, (patientId) => assertCanWrite(patientId, ctx));
+    const { newPatientId } = await ctx.links.unlinkPatient(linkId, async (patientId, acrossOrganisations) => {
+      // Undoing an admin's cross-organisation link writes into the source's organisation too.
+      if (acrossOrganisations) assertMayLinkAcrossOrganisations(ctx.identity);
+      await assertCanWrite(patientId, ctx);
+    });
     return ctx.loaders.patient.load(newPatientId);
   },
 
