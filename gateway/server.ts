@@ -162,8 +162,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         location: urls.inference,
         options: {
           deduplicateInflightRequests: false,
-          // graphql-ws has no per-request headers: the identity assertion travels as a connection parameter.
-          subscriptions: { kind: 'ws', options: { connectionParams: { [IDENTITY_HEADER]: '{context.identityAssertion}' } } },
+          // graphql-ws has no per-request headers: the identity assertion travels as a connection parameter,
+          // and as a header of the upgrade request, which the subgraph verifies before upgrading.
+          subscriptions: {
+            kind: 'ws',
+            headers: [[IDENTITY_HEADER, '{context.identityAssertion}']],
+            options: { connectionParams: { [IDENTITY_HEADER]: '{context.identityAssertion}' } },
+          },
         },
       },
     },

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Logger } from './logger';
 import { traceHttpRequest } from './tracing';
-import { HubError } from './errors';
+import { HubError, httpStatusOf } from './errors';
+import { edgeRefusalBody, isAcceptedPostContentType, unsupportedMediaType } from './graphql-media-types';
 import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from './identity';
-import { AccessRecorder, OPERATION_HEADER, REQUEST_ID_HEADER } from './audit';
+import { AccessRecorder, boundedRequestId, OPERATION_HEADER, REQUEST_ID_HEADER } from './audit';
 
 export type HealthCheck = () => Promise<Record<string, 'ok' | string>>;
 
@@ -60,11 +61,7 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', checks }));
       return;
     }
-    if (url.pathname !== '/graphql') {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: `no route ${url.pathname}; GraphQL is at /graphql` }));
-      return;
-    }
+    // Every path but /health answers only the gateway: the assertion is checked before anything else.
     let identity: Identity;
     try {
       identity = await opts.assertions.verify(header(req.headers[IDENTITY_HEADER]));
@@ -74,6 +71,19 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       const { message, extensions } = error.toGraphQLError();
       res.writeHead(401, { 'content-type': 'application/graphql-response+json' });
       res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `no route ${url.pathname}; GraphQL is at /graphql` }));
+      return;
+    }
+    if (req.method === 'POST' && !isAcceptedPostContentType(req.headers['content-type'])) {
+      const refusal = unsupportedMediaType(req.headers['content-type']);
+      log.warn({ code: refusal.code, contentType: req.headers['content-type'] }, 'request refused');
+      req.resume();
+      res.writeHead(httpStatusOf(refusal.code), { 'content-type': 'application/graphql-response+json' });
+      res.end(edgeRefusalBody(refusal));
       return;
     }
     const body = req.method === 'POST' ? await readJson(req) : undefined;
@@ -87,7 +97,7 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       httpGraphQLRequest,
       // Every request gets a recorder for its reads of identified data (written by lib/subgraph.ts).
       context: async () => {
-        const access = new AccessRecorder(identity, { operation: header(req.headers[OPERATION_HEADER]), requestId: header(req.headers[REQUEST_ID_HEADER]) });
+        const access = new AccessRecorder(identity, { operation: header(req.headers[OPERATION_HEADER]), requestId: boundedRequestId(header(req.headers[REQUEST_ID_HEADER])) });
         return Object.assign(await opts.context(req, identity), { access });
       },
     }));

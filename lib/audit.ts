@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Pool } from './postgres';
 import type { Identity } from './identity';
@@ -9,6 +10,21 @@ export const AUDIT_SCHEMA = 'audit';
 /** Headers the gateway adds to every subgraph request so audit records name the client's operation. */
 export const OPERATION_HEADER = 'x-hub-operation';
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * A request id a client may choose: at most 128 characters of `[A-Za-z0-9._:-]` (UUIDs, W3C trace
+ * ids, the usual `<service>:<n>` forms). Anything else is replaced by a generated one before it is
+ * echoed, logged or stored in the audit log, so a client cannot write arbitrary text there.
+ */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const isSafeRequestId = (value: string | null | undefined): value is string => typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
+
+/** The request id to record: the one sent when it is safe, a new UUID when it is not, none when none was sent. */
+export function boundedRequestId(value: string | null | undefined): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return isSafeRequestId(value) ? value : randomUUID();
+}
 
 export interface RequestMeta {
   operation?: string;

@@ -20,6 +20,10 @@ export const ErrorCode = {
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   INVALID_TOKEN: 'INVALID_TOKEN',
   FORBIDDEN: 'FORBIDDEN',
+  /** A bearer token whose lifetime (exp − iat) is longer than JWT_MAX_LIFETIME_HOURS. */
+  TOKEN_LIFETIME_EXCEEDED: 'TOKEN_LIFETIME_EXCEEDED',
+  /** A POST whose body is not JSON (forms, multipart, text): GraphQL over HTTP takes JSON only here. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   // Gateway limits (gateway/limits.ts): refused before execution, naming the limit and the value found.
   MAX_DEPTH_EXCEEDED: 'MAX_DEPTH_EXCEEDED',
   MAX_ALIASES_EXCEEDED: 'MAX_ALIASES_EXCEEDED',
@@ -53,6 +57,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   TOKEN_EXPIRED: 401,
   INVALID_TOKEN: 401,
   FORBIDDEN: 403,
+  TOKEN_LIFETIME_EXCEEDED: 401,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   MAX_DEPTH_EXCEEDED: 400,
   MAX_ALIASES_EXCEEDED: 400,
   MAX_TOKENS_EXCEEDED: 400,

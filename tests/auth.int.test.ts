@@ -98,8 +98,21 @@ describe('authentication at the gateway and the subgraphs', () => {
       expect(response).toEqual({ status: 200, code: undefined, message: undefined, data: { __typename: 'Query' } });
     });
 
-    it('inference refuses a graphql-ws connection without an assertion', async () => {
-      const socket = new WebSocket(hub.inference.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    it('inference refuses a WebSocket upgrade without an assertion with 401, before upgrading', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(hub.inference.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        socket.on('unexpected-response', (_request, response) => {
+          resolve(response.statusCode!);
+          socket.terminate();
+        });
+        socket.on('open', () => reject(new Error('the upgrade was accepted')));
+        socket.on('error', () => undefined);
+      });
+      expect(status).toBe(401);
+    });
+
+    it('inference refuses a graphql-ws connection whose connection_init carries no assertion', async () => {
+      const socket = new WebSocket(hub.inference.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: await asserted({ subject: 'gateway-test', role: 'admin', client: 'tests' }) });
       const messages: unknown[] = [];
       const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
       socket.on('message', (data) => messages.push(JSON.parse(String(data))));

@@ -7,10 +7,11 @@ import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import { GraphQLError } from 'graphql';
 import mqemitterRedis from 'mqemitter-redis';
 import { REPO_ROOT } from '../../lib/config';
-import { HubError } from '../../lib/errors';
+import { ErrorCode, HubError, httpStatusOf } from '../../lib/errors';
+import { edgeRefusalBody, isAcceptedPostContentType, unsupportedMediaType } from '../../lib/graphql-media-types';
 import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from '../../lib/identity';
 import { withRoleChecks } from '../../lib/authorization';
-import { AccessLog, AccessRecorder, AUDIT_MIGRATIONS, AUDIT_SCHEMA, OPERATION_HEADER, REQUEST_ID_HEADER } from '../../lib/audit';
+import { AccessLog, AccessRecorder, AUDIT_MIGRATIONS, AUDIT_SCHEMA, boundedRequestId, OPERATION_HEADER, REQUEST_ID_HEADER } from '../../lib/audit';
 import { createPool, migrate } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { PatientSubgraphClient } from '../../lib/patient-client';
@@ -124,6 +125,9 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
   traceMercurius(app, 'inference');
+  // Read as JSON like application/json (the onRequest hook below refuses every other type). Added
+  // before mercurius registers its routes, whose context copies the parsers it finds then.
+  app.addContentTypeParser('application/graphql-response+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   const sdl = fs.readFileSync(path.join(REPO_ROOT, 'schema', 'inference.graphql'), 'utf8');
   await app.register(mercuriusFederationPlugin, {
     schema: sdl,
@@ -147,7 +151,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     },
     context: (request) => {
       const identity = identityOf(request);
-      const meta = { operation: headerOf(request.headers[OPERATION_HEADER]), requestId: headerOf(request.headers[REQUEST_ID_HEADER]) };
+      const meta = { operation: headerOf(request.headers[OPERATION_HEADER]), requestId: boundedRequestId(headerOf(request.headers[REQUEST_ID_HEADER])) };
       return { ...context(), ...callerContext(identity), access: new AccessRecorder(identity, meta) };
     },
     errorFormatter: (execution, context) => {
@@ -156,12 +160,17 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       return { statusCode: formatted.statusCode, response: { ...formatted.response, errors } as never };
     },
   });
-  // Every GraphQL request over HTTP must carry the gateway's identity assertion (graphql-ws
-  // connections are checked in onConnect above).
+  // Every request but /health must carry the gateway's identity assertion, checked before anything
+  // else runs: HTTP GraphQL requests, WebSocket upgrades (the gateway sends it as a header on the
+  // upgrade as well as a connection parameter, checked again in onConnect above) and unknown paths.
   const identities = new WeakMap<object, Identity>();
-  const identityOf = (request: object): Identity => identities.get(request)!;
+  const identityOf = (request: object): Identity => {
+    const identity = identities.get(request);
+    if (!identity) throw new HubError(ErrorCode.UNAUTHENTICATED, 'no verified identity for this request');
+    return identity;
+  };
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/graphql') || request.headers.upgrade === 'websocket') return;
+    if (request.url.split('?')[0] === '/health') return;
     const assertion = request.headers[IDENTITY_HEADER];
     try {
       identities.set(request, await opts.assertions.verify(Array.isArray(assertion) ? assertion[0] : assertion));
@@ -171,7 +180,14 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       const { message, extensions } = error.toGraphQLError();
       return reply.code(401).type('application/graphql-response+json').send({ errors: [{ message, extensions }] });
     }
+    // JSON bodies only (lib/graphql-media-types.ts): mercurius would also run application/graphql.
+    if (request.method === 'POST' && !isAcceptedPostContentType(request.headers['content-type'])) {
+      const refusal = unsupportedMediaType(request.headers['content-type']);
+      opts.log.warn({ code: refusal.code, contentType: request.headers['content-type'] }, 'request refused');
+      return reply.code(httpStatusOf(refusal.code)).type('application/graphql-response+json').send(edgeRefusalBody(refusal));
+    }
   });
+
   // Reads of identified data (note findings, note search hits) are written to the audit log before
   // the response leaves; if that fails, the data is withheld.
   const accessLog = new AccessLog(pool, 'inference');
