@@ -2,11 +2,12 @@ import type http from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger } from '../lib/logger';
-import { getOperationAST } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import { ErrorCode, HubError } from '../lib/errors';
 import { credentialError, IDENTITY_HEADER, isRole, type Identity, type IdentityAssertions } from '../lib/identity';
 import { OPERATION_HEADER, REQUEST_ID_HEADER } from '../lib/audit';
-import { requestIdOf } from './limits';
+import { requestIdOf } from './request-id';
+import { DEFAULT_JWT_MAX_LIFETIME_HOURS } from './edges-config';
 
 /**
  * Who may call the gateway: bearer JWTs (HS256 with a shared secret for development, RS256/ES256
@@ -21,6 +22,8 @@ export interface JwtOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime (exp − iat) of a token accepted, in hours (JWT_MAX_LIFETIME_HOURS); default 24. */
+  maxLifetimeHours?: number;
 }
 
 /** Looks up a partner API key; undefined when unknown or revoked (gateway/api-keys.ts). */
@@ -30,6 +33,15 @@ export const API_KEY_HEADER = 'x-api-key';
 
 export interface Credentials {
   authorization?: string;
+  apiKey?: string;
+}
+
+/** A caller as verified, with what bounds its credentials: a token's expiry, or the API key to re-check. */
+export interface VerifiedCaller {
+  identity: Identity;
+  /** Milliseconds since the epoch at which the bearer token expires. */
+  expiresAt?: number;
+  /** The API key presented, for re-checking that it is still unrevoked (graphql-ws connections). */
   apiKey?: string;
 }
 
@@ -53,10 +65,14 @@ export class Authenticator {
   }
 
   async authenticate(credentials: Credentials): Promise<Identity> {
+    return (await this.verify(credentials)).identity;
+  }
+
+  async verify(credentials: Credentials): Promise<VerifiedCaller> {
     if (credentials.apiKey) {
       const identity = await this.apiKeys(credentials.apiKey);
       if (!identity) throw new HubError(ErrorCode.INVALID_TOKEN, `${API_KEY_HEADER} is not a known, unrevoked API key`);
-      return identity;
+      return { identity, apiKey: credentials.apiKey };
     }
     const authorization = credentials.authorization?.trim();
     if (!authorization) {
@@ -65,18 +81,38 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new HubError(ErrorCode.INVALID_TOKEN, 'Authorization header is not "Bearer <JWT>"');
     if (!this.key) throw new HubError(ErrorCode.INVALID_TOKEN, 'this gateway accepts no bearer tokens (neither JWT_SECRET nor JWT_JWKS_URL is set)');
+    let claims: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(match[1]!, this.key as Uint8Array, {
+      ({ payload: claims } = await jwtVerify(match[1]!, this.key as Uint8Array, {
         algorithms: this.algorithms,
         ...(this.jwt.issuer ? { issuer: this.jwt.issuer } : {}),
         ...(this.jwt.audience ? { audience: this.jwt.audience } : {}),
         requiredClaims: ['sub', 'exp'],
-      });
-      return identityFromToken(payload as Record<string, unknown>);
+      }));
     } catch (error) {
       throw credentialError(error, 'bearer token');
     }
+    const exp = claims.exp as number;
+    checkLifetime(exp, claims.iat, this.jwt.maxLifetimeHours ?? DEFAULT_JWT_MAX_LIFETIME_HOURS);
+    return { identity: identityFromToken(claims), expiresAt: exp * 1000 };
   }
+}
+
+/**
+ * A stolen token is useful until it expires, so the hub bounds how long that is: exp − iat, or exp −
+ * now when iat is missing or in the future (a token "issued" an hour before a far expiry is still
+ * a far expiry), must not exceed `maxHours`.
+ */
+export function checkLifetime(exp: number, iat: unknown, maxHours: number, nowSeconds = Date.now() / 1000): void {
+  const declared = typeof iat === 'number' && iat <= nowSeconds ? exp - iat : undefined;
+  const seconds = declared ?? exp - nowSeconds;
+  if (seconds <= maxHours * 3600) return;
+  const measured = declared !== undefined ? 'exp - iat' : typeof iat === 'number' ? 'exp - now' : 'exp - now: it has no iat';
+  const hours = Number((seconds / 3600).toFixed(1));
+  throw new HubError(
+    ErrorCode.TOKEN_LIFETIME_EXCEEDED,
+    `bearer token lives ${hours} h (${measured}), longer than the ${maxHours} h this hub accepts (JWT_MAX_LIFETIME_HOURS)`,
+  );
 }
 
 /**
@@ -109,7 +145,7 @@ export interface AuthContext {
   identityAssertion: string;
 }
 
-interface RequestLike {
+export interface RequestLike {
   request?: Request;
   /** graphql-ws: the upgrade request and the client's connection parameters. */
   req?: http.IncomingMessage;
@@ -142,22 +178,27 @@ export function credentialsOf(context: RequestLike): Credentials {
  * by the gateway's other checks (persisted documents for partners, rate limits per client).
  */
 export class CallerIdentities {
-  private readonly known = new WeakMap<object, Promise<Identity>>();
+  private readonly known = new WeakMap<object, Promise<VerifiedCaller>>();
 
   constructor(private readonly authenticator: Authenticator) {}
 
   private readonly settled = new WeakMap<object, Identity>();
 
   of(context: RequestLike): Promise<Identity> {
+    return this.verified(context).then((caller) => caller.identity);
+  }
+
+  /** The caller with what bounds its credentials (expiry, API key): once per request or graphql-ws connection. */
+  verified(context: RequestLike): Promise<VerifiedCaller> {
     const holder = holderOf(context);
     const cached = holder && this.known.get(holder);
     if (cached) return cached;
-    const identity = this.authenticator.authenticate(credentialsOf(context));
+    const caller = this.authenticator.verify(credentialsOf(context));
     if (holder) {
-      this.known.set(holder, identity);
-      identity.then((resolved) => this.settled.set(holder, resolved)).catch(() => undefined);
+      this.known.set(holder, caller);
+      caller.then((resolved) => this.settled.set(holder, resolved.identity)).catch(() => undefined);
     }
-    return identity;
+    return caller;
   }
 
   /** The identity already established for this request, if any (for labels read synchronously). */
@@ -177,6 +218,21 @@ async function coded<T>(work: Promise<T>, log: Logger): Promise<T> {
     if (!(error instanceof HubError)) throw error;
     log.warn({ code: error.code, reason: error.message }, 'caller refused');
     throw error.toGraphQLError();
+  }
+}
+
+/**
+ * graphql-ws operations: the runtime parses and validates a document before it builds the context
+ * that authenticates (gateway-runtime's getGraphQLWSOptions), so an anonymous socket could learn the
+ * schema from validation errors. This runs first: the refusal as the operation's result, else nothing.
+ */
+export async function refuseUnauthenticated(callers: CallerIdentities, context: RequestLike, log: Logger): Promise<ExecutionResult | undefined> {
+  try {
+    await coded(callers.of(context), log);
+    return undefined;
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
   }
 }
 

@@ -23,6 +23,8 @@ runUntilSignal(log, async () => {
     port: config.ports.gateway,
     log,
     limits: config.gatewayLimits,
+    corsOrigins: config.gatewayEdges.corsOrigins,
+    metricsToken: config.gatewayEdges.metricsToken,
     auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
     databaseUrl: config.databaseUrl,
   });

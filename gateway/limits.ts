@@ -10,6 +10,7 @@ import type { Logger } from '../lib/logger';
 import type { GatewayLimits, RateLimit } from './limits-config';
 import { ErrorCode, httpStatusOf } from '../lib/errors';
 import { REQUEST_ID_HEADER } from '../lib/audit';
+import { requestIdOf } from './request-id';
 
 export * from './limits-config';
 
@@ -190,26 +191,6 @@ export interface CallerContext {
  */
 export function rateLimitKey(context: CallerContext): string {
   return context.req?.socket?.remoteAddress ?? 'unknown';
-}
-
-const generatedRequestIds = new WeakMap<Request, string>();
-
-/**
- * For the runtime's `requestId` option: it answers each request with `x-request-id` (the caller's
- * own when sent, else a UUID) and logs with it; we remember the UUIDs to put them in masked errors.
- */
-export const requestIdOptions = {
-  headerName: REQUEST_ID_HEADER,
-  generateRequestId({ request }: { request: Request }): string {
-    const id = randomUUID();
-    generatedRequestIds.set(request, id);
-    return id;
-  },
-};
-
-export function requestIdOf(request: Request | undefined): string | undefined {
-  if (!request) return undefined;
-  return generatedRequestIds.get(request) ?? request.headers.get(REQUEST_ID_HEADER) ?? undefined;
 }
 
 /**

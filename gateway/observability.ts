@@ -110,7 +110,8 @@ export class GatewayObservability {
       usePrometheus({
         log: ctx.log,
         registry,
-        endpoint: METRICS_PATH,
+        // Served by gateway/metrics-endpoint.ts, behind METRICS_TOKEN, not by the plugin to anyone.
+        endpoint: false,
         metrics: {
           graphql_envelop_request: createCounter({
             registry,

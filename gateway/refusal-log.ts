@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from '../lib/logger';
-import { requestIdOf } from './limits';
+import { requestIdOf } from './request-id';
 
 /**
  * Every refused request is logged once, at warn, with its codes and request id (never the document,

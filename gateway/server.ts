@@ -9,9 +9,13 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { useRefusalLog } from './refusal-log';
 import { withDashboard } from './dashboard';
-import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, requestIdOptions, type GatewayLimits } from './limits';
+import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits } from './limits';
+import { requestIdOptions, withBoundedRequestId } from './request-id';
 import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
-import { Authenticator, CallerIdentities, credentialsOf, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions } from './auth';
+import { withMetricsEndpoint } from './metrics-endpoint';
+import { corsPolicy } from './cors';
+import { useGraphQLMediaTypes } from './media-types';
+import { Authenticator, CallerIdentities, credentialsOf, refuseUnauthenticated, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions, type RequestLike } from './auth';
 import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
 import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
@@ -29,6 +33,10 @@ export interface GatewayOptions {
   limits?: GatewayLimits;
   /** Metrics (`/metrics`) and tracing options; see gateway/observability.ts. */
   observability?: GatewayObservabilityOptions;
+  /** The bearer secret `/metrics` asks of a scraper (METRICS_TOKEN); unset, `/metrics` is refused. */
+  metricsToken?: string;
+  /** Browser origins given CORS headers (CORS_ORIGINS); none when unset (gateway/cors.ts). */
+  corsOrigins?: readonly string[];
   /** PostgreSQL (schema `gateway`): partner API keys and persisted-document manifests. Unset: API keys are refused, partners run nothing. */
   databaseUrl?: string;
   /** Lookup caching and APQ bounds (gateway/trusted-access.ts); defaults when unset. */
@@ -142,6 +150,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // No CORS headers but for the CORS_ORIGINS allow-list (the runtime's default reflects any Origin).
+    cors: corsPolicy(opts.corsOrigins ?? []),
     graphiql: { title: 'Precision Hub — clinical decision support, not a medical device' },
     // The bundled GraphiQL works offline (clinical networks often block CDNs); the default loads from one.
     renderGraphiQL,
@@ -172,7 +182,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
+    plugins: (ctx) => [...observability.plugins(ctx), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
@@ -180,7 +190,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   await runtime.getSchema();
 
   // The built dashboard under /dashboard/ (gateway/dashboard.ts); everything else to the runtime.
-  const server = http.createServer(withDashboard(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log })));
+  // In front of the runtime: request ids bounded, /metrics behind its token, the dashboard's files, the body limit.
+  const server = http.createServer(
+    withBoundedRequestId(
+      withMetricsEndpoint(withDashboard(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log })), {
+        token: opts.metricsToken,
+        metrics: () => observability.metrics(),
+        contentType: observability.registry.contentType,
+        log: opts.log,
+      }),
+    ),
+  );
   server.keepAliveTimeout = 65_000;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
   const wsOptions = getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, (ctx) => ({
@@ -196,7 +216,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     {
       ...wsOptions,
       onOperation: observability.trackSubscriptions,
-      subscribe(args) {
+      async execute(args) {
+        return (await refuseUnauthenticated(callers, args.contextValue as RequestLike, opts.log)) ?? wsOptions.execute!(args);
+      },
+      async subscribe(args) {
+        const refused = await refuseUnauthenticated(callers, args.contextValue as RequestLike, opts.log);
+        if (refused) return refused;
         const context = args.contextValue as { params: WsParams; connectionParams?: Record<string, unknown>; req: http.IncomingMessage };
         const key = subscriptionKey(context.params, credentialsOf(context));
         return key === undefined ? wsOptions.subscribe!(args) : shared.subscribe(key, () => wsOptions.subscribe!(args) as never);

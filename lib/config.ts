@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadGatewayLimits, type GatewayLimits } from '../gateway/limits-config';
+import { loadGatewayEdges, loadJwtMaxLifetimeHours, type GatewayEdges } from '../gateway/edges-config';
 
 /**
  * The hub's whole configuration, read once from the environment. Every key has an embedded default
@@ -31,6 +32,8 @@ export interface HubConfig {
   logLevel: string;
   /** What the gateway refuses before execution (GATEWAY_MAX_*, GATEWAY_RATE_LIMIT_*, GATEWAY_INTROSPECTION). */
   gatewayLimits: GatewayLimits;
+  /** The gateway's edges: CORS_ORIGINS (none by default) and METRICS_TOKEN (unset: `/metrics` refused). */
+  gatewayEdges: GatewayEdges;
   /**
    * OTEL_EXPORTER_OTLP_ENDPOINT (the standard OpenTelemetry variable): set, every service exports its
    * spans there over OTLP/HTTP (the exporter also reads the other standard OTEL_EXPORTER_OTLP_* keys);
@@ -54,6 +57,8 @@ export interface AuthConfig {
     jwksUrl: string | undefined;
     issuer: string | undefined;
     audience: string | undefined;
+    /** Longest bearer-token lifetime accepted, exp − iat (JWT_MAX_LIFETIME_HOURS, default 24). */
+    maxLifetimeHours: number;
   };
 }
 
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     gatewayLimits: loadGatewayLimits(env, ConfigError),
+    gatewayEdges: loadGatewayEdges(env, ConfigError),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     auth: {
       internalSecret: env.HUB_INTERNAL_SECRET || undefined,
@@ -131,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         jwksUrl: env.JWT_JWKS_URL || undefined,
         issuer: env.JWT_ISSUER || undefined,
         audience: env.JWT_AUDIENCE || undefined,
+        maxLifetimeHours: loadJwtMaxLifetimeHours(env, ConfigError),
       },
     },
   };

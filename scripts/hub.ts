@@ -89,6 +89,8 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
         auth: { jwt: config.auth.jwt, assertions },
         limits: config.gatewayLimits,
+        corsOrigins: config.gatewayEdges.corsOrigins,
+        metricsToken: config.gatewayEdges.metricsToken,
         databaseUrl,
       }),
     );

@@ -27,7 +27,7 @@ runUntilSignal(log, async () => {
     // A ready clinician session for the dashboard: the token rides in the URL fragment, never sent to a server.
     const dashboardUrl = hub.gateway.url.replace(/\/graphql$/, '/dashboard/');
     const dashboardToken = config.auth.jwt.secret
-      ? await mintLocalToken(config.auth.jwt.secret, { role: 'clinician', org: 'demo', client: 'precision-hub-dashboard', hours: 8 })
+      ? await mintLocalToken(config.auth.jwt.secret, { role: 'clinician', org: 'demo', client: 'precision-hub-dashboard', hours: Math.min(8, config.auth.jwt.maxLifetimeHours) }, config.auth.jwt.maxLifetimeHours)
       : undefined;
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     console.log(

@@ -20,8 +20,11 @@ const scope = (span: ReadableSpan) => span.instrumentationScope.name;
 const parentId = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 const service = (span: ReadableSpan) => span.attributes['hub.service'];
 
+/** The scraper's secret: `/metrics` answers only with it (gateway/metrics-endpoint.ts). */
+const METRICS_TOKEN = 'observability-test-metrics-token';
+
 async function metricsOf(gatewayUrl: string): Promise<string> {
-  const response = await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'));
+  const response = await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   return response.text();
@@ -46,7 +49,7 @@ describe('observability of the hub', () => {
   beforeAll(async () => {
     // Registered before the services start: they install their tracing hooks only when it is on.
     tracing = setupTracing('precision-hub-test', { exporter, logLevel: 'silent' });
-    hub = await startHub(testConfig(), testNeo4j(), log);
+    hub = await startHub(testConfig({ gatewayEdges: { corsOrigins: [], metricsToken: METRICS_TOKEN } }), testNeo4j(), log);
   });
 
   afterAll(async () => {
