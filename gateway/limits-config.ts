@@ -19,9 +19,21 @@ export const MAX_QUERY_TOKENS = 3_000;
 export const MAX_QUERY_COST = 20_000;
 /** Request body bytes: FHIR bundles and small VCFs go through the gateway; whole genomes use the CLI. */
 export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
-/** Per caller: a burst of this many operations, refilled at `RATE_LIMIT_PER_SECOND`. */
-export const RATE_LIMIT_BURST = 200;
-export const RATE_LIMIT_PER_SECOND = 50;
+/**
+ * Rate limits, sized for a hospital (README "Limits" has the arithmetic). The dashboard's patient
+ * page is 6 operations (record, genomics, risk and decisions queries, the riskUpdated and
+ * findingsUpdated subscriptions) and a what-if change one more. Per caller (a token's `sub`, an API
+ * key): a clinician paging through patients as fast as a person can, a page a second, sends 6
+ * operations/s; 20/s is three times that, and a burst of 100 opens 16 pages at once (a restored
+ * browser session). Per client application, the ceiling a whole ward or hospital shares on one app:
+ * 500 clinicians on shift each opening a page every 15 s at the busiest (morning rounds) is ~200
+ * operations/s; 400/s is twice that, and a burst of 1,500 is 250 pages in the same second (shift
+ * change). Both are per gateway replica.
+ */
+export const RATE_LIMIT_BURST = 100;
+export const RATE_LIMIT_PER_SECOND = 20;
+export const CLIENT_RATE_LIMIT_BURST = 1_500;
+export const CLIENT_RATE_LIMIT_PER_SECOND = 400;
 
 export interface RateLimit {
   /** Operations a caller may send at once (the token bucket's size). */
@@ -36,8 +48,10 @@ export interface GatewayLimits {
   maxTokens: number;
   maxCost: number;
   maxBodyBytes: number;
-  /** Undefined: no rate limit (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
+  /** Per caller (token subject or API key); undefined: no rate limits at all (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
   rateLimit: RateLimit | undefined;
+  /** The ceiling every caller of one client application shares; undefined: none (GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND=0). */
+  clientRateLimit: RateLimit | undefined;
   /** Introspection and "Did you mean …" suggestions; off in production unless GATEWAY_INTROSPECTION=true. */
   introspection: boolean;
 }
@@ -49,6 +63,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxCost: MAX_QUERY_COST,
   maxBodyBytes: MAX_REQUEST_BODY_BYTES,
   rateLimit: { burst: RATE_LIMIT_BURST, perSecond: RATE_LIMIT_PER_SECOND },
+  clientRateLimit: { burst: CLIENT_RATE_LIMIT_BURST, perSecond: CLIENT_RATE_LIMIT_PER_SECOND },
   introspection: true,
 };
 
@@ -74,14 +89,17 @@ function flag(env: NodeJS.ProcessEnv, key: string, fallback: boolean, ConfigErro
 
 /**
  * The limits from GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_TOKENS, GATEWAY_MAX_COST,
- * GATEWAY_MAX_BODY_BYTES, GATEWAY_RATE_LIMIT_BURST, GATEWAY_RATE_LIMIT_PER_SECOND (0: off) and
- * GATEWAY_INTROSPECTION (default: on unless NODE_ENV=production). `ConfigError` is the loader's
+ * GATEWAY_MAX_BODY_BYTES, GATEWAY_RATE_LIMIT_BURST and GATEWAY_RATE_LIMIT_PER_SECOND (per caller; 0:
+ * every rate limit off), GATEWAY_CLIENT_RATE_LIMIT_BURST and GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND (per
+ * client application; 0: no ceiling) and GATEWAY_INTROSPECTION (default: on unless NODE_ENV=production). `ConfigError` is the loader's
  * error class, passed in so this file stays free of imports.
  */
 export function loadGatewayLimits(env: NodeJS.ProcessEnv, ConfigError: ConfigErrorClass): GatewayLimits {
   const d = DEFAULT_GATEWAY_LIMITS;
   const perSecond = positiveInteger(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', RATE_LIMIT_PER_SECOND, ConfigError, true);
   const burst = positiveInteger(env, 'GATEWAY_RATE_LIMIT_BURST', RATE_LIMIT_BURST, ConfigError);
+  const clientPerSecond = positiveInteger(env, 'GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND', CLIENT_RATE_LIMIT_PER_SECOND, ConfigError, true);
+  const clientBurst = positiveInteger(env, 'GATEWAY_CLIENT_RATE_LIMIT_BURST', CLIENT_RATE_LIMIT_BURST, ConfigError);
   return {
     maxDepth: positiveInteger(env, 'GATEWAY_MAX_DEPTH', d.maxDepth, ConfigError),
     maxAliases: positiveInteger(env, 'GATEWAY_MAX_ALIASES', d.maxAliases, ConfigError, true),
@@ -89,6 +107,7 @@ export function loadGatewayLimits(env: NodeJS.ProcessEnv, ConfigError: ConfigErr
     maxCost: positiveInteger(env, 'GATEWAY_MAX_COST', d.maxCost, ConfigError),
     maxBodyBytes: positiveInteger(env, 'GATEWAY_MAX_BODY_BYTES', d.maxBodyBytes, ConfigError),
     rateLimit: perSecond === 0 ? undefined : { burst, perSecond },
+    clientRateLimit: perSecond === 0 || clientPerSecond === 0 ? undefined : { burst: clientBurst, perSecond: clientPerSecond },
     introspection: flag(env, 'GATEWAY_INTROSPECTION', env.NODE_ENV !== 'production', ConfigError),
   };
 }

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { GraphQLError, buildSchema, getIntrospectionQuery, parse, validate, specifiedRules } from 'graphql';
 import {
   DEFAULT_GATEWAY_LIMITS,
-  TokenBuckets,
   countTokens,
   loadGatewayLimits,
   noIntrospectionRule,
   parseWithTokenLimit,
   queryShapeRules,
-  rateLimitKey,
   withoutSuggestions,
 } from './limits';
 
@@ -130,24 +128,6 @@ describe('introspection and suggestions', () => {
   });
 });
 
-describe('per-client rate limit', () => {
-  it('allows a burst, refuses the next with the seconds to wait, and refills over time', () => {
-    let now = 0;
-    const buckets = new TokenBuckets({ burst: 3, perSecond: 1 }, () => now);
-    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([0, 0, 0]);
-    expect(buckets.take('a')).toBe(1);
-    expect(buckets.take('b')).toBe(0); // another caller has its own bucket
-    now = 1000;
-    expect(buckets.take('a')).toBe(0);
-    expect(buckets.take('a')).toBe(1);
-  });
-
-  it('keys callers by the socket address, not a header the client writes', () => {
-    expect(rateLimitKey({ req: { socket: { remoteAddress: '10.0.0.7' } } })).toBe('10.0.0.7');
-    expect(rateLimitKey({})).toBe('unknown');
-  });
-});
-
 describe('loadGatewayLimits', () => {
   it('uses the defaults, with introspection on outside production', () => {
     expect(loadGatewayLimits({}, TestConfigError)).toEqual(DEFAULT_GATEWAY_LIMITS);
@@ -159,7 +139,7 @@ describe('loadGatewayLimits', () => {
     expect(loadGatewayLimits({ GATEWAY_INTROSPECTION: 'false' }, TestConfigError).introspection).toBe(false);
   });
 
-  it('reads every limit from the environment, and 0 per second turns the rate limit off', () => {
+  it('reads every limit from the environment; 0 per second turns every rate limit off, 0 per second per client the ceiling only', () => {
     const env = {
       GATEWAY_MAX_DEPTH: '8',
       GATEWAY_MAX_ALIASES: '0',
@@ -168,6 +148,8 @@ describe('loadGatewayLimits', () => {
       GATEWAY_MAX_BODY_BYTES: '65536',
       GATEWAY_RATE_LIMIT_BURST: '20',
       GATEWAY_RATE_LIMIT_PER_SECOND: '5',
+      GATEWAY_CLIENT_RATE_LIMIT_BURST: '200',
+      GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND: '50',
     };
     expect(loadGatewayLimits(env, TestConfigError)).toEqual({
       maxDepth: 8,
@@ -176,9 +158,11 @@ describe('loadGatewayLimits', () => {
       maxCost: 1000,
       maxBodyBytes: 65536,
       rateLimit: { burst: 20, perSecond: 5 },
+      clientRateLimit: { burst: 200, perSecond: 50 },
       introspection: true,
     });
-    expect(loadGatewayLimits({ GATEWAY_RATE_LIMIT_PER_SECOND: '0' }, TestConfigError).rateLimit).toBeUndefined();
+    expect(loadGatewayLimits({ GATEWAY_RATE_LIMIT_PER_SECOND: '0' }, TestConfigError)).toMatchObject({ rateLimit: undefined, clientRateLimit: undefined });
+    expect(loadGatewayLimits({ GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND: '0' }, TestConfigError)).toMatchObject({ rateLimit: { burst: 100, perSecond: 20 }, clientRateLimit: undefined });
   });
 
   it('fails fast on a value that is not a positive integer or a flag', () => {

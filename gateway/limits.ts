@@ -7,32 +7,16 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger } from '../lib/logger';
-import type { GatewayLimits, RateLimit } from './limits-config';
-import { ErrorCode, httpStatusOf } from '../lib/errors';
+import type { GatewayLimits } from './limits-config';
+import { ErrorCode } from '../lib/errors';
+import { limitExceeded, type LimitErrorCode } from './limit-errors';
+import { RateLimiter, rateLimitKey, type CallerContext, type RateLimitKeys } from './rate-limits';
 import { REQUEST_ID_HEADER } from '../lib/audit';
 import { requestIdOf } from './request-id';
 
 export * from './limits-config';
-
-/**
- * What the gateway refuses before execution. Every refusal is a coded GraphQL error naming the
- * limit and, where it can be measured, the value found; nothing reaches a subgraph.
- */
-/** The gateway's limit codes, in the hub's one catalogue (lib/errors.ts). */
-export type LimitErrorCode = Extract<ErrorCode, 'MAX_DEPTH_EXCEEDED' | 'MAX_ALIASES_EXCEEDED' | 'MAX_TOKENS_EXCEEDED' | 'MAX_COST_EXCEEDED' | 'REQUEST_ENTITY_TOO_LARGE' | 'RATE_LIMITED' | 'INTROSPECTION_DISABLED'>;
-
-/** Callers tracked by the rate limiter before idle (full) buckets are dropped. */
-const MAX_TRACKED_CALLERS = 10_000;
-
-/** A refusal: `limit` is what is allowed, `actual` what was sent; the status is the catalogue's. */
-export function limitExceeded(
-  code: LimitErrorCode,
-  message: string,
-  details: Record<string, unknown>,
-  http: { status: number; headers?: Record<string, string> } = { status: httpStatusOf(code) },
-): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details, http } });
-}
+export * from './limit-errors';
+export * from './rate-limits';
 
 /** The value graphql-armor found, from its message (`… exceeded, found 14.`); its rules expose no other way. */
 export function armorFound(message: string): number | undefined {
@@ -129,71 +113,6 @@ export function parseWithTokenLimit(maxTokens: number) {
 }
 
 /**
- * One token bucket per caller (RFC 2697's single-rate idea): `burst` operations at once, refilled at
- * `perSecond`. `take` answers 0 when the operation may go ahead, else the seconds to wait.
- */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(
-    private readonly rate: RateLimit,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  take(key: string): number {
-    const now = this.now();
-    const bucket = this.refilled(key, now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.rate.perSecond);
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  private refilled(key: string, now: number) {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= MAX_TRACKED_CALLERS) this.forgetIdle(now);
-      bucket = { tokens: this.rate.burst, at: now };
-      this.buckets.set(key, bucket);
-    }
-    bucket.tokens = Math.min(this.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond);
-    bucket.at = now;
-    return bucket;
-  }
-
-  /** A full bucket is the same as none; if every caller is busy, the longest-known go first. */
-  private forgetIdle(now: number) {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond >= this.rate.burst) this.buckets.delete(key);
-    }
-    for (const key of this.buckets.keys()) {
-      if (this.buckets.size < MAX_TRACKED_CALLERS) break;
-      this.buckets.delete(key);
-    }
-  }
-}
-
-/** What the rate limiter and request ids read from a GraphQL context (HTTP or graphql-ws). */
-export interface CallerContext {
-  /** node:http's request: set by the runtime for HTTP and by server.ts for graphql-ws. */
-  req?: { socket?: { remoteAddress?: string | undefined } | null };
-  request?: Request;
-}
-
-/**
- * Whose bucket an operation takes from. The caller's IP for now (the socket's, not X-Forwarded-For,
- * which any client can write); keyed by the authenticated client once the auth plugin sets it.
- */
-export function rateLimitKey(context: CallerContext): string {
-  return context.req?.socket?.remoteAddress ?? 'unknown';
-}
-
-/**
  * The runtime reports a subgraph it could not reach with the subrequest it sent (whose variables may
  * hold patient ids) and the socket error (internal addresses): keep the code and subgraph, drop those.
  */
@@ -221,8 +140,8 @@ export interface LimitPluginOptions {
   log: Logger;
   /** The gateway's error mask, to tell which execution errors the client will see masked. */
   maskError: (error: unknown, message: string) => Error;
-  /** Whose bucket an operation takes from (default `rateLimitKey`). */
-  key?: (context: CallerContext) => string;
+  /** Whose buckets an operation takes from (default: its IP as the caller, no client). */
+  rateLimitKeys?: (context: CallerContext) => RateLimitKeys;
 }
 
 /**
@@ -230,29 +149,14 @@ export interface LimitPluginOptions {
  * front of the runtime, in server.ts). graphql-ws operations go through the same parse, validate and
  * execute hooks, so subscriptions meet the same limits.
  */
-export function limitPlugins({ limits, log, maskError, key = rateLimitKey }: LimitPluginOptions): GatewayPlugin[] {
+export function limitPlugins({ limits, log, maskError, rateLimitKeys = (context) => ({ caller: rateLimitKey(context) }) }: LimitPluginOptions): GatewayPlugin[] {
   const shapeRules = queryShapeRules(limits);
   const parse = parseWithTokenLimit(limits.maxTokens);
-  const buckets = limits.rateLimit && new TokenBuckets(limits.rateLimit);
+  const limiter = limits.rateLimit && new RateLimiter(limits.rateLimit, limits.clientRateLimit);
   /** Uncoded execution errors, before the mask replaces them, to log beside the request id. */
   const maskedCauses = new WeakMap<Request, GraphQLError[]>();
 
-  const rateLimited = (context: CallerContext): ExecutionResult | undefined => {
-    if (!buckets || !limits.rateLimit) return undefined;
-    const retryAfter = buckets.take(key(context));
-    if (retryAfter === 0) return undefined;
-    const { burst, perSecond } = limits.rateLimit;
-    return {
-      errors: [
-        limitExceeded(
-          ErrorCode.RATE_LIMITED,
-          `Rate limit exceeded: at most ${burst} operations at once and ${perSecond} a second per client; retry after ${retryAfter} s.`,
-          { limit: { burst, perSecond }, retryAfterSeconds: retryAfter },
-          { status: 429, headers: { 'retry-after': String(retryAfter) } },
-        ),
-      ],
-    };
-  };
+  const rateLimited = (context: CallerContext): ExecutionResult | undefined => limiter?.admit(rateLimitKeys(context));
 
   /** Before the mask runs: keep the causes of errors it will hide, and strip subrequest details. */
   const onExecutionResult = (context: CallerContext, result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {

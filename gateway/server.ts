@@ -9,7 +9,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { useRefusalLog } from './refusal-log';
 import { withDashboard } from './dashboard';
-import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits } from './limits';
+import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits, type RateLimitKeys } from './limits';
 import { requestIdOptions, withBoundedRequestId } from './request-id';
 import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
 import { withMetricsEndpoint } from './metrics-endpoint';
@@ -90,10 +90,10 @@ export function passCodedErrors(error: unknown, message: string): Error {
   return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
-/** Rate limits are per authenticated client application (the IP only before authentication). */
-const clientKey = (context: CallerContext): string => {
+/** Rate limits are per authenticated caller under a ceiling per client application (the IP only before authentication). */
+const rateLimitKeys = (context: CallerContext): RateLimitKeys => {
   const identity = (context as Partial<AuthContext>).identity;
-  return identity ? `client:${identity.client}` : rateLimitKey(context);
+  return identity ? { caller: `caller:${identity.subject}`, client: identity.client } : { caller: `ip:${rateLimitKey(context)}` };
 };
 
 /** Results waiting for one graphql-ws subscriber before it is cut off as too slow (shared-subscriptions.ts). */
@@ -182,7 +182,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, key: clientKey })],
+    plugins: (ctx) => [...observability.plugins(ctx), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription

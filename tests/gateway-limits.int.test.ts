@@ -7,7 +7,7 @@ import { assertionsOf } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, wsClient, type GraphQLResponse } from './support/graphql';
-import { defaultCredentials } from './support/auth';
+import { bearer, defaultCredentials } from './support/auth';
 
 const log = createLogger('test', 'silent');
 
@@ -17,6 +17,14 @@ const PRODUCTION_LIMITS: GatewayLimits = {
   introspection: false,
   maxBodyBytes: 64 * 1024,
   rateLimit: { burst: 5, perSecond: 2 },
+  clientRateLimit: { burst: 1000, perSecond: 100 },
+};
+
+/** Small per-caller and per-client buckets, so the tests can tell the two limits apart. */
+const RATED_LIMITS: GatewayLimits = {
+  ...DEFAULT_GATEWAY_LIMITS,
+  rateLimit: { burst: 3, perSecond: 1 },
+  clientRateLimit: { burst: 7, perSecond: 1 },
 };
 
 const NORMAL_QUERY = `query { gene(symbol: "BRAF") { symbol } }`;
@@ -227,10 +235,71 @@ describe('gateway limits, refused before execution', () => {
     expect(refused[0]!.body).toEqual({
       errors: [
         {
-          message: 'Rate limit exceeded: at most 5 operations at once and 2 a second per client; retry after 1 s.',
-          extensions: { code: 'RATE_LIMITED', limit: { burst: 5, perSecond: 2 }, retryAfterSeconds: 1 },
+          message: 'Rate limit exceeded for this caller: at most 5 operations at once and 2 a second per caller; retry after 1 s.',
+          extensions: { code: 'RATE_LIMITED', limitedBy: 'caller', limit: { burst: 5, perSecond: 2 }, retryAfterSeconds: 1 },
         },
       ],
+    });
+  });
+
+  describe('rate limits per caller, under a ceiling per client application', () => {
+    let rated: Gateway;
+    const run = async (headers: Record<string, string>) => {
+      const response = await fetch(rated.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: NORMAL_QUERY }) });
+      return { status: response.status, body: (await response.json()) as GraphQLResponse };
+    };
+
+    beforeAll(async () => {
+      const config = testConfig();
+      rated = await startGateway({
+        host: config.host,
+        port: 0,
+        log,
+        subgraphUrls: { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url },
+        auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
+        limits: RATED_LIMITS,
+      });
+    });
+
+    afterAll(async () => {
+      await rated?.close();
+    });
+
+    it('gives each clinician of one client application a bucket of their own', async () => {
+      const ward = `ward-app-${Date.now()}`;
+      const first = await bearer({ role: 'clinician', org: 'org-1', sub: 'dr-first', azp: ward });
+      const second = await bearer({ role: 'clinician', org: 'org-1', sub: 'dr-second', azp: ward });
+      const firsts = await Promise.all(Array.from({ length: 4 }, () => run(first)));
+      expect(firsts.map((r) => r.status).sort()).toEqual([200, 200, 200, 429]);
+      expect(firsts.find((r) => r.status === 429)!.body).toEqual({
+        errors: [
+          {
+            message: 'Rate limit exceeded for this caller: at most 3 operations at once and 1 a second per caller; retry after 1 s.',
+            extensions: { code: 'RATE_LIMITED', limitedBy: 'caller', limit: { burst: 3, perSecond: 1 }, retryAfterSeconds: 1 },
+          },
+        ],
+      });
+      expect(await run(second)).toEqual({ status: 200, body: NORMAL_ANSWER });
+    });
+
+    it('refuses every caller of a client application over its ceiling, naming the client limit', async () => {
+      const portal = `portal-${Date.now()}`;
+      const callers = await Promise.all(['a', 'b', 'c'].map((sub) => bearer({ role: 'researcher', sub: `${portal}-${sub}`, azp: portal })));
+      // Three each: within every caller's own burst of 3, over the client's 7.
+      const responses = await Promise.all(callers.flatMap((headers) => [run(headers), run(headers), run(headers)]));
+      const refused = responses.filter((r) => r.status === 429);
+      expect(responses.length - refused.length).toBeGreaterThanOrEqual(7);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      for (const r of refused) {
+        expect(r.body).toEqual({
+          errors: [
+            {
+              message: `Rate limit exceeded for client application ${portal}: at most 7 operations at once and 1 a second across its callers; retry after 1 s.`,
+              extensions: { code: 'RATE_LIMITED', limitedBy: 'client', limit: { burst: 7, perSecond: 1 }, retryAfterSeconds: 1 },
+            },
+          ],
+        });
+      }
     });
   });
 
