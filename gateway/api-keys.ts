@@ -44,6 +44,8 @@ const INSERT_KEY = `INSERT INTO gateway.api_keys (key_sha256, client, contracts)
 const FIND_UNREVOKED_KEY = `SELECT ${COLUMNS} FROM gateway.api_keys WHERE key_sha256 = $1 AND revoked_at IS NULL`;
 const REVOKE_KEY = `UPDATE gateway.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`;
 const LIST_KEYS = `SELECT ${COLUMNS} FROM gateway.api_keys ORDER BY id`;
+/** Which of these hashes are still unrevoked keys: one query for every open graphql-ws connection's key. */
+const UNREVOKED_HASHES = `SELECT key_sha256 FROM gateway.api_keys WHERE key_sha256 = ANY($1::text[]) AND revoked_at IS NULL`;
 
 export interface NewApiKey {
   client: string;
@@ -72,6 +74,13 @@ export class ApiKeyStore {
     if (!/^\d+$/.test(id)) throw new HubError(ErrorCode.BAD_USER_INPUT, `API key id "${id}" is not a number (see \`npm run apikey -- list\`)`);
     const { rows } = await this.pool.query<ApiKeyRecord>(REVOKE_KEY, [id]);
     return rows[0];
+  }
+
+  /** The keys among `keys` that are known and unrevoked now (no cache: graphql-ws connections re-check with it). */
+  async unrevoked(keys: string[]): Promise<Set<string>> {
+    const byHash = new Map(keys.map((key) => [hashApiKey(key), key]));
+    const { rows } = await this.pool.query<{ key_sha256: string }>(UNREVOKED_HASHES, [[...byHash.keys()]]);
+    return new Set(rows.map((row) => byHash.get(row.key_sha256)!));
   }
 
   async list(): Promise<ApiKeyRecord[]> {

@@ -15,6 +15,7 @@ import { GatewayObservability, type GatewayObservabilityOptions } from './observ
 import { withMetricsEndpoint } from './metrics-endpoint';
 import { corsPolicy } from './cors';
 import { useGraphQLMediaTypes } from './media-types';
+import { CredentialWatch } from './subscription-credentials';
 import { Authenticator, CallerIdentities, credentialsOf, refuseUnauthenticated, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions, type RequestLike } from './auth';
 import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
 import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   metricsToken?: string;
   /** Browser origins given CORS headers (CORS_ORIGINS); none when unset (gateway/cors.ts). */
   corsOrigins?: readonly string[];
+  /** How often the API keys of open graphql-ws connections are looked up again (default 30 s). */
+  credentialRecheckMs?: number;
   /** PostgreSQL (schema `gateway`): partner API keys and persisted-document manifests. Unset: API keys are refused, partners run nothing. */
   databaseUrl?: string;
   /** Lookup caching and APQ bounds (gateway/trusted-access.ts); defaults when unset. */
@@ -130,6 +133,12 @@ export function subscriptionKey(params: WsParams, caller: Credentials): string |
   ]);
 }
 
+/** For a gateway given its own ApiKeyResolver (no database): re-resolve each key (through its cache). */
+const unrevokedBy =
+  (resolve: ApiKeyResolver) =>
+  async (keys: string[]): Promise<Set<string>> =>
+    new Set((await Promise.all(keys.map(async (key) => ((await resolve(key)) ? key : undefined)))).filter((key): key is string => key !== undefined));
+
 /**
  * The public entry point: Hive Gateway runtime (Federation 2 query planning) on `node:http`, with
  * graphql-ws on the same `/graphql` path. Subscriptions reach the inference subgraph over graphql-ws.
@@ -212,10 +221,23 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     onCloseError: (error) => opts.log.warn({ err: error }, 'closing a shared subscription failed'),
   });
   observability.observeSharedSubscriptions(shared);
+  const credentialWatch = new CredentialWatch({
+    // The same source the Authenticator reads keys from.
+    unrevoked: opts.auth.apiKeys ? unrevokedBy(opts.auth.apiKeys) : (trustedAccess.unrevokedApiKeys ?? unrevokedBy(noApiKeys)),
+    recheckMs: opts.credentialRecheckMs,
+    log: opts.log,
+  });
   const wsServer = useServer(
     {
       ...wsOptions,
       onOperation: observability.trackSubscriptions,
+      // The connection lives as long as its credentials (gateway/subscription-credentials.ts). A caller
+      // refused here is refused again, coded, on each operation it sends.
+      async onConnect(ctx) {
+        const caller = await callers.verified({ connectionParams: ctx.connectionParams as Record<string, unknown> | undefined, req: ctx.extra.request }).catch(() => undefined);
+        if (caller) ctx.extra.socket.once('close', credentialWatch.watch(ctx.extra.socket, caller));
+        return true;
+      },
       async execute(args) {
         return (await refuseUnauthenticated(callers, args.contextValue as RequestLike, opts.log)) ?? wsOptions.execute!(args);
       },
@@ -244,6 +266,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     url: `http://${opts.host}:${port}/graphql`,
     close() {
       closing ??= (async () => {
+        credentialWatch.close();
         await wsServer.dispose();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {

@@ -29,6 +29,8 @@ export interface PersistedQueryOptions {
 export interface TrustedAccess {
   /** Partner API keys from the database; undefined without one (keys are refused). */
   apiKeys: ApiKeyResolver | undefined;
+  /** The still-unrevoked keys among these, read uncached (graphql-ws re-checks); undefined without a database. */
+  unrevokedApiKeys: ((keys: string[]) => Promise<Set<string>>) | undefined;
   plugin(callers: CallerIdentities): GatewayPlugin;
   close(): Promise<void>;
 }
@@ -36,7 +38,7 @@ export interface TrustedAccess {
 export async function openTrustedAccess(databaseUrl: string | undefined, options: PersistedQueryOptions = {}, log?: Logger): Promise<TrustedAccess> {
   const apq = apqCache(options.apq ?? DEFAULT_APQ);
   if (!databaseUrl) {
-    return { apiKeys: undefined, plugin: (callers) => usePersistedQueries({ callers, apq }), close: async () => undefined };
+    return { apiKeys: undefined, unrevokedApiKeys: undefined, plugin: (callers) => usePersistedQueries({ callers, apq }), close: async () => undefined };
   }
   const database = await openGatewayDatabase(databaseUrl, log);
   // The dashboard this gateway serves runs its operations by id (`npm run pq -- publish`, idempotent).
@@ -45,6 +47,7 @@ export async function openTrustedAccess(databaseUrl: string | undefined, options
   const documents = cachedDocumentLookup(database.documents, { cacheMs: options.lookupCacheMs ?? DEFAULT_DOCUMENT_CACHE_MS, log });
   return {
     apiKeys,
+    unrevokedApiKeys: (keys) => database.apiKeys.unrevoked(keys),
     plugin: (callers) => usePersistedQueries({ callers, documents, apq }),
     close: () => database.pool.end(),
   };
