@@ -38,6 +38,12 @@ describe('normaliseQuantity', () => {
     }
   });
 
+  it('rejects a value that overflows when converted (1e308 mmol/L of cholesterol is Infinity mg/dL)', () => {
+    expect(() => normaliseQuantity('2093-3', 1e308, 'mmol/L', 'input')).toThrow(
+      new HubError('BAD_USER_INPUT', 'input value: 1e+308 mmol/L is out of range once converted to mg/dL', { field: 'value' }),
+    );
+  });
+
   it('rejects an unknown LOINC code', () => {
     expect(() => normaliseQuantity('9999-9', 1, 'mg/dL')).toThrow('LOINC "9999-9" is not one the hub accepts');
   });

@@ -86,10 +86,15 @@ export function normaliseQuantity(code: string, value: number, unit: string, whe
       { field: 'unit' },
     );
   }
+  const converted = Math.round(convert(value) * 1e4) / 1e4;
+  // A finite value can still overflow in conversion (1e308 mmol/L is Infinity mg/dL): never store one.
+  if (!Number.isFinite(converted)) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `${where} value: ${value} ${unit.trim()} is out of range once converted to ${known.unit}`, { field: 'value' });
+  }
   return {
     code: known.code,
     display: known.display,
-    value: Math.round(convert(value) * 1e4) / 1e4,
+    value: converted,
     unit: known.unit,
     originalValue: value,
     originalUnit: unit.trim(),

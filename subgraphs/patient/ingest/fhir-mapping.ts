@@ -19,6 +19,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity } from '../domain/loinc';
+import { clinicalInstant } from '../domain/clinical-time';
 import {
   SYSTEMS,
   type AllergyRow,
@@ -67,21 +68,17 @@ const OMB_RACE: Record<string, string> = {
   '2131-1': 'other',
 };
 
-const EARLIEST = Date.UTC(1900, 0, 1);
-
 /**
  * FHIR dateTime → ISO instant. A date without a time is taken as midnight UTC; a time always carries
- * its zone in valid FHIR. Dates before 1900 or more than a day in the future are refused.
+ * its zone in valid FHIR. A year or year-month alone is its first day. Checked strictly
+ * (domain/clinical-time.ts): a calendar date, 1900 to now (plus clock skew).
  */
 export function toInstant(value: string | undefined, name: string, field: string): string | null {
   if (value === undefined) return null;
   const normalised = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
-  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(normalised) ? `${normalised}T00:00:00Z` : normalised);
-  if (Number.isNaN(instant.getTime())) throw new Reject(name, field, `"${value}" is not a FHIR dateTime`);
-  if (instant.getTime() < EARLIEST || instant.getTime() > Date.now() + 86_400_000) {
-    throw new Reject(name, field, `${value} is out of range (1900 to today)`);
-  }
-  return instant.toISOString();
+  const checked = clinicalInstant(normalised);
+  if ('problem' in checked) throw new Reject(name, field, checked.problem);
+  return checked.instant.toISOString();
 }
 
 /** The coding to keep: the first from a preferred system, else the first with a system and code. */

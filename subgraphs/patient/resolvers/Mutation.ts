@@ -3,6 +3,7 @@ import { normaliseQuantity } from '../domain/loinc';
 import type { PatientContext } from '../context';
 import { assertMayLinkAcrossOrganisations, assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
+import { clinicalInstant } from '../domain/clinical-time';
 
 interface CreatePatientArgs {
   input: {
@@ -32,45 +33,41 @@ export const MAX_DEVICE_OBSERVATIONS = 10_000;
 
 function parseBirthDate(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw new HubError(ErrorCode.BAD_USER_INPUT, `input.birthDate: "${value}" is not a date (YYYY-MM-DD)`, {
-      field: 'birthDate',
-    });
-  }
-  if (date.getTime() > Date.now()) {
-    throw new HubError(ErrorCode.BAD_USER_INPUT, `input.birthDate: ${value} is in the future`, { field: 'birthDate' });
-  }
+  const checked = ISO_DATE.test(value) ? clinicalInstant(value) : { problem: `"${value}" is not a date (YYYY-MM-DD)` };
+  if ('problem' in checked) throw new HubError(ErrorCode.BAD_USER_INPUT, `input.birthDate: ${checked.problem}`, { field: 'birthDate' });
   return value;
 }
 
 function parseInstant(value: string | null | undefined): Date {
   if (value === null || value === undefined) return new Date();
   // ISO 8601 with an explicit zone: a local time without one is ambiguous across sites.
-  const instant = new Date(value);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(instant.getTime())) {
-    throw new HubError(
-      ErrorCode.BAD_USER_INPUT,
-      `input.effectiveAt: "${value}" is not an ISO 8601 instant with a time zone`,
-      { field: 'effectiveAt' },
-    );
-  }
-  return instant;
+  const checked = /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? clinicalInstant(value) : { problem: `"${value}" is not an ISO 8601 instant with a time zone` };
+  if ('problem' in checked) throw new HubError(ErrorCode.BAD_USER_INPUT, `input.effectiveAt: ${checked.problem}`, { field: 'effectiveAt' });
+  return checked.instant;
+}
+
+/** Names and identifiers are typed by people: bounded, and free of control characters (NUL breaks PostgreSQL text). */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_IDENTIFIER_LENGTH = 256;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+function checkedText(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: must not be empty`, { field });
+  if (trimmed.length > max) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${trimmed.length} characters, more than ${max}`, { field });
+  if (CONTROL_CHARACTERS.test(trimmed)) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: contains a control character`, { field });
+  return trimmed;
 }
 
 export const Mutation = {
   async createPatient(_: unknown, { input }: CreatePatientArgs, ctx: PatientContext) {
     const organization = organisationForWrite(ctx.identity, input.organization, 'input.organization', 'organization');
-    const name = input.name.trim();
-    if (!name) throw new HubError(ErrorCode.BAD_USER_INPUT, 'input.name: must not be empty', { field: 'name' });
-    const identifiers = (input.identifiers ?? []).map((i, index) => {
-      if (!i.system.trim() || !i.value.trim()) {
-        throw new HubError(ErrorCode.BAD_USER_INPUT, `input.identifiers[${index}]: system and value must not be empty`, {
-          field: 'identifiers',
-        });
-      }
-      return { system: i.system.trim(), value: i.value.trim() };
-    });
+    const name = checkedText(input.name, 'input.name', MAX_NAME_LENGTH);
+    const identifiers = (input.identifiers ?? []).map((i, index) => ({
+      system: checkedText(i.system, `input.identifiers[${index}].system`, MAX_IDENTIFIER_LENGTH),
+      value: checkedText(i.value, `input.identifiers[${index}].value`, MAX_IDENTIFIER_LENGTH),
+    }));
     return ctx.repository.createPatient({
       name,
       birthDate: parseBirthDate(input.birthDate),
