@@ -74,4 +74,34 @@ describe('patient input is checked before anything is stored', () => {
       rejected: [{ resource: `Patient/${patient.id}`, field: 'birthDate', reason: '"1961-02-30": 1961-02-30 is not a calendar date' }],
     });
   });
+
+  const INGEST = `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`;
+  const cholesterol = (bundle: ReturnType<typeof exampleBundle>) =>
+    bundle.entry!.find((e) => e.resource?.resourceType === 'Observation' && JSON.stringify(e.resource).includes('2093-3'))!.resource as {
+      id: string;
+      valueQuantity: { value: number; unit: string; code: string };
+    };
+
+  it.each([
+    ['a unit and a UCUM code that name different units', (q: { value: number; unit: string; code: string }) => Object.assign(q, { unit: 'mmol/L', code: 'mg/dL' }), 'valueQuantity.unit', 'unit "mmol/L" and code "mg/dL" name different units for LOINC 2093-3'],
+    ['a value that overflows in conversion', (q: { value: number; unit: string; code: string }) => Object.assign(q, { value: 1e308 }), 'valueQuantity.value', '1e+308 mmol/L is out of range once converted to mg/dL'],
+  ])('rejects a bundle with %s, naming the observation, and writes nothing', async (_, spoil, field, reason) => {
+    const bundle = exampleBundle(`MRN-${RUN}-q${field}`, String(randomInt(1e11, 1e12 - 1)));
+    const observation = cholesterol(bundle);
+    spoil(observation.valueQuantity);
+    const response = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle }, clinician);
+    expect(response.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Observation/${observation.id}`, field, reason }] });
+  });
+
+  it('rejects a bundle in which two Patients share one fullUrl', async () => {
+    const bundle = exampleBundle(`MRN-${RUN}-dup`, String(randomInt(1e11, 1e12 - 1)));
+    const first = bundle.entry![0]!;
+    const second = { ...first, resource: { ...(first.resource as Patient), id: `${(first.resource as Patient).id}-2`, name: [{ family: 'Other' }] } };
+    bundle.entry!.splice(1, 0, second);
+    const response = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle }, clinician);
+    expect(response.data!.ingestFhirBundle).toEqual({
+      patientIds: [],
+      rejected: [{ resource: `Patient/${second.resource.id}`, field: 'fullUrl', reason: `"${first.fullUrl}" is the fullUrl of another entry too` }],
+    });
+  });
 });

@@ -202,6 +202,11 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
       return;
     }
     seen.set(name, json);
+    if (entry.fullUrl && byRef.has(entry.fullUrl)) {
+      // Two resources behind one fullUrl: references to it would land on whichever came last.
+      parsed.rejects.push({ resource: name, field: 'fullUrl', reason: `"${entry.fullUrl}" is the fullUrl of another entry too` });
+      return;
+    }
     if (entry.fullUrl) byRef.set(entry.fullUrl, resource);
     if (resource.id) byRef.set(`${resource.resourceType}/${resource.id}`, resource);
     resources.push({ resource, name });
@@ -344,11 +349,22 @@ function quantityRow(
   const unit = (quantity.system === SYSTEMS.ucum && quantity.code) || quantity.unit || quantity.code;
   if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`);
   const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null };
-  if (coding.system === SYSTEMS.loinc && LOINC_CATALOGUE.has(coding.code!)) {
+  const known = coding.system === SYSTEMS.loinc ? LOINC_CATALOGUE.get(coding.code!) : undefined;
+  if (known) {
+    // The display unit and the UCUM code must not name different quantities (unit "mmol/L", code "mg/dL"):
+    // which one the sender meant cannot be known, so neither is stored.
+    const display = quantity.unit?.trim();
+    const code = quantity.code?.trim();
+    const asDisplay = display ? known.from[display] : undefined;
+    const asCode = code ? known.from[code] : undefined;
+    if (asDisplay && asCode && asDisplay(1) !== asCode(1)) {
+      throw new Reject(name, `${field}.unit`, `unit "${display}" and code "${code}" name different units for LOINC ${known.code}`);
+    }
     try {
       const q = normaliseQuantity(coding.code!, quantity.value, unit, name);
       return { ...base, ...empty, value: q.value, unit: q.unit, originalValue: q.originalValue, originalUnit: q.originalUnit, normalised: true };
     } catch (error) {
+      if (error instanceof HubError && error.details.field === 'value') throw new Reject(name, `${field}.value`, `${quantity.value} ${unit} is out of range once converted to ${known.unit}`);
       if (error instanceof HubError) throw new Reject(name, `${field}.unit`, `"${unit}" unknown for LOINC ${coding.code}`);
       throw error;
     }
