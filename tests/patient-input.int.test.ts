@@ -104,4 +104,18 @@ describe('patient input is checked before anything is stored', () => {
       rejected: [{ resource: `Patient/${second.resource.id}`, field: 'fullUrl', reason: `"${first.fullUrl}" is the fullUrl of another entry too` }],
     });
   });
+
+  it('rejects a bundle with a NUL byte in a condition display and one with a megabyte-long name, naming where', async () => {
+    const withNul = exampleBundle(`MRN-${RUN}-nul`, String(randomInt(1e11, 1e12 - 1)));
+    const condition = withNul.entry!.find((e) => e.resource?.resourceType === 'Condition')!.resource as { id: string; code: { coding: { display?: string }[] } };
+    condition.code.coding[0]!.display = 'Hypertension\u0000';
+    const nul = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle: withNul }, clinician);
+    expect(nul.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Condition/${condition.id}`, field: 'code.coding[0].display', reason: 'contains a NUL character' }] });
+
+    const longName = exampleBundle(`MRN-${RUN}-long`, String(randomInt(1e11, 1e12 - 1)));
+    const patient = longName.entry![0]!.resource as Patient;
+    patient.name = [{ text: 'x'.repeat(1_000_000) }];
+    const long = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle: longName }, clinician);
+    expect(long.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Patient/${patient.id}`, field: 'name', reason: '1000000 characters, more than 200' }] });
+  });
 });

@@ -20,6 +20,7 @@ import type {
 import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity } from '../domain/loinc';
 import { clinicalInstant } from '../domain/clinical-time';
+import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, nulPath, textProblem } from '../domain/text-limits';
 import {
   SYSTEMS,
   type AllergyRow,
@@ -195,6 +196,11 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
     }
     const name = resourceName(resource, entry.fullUrl, index);
     const json = JSON.stringify(resource);
+    // PostgreSQL text cannot hold NUL: name where it is rather than fail the bundle as an internal error.
+    if (json.includes('\\u0000')) {
+      parsed.rejects.push({ resource: name, field: nulPath(resource) ?? 'resource', reason: 'contains a NUL character' });
+      return;
+    }
     const previous = seen.get(name);
     if (previous !== undefined) {
       if (previous === json) parsed.skipped += 1;
@@ -302,11 +308,17 @@ function mapPatient(patient: Patient, name: string, ref: string): PatientData {
   }
   const displayName = humanName(patient);
   if (!displayName) throw new Reject(name, 'name', 'no name');
+  const nameProblem = textProblem(displayName, MAX_NAME_LENGTH);
+  if (nameProblem) throw new Reject(name, 'name', nameProblem);
   const birthDate = patient.birthDate ? toInstant(patient.birthDate, name, 'birthDate')!.slice(0, 10) : null;
   const identifiers = (patient.identifier ?? [])
     .filter((i) => i.value && i.value.trim())
     .map((i) => ({ system: i.system?.trim() || 'urn:precision-hub:unspecified-system', value: i.value!.trim() }));
   if (!identifiers.length) throw new Reject(name, 'identifier', 'no identifier: re-ingest could not find this patient again');
+  identifiers.forEach((identifier, index) => {
+    const problem = textProblem(identifier.system, MAX_IDENTIFIER_LENGTH) ?? textProblem(identifier.value, MAX_IDENTIFIER_LENGTH);
+    if (problem) throw new Reject(name, `identifier[${index}]`, problem);
+  });
   const address = patient.address?.[0];
   const phone = patient.telecom?.find((t) => t.system === 'phone' && t.value)?.value ?? null;
   return {

@@ -4,6 +4,7 @@ import type { PatientContext } from '../context';
 import { assertMayLinkAcrossOrganisations, assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
 import { clinicalInstant } from '../domain/clinical-time';
+import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, textProblem } from '../domain/text-limits';
 
 interface CreatePatientArgs {
   input: {
@@ -46,17 +47,10 @@ function parseInstant(value: string | null | undefined): Date {
   return checked.instant;
 }
 
-/** Names and identifiers are typed by people: bounded, and free of control characters (NUL breaks PostgreSQL text). */
-export const MAX_NAME_LENGTH = 200;
-export const MAX_IDENTIFIER_LENGTH = 256;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
 function checkedText(value: string, field: string, max: number): string {
   const trimmed = value.trim();
-  if (!trimmed) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: must not be empty`, { field });
-  if (trimmed.length > max) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${trimmed.length} characters, more than ${max}`, { field });
-  if (CONTROL_CHARACTERS.test(trimmed)) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: contains a control character`, { field });
+  const problem = textProblem(trimmed, max);
+  if (problem) throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
   return trimmed;
 }
 
