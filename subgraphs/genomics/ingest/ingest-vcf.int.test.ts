@@ -93,14 +93,74 @@ describe('VcfIngestor', () => {
           ['chr7', 101, '.', 'AXZ', 'T', 50, 'PASS', '.', 'GT', '0/1'],
           ['chr7', 102, '.', 'A', 'A', 50, 'PASS', '.', 'GT', '0/1'],
         ]),
-        `VCF line ${header + 2}: POS "abc" is not a position`,
+        `VCF line ${header + 2}: POS: "abc" is not a position`,
       );
       expect(report.rejected).toEqual([
-        { line: header + 2, reason: `VCF line ${header + 2}: POS "abc" is not a position` },
+        { line: header + 2, reason: `VCF line ${header + 2}: POS: "abc" is not a position` },
         { line: header + 3, reason: `VCF line ${header + 3}: has 9 tab-separated columns, the header declares 10` },
         { line: header + 4, reason: `VCF line ${header + 4}: ref: "AXZ" is not a sequence of A, C, G, T, N` },
         { line: header + 5, reason: `VCF line ${header + 5}: alt: ALT equals REF ("A")` },
       ]);
+    });
+
+    it('refuses a non-finite QUAL and negative or fractional DP, GQ and AD — each with its line', async () => {
+      const header = GRCH38_HEADER.length + 1;
+      const report = await expectRefused(
+        vcf([
+          ['chr7', 140753336, '.', 'A', 'T', 'NaN', 'PASS', '.', 'GT:DP:GQ:AD', '0/1:120:99:70,50'],
+          ['chr7', 140753337, '.', 'A', 'T', 'Infinity', 'PASS', '.', 'GT:DP:GQ:AD', '0/1:120:99:70,50'],
+          ['chr7', 140753338, '.', 'A', 'T', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:-5:99:70,50'],
+          ['chr7', 140753339, '.', 'A', 'T', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:120:1.5:70,50'],
+          ['chr7', 140753340, '.', 'A', 'T', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:120:99:70,-1'],
+          ['chr7', 140753341, '.', 'A', 'T', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:abc:99:70,50'],
+          ['chr7', 140753342, '.', 'A', 'T', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:99999999999:99:70,50'],
+        ]),
+        `VCF line ${header + 1}: QUAL: NaN is not a finite number or "."`,
+      );
+      expect(report.rejected).toEqual([
+        { line: header + 1, reason: `VCF line ${header + 1}: QUAL: NaN is not a finite number or "."` },
+        { line: header + 2, reason: `VCF line ${header + 2}: QUAL: Infinity is not a finite number or "."` },
+        { line: header + 3, reason: `VCF line ${header + 3}: DP: -5 is not a non-negative integer (up to 2147483647) or "."` },
+        { line: header + 4, reason: `VCF line ${header + 4}: GQ: 1.5 is not a non-negative integer (up to 2147483647) or "."` },
+        { line: header + 5, reason: `VCF line ${header + 5}: AD: -1 is not a non-negative integer (up to 2147483647) or "."` },
+        { line: header + 6, reason: `VCF line ${header + 6}: DP: NaN is not a non-negative integer (up to 2147483647) or "."` },
+        { line: header + 7, reason: `VCF line ${header + 7}: DP: 99999999999 is not a non-negative integer (up to 2147483647) or "."` },
+      ]);
+    });
+
+    it('refuses a POS beyond the contig: GRCh38 length when the header declares none, the ##contig length when it does', async () => {
+      const header = GRCH38_HEADER.length + 1;
+      const report = await expectRefused(
+        vcf([
+          ['chr10', 200000000, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr1', 999999999999, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+          ['chr10', 133797422, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1'],
+        ]),
+        `VCF line ${header + 1}: pos: 200000000 is beyond the end of chromosome 10 (133797422 bases in GRCh38)`,
+      );
+      expect(report.rejected).toEqual([
+        { line: header + 1, reason: `VCF line ${header + 1}: pos: 200000000 is beyond the end of chromosome 10 (133797422 bases in GRCh38)` },
+        { line: header + 2, reason: `VCF line ${header + 2}: pos: 999999999999 is beyond the end of chromosome 1 (248956422 bases in GRCh38)` },
+      ]);
+      const short = ['##fileformat=VCFv4.2', '##reference=GRCh38', '##contig=<ID=chr7,length=5000,assembly=test>', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'];
+      await expectRefused(
+        vcf([['chr7', 5001, '.', 'A', 'T', 50, 'PASS', '.', 'GT', '0/1']], { header: short }),
+        `VCF line ${short.length + 2}: pos: 5001 is beyond the end of chromosome 7 (5000 bases in the ##contig header)`,
+      );
+    });
+
+    it('refuses a 1 MB REF with a coded reason instead of an unexpected error', async () => {
+      await expectRefused(
+        vcf([['chr7', 100, '.', 'A'.repeat(1_000_000), 'T', 50, 'PASS', '.', 'GT', '0/1']]),
+        `VCF line ${GRCH38_HEADER.length + 2}: ref: 1000000 bases exceed the limit of 1000 per allele`,
+      );
+    });
+
+    it('stores QUAL, DP, GQ and AD written as "." as unknown', async () => {
+      const patientId = randomUUID();
+      const report = await ingestor.ingest(patientId, text(vcf([['chr7', 140753336, '.', 'A', 'T', '.', 'PASS', '.', 'GT:DP:GQ:AD', '0/1:.:.:.,.']])));
+      expect(report).toMatchObject({ variants: 1, rejected: [] });
+      expect(await storedCalls(patientId)).toEqual([expect.objectContaining({ depth: null, genotype_quality: null, allele_fraction: null, quality: null })]);
     });
 
     it('refuses a file that names the same variant twice once normalised', async () => {

@@ -3,7 +3,7 @@ import { HubError, ErrorCode } from '../../../lib/errors';
 import { normaliseVariant, parseGenotype, type Zygosity } from '../domain/variant';
 import { geneAt } from '../domain/gene-annotation';
 
-/** A VCF problem located in the file: `VCF line 1043: REF is empty`. */
+/** A VCF problem located in the file: `VCF line 1043: REF: is empty` (`VCF line N: <field>: <reason>`). */
 export class VcfError extends Error {
   override name = 'VcfError';
   constructor(
@@ -11,7 +11,7 @@ export class VcfError extends Error {
     readonly field: string,
     reason: string,
   ) {
-    super(`VCF line ${line}: ${field ? `${field} ` : ''}${reason}`);
+    super(`VCF line ${line}: ${field ? `${field}: ` : ''}${reason}`);
   }
 }
 
@@ -33,6 +33,23 @@ export interface VcfHeader {
   build: GenomeBuild | null;
   /** How the build was read: `##reference=...` or `##contig lengths`. */
   buildEvidence: string | null;
+  /** `##contig=<ID=..,length=..>` lengths by GRC name (`chr7` → `7`); positions are checked against them, else GRCh38's. */
+  contigLengths: ReadonlyMap<string, number>;
+}
+
+/** The lengths the header's `##contig` lines declare, keyed as variant ids name chromosomes. */
+export function contigLengths(headerLines: string[]): Map<string, number> {
+  const lengths = new Map<string, number>();
+  for (const line of headerLines) {
+    if (!line.startsWith('##contig=<')) continue;
+    const id = /[<,]ID=([^,>]+)/.exec(line)?.[1];
+    const length = /[<,]length=(\d+)/.exec(line)?.[1];
+    if (!id || !length) continue;
+    let name = id.trim().replace(/^chr/i, '').toUpperCase();
+    if (name === 'M') name = 'MT';
+    lengths.set(name, Number(length));
+  }
+  return lengths;
 }
 
 /** Reads the genome build from `##reference` and `##contig` lengths; null when the header says neither. */
@@ -67,7 +84,7 @@ export function parseHeader(headerLines: string[]): VcfHeader {
   }
   const parser = new VCF({ header: headerLines.join('\n') });
   const { build, evidence } = detectBuild(headerLines);
-  return { parser, samples: parser.samples, build, buildEvidence: evidence };
+  return { parser, samples: parser.samples, build, buildEvidence: evidence, contigLengths: contigLengths(headerLines) };
 }
 
 export interface VcfCall {
@@ -89,6 +106,23 @@ export interface VcfCall {
 }
 
 const SYMBOLIC = /^<.*>$|^\*$|[[\]]/;
+/** DP, GQ and AD are stored in PostgreSQL `integer` columns (or feed allele fractions). */
+const MAX_COUNT = 2_147_483_647;
+/** QUAL is stored as PostgreSQL `real` (float4): finite values beyond this do not fit. */
+const MAX_REAL = 3.4028234663852886e38;
+
+/** A FORMAT count (DP, GQ, AD): missing (`.`) or a non-negative integer; @gmod/vcf gives NaN for text. */
+function checkCount(value: unknown, line: number, field: string): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT) return;
+  throw new VcfError(line, field, `${String(value)} is not a non-negative integer (up to ${MAX_COUNT}) or "."`);
+}
+
+/** Every value of a FORMAT count field; a plain loop, no copies (this runs for every record). */
+function checkCounts(values: unknown, line: number, field: string): void {
+  if (!Array.isArray(values)) return checkCount(values, line, field);
+  for (let i = 0; i < values.length; i++) checkCount(values[i], line, field);
+}
 const first = (values: unknown): number | null => {
   const value = Array.isArray(values) ? values[0] : values;
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -111,9 +145,17 @@ export function recordCalls(header: VcfHeader, line: string, lineNumber: number,
   if (!/^\d+$/.test(pos)) throw new VcfError(lineNumber, 'POS', `"${pos}" is not a position`);
   const record = header.parser.parseLine(line);
   if (!record.REF) throw new VcfError(lineNumber, 'REF', 'is empty');
+  const qual: unknown = record.QUAL;
+  if (qual !== null && qual !== undefined) {
+    if (typeof qual !== 'number' || !Number.isFinite(qual)) throw new VcfError(lineNumber, 'QUAL', `${String(qual)} is not a finite number or "."`);
+    if (Math.abs(qual) > MAX_REAL) throw new VcfError(lineNumber, 'QUAL', `${qual} is beyond the range stored (±${MAX_REAL})`);
+  }
   const alts = record.ALT ?? [];
   if (!alts.length) return { calls: [], skipped: 1 };
   const genotypes = header.samples.length ? (record.SAMPLES()[sample] ?? {}) : {};
+  checkCounts(genotypes.DP, lineNumber, 'DP');
+  checkCounts(genotypes.GQ, lineNumber, 'GQ');
+  checkCounts(genotypes.AD, lineNumber, 'AD');
   const gt = (genotypes.GT?.[0] as string | undefined) ?? './.';
   const ad = Array.isArray(genotypes.AD) ? (genotypes.AD as (number | null)[]) : null;
   const adTotal = ad?.reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0) ?? 0;
@@ -128,7 +170,7 @@ export function recordCalls(header: VcfHeader, line: string, lineNumber: number,
     let variant;
     let genotype;
     try {
-      variant = normaliseVariant({ chrom: record.CHROM!, pos: record.POS!, ref: record.REF!, alt }, `VCF line ${lineNumber}`);
+      variant = normaliseVariant({ chrom: record.CHROM!, pos: record.POS!, ref: record.REF!, alt }, `VCF line ${lineNumber}`, header.contigLengths);
       const allele = String(index + 1);
       // Only a multi-allelic record needs its genotype rewritten for the split allele.
       const split = alts.length === 1 ? gt : gt.replace(/[0-9]+/g, (a) => (a === '0' ? '0' : a === allele ? '1' : '0'));
