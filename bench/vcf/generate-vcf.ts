@@ -49,7 +49,9 @@ export function* vcfLines(records: number, seed: number): Generator<string> {
     const step = Math.max(2, Math.floor(LENGTHS[chrom]! / (here + 1)));
     let pos = 10_000;
     for (let i = 0; i < here && emitted < records; i++, emitted++) {
-      pos += 1 + Math.floor(random() * (step * 2 - 1));
+      // Random steps can overshoot the chromosome's end, which ingestion refuses (POS beyond the contig):
+      // cap each position so the records still to come, each at least one base on and a 3-base REF, fit.
+      pos = Math.min(pos + 1 + Math.floor(random() * (step * 2 - 1)), LENGTHS[chrom]! - 10 - (here - i));
       const ref = pick(BASES);
       const kind = random();
       let refAllele = ref;
