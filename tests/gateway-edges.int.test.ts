@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { SignJWT } from 'jose';
 import { startHub, type Hub } from '../scripts/hub';
-import { startGateway, type Gateway } from '../gateway/server';
-import { assertionsOf } from '../lib/local-secrets';
+import type { Gateway } from '../gateway/server';
 import { createLogger } from '../lib/logger';
 import { asserted, bearer, TEST_JWT_SECRET } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, wsClient } from './support/graphql';
+import { gatewayOver } from './support/gateway';
 
 /**
  * The edges of the gateway and the subgraphs (issue 15, item 6): what a request must be before
@@ -105,13 +105,7 @@ describe('the edges of the gateway and the subgraphs', () => {
   beforeAll(async () => {
     const config = testConfig({ gatewayEdges: { corsOrigins: [PORTAL], metricsToken: METRICS_TOKEN } });
     hub = await startHub(config, testNeo4j(), log);
-    plain = await startGateway({
-      host: config.host,
-      port: 0,
-      log,
-      subgraphUrls: { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url },
-      auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
-    });
+    plain = await gatewayOver(hub, config, log);
   });
 
   afterAll(async () => {

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startHub, type Hub } from '../scripts/hub';
-import { startGateway, type Gateway } from '../gateway/server';
+import type { Gateway } from '../gateway/server';
 import { documentHash } from '../gateway/manifests';
-import { assertionsOf } from '../lib/local-secrets';
 import { REPO_ROOT } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { TEST_DATABASE_URL, testConfig, testNeo4j } from './support/config';
 import { bearer } from './support/auth';
 import { collect, wsClient, type GraphQLResponse } from './support/graphql';
+import { gatewayOver } from './support/gateway';
 
 const log = createLogger('test', 'silent');
 const run = promisify(execFile);
@@ -82,15 +82,7 @@ describe('persisted queries, trusted documents and partner API keys at the gatew
   beforeAll(async () => {
     const config = testConfig();
     hub = await startHub(config, testNeo4j(), log);
-    uncached = await startGateway({
-      host: config.host,
-      port: 0,
-      log,
-      subgraphUrls: { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url },
-      auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
-      databaseUrl: config.databaseUrl,
-      persistedQueries: { lookupCacheMs: 0 },
-    });
+    uncached = await gatewayOver(hub, config, log, { databaseUrl: config.databaseUrl, persistedQueries: { lookupCacheMs: 0 } });
     db = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     fs.writeFileSync(
       manifests.apollo,

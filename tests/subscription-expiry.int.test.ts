@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startHub, type Hub } from '../scripts/hub';
-import { startGateway, type Gateway } from '../gateway/server';
+import type { Gateway } from '../gateway/server';
 import { ApiKeyStore } from '../gateway/api-keys';
-import { assertionsOf } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { createPool, type Pool } from '../lib/postgres';
 import { bearerToken } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle } from './support/graphql';
+import { gatewayOver } from './support/gateway';
 
 /**
  * Issue 15, item 5: a graphql-ws connection at the gateway lives no longer than the credentials it
@@ -65,15 +65,7 @@ describe('graphql-ws connections end when their credentials do', () => {
   beforeAll(async () => {
     const config = testConfig();
     hub = await startHub(config, testNeo4j(), log);
-    gateway = await startGateway({
-      host: config.host,
-      port: 0,
-      log,
-      subgraphUrls: { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url },
-      auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
-      databaseUrl: config.databaseUrl,
-      credentialRecheckMs: 200,
-    } as never);
+    gateway = await gatewayOver(hub, config, log, { databaseUrl: config.databaseUrl, credentialRecheckMs: 200 });
     pool = createPool(config.databaseUrl, 2);
   });
 
