@@ -3,6 +3,7 @@ import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { announcePatientChange } from '../repository/outbox';
+import { PatientTopic } from '../../../lib/event-contracts';
 import { parseDeviceObservations } from './fhir-mapping';
 import type { IngestReject } from './fhir-records';
 import { observationColumns, upsertSql } from './ingest-bundle';
@@ -14,7 +15,7 @@ export interface DeviceIngestReport {
   rejected: IngestReject[];
 }
 
-export const DEVICE_OBSERVATIONS_INGESTED = 'patient.device-observations.ingested';
+export const DEVICE_OBSERVATIONS_INGESTED = PatientTopic.DEVICE_OBSERVATIONS_INGESTED;
 /** Rows per statement: large enough to amortise the round trip, small enough for PostgreSQL's parameter arrays. */
 export const DEVICE_BATCH_ROWS = 5000;
 

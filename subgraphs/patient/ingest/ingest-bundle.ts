@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
 import { announcePatientChange } from '../repository/outbox';
+import { PatientTopic } from '../../../lib/event-contracts';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
@@ -39,7 +40,7 @@ export interface IngestOptions {
   linkAcrossOrganisations?: boolean;
 }
 
-export const RECORDS_INGESTED = 'patient.records.ingested';
+export const RECORDS_INGESTED = PatientTopic.RECORDS_INGESTED;
 
 interface Column {
   name: string;

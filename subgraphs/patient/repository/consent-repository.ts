@@ -1,10 +1,11 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { inTransaction, type Pool } from '../../../lib/postgres';
 import { announcePatientChange } from './outbox';
+import { PatientTopic } from '../../../lib/event-contracts';
 import { isHubId } from './patient-repository';
 
 /** Published when a patient grants or withdraws research consent (inference re-reads it per event). */
-export const RESEARCH_CONSENT_CHANGED = 'patient.consent.changed';
+export const RESEARCH_CONSENT_CHANGED = PatientTopic.CONSENT_CHANGED;
 
 export interface ConsentEntry {
   granted: boolean;

@@ -3,6 +3,7 @@ import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { announcePatientChange } from './outbox';
+import { PatientTopic } from '../../../lib/event-contracts';
 
 export interface PatientLinkRecord {
   id: string;
@@ -28,7 +29,7 @@ export interface LinkRepository {
   ): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
 }
 
-export const PATIENT_UNLINKED = 'patient.unlinked';
+export const PATIENT_UNLINKED = PatientTopic.UNLINKED;
 
 const SELECT_LINKS_BY_PATIENT_IDS = `
   SELECT id, patient_id, source_patient, identifiers, score, rule, linked_at, unlinked_at, unlinked_into, linked_by, across_organisations

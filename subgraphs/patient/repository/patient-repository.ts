@@ -1,4 +1,5 @@
 import { announcePatientChange } from './outbox';
+import { PatientTopic } from '../../../lib/event-contracts';
 import { isHubId } from '../../../lib/ids';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
@@ -137,7 +138,7 @@ export interface PatientRepository {
   addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord>;
 }
 
-export const OBSERVATION_ADDED = 'patient.observation.added';
+export const OBSERVATION_ADDED = PatientTopic.OBSERVATION_ADDED;
 
 export { isHubId };
 
