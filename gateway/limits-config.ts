@@ -1,6 +1,8 @@
+import { MAX_REQUEST_BODY_BYTES } from '../lib/body-limits';
+
 /**
  * What the gateway refuses before execution, and the environment variables that change it. Pure
- * (no imports) so `lib/config.ts` can read it without loading the gateway. Defaults were measured
+ * (its one import, lib/body-limits.ts, has none) so `lib/config.ts` can read it without loading the gateway. Defaults were measured
  * against the hub's own queries (README examples, tests, GraphiQL's introspection query) and sit
  * well above the largest of them; see `gateway/limits.test.ts`.
  */
@@ -17,8 +19,8 @@ export const MAX_QUERY_TOKENS = 3_000;
  * subgraph's maximum) ~8,200; GraphiQL's introspection is not counted.
  */
 export const MAX_QUERY_COST = 20_000;
-/** Request body bytes: FHIR bundles and small VCFs go through the gateway; whole genomes use the CLI. */
-export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+/** Request body bytes: the hub's one limit (lib/body-limits.ts), which every subgraph accepts with room to spare. */
+export { MAX_REQUEST_BODY_BYTES };
 /**
  * Rate limits, sized for a hospital (README "Limits" has the arithmetic). The dashboard's patient
  * page is 6 operations (record, genomics, risk and decisions queries, the riskUpdated and
@@ -87,6 +89,17 @@ function flag(env: NodeJS.ProcessEnv, key: string, fallback: boolean, ConfigErro
   throw new ConfigError(`${key}="${raw}" is not true or false`);
 }
 
+/** GATEWAY_MAX_BODY_BYTES may lower the limit, not raise it: the subgraphs would refuse what the gateway let through. */
+function bodyLimit(env: NodeJS.ProcessEnv, ConfigError: ConfigErrorClass): number {
+  const value = positiveInteger(env, 'GATEWAY_MAX_BODY_BYTES', DEFAULT_GATEWAY_LIMITS.maxBodyBytes, ConfigError);
+  if (value > MAX_REQUEST_BODY_BYTES) {
+    throw new ConfigError(
+      `GATEWAY_MAX_BODY_BYTES=${value} is above the hub's request-body limit of ${MAX_REQUEST_BODY_BYTES} bytes (lib/body-limits.ts), which the subgraphs are sized for; raise that constant instead`,
+    );
+  }
+  return value;
+}
+
 /**
  * The limits from GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_TOKENS, GATEWAY_MAX_COST,
  * GATEWAY_MAX_BODY_BYTES, GATEWAY_RATE_LIMIT_BURST and GATEWAY_RATE_LIMIT_PER_SECOND (per caller; 0:
@@ -105,7 +118,7 @@ export function loadGatewayLimits(env: NodeJS.ProcessEnv, ConfigError: ConfigErr
     maxAliases: positiveInteger(env, 'GATEWAY_MAX_ALIASES', d.maxAliases, ConfigError, true),
     maxTokens: positiveInteger(env, 'GATEWAY_MAX_TOKENS', d.maxTokens, ConfigError),
     maxCost: positiveInteger(env, 'GATEWAY_MAX_COST', d.maxCost, ConfigError),
-    maxBodyBytes: positiveInteger(env, 'GATEWAY_MAX_BODY_BYTES', d.maxBodyBytes, ConfigError),
+    maxBodyBytes: bodyLimit(env, ConfigError),
     rateLimit: perSecond === 0 ? undefined : { burst, perSecond },
     clientRateLimit: perSecond === 0 || clientPerSecond === 0 ? undefined : { burst: clientBurst, perSecond: clientPerSecond },
     introspection: flag(env, 'GATEWAY_INTROSPECTION', env.NODE_ENV !== 'production', ConfigError),

@@ -18,6 +18,7 @@ import { useGraphQLMediaTypes } from './media-types';
 import { CredentialWatch } from './subscription-credentials';
 import { Authenticator, CallerIdentities, credentialsOf, refuseUnauthenticated, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions, type RequestLike } from './auth';
 import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
+import { variableCoercionError } from '../lib/errors';
 import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
 import type { Logger } from '../lib/logger';
@@ -84,6 +85,9 @@ function codedErrors(error: unknown): GraphQLError[] {
  * clients see what failed and where; anything uncoded (a gateway fault) stays masked.
  */
 export function passCodedErrors(error: unknown, message: string): Error {
+  // A variable the client sent that its type refuses (issue 16: `bundle: null`, `value: 1e309`).
+  const refusedVariable = variableCoercionError(error);
+  if (refusedVariable) return refusedVariable;
   const path = error instanceof GraphQLError ? error.path : undefined;
   const coded = codedErrors(error);
   if (coded.length) {

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Logger } from './logger';
 import { traceHttpRequest } from './tracing';
-import { HubError, httpStatusOf } from './errors';
+import { ErrorCode, HubError, httpStatusOf } from './errors';
+import { SUBGRAPH_MAX_REQUEST_BODY_BYTES } from './body-limits';
 import { edgeRefusalBody, isAcceptedPostContentType, unsupportedMediaType } from './graphql-media-types';
 import { IDENTITY_HEADER, type Identity, type IdentityAssertions } from './identity';
 import { AccessRecorder, boundedRequestId, OPERATION_HEADER, REQUEST_ID_HEADER } from './audit';
@@ -46,8 +47,11 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       const status = (error as { status?: number }).status ?? 500;
       if (status >= 500) log.error({ err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-      const message = status === 413 ? `request body over ${MAX_REQUEST_BYTES} bytes` : 'Internal error';
-      res.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR' } }] }));
+      const body =
+        status === 413
+          ? { message: `Request body of more than ${MAX_REQUEST_BYTES} bytes exceeds the limit of ${MAX_REQUEST_BYTES} bytes.`, extensions: { code: ErrorCode.REQUEST_ENTITY_TOO_LARGE, limit: MAX_REQUEST_BYTES } }
+          : { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      res.end(JSON.stringify({ errors: [body] }));
     });
   });
   httpServer.keepAliveTimeout = 65_000;
@@ -147,8 +151,11 @@ function header(value: string | string[] | undefined): string | undefined {
 /** How long a closing service waits for requests under way. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
-/** Request bodies are capped: an oversized document is refused before it is parsed. */
-export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
+/**
+ * Request bodies are capped before they are parsed, above what the gateway forwards for any body it
+ * accepts (lib/body-limits.ts): the gateway's limit is the one clients meet.
+ */
+export const MAX_REQUEST_BYTES = SUBGRAPH_MAX_REQUEST_BODY_BYTES;
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];

@@ -111,3 +111,27 @@ export function toClientError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
+
+/**
+ * graphql-js's variable coercion (execution/values.ts, coerceVariableValues) reports a variable of the
+ * wrong type, a null for a non-null type or a value a scalar refuses (a Float given 1e309, which
+ * JSON.parse reads as Infinity) as an uncoded GraphQLError whose message starts `Variable "$name"`,
+ * and with no path (nothing was executed). That is the client's input, not a fault.
+ */
+const VARIABLE_COERCION = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"(?:[^]*? at "([^"]+)";)?/;
+/** Coercion messages quote the value sent: a megabyte-long one is cut to this many characters. */
+const MAX_COERCION_MESSAGE = 500;
+
+/**
+ * BAD_USER_INPUT naming the variable and the place in it (`field`: `input.value`, or `bundle`) when
+ * `error` is a variable-coercion error (above); null for anything else.
+ */
+export function variableCoercionError(error: unknown): GraphQLError | null {
+  if (!(error instanceof GraphQLError) || error.path !== undefined || typeof error.extensions?.code === 'string') return null;
+  const match = VARIABLE_COERCION.exec(error.message);
+  if (!match) return null;
+  const message = error.message.length > MAX_COERCION_MESSAGE ? `${error.message.slice(0, MAX_COERCION_MESSAGE)}…` : error.message;
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: HTTP_STATUS.BAD_USER_INPUT }, field: match[2] ?? match[1] },
+  });
+}

@@ -27,6 +27,7 @@ import { RiskModelRegistry } from './learning/registry';
 import { TrainingScheduler } from './learning/training-scheduler';
 import { COHORT_RISK_TOPIC, findingsTopic, resolvers, riskTopic, type InferenceContext } from './resolvers';
 import { findingView } from './resolvers/Patient';
+import { SUBGRAPH_MAX_REQUEST_BODY_BYTES } from '../../lib/body-limits';
 
 export interface InferenceServiceOptions {
   databaseUrl: string;
@@ -123,7 +124,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   });
   const emitter = opts.redisUrl ? mqemitterRedis({ connectionString: opts.redisUrl }) : undefined;
 
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: SUBGRAPH_MAX_REQUEST_BODY_BYTES });
   traceMercurius(app, 'inference');
   // Read as JSON like application/json (the onRequest hook below refuses every other type). Added
   // before mercurius registers its routes, whose context copies the parsers it finds then.

@@ -73,6 +73,9 @@ export function parseHeader(headerLines: string[]): VcfHeader {
   if (!headerLines[0]?.startsWith('##fileformat=VCF')) {
     throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file');
   }
+  // Sample names are stored (a call's source): PostgreSQL text, and COPY, cannot hold NUL.
+  const nulLine = headerLines.findIndex((line) => line.includes('\u0000'));
+  if (nulLine !== -1) throw new VcfError(nulLine + 1, '', 'contains a NUL byte: a VCF header is text');
   const columns = headerLines.at(-1);
   if (!columns?.startsWith('#CHROM')) {
     throw new VcfError(headerLines.length + 1, '', 'missing the #CHROM column header line');
@@ -106,6 +109,9 @@ export interface VcfCall {
 }
 
 const SYMBOLIC = /^<.*>$|^\*$|[[\]]/;
+const FIXED_COLUMNS = ['CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT'];
+/** The column name (or `sample`) of the character at `offset` of a data line. */
+const columnAt = (line: string, offset: number) => FIXED_COLUMNS[line.slice(0, offset).split('\t').length - 1] ?? 'sample';
 /** DP, GQ and AD are stored in PostgreSQL `integer` columns (or feed allele fractions). */
 const MAX_COUNT = 2_147_483_647;
 /** QUAL is stored as PostgreSQL `real` (float4): finite values beyond this do not fit. */
@@ -134,6 +140,8 @@ const first = (values: unknown): number | null => {
  * breakend ALTs are skipped and counted; anything malformed is a VcfError naming the line.
  */
 export function recordCalls(header: VcfHeader, line: string, lineNumber: number, sample: string): { calls: VcfCall[]; skipped: number } {
+  const nul = line.indexOf('\u0000');
+  if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text');
   const expectedColumns = header.samples.length ? 9 + header.samples.length : 8;
   let tabs = 0;
   for (let i = line.indexOf('\t'); i !== -1; i = line.indexOf('\t', i + 1)) tabs += 1;

@@ -137,6 +137,12 @@ interface CallRow {
   gene: string | null;
 }
 
+/**
+ * PostgreSQL `real` holds NaN and ±Infinity, which GraphQL's Float cannot serialise (the whole field
+ * failed as an internal error). Ingestion refuses them now; rows stored before it did read as unknown.
+ */
+const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
+
 const toCall = (row: CallRow): VariantCallRecord => ({
   patientId: row.patient_id,
   genotype: row.genotype,
@@ -144,9 +150,9 @@ const toCall = (row: CallRow): VariantCallRecord => ({
   zygosity: row.zygosity,
   depth: row.depth,
   genotypeQuality: row.genotype_quality,
-  alleleFraction: row.allele_fraction,
+  alleleFraction: finiteOrNull(row.allele_fraction),
   filter: row.filter,
-  quality: row.quality,
+  quality: finiteOrNull(row.quality),
   source: row.source,
   gene: row.gene,
   variant: variantFromId(row.variant_id),

@@ -7,6 +7,8 @@
 export const MAX_NAME_LENGTH = 200;
 /** Identifier systems are URIs and values MRNs, SSNs or UUIDs: 256 leaves room for long OIDs. */
 export const MAX_IDENTIFIER_LENGTH = 256;
+/** Where a consent decision came from (`portal`, `paper form 2026-03`): a label, like an identifier system. */
+export const MAX_CONSENT_SOURCE_LENGTH = 256;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -34,5 +36,26 @@ export function nulPath(value: unknown, path = ''): string | null {
       if (found !== null) return found;
     }
   }
+  return null;
+}
+
+/**
+ * Longest clinical note stored (UTF-16 code units, all of a note's attachments together): the notes
+ * NLP (subgraphs/inference/nlp/text.ts, MAX_NOTE_CHARS) reads at most 200,000 (~40 pages) and refuses a
+ * longer note whole, so a longer one stored here would never be read for findings. Real notes are far
+ * shorter: a discharge summary runs to a few thousand words. A megabyte "note" is a dump or an attack.
+ */
+export const MAX_NOTE_LENGTH = 200_000;
+/** A note's title (DocumentReference.description, a report's code text) is a line, not a document. */
+export const MAX_NOTE_TITLE_LENGTH = 1_000;
+// Notes are multi-line: tab, line feed and carriage return are text; every other C0 control and DEL
+// is binary content or a terminal escape sequence (ESC [2J clears the screen it is shown on).
+// eslint-disable-next-line no-control-regex
+const NOTE_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Why `text` is not acceptable note text of at most `max` characters, or null. */
+export function noteTextProblem(text: string, max: number = MAX_NOTE_LENGTH): string | null {
+  if (text.length > max) return `${text.length} characters, more than ${max}`;
+  if (NOTE_CONTROL_CHARACTERS.test(text)) return 'contains a control character (only tab, line feed and carriage return belong in note text)';
   return null;
 }

@@ -20,7 +20,7 @@ import type {
 import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity } from '../domain/loinc';
 import { clinicalInstant } from '../domain/clinical-time';
-import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, nulPath, textProblem } from '../domain/text-limits';
+import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, noteTextProblem, nulPath, textProblem } from '../domain/text-limits';
 import {
   SYSTEMS,
   type AllergyRow,
@@ -535,15 +535,27 @@ function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: Map
     if (text.includes('\uFFFD')) throw new Reject(name, `attachment[${index}].data`, 'is not base64 text in UTF-8');
     // PostgreSQL text cannot hold NUL, and text with NUL bytes is binary content labelled as text.
     if (text.includes('\u0000')) throw new Reject(name, `attachment[${index}].data`, 'holds NUL bytes: binary content, not text');
+    const problem = noteTextProblem(text);
+    if (problem) throw new Reject(name, `attachment[${index}].data`, problem);
     contentType = attachment.contentType.split(';')[0]!;
     texts.push(text);
   });
-  if (r.resourceType === 'DiagnosticReport' && r.conclusion) texts.push(r.conclusion);
+  if (r.resourceType === 'DiagnosticReport' && r.conclusion) {
+    const problem = noteTextProblem(r.conclusion);
+    if (problem) throw new Reject(name, 'conclusion', problem);
+    texts.push(r.conclusion);
+  }
   if (!texts.length) return null;
+  const text = texts.join('\n\n');
+  const tooLong = noteTextProblem(text);
+  if (tooLong) throw new Reject(name, r.resourceType === 'DocumentReference' ? 'content' : 'presentedForm', `all its text together: ${tooLong}`);
   const title =
     r.resourceType === 'DocumentReference'
       ? (r.description ?? r.type?.text ?? r.type?.coding?.[0]?.display ?? null)
       : (r.code?.text ?? r.code?.coding?.[0]?.display ?? null);
+  const titleField = r.resourceType === 'DiagnosticReport' ? 'code' : r.description ? 'description' : 'type';
+  const titleProblem = title === null ? null : noteTextProblem(title, MAX_NOTE_TITLE_LENGTH);
+  if (titleProblem) throw new Reject(name, titleField, titleProblem);
   const when = r.resourceType === 'DocumentReference' ? r.date : (r.effectiveDateTime ?? r.issued);
   return {
     ...ctx.subjectOf(r.subject, name, 'subject'),
@@ -551,7 +563,7 @@ function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: Map
     kind: r.resourceType,
     title,
     contentType,
-    text: texts.join('\n\n'),
+    text,
     authoredAt: toInstant(when, name, r.resourceType === 'DocumentReference' ? 'date' : 'effective[x]'),
   };
 }

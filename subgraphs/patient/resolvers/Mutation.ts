@@ -4,7 +4,7 @@ import type { PatientContext } from '../context';
 import { assertMayLinkAcrossOrganisations, assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
 import type { Sex } from '../repository/patient-repository';
 import { clinicalInstant } from '../domain/clinical-time';
-import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, textProblem } from '../domain/text-limits';
+import { MAX_CONSENT_SOURCE_LENGTH, MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, textProblem } from '../domain/text-limits';
 
 interface CreatePatientArgs {
   input: {
@@ -54,6 +54,30 @@ function checkedText(value: string, field: string, max: number): string {
   return trimmed;
 }
 
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
+
+/**
+ * The argument's shape, before any resource is read: a JSON object with resourceType "Bundle" whose
+ * `entry`, when present, is a list of objects. Anything else is the wrong argument (a coded error
+ * naming what was sent), not a bundle to report on resource by resource.
+ */
+function checkBundleArgument(bundle: unknown): void {
+  const refuse = (field: string, problem: string) => {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
+  };
+  if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) {
+    return refuse('bundle', `expected a FHIR Bundle (a JSON object with "resourceType": "Bundle"), got ${kindOf(bundle)}`);
+  }
+  const { resourceType, entry } = bundle as { resourceType?: unknown; entry?: unknown };
+  if (resourceType !== 'Bundle') {
+    return refuse('bundle.resourceType', resourceType === undefined ? 'is missing; expected "Bundle"' : `expected "Bundle", got ${JSON.stringify(resourceType)?.slice(0, 60)}`);
+  }
+  if (entry === undefined || entry === null) return;
+  if (!Array.isArray(entry)) return refuse('bundle.entry', `expected an array of entries, got ${kindOf(entry)}`);
+  const index = entry.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
+  if (index >= 0) refuse(`bundle.entry[${index}]`, `expected an entry object, got ${kindOf(entry[index])}`);
+}
+
 export const Mutation = {
   async createPatient(_: unknown, { input }: CreatePatientArgs, ctx: PatientContext) {
     const organization = organisationForWrite(ctx.identity, input.organization, 'input.organization', 'organization');
@@ -76,12 +100,14 @@ export const Mutation = {
     const patient = await ctx.loaders.patient.load(args.patientId);
     if (!patient) throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `no patient with id "${args.patientId}"`, { patientId: args.patientId });
     assertMayWritePatient(ctx.identity, patient);
-    await ctx.consents.record(patient.id, args.granted, ctx.identity.subject, args.source?.trim() || 'api');
+    const source = args.source?.trim() ? checkedText(args.source, 'source', MAX_CONSENT_SOURCE_LENGTH) : 'api';
+    await ctx.consents.record(patient.id, args.granted, ctx.identity.subject, source);
     const history = await ctx.consents.historyByPatientIds([patient.id]);
     return { granted: history[0]![0]?.granted ?? false, history: history[0]! };
   },
 
   async ingestFhirBundle(_: unknown, args: { bundle: unknown; linkAcrossOrganisations?: boolean | null }, ctx: PatientContext) {
+    checkBundleArgument(args.bundle);
     const report = await ctx.ingestor.ingestBundle(args.bundle, ctx.identity, { linkAcrossOrganisations: args.linkAcrossOrganisations ?? false });
     // A link joins (and answers with) identified records of an existing patient: audited like a read.
     for (const link of report.linked) ctx.access?.record(link.patientId, 'Mutation.ingestFhirBundle.linked');
