@@ -88,8 +88,8 @@ const COPY_PIECE_BYTES = 256 * 1024;
 function* copyPieces(lines: string[]): Generator<string> {
   let start = 0;
   let bytes = 0;
-  for (let i = 0; i < lines.length; i++) {
-    bytes += lines[i].length;
+  for (const [i, line] of lines.entries()) {
+    bytes += line.length;
     if (bytes >= COPY_PIECE_BYTES) {
       yield lines.slice(start, i + 1).join('');
       start = i + 1;
