@@ -1,12 +1,14 @@
 /**
  * VCF ingestion throughput, with bcftools as the floor, in one run on the same file.
  *
- *   npx tsx bench/vcf-ingest.bench.ts [--records 1000000] [--seed 7]
+ *   npx tsx bench/vcf-ingest.bench.ts [--records 1000000] [--seed 7] [--record]
  *
  * Needs bcftools (Debian package `bcftools`). Generates a deterministic single-sample VCF, bgzips it,
  * then times (1) `bcftools view` reading
  * it and writing nothing (parse only, C, the floor), and (2) our ingest: parse, split, normalise
  * and COPY into PostgreSQL, committed. Prints records/s and the ratio, and the RSS growth.
+ * `--record` appends the run to bench/history/vcf-ingest.tsv under the checked-out commit: every
+ * commit that touches VCF ingestion gets a row there (bench/vcf-ingest-history.test.ts checks it).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +21,9 @@ import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { GENOMICS_MIGRATIONS } from '../subgraphs/genomics/server';
 import { VcfIngestor } from '../subgraphs/genomics/ingest/ingest-vcf';
 import { writeVcf } from './vcf/generate-vcf';
+import { appendVcfIngestRun } from './vcf/ingest-history';
 
-const { values } = parseArgs({ options: { records: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { records: { type: 'string' }, seed: { type: 'string' }, record: { type: 'boolean' } } });
 const RECORDS = Number(values.records ?? 1_000_000);
 const SEED = Number(values.seed ?? 7);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/precision_hub_bench';
@@ -62,6 +65,16 @@ async function main() {
           `ratio hub / bcftools time: ${(oursSeconds / bcftoolsSeconds).toFixed(2)}×; calls stored ${report.variants}; peak RSS growth ${((peakRss - rssBefore) / 1048576).toFixed(0)} MB; node ${process.version}, ${os.cpus().length} cores`,
         ].join('\n'),
       );
+      if (values.record) {
+        const row = appendVcfIngestRun({
+          records: RECORDS,
+          seed: SEED,
+          seconds: oursSeconds,
+          ratio: oursSeconds / bcftoolsSeconds,
+          peakRssGrowthMb: (peakRss - rssBefore) / 1048576,
+        });
+        console.log(`recorded in bench/history/vcf-ingest.tsv: ${row}`);
+      }
     } finally {
       clearInterval(sampler);
       await pool.end();
