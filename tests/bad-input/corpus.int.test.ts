@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { createLogger } from '../../lib/logger';
 import { startHub, type Hub } from '../../scripts/hub';
-import { bearer } from '../support/auth';
+import { asserted, bearer } from '../support/auth';
 import { TEST_DATABASE_URL, testConfig, testNeo4j } from '../support/config';
 import { gql } from '../support/graphql';
 import { expand, loadCaseFiles, type BadInputCase, type Caller } from './case-format';
@@ -187,6 +187,19 @@ describe('the bad-input corpus against a live hub', () => {
     // The fixture lands 11 records (the test above), each heart rate one more.
     expect(answer.data!.ingestFhirBundle).toMatchObject({ rejected: [], created: 11 + bundle.entry.length - fixtureEntries });
   }, 120_000);
+
+  it('codes 1e309 (Infinity once parsed) as BAD_USER_INPUT naming input.value in the patient subgraph reached directly too', async () => {
+    const identity = await asserted({ subject: `dr-${RUN}`, role: 'clinician', client: 'precision-hub-tests', organisation: ORG });
+    const before = await counts();
+    const response = await fetch(hub.patient.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...identity },
+      body: `{"query":${JSON.stringify(DOCUMENTS.addObservation)},"variables":{"patientId":"${patientId}","input":{"code":"2093-3","value":1e309,"unit":"mg/dL"}}}`,
+    });
+    const answer = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(answer.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('"input.value"'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(await counts()).toEqual(before);
+  });
 
   const cases = files.flatMap((f) => f.cases.map((c) => [`${f.file} ${c.id}: ${c.description}`, c] as const));
 
