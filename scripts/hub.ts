@@ -78,6 +78,8 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         consumerGroup: config.inferenceConsumerGroup,
         consumerStart: config.inferenceConsumerStart,
         redisUrl: config.redisUrl,
+        // The gateway's scraper secret guards the inference replica's /metrics (event lag, dead letters) too.
+        metricsToken: config.gatewayEdges.metricsToken,
         log: log.child({ service: 'inference' }),
       }),
     );

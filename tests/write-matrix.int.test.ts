@@ -10,8 +10,9 @@ import { SUBGRAPHS } from '../schema/compose';
 import { exampleBundle } from '../subgraphs/patient/ingest/fixtures/example-bundle';
 import { heartRateStream } from '../subgraphs/patient/ingest/fixtures/device-stream';
 import { EXAMPLE_RECORDS, vcf } from '../subgraphs/genomics/ingest/fixtures/vcf';
+import { createPool } from '../lib/postgres';
 import { asserted, bearer } from './support/auth';
-import { testConfig, testNeo4j } from './support/config';
+import { TEST_DATABASE_URL, testConfig, testNeo4j } from './support/config';
 import { gql, type GraphQLResponse } from './support/graphql';
 
 /**
@@ -44,12 +45,14 @@ interface Target {
   linkId?: string;
   /** A second source of the target's patient, from outside its organisation. */
   bundle?: Bundle;
+  /** A dead letter of the event pipeline about the target's patient. */
+  deadLetterId?: string;
   tag: string;
 }
 
 interface Row {
   /** Which subgraph owns the mutation (partners are also tried there directly, past the gateway). */
-  subgraph: 'patient' | 'genomics';
+  subgraph: 'patient' | 'genomics' | 'inference';
   /** Makes a fresh target of `organisation` (as an admin). */
   prepare(organisation: string): Promise<Target>;
   /** The mutation aimed at the target. */
@@ -62,6 +65,7 @@ interface Row {
 
 describe('role × mutation × organisation matrix over every write', () => {
   let hub: Hub;
+  const pool = createPool(TEST_DATABASE_URL);
   const admin = () => bearer({ role: 'admin', sub: `admin-${RUN}` });
   const asAdmin = async <T>(query: string, variables: Record<string, unknown> = {}) => {
     const response = await gql<T>(hub.gateway.url, query, variables, await admin());
@@ -194,6 +198,24 @@ describe('role × mutation × organisation matrix over every write', () => {
       }),
       landed: async (t) => ((await patientData<{ variantCalls: unknown[] | null }>(t, 'variantCalls { genotype }')).variantCalls ?? []).length > 0,
     },
+    /** Admins only, in any organisation: the event pipeline's dead letters are an operator's concern. */
+    replayEventDeadLetters: {
+      subgraph: 'inference',
+      adminOnly: true,
+      prepare: async (organisation) => {
+        const target = await patientIn(organisation);
+        // A dead letter as the pipeline leaves one, for a consumer group no replica runs (so it stays replaying).
+        const { rows } = await pool.query<{ id: string }>(
+          `INSERT INTO inference.event_dead_letters (consumer, source, event_id, txid, topic, patient_id, payload, event_created_at, error, attempts, first_failed_at, last_failed_at)
+           VALUES ($1, 'patient.outbox', $2, '1', 'patient.observation.added', $3, '{}', now(), 'write matrix', 1, now(), now()) RETURNING id::text`,
+          [`write-matrix-${RUN}`, ++tags, target.patientId],
+        );
+        return { ...target, deadLetterId: rows[0]!.id };
+      },
+      operation: (t) => ({ query: `mutation ($ids: [ID!]) { replayEventDeadLetters(ids: $ids) { requested { id } } }`, variables: { ids: [t.deadLetterId] } }),
+      landed: async (t) =>
+        (await pool.query(`SELECT 1 FROM inference.event_dead_letters WHERE id = $1 AND replay_requested_by IS NOT NULL`, [t.deadLetterId])).rowCount === 1,
+    },
     ingestVcf: {
       subgraph: 'genomics',
       prepare: patientIn,
@@ -245,6 +267,7 @@ describe('role × mutation × organisation matrix over every write', () => {
 
   afterAll(async () => {
     await hub?.close();
+    await pool.end();
   });
 
   it('has a row for every mutation of the four subgraphs', () => {

@@ -24,6 +24,7 @@ runUntilSignal(log, async () => {
     consumerStart: config.inferenceConsumerStart,
     redisUrl: config.redisUrl,
     consumeEvents: process.env.INFERENCE_CONSUME_EVENTS !== 'false',
+    metricsToken: config.gatewayEdges.metricsToken,
     host: config.host,
     port: config.ports.inference,
     log,

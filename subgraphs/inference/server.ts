@@ -18,7 +18,11 @@ import { PatientSubgraphClient } from '../../lib/patient-client';
 import type { RunningService } from '../../lib/apollo-http';
 import { SubgraphClient } from '../../lib/subgraph-client';
 import { traceMercurius } from '../../lib/mercurius-tracing';
-import { OutboxConsumer, type OutboxEvent } from './events/outbox-consumer';
+import { PatientTopic, type EventTopic } from '../../lib/event-contracts';
+import { OutboxConsumer, PatientHandlingFailures, type OutboxEvent } from './events/outbox-consumer';
+import { DeadLetterRepository } from './events/dead-letters';
+import { EventMetrics, METRICS_PATH, serveMetrics } from './events/metrics';
+import type { RetryPolicy } from './events/retry-policy';
 import { createDecisionLoaders, type DecisionClients } from './decision-service';
 import { deidentifiedRiskUpdate } from './domain/deidentify';
 import { KnowledgeClient } from './knowledge-client';
@@ -49,6 +53,12 @@ export interface InferenceServiceOptions {
   trainingCheckIntervalMs?: number;
   /** Where a new consumer group starts reading (see OutboxConsumerOptions.startAt). */
   consumerStart?: 'beginning' | 'end';
+  /** Bounded retries of a failed event before it is dead-lettered (default events/retry-policy.ts). */
+  eventRetry?: Partial<RetryPolicy>;
+  /** How long a replica's claim on an outbox batch lasts without renewal (default 30 s). */
+  eventLeaseMs?: number;
+  /** The bearer secret `/metrics` asks of a scraper (METRICS_TOKEN, as the gateway's); unset, `/metrics` is refused. */
+  metricsToken?: string;
   host: string;
   port: number;
   log: Logger;
@@ -58,12 +68,10 @@ export interface InferenceServiceOptions {
 
 export const INFERENCE_MIGRATIONS = path.join(__dirname, 'migrations');
 const headerOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-const PATIENT_OUTBOX_CHANNEL = 'patient_outbox';
-const GENOMICS_OUTBOX_CHANNEL = 'genomics_outbox';
 /** Patient events that can bring notes (FHIR bundles carry DocumentReference / DiagnosticReport). */
-const NOTE_TOPICS = new Set(['patient.records.ingested']);
-/** The patient subgraph's research-consent event (subgraphs/patient/repository/consent-repository.ts). */
-const CONSENT_CHANGED = 'patient.consent.changed';
+const NOTE_TOPICS = new Set<EventTopic>([PatientTopic.RECORDS_INGESTED]);
+/** The patient subgraph's research-consent event (lib/event-contracts.ts). */
+const CONSENT_CHANGED = PatientTopic.CONSENT_CHANGED;
 /** Findings pushed with each findingsUpdated message; the full list is a query away. */
 const FINDINGS_IN_UPDATE = 10;
 
@@ -95,6 +103,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl, credentials), opts.knowledgeCacheMs);
   const registry = new RiskModelRegistry(pool);
   const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl, credentials), knowledge };
+  const deadLetters = new DeadLetterRepository(pool);
+  const eventMetrics = new EventMetrics(pool);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
   // The caller's identity joins this: from the HTTP hook below, or from onConnect for graphql-ws.
   const callerContext = (identity: Identity) => {
@@ -108,6 +118,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   };
   const context = (): Omit<InferenceContext, 'pubsub' | 'identity' | 'patientAccess' | 'checkPatientAccess' | 'countable'> => ({
     registry,
+    deadLetters,
+    log: opts.log,
     loaders: createDecisionLoaders(clients),
     knowledge,
     patientExists: patients.existenceLoader(),
@@ -171,7 +183,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     return identity;
   };
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.split('?')[0] === '/health') return;
+    // /health is open; /metrics has its own bearer secret (events/metrics.ts).
+    if (request.url.split('?')[0] === '/health' || request.url.split('?')[0] === METRICS_PATH) return;
     const assertion = request.headers[IDENTITY_HEADER];
     try {
       identities.set(request, await opts.assertions.verify(Array.isArray(assertion) ? assertion[0] : assertion));
@@ -213,6 +226,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     }
   });
 
+  serveMetrics(app, { token: opts.metricsToken, metrics: eventMetrics, log: opts.log });
+
   // Events → what changed → riskUpdated / findingsUpdated / cohortRiskUpdated. One publication per
   // patient per batch: the newest data wins. Patient events (observations, medications, conditions)
   // change risk and medication alerts; genomics events (variants) change findings and alerts.
@@ -223,13 +238,16 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
     const loaders = createDecisionLoaders(clients);
     const ids = [...latestByPatient.keys()];
     const computedAt = new Date();
-    // Risk first, for every patient of the batch: it is what open pages and portals wait for.
+    // Reads before publications: a batch whose reads fail (one patient's record the patient subgraph
+    // cannot serve) has published nothing, so the consumer can hand its patients over one by one
+    // (events/outbox-consumer.ts) and no subscriber hears the same update twice.
     const snapshots = await loaders.snapshot.loadMany(ids);
     const present = ids.filter((_, i) => {
       const snapshot = snapshots[i];
       if (snapshot instanceof Error) throw snapshot;
       return snapshot !== null; // a patient that no longer exists has nothing to announce
     });
+    const publications: { topic: string; payload: unknown }[] = [];
     if (kinds.risk) {
       // Research portals receive only patients whose research consent is granted now (read at each
       // publication, so a withdrawal takes effect with the next event).
@@ -239,17 +257,29 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
         const event = latestByPatient.get(patientId)!;
         const risk = (await loaders.risk.load(patientId))!;
         const riskUpdated = { patient: { id: patientId }, risk, computedAt: computedAt.toISOString(), reason: event.topic };
-        await app.graphql.pubsub.publish({ topic: riskTopic(patientId), payload: { riskUpdated } });
+        publications.push({ topic: riskTopic(patientId), payload: { riskUpdated } });
         if (!consented.has(patientId)) continue;
         const { update, facts } = deidentifiedRiskUpdate(risk.cardiovascular, computedAt, event.topic);
-        await app.graphql.pubsub.publish({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
+        publications.push({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
       }
     }
+    // Risk first, for every patient of the batch: it is what open pages and portals wait for.
+    for (const publication of publications) await app.graphql.pubsub.publish(publication);
     // Then alerts and findings, batched across the patients (one call per subgraph and kind of data).
+    // A patient whose findings cannot be read (knowledge graph or genomics down) has had its risk
+    // published: only that patient's events are retried, the others are done.
+    const failed = new Map<string, unknown>();
     await Promise.all(
       present.map(async (patientId) => {
         const event = latestByPatient.get(patientId)!;
-        const [drugs, findings] = await Promise.all([loaders.drugResponses(patientId), loaders.actionableFindings(patientId)]);
+        let drugs: Awaited<ReturnType<typeof loaders.drugResponses>>;
+        let findings: Awaited<ReturnType<typeof loaders.actionableFindings>>;
+        try {
+          [drugs, findings] = await Promise.all([loaders.drugResponses(patientId), loaders.actionableFindings(patientId)]);
+        } catch (error) {
+          failed.set(patientId, error);
+          return;
+        }
         const findingsUpdated = {
           patient: { id: patientId },
           medicationAlerts: (drugs?.alerts ?? []).map((a) => ({ ...a, drug: { id: a.drug.id } })),
@@ -260,7 +290,10 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
         await app.graphql.pubsub.publish({ topic: findingsTopic(patientId), payload: { findingsUpdated } });
       }),
     );
+    if (failed.size) throw new PatientHandlingFailures(failed);
   };
+  // Every consumer of this replica shares the retry policy, lease and metrics.
+  const pipeline = { retry: opts.eventRetry, leaseMs: opts.eventLeaseMs, metrics: eventMetrics, startAt: opts.consumerStart, log: opts.log };
   const consumers =
     opts.consumeEvents === false
       ? []
@@ -270,10 +303,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
             pool,
             consumer: opts.consumerGroup ?? 'inference',
             source: 'patient.outbox',
-            channel: PATIENT_OUTBOX_CHANNEL,
             handle: (events) => publishUpdates(events, { risk: true }),
-            startAt: opts.consumerStart,
-            log: opts.log,
+            ...pipeline,
           }),
           // Notes NLP has its own cursor: slow model work never delays risk updates.
           new OutboxConsumer({
@@ -281,24 +312,20 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
             pool,
             consumer: `${opts.consumerGroup ?? 'inference'}-notes`,
             source: 'patient.outbox',
-            channel: PATIENT_OUTBOX_CHANNEL,
             handle: async (events) => {
               const ids = [...new Set(events.filter((e) => NOTE_TOPICS.has(e.topic)).map((e) => e.patientId))];
               const counts = await notes.processPatients(ids);
               if (counts.processed + counts.rejected > 0) opts.log.info({ patients: ids.length, ...counts }, 'clinical notes processed');
             },
-            startAt: opts.consumerStart,
-            log: opts.log,
+            ...pipeline,
           }),
           new OutboxConsumer({
             databaseUrl: opts.databaseUrl,
             pool,
             consumer: opts.consumerGroup ?? 'inference',
             source: 'genomics.outbox',
-            channel: GENOMICS_OUTBOX_CHANNEL,
             handle: (events) => publishUpdates(events, { risk: false }),
-            startAt: opts.consumerStart,
-            log: opts.log,
+            ...pipeline,
           }),
         ];
 

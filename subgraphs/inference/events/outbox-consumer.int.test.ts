@@ -4,7 +4,9 @@ import { createPool, migrate, type Pool } from '../../../lib/postgres';
 import { TEST_DATABASE_URL } from '../../../tests/support/config';
 import { PATIENT_MIGRATIONS } from '../../patient/server';
 import { INFERENCE_MIGRATIONS } from '../server';
-import { OutboxConsumer, type OutboxEvent } from './outbox-consumer';
+import { PatientTopic } from '../../../lib/event-contracts';
+import { DeadLetterRepository } from './dead-letters';
+import { OutboxConsumer, PatientHandlingFailures, type OutboxConsumerOptions, type OutboxEvent } from './outbox-consumer';
 
 const log = createLogger('test', 'silent');
 
@@ -42,13 +44,22 @@ describe('OutboxConsumer', () => {
   async function drainUntil(consumers: OutboxConsumer[], done: () => boolean, timeoutMs = 5000) {
     const deadline = Date.now() + timeoutMs;
     while (!done() && Date.now() < deadline) {
-      for (const consumer of consumers) await consumer.drainBatch();
+      for (const consumer of consumers) {
+        await consumer.drainBatch();
+        await consumer.retryDue();
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
+  /** An event as the patient subgraph writes it (its contract allows extra fields: `n` numbers them here). */
   const insertEvent = (client: { query: Pool['query'] }, patientId: string, n: number) =>
-    client.query(`INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ('test.event', $1, $2)`, [patientId, { n }]);
+    client.query(`INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`, [
+      PatientTopic.OBSERVATION_ADDED,
+      patientId,
+      { observationId: randomUUID(), code: '8480-6', n },
+    ]);
+  const numberOf = (event: OutboxEvent) => (event.payload as { n?: number }).n;
 
   it('does not skip an event whose transaction commits after a later-numbered one', async () => {
     const patientId = randomUUID();
@@ -61,11 +72,11 @@ describe('OutboxConsumer', () => {
       await insertEvent(pool, patientId, 2); // takes the higher id, commits first
 
       await drainUntil([consumer], () => false, 500);
-      expect(seen.map((e) => e.payload.n)).toEqual([]);
+      expect(seen.map((e) => numberOf(e))).toEqual([]);
 
       await slow.query('COMMIT');
       await drainUntil([consumer], () => seen.length >= 2);
-      expect(seen.map((e) => e.payload.n)).toEqual([1, 2]);
+      expect(seen.map((e) => numberOf(e))).toEqual([1, 2]);
     } finally {
       slow.release();
     }
@@ -86,37 +97,8 @@ describe('OutboxConsumer', () => {
     await drainUntil([a, b, other], () => seenA.length + seenB.length >= 5 && seenOtherGroup.length >= 5);
     await drainUntil([a, b], () => false, 300);
 
-    expect([...seenA, ...seenB].map((e) => e.payload.n).sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(seenOtherGroup.map((e) => e.payload.n)).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('leaves the cursor where it was when the handler fails, so the event is read again', async () => {
-    const patientId = randomUUID();
-    const group = `group-${randomUUID()}`;
-    let fail = true;
-    const seen: number[] = [];
-    const consumer = new OutboxConsumer({
-      databaseUrl: TEST_DATABASE_URL,
-      pool,
-      consumer: group,
-      source: 'patient.outbox',
-      channel: 'test_failing',
-      handle: async (events) => {
-        const mine = events.filter((e) => e.patientId === patientId);
-        if (fail && mine.length) throw new Error('downstream unavailable');
-        seen.push(...mine.map((e) => e.payload.n as number));
-      },
-      log,
-    });
-    await insertEvent(pool, patientId, 7);
-    let failure: unknown;
-    const deadline = Date.now() + 5000;
-    while (!failure && Date.now() < deadline) failure = await consumer.drainBatch().then(() => undefined, (error: unknown) => error);
-    expect((failure as Error).message).toBe('downstream unavailable');
-    fail = false;
-    await drainUntil([consumer], () => seen.length > 0);
-    await drainUntil([consumer], () => false, 300);
-    expect(seen).toEqual([7]);
+    expect([...seenA, ...seenB].map((e) => numberOf(e)).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(seenOtherGroup.map((e) => numberOf(e))).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('starts a new group at the end of the outbox when asked, and from then on misses nothing', async () => {
@@ -141,9 +123,255 @@ describe('OutboxConsumer', () => {
       expect(seen).toEqual([]);
       await insertEvent(pool, patientId, 2);
       await drainUntil([consumer], () => seen.length > 0);
-      expect(seen.map((e) => e.payload.n)).toEqual([2]);
+      expect(seen.map((e) => numberOf(e))).toEqual([2]);
     } finally {
       await consumer.stop();
     }
+  });
+
+  /** A consumer of its own group whose handler fails whenever a batch holds an event of a poison patient. */
+  function poisonedConsumer(group: string, poison: Set<string>, seen: OutboxEvent[], options: Partial<OutboxConsumerOptions> = {}) {
+    const calls: OutboxEvent[][] = [];
+    const consumer = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events) => {
+        calls.push(events);
+        const bad = events.find((e) => poison.has(e.patientId));
+        if (bad) throw new Error(`patient subgraph failed: Float cannot represent non numeric value: Infinity (event ${numberOf(bad)})`);
+        seen.push(...events);
+      },
+      retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+      log,
+      ...options,
+    });
+    return { consumer, calls };
+  }
+
+  /** The group's dead letters of these patients (a group reading from the beginning also meets other tests' poison). */
+  const deadLettersOf = async (group: string, patients: string[]) =>
+    (
+      await pool.query<{ patient_id: string; topic: string; error: string; attempts: number; payload: { n?: number } }>(
+        `SELECT patient_id::text, topic, error, attempts, payload FROM inference.event_dead_letters
+         WHERE consumer = $1 AND patient_id = ANY($2::uuid[]) ORDER BY event_id`,
+        [group, patients],
+      )
+    ).rows;
+  const cursorOf = async (group: string) =>
+    (await pool.query<{ last_id: string; lease_token: string | null }>(`SELECT last_id::text, lease_token FROM inference.outbox_cursor WHERE consumer = $1`, [group])).rows[0];
+  const lastOutboxId = async () => (await pool.query<{ id: string }>(`SELECT max(id)::text AS id FROM patient.outbox`)).rows[0]!.id;
+
+  it('moves the cursor past an event whose handling fails: the events after it are handled at once', async () => {
+    const poisoned = randomUUID();
+    const healthy = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const seen: OutboxEvent[] = [];
+    const { consumer } = poisonedConsumer(group, new Set<string>([poisoned]), seen, { retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await insertEvent(pool, poisoned, 1);
+    await insertEvent(pool, healthy, 2);
+    await insertEvent(pool, healthy, 3);
+    const last = await lastOutboxId();
+
+    await drainUntil([consumer], () => seen.filter((e) => e.patientId === healthy).length >= 2);
+
+    expect(seen.filter((e) => e.patientId === healthy).map(numberOf)).toEqual([2, 3]);
+    expect(BigInt((await cursorOf(group))!.last_id)).toBeGreaterThanOrEqual(BigInt(last));
+    const retries = await pool.query(`SELECT patient_id::text, attempts, last_error FROM inference.event_retries WHERE consumer = $1`, [group]);
+    expect(retries.rows).toEqual([
+      { patient_id: poisoned, attempts: 1, last_error: 'patient subgraph failed: Float cannot represent non numeric value: Infinity (event 1)' },
+    ]);
+  });
+
+  it('dead-letters an event that keeps failing after the bounded retries, and hands every other event over exactly once', async () => {
+    const poisoned = randomUUID();
+    const others = [randomUUID(), randomUUID(), randomUUID()];
+    const group = `group-${randomUUID()}`;
+    const seen: OutboxEvent[] = [];
+    const { consumer, calls } = poisonedConsumer(group, new Set<string>([poisoned]), seen);
+    await insertEvent(pool, others[0]!, 1);
+    await insertEvent(pool, poisoned, 2);
+    await insertEvent(pool, others[1]!, 3);
+    await insertEvent(pool, others[2]!, 4);
+
+    const deadline = Date.now() + 10_000;
+    while ((await deadLettersOf(group, [poisoned])).length === 0 && Date.now() < deadline) await drainUntil([consumer], () => false, 100);
+    await drainUntil([consumer], () => false, 300);
+
+    const mine = new Set<string>([poisoned, ...others]);
+    expect(seen.filter((e) => mine.has(e.patientId)).map(numberOf).sort()).toEqual([1, 3, 4]);
+    expect(await deadLettersOf(group, [poisoned, ...others])).toEqual([
+      {
+        patient_id: poisoned,
+        topic: 'patient.observation.added',
+        error: 'patient subgraph failed: Float cannot represent non numeric value: Infinity (event 2)',
+        attempts: 3,
+        payload: expect.objectContaining({ n: 2 }),
+      },
+    ]);
+    // The first attempt and the two retries, then nothing more: the retries are bounded.
+    expect(calls.filter((batch) => batch.length === 1 && batch[0]!.patientId === poisoned)).toHaveLength(3);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM inference.event_retries WHERE consumer = $1`, [group])).rows[0]).toEqual({ n: 0 });
+  });
+
+  it('dead-letters an event that breaks its contract at once, without handing it to the handler', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const seen: OutboxEvent[] = [];
+    const { consumer } = poisonedConsumer(group, new Set<string>(), seen);
+    // What a buggy producer would write: a topic nobody publishes, and a payload missing its fields.
+    await pool.query(`INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ('patient.observation.addded', $1, '{}'), ($2, $1, '{"code": 7}')`, [
+      patientId,
+      PatientTopic.OBSERVATION_ADDED,
+    ]);
+    await insertEvent(pool, patientId, 3);
+
+    await drainUntil([consumer], () => seen.some((e) => e.patientId === patientId));
+    await drainUntil([consumer], () => false, 200);
+
+    expect(seen.filter((e) => e.patientId === patientId).map(numberOf)).toEqual([3]);
+    const dead = await deadLettersOf(group, [patientId]);
+    expect(dead.map((d) => [d.attempts, d.error.replace(/event \d+/, 'event N')])).toEqual([
+      [1, 'EventContractError: event N in patient.outbox: topic "patient.observation.addded" is not one patient.outbox publishes (patient.observation.added, patient.records.ingested, patient.device-observations.ingested, patient.consent.changed, patient.unlinked)'],
+      [1, 'EventContractError: event N in patient.outbox (patient.observation.added): payload.observationId is missing; it must be a non-empty string'],
+    ]);
+  });
+
+  it('holds no database transaction open while the handler runs', async () => {
+    const application = `outbox-test-${randomUUID().slice(0, 8)}`;
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('application_name', application);
+    const ownPool = createPool(url.toString());
+    const patientId = randomUUID();
+    const openTransactions: number[] = [];
+    try {
+      const consumer = new OutboxConsumer({
+        databaseUrl: TEST_DATABASE_URL,
+        pool: ownPool,
+        consumer: `group-${randomUUID()}`,
+        source: 'patient.outbox',
+        handle: async (events) => {
+          if (!events.some((e) => e.patientId === patientId)) return;
+          // As a handler's HTTP call would: wait, and look at what this consumer's connections hold.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const { rows } = await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL`,
+            [application],
+          );
+          openTransactions.push(rows[0]!.n);
+        },
+        log,
+      });
+      await insertEvent(pool, patientId, 1);
+      await drainUntil([consumer], () => openTransactions.length > 0);
+      expect(openTransactions).toEqual([0]);
+    } finally {
+      await ownPool.end();
+    }
+  });
+
+  it('lets no second replica take a batch while its lease is held, and takes over a lease whose holder died', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const seenA: OutboxEvent[] = [];
+    const seenB: OutboxEvent[] = [];
+    const a = consumerFor(group, seenA, patientId);
+    const b = consumerFor(group, seenB, patientId);
+    await insertEvent(pool, patientId, 1);
+    // A replica that claimed the batch and died: its lease runs for 400 ms more.
+    await pool.query(
+      `INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id, lease_token, lease_owner, lease_expires_at)
+       VALUES ($1, 'patient.outbox', '0', 0, $2, 'crashed-replica', now() + interval '400 milliseconds')`,
+      [group, randomUUID()],
+    );
+    expect(await a.drainBatch()).toBe(0);
+    expect(await b.drainBatch()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await drainUntil([a, b], () => seenA.length + seenB.length > 0);
+    await drainUntil([a, b], () => false, 300);
+    expect([...seenA, ...seenB].map(numberOf)).toEqual([1]);
+  });
+
+  it('moves no cursor when its lease was taken over while it handled, so the new holder handles the batch again', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    let handled = 0;
+    const consumer = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events) => {
+        if (!events.some((e) => e.patientId === patientId)) return;
+        handled += 1;
+        // Another replica takes the lease over (as after this one stalled past its expiry).
+        await pool.query(`UPDATE inference.outbox_cursor SET lease_token = $2, lease_owner = 'other-replica' WHERE consumer = $1`, [group, randomUUID()]);
+      },
+      log,
+    });
+    await insertEvent(pool, patientId, 1);
+    const deadline = Date.now() + 5000;
+    while (handled === 0 && Date.now() < deadline) await consumer.drainBatch();
+    expect(handled).toBe(1);
+    expect(await cursorOf(group)).toEqual({ last_id: '0', lease_token: expect.any(String) });
+  });
+
+  it('retries only the patients a handler names as failed, without handing the others over again', async () => {
+    const failing = randomUUID();
+    const fine = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const handedOver: string[] = [];
+    let failNow = true;
+    const consumer = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events) => {
+        const mine = events.filter((e) => e.patientId === failing || e.patientId === fine);
+        handedOver.push(...mine.map((e) => (e.patientId === fine ? 'fine' : 'failing')));
+        if (failNow && mine.some((e) => e.patientId === failing)) {
+          failNow = false;
+          throw new PatientHandlingFailures(new Map([[failing, new Error('knowledge-graph subgraph unreachable')]]));
+        }
+      },
+      retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 50 },
+      log,
+    });
+    await insertEvent(pool, fine, 1);
+    await insertEvent(pool, failing, 2);
+    await drainUntil([consumer], () => handedOver.filter((p) => p === 'failing').length >= 2);
+    await drainUntil([consumer], () => false, 300);
+    expect(handedOver.sort()).toEqual(['failing', 'failing', 'fine']);
+    expect(await deadLettersOf(group, [failing, fine])).toEqual([]);
+  });
+
+  it('replays a dead letter: it is handled again, leaves the table, and a record says who replayed it', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const poison = new Set<string>([patientId]);
+    const seen: OutboxEvent[] = [];
+    const { consumer } = poisonedConsumer(group, poison, seen, { retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 } });
+    await insertEvent(pool, patientId, 1);
+    const deadline = Date.now() + 5000;
+    while ((await deadLettersOf(group, [patientId])).length === 0 && Date.now() < deadline) await drainUntil([consumer], () => false, 50);
+    const repository = new DeadLetterRepository(pool);
+    const mine = async () => (await repository.list({ consumer: group }, 500)).deadLetters.filter((d) => d.patientId === patientId);
+    const [deadLetter] = await mine();
+    expect(deadLetter).toMatchObject({ patientId, attempts: 1, replayRequestedBy: null });
+
+    poison.clear(); // the cause fixed (e.g. the bad row corrected at its source)
+    const replay = await repository.replay({ ids: [deadLetter!.id, '999999999'], requestedBy: 'admin:ops-on-call' });
+    expect(replay.requested.map((d) => [d.id, d.replayRequestedBy])).toEqual([[deadLetter!.id, 'admin:ops-on-call']]);
+    expect(replay.notFound).toEqual(['999999999']);
+    expect((await repository.replay({ ids: [deadLetter!.id], requestedBy: 'admin:someone-else' })).alreadyReplaying).toEqual([deadLetter!.id]);
+
+    await drainUntil([consumer], () => seen.some((e) => e.patientId === patientId));
+    expect(seen.filter((e) => e.patientId === patientId).map(numberOf)).toEqual([1]);
+    expect(await mine()).toEqual([]);
+    expect(await repository.replays(deadLetter!.id)).toEqual([
+      expect.objectContaining({ deadLetterId: deadLetter!.id, patientId, requestedBy: 'admin:ops-on-call', outcome: 'succeeded', error: null }),
+    ]);
   });
 });

@@ -8,6 +8,8 @@ import type { KnowledgeClient } from '../knowledge-client';
 import type { NotesProcessor } from '../nlp/notes-processor';
 import type { RiskModelRegistry } from '../learning/registry';
 import type { NoteRun, StoredFinding } from '../nlp/notes-repository';
+import type { DeadLetterRepository } from '../events/dead-letters';
+import type { Logger } from '../../../lib/logger';
 
 export interface InferenceContext {
   pubsub: PubSub;
@@ -28,6 +30,10 @@ export interface InferenceContext {
   notes: NotesProcessor;
   noteFindings: DataLoader<string, StoredFinding[]>;
   noteRuns: DataLoader<string, NoteRun[]>;
+  /** The outbox pipeline's dead letters (admins list and replay them). */
+  deadLetters: DeadLetterRepository;
+  /** The service's logger: admin actions are logged with who did them. */
+  log: Logger;
   /** Ids of the patients matching a patient-subgraph filter (at most MAX_COHORT_MEMBERS). */
   cohortMembers(filter: Record<string, unknown>): Promise<string[]>;
 }

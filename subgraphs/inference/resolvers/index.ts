@@ -8,6 +8,7 @@ import { COHORT_RISK_TOPIC, findingsTopic, riskTopic, type InferenceContext } fr
 import { Patient, PatientRisk } from './Patient';
 import { riskModelQueries } from './RiskModel';
 import { cohortRiskDistribution } from './cohort-risk';
+import { EventDeadLetter, eventDeadLetterMutations, eventDeadLetterQueries } from './EventDeadLetter';
 
 export { riskTopic, findingsTopic, COHORT_RISK_TOPIC, type InferenceContext } from './context';
 
@@ -28,6 +29,7 @@ const MAX_SEARCH_RESULTS = 100;
 
 const Query = {
   ...riskModelQueries,
+  ...eventDeadLetterQueries,
   cardiovascularRisk(_: unknown, args: { input: RiskInput }) {
     validateRiskInput(args.input);
     return estimateCardiovascularRisk(args.input);
@@ -101,4 +103,4 @@ const Subscription = {
   },
 };
 
-export const resolvers = { Query, Patient, PatientRisk, Subscription };
+export const resolvers = { Query, Mutation: eventDeadLetterMutations, Patient, PatientRisk, Subscription, EventDeadLetter };
