@@ -146,7 +146,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * Expands generators and placeholders (README "Generators"):
- * `{"$repeat": s, "times": n}`, `{"$array": x, "times": n}`, `{"$concat": [..]}`, `{"$base64": x}`, `{"$json": x}` (x as JSON text),
+ * `{"$repeat": s, "times": n}`, `{"$array": x, "times": n}`, `{"$nest": x, "key": k, "depth": n}`, `{"$concat": [..]}`, `{"$base64": x}`, `{"$json": x}` (x as JSON text),
  * `{"$fixture": "name.json", "patch": [...]}`, `{"$fixture": "name.vcf", "append": [...], "replace": [...]}`.
  */
 export function expand(value: unknown, placeholders: Record<string, string>): unknown {
@@ -155,6 +155,13 @@ export function expand(value: unknown, placeholders: Record<string, string>): un
   if (!isObject(value)) return value;
   if ('$repeat' in value) return String(expand(value.$repeat, placeholders)).repeat(Number(value.times));
   if ('$array' in value) return Array.from({ length: Number(value.times) }, () => expand(value.$array, placeholders));
+  if ('$nest' in value) {
+    // {"$nest": x, "key": "extension", "depth": n}: x holding [x holding [...]] n levels deep.
+    let nested = expand(value.$nest, placeholders) as Record<string, unknown>;
+    const base = nested;
+    for (let level = 1; level < Number(value.depth); level++) nested = { ...base, [String(value.key)]: [nested] };
+    return nested;
+  }
   if ('$concat' in value) return (value.$concat as unknown[]).map((part) => String(expand(part, placeholders))).join('');
   if ('$base64' in value) return Buffer.from(String(expand(value.$base64, placeholders)), 'utf8').toString('base64');
   if ('$json' in value) return JSON.stringify(expand(value.$json, placeholders));

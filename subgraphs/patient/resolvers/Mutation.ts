@@ -54,6 +54,27 @@ function checkedText(value: string, field: string, max: number): string {
   return trimmed;
 }
 
+/**
+ * Deepest JSON nesting (objects and arrays) a bundle may have. Real R4 bundles stay far below it: a
+ * Synthea bundle reaches ~10 levels, a Questionnaire nesting its items 20 deep ~50. FHIR validation
+ * (Ajv's compiled validators) recurses once per level: 2,000 nested extensions exhausted the stack and
+ * failed as an internal error.
+ */
+export const MAX_BUNDLE_NESTING = 100;
+
+/** Whether `value` nests objects/arrays more than `max` levels deep; iterative, so no depth can overflow it. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (depth > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item as object)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
 
 /**
@@ -76,6 +97,7 @@ function checkBundleArgument(bundle: unknown): void {
   if (!Array.isArray(entry)) return refuse('bundle.entry', `expected an array of entries, got ${kindOf(entry)}`);
   const index = entry.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
   if (index >= 0) refuse(`bundle.entry[${index}]`, `expected an entry object, got ${kindOf(entry[index])}`);
+  if (nestedDeeperThan(bundle, MAX_BUNDLE_NESTING)) refuse('bundle', `nests objects and arrays more than ${MAX_BUNDLE_NESTING} levels deep`);
 }
 
 export const Mutation = {
