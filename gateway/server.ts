@@ -7,6 +7,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
+import { useSubgraphDeadline } from './subgraph-deadline';
+import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
 import { useRefusalLog } from './refusal-log';
 import { withDashboard } from './dashboard';
 import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits, type RateLimitKeys } from './limits';
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Query, body and rate limits and introspection (gateway/limits.ts); the defaults when unset. */
   limits?: GatewayLimits;
+  /** How long one subgraph request may take before its fields answer DEPENDENCY_UNAVAILABLE (GATEWAY_SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
   /** Metrics (`/metrics`) and tracing options; see gateway/observability.ts. */
   observability?: GatewayObservabilityOptions;
   /** The bearer secret `/metrics` asks of a scraper (METRICS_TOKEN); unset, `/metrics` is refused. */
@@ -195,7 +199,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline(opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription

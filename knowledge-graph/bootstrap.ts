@@ -1,21 +1,30 @@
 import type { HubConfig } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { DEFAULT_DEPENDENCY_TIMEOUTS, type Neo4jTimeouts } from '../lib/dependency-timeouts';
 import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
-import { buildLauncher, launcherBuilt, startEmbeddedNeo4j } from './neo4j-launcher';
+import { buildLauncher, launcherBuilt } from './neo4j-launcher';
+import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './neo4j-supervisor';
 import { applySchema } from './schema';
 import { ensureSeed } from './seed/seed-run';
 
 export interface KnowledgeGraphStore {
   connection: Neo4jConnection;
+  /** The embedded Neo4j's supervisor when we launched it (restarts it when it dies); undefined for NEO4J_URI. */
+  embedded?: SupervisedNeo4j;
   /** Stops the embedded Neo4j when we launched it; a server named by NEO4J_URI is left running. */
   close(): Promise<void>;
 }
 
 /**
  * NEO4J_URI set: use that server and launch nothing. Unset: build (first run only) and launch the
- * project's embedded Neo4j. Either way, apply constraints and load the seed unless this version is already there.
+ * project's embedded Neo4j under a supervisor that restarts it when it dies. Either way, apply
+ * constraints and load the seed unless this version is already there.
  */
-export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logger): Promise<KnowledgeGraphStore> {
+export async function ensureKnowledgeGraph(
+  config: HubConfig['neo4j'],
+  log: Logger,
+  timeouts: Neo4jTimeouts = DEFAULT_DEPENDENCY_TIMEOUTS.neo4j,
+): Promise<KnowledgeGraphStore> {
   let store: KnowledgeGraphStore;
   if (config.uri) {
     store = { connection: { uri: config.uri, user: config.user, password: config.password }, close: async () => undefined };
@@ -24,11 +33,17 @@ export async function ensureKnowledgeGraph(config: HubConfig['neo4j'], log: Logg
       log.info('building the embedded Neo4j launcher (first run; Maven resolves Neo4j 5.26 from Maven Central)');
       await buildLauncher((line) => log.debug(line as string));
     }
-    const neo4j = await startEmbeddedNeo4j({ dataDir: config.dataDir, port: config.boltPort });
+    const neo4j = await superviseEmbeddedNeo4j({
+      dataDir: config.dataDir,
+      port: config.boltPort,
+      readyTimeoutMs: timeouts.startMs,
+      restart: timeouts.restart,
+      log: log.child({ component: 'neo4j-supervisor' }),
+    });
     log.info({ uri: neo4j.uri, dataDir: config.dataDir }, 'embedded Neo4j ready');
-    store = { connection: { uri: neo4j.uri }, close: () => neo4j.stop() };
+    store = { connection: { uri: neo4j.uri, availability: neo4j }, embedded: neo4j, close: () => neo4j.stop() };
   }
-  const executor = new Neo4jExecutor(createDriver(store.connection), store.connection.uri);
+  const executor = new Neo4jExecutor(createDriver(store.connection, timeouts), store.connection.uri);
   try {
     await executor.driver.verifyConnectivity();
     await applySchema(executor);

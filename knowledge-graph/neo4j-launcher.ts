@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import neo4j, { type AuthToken } from 'neo4j-driver';
+import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
 
 /**
  * Embedded Neo4j 5.26 Community for development and tests: a small Java main (knowledge-graph/launcher)
@@ -12,6 +13,8 @@ import neo4j, { type AuthToken } from 'neo4j-driver';
 export interface EmbeddedNeo4j {
   uri: string;
   pid: number;
+  /** Settles when the JVM has exited, whether by stop() or not (a supervisor watches it). */
+  exited: Promise<ExitOutcome>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +44,8 @@ const MAIN_CLASS_FILE = path.join(CLASSES_DIR, 'org', 'precisionhub', 'neo4j', '
 const READY_RE = /^NEO4J_READY (bolt:\/\/\S+)$/;
 const TAIL_LINES = 20;
 const STOP_GRACE_MS = 15_000;
-const DEFAULT_READY_TIMEOUT_MS = 60_000;
+/** Long enough for Neo4j to recover its store after a kill -9 before it opens Bolt (NEO4J_START_TIMEOUT_MS). */
+const DEFAULT_READY_TIMEOUT_MS = DEFAULT_DEPENDENCY_TIMEOUTS.neo4j.startMs;
 // neo4j.auth.none() exists at runtime but is missing from neo4j-driver 6.3's typings.
 const NO_AUTH: AuthToken = { scheme: 'none', principal: '', credentials: '' };
 const USE_EXISTING = 'or set NEO4J_URI to an existing Neo4j';
@@ -156,7 +160,7 @@ export async function startEmbeddedNeo4j(opts: StartEmbeddedNeo4jOptions): Promi
   try {
     const first = await Promise.race([readyLine, exited, timedOut]);
     if (first === 'timeout') {
-      throw failure(`embedded Neo4j did not report ready within ${timeoutMs} ms; raise readyTimeoutMs. ${logHint}. Last output:\n${tail.text()}`);
+      throw failure(`embedded Neo4j did not report ready within ${timeoutMs} ms; raise NEO4J_START_TIMEOUT_MS (readyTimeoutMs). ${logHint}. Last output:\n${tail.text()}`);
     }
     if (typeof first !== 'string') {
       throw explainEarlyExit(first, javaPath, port, dataDir, summary, tail.text(), logHint);
@@ -179,7 +183,7 @@ export async function startEmbeddedNeo4j(opts: StartEmbeddedNeo4jOptions): Promi
     for (const stream of [child.stdin, child.stdout, child.stderr]) unrefStream(stream);
     const pid = child.pid;
     if (pid === undefined) throw failure(`embedded Neo4j reported ready but its process id is unknown`);
-    return { uri, pid, stop: once(() => stopChild(child, exited)) };
+    return { uri, pid, exited, stop: once(() => stopChild(child, exited)) };
   } catch (error) {
     await stopChild(child, exited);
     throw error;
@@ -188,7 +192,7 @@ export async function startEmbeddedNeo4j(opts: StartEmbeddedNeo4jOptions): Promi
   }
 }
 
-interface ExitOutcome {
+export interface ExitOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: Error;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadGatewayLimits, type GatewayLimits } from '../gateway/limits-config';
 import { loadGatewayEdges, loadJwtMaxLifetimeHours, type GatewayEdges } from '../gateway/edges-config';
+import { loadDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 
 /**
  * The hub's whole configuration, read once from the environment. Every key has an embedded default
@@ -40,6 +41,8 @@ export interface HubConfig {
    * unset, tracing is off and costs nothing (lib/tracing.ts).
    */
   otlpEndpoint: string | undefined;
+  /** Connect, query and subgraph timeouts and the embedded Neo4j's restart policy (lib/dependency-timeouts.ts). */
+  timeouts: DependencyTimeouts;
   auth: AuthConfig;
 }
 
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     gatewayLimits: loadGatewayLimits(env, ConfigError),
     gatewayEdges: loadGatewayEdges(env, ConfigError),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    timeouts: loadDependencyTimeouts(env, ConfigError),
     auth: {
       internalSecret: env.HUB_INTERNAL_SECRET || undefined,
       jwt: {

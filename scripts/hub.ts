@@ -1,7 +1,7 @@
 import { assertionsOf, type SecuredConfig } from '../lib/local-secrets';
 import type { Logger } from '../lib/logger';
 import type { Closeable } from '../lib/lifecycle';
-import { ensureDatabase } from '../lib/postgres';
+import { ensureDatabase, usePostgresTimeouts } from '../lib/postgres';
 import type { Neo4jConnection } from '../knowledge-graph/executor';
 import { startPatientService } from '../subgraphs/patient/server';
 import { startGenomicsService } from '../subgraphs/genomics/server';
@@ -27,6 +27,8 @@ export interface Hub {
  */
 export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, log: Logger): Promise<Hub> {
   await ensureDatabase(config.databaseUrl);
+  // Every pool the services open from here on bounds its connects and statements (lib/dependency-timeouts.ts).
+  usePostgresTimeouts(config.timeouts.postgres);
   const assertions = assertionsOf(config);
   let genomicsUrl: string | undefined;
   const started: Closeable[] = [];
@@ -52,7 +54,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
     );
     const [genomics, knowledgeGraph] = await Promise.all([
       startGenomicsService({ assertions, databaseUrl, host, port: config.ports.genomics, patientUrl: patient.url, log: log.child({ service: 'genomics' }) }).then(track),
-      startKnowledgeGraphService({ assertions, neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
+      startKnowledgeGraphService({ assertions, neo4j, timeouts: config.timeouts.neo4j, host, port: config.ports.knowledgeGraph, log: log.child({ service: 'knowledge-graph' }) }).then(track),
     ]);
     genomicsUrl = genomics.url;
     // The notes model folder is written from the Maven artifact on first start; without it the hub still
@@ -78,6 +80,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         consumerGroup: config.inferenceConsumerGroup,
         consumerStart: config.inferenceConsumerStart,
         redisUrl: config.redisUrl,
+        redisTimeouts: config.timeouts.redis,
         // The gateway's scraper secret guards the inference replica's /metrics (event lag, dead letters) too.
         metricsToken: config.gatewayEdges.metricsToken,
         log: log.child({ service: 'inference' }),
@@ -91,6 +94,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
         auth: { jwt: config.auth.jwt, assertions },
         limits: config.gatewayLimits,
+        subgraphTimeoutMs: config.timeouts.gatewaySubgraphMs,
         corsOrigins: config.gatewayEdges.corsOrigins,
         metricsToken: config.gatewayEdges.metricsToken,
         databaseUrl,

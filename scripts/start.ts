@@ -20,7 +20,8 @@ runUntilSignal(log, async () => {
   const dashboardBuild = ensureDashboardBuild().catch((error: unknown) => {
     log.warn({ err: error }, 'dashboard build failed; /dashboard/ will say so, the API works');
   });
-  const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
+  // The embedded Neo4j runs under a supervisor that restarts it if it dies (knowledge-graph/neo4j-supervisor.ts).
+  const neo4j = await ensureKnowledgeGraph(config.neo4j, log, config.timeouts.neo4j);
   try {
     const hub = await startHub(config, neo4j.connection, log);
     await dashboardBuild;

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import { GraphQLError } from 'graphql';
-import mqemitterRedis from 'mqemitter-redis';
+import { createRedisEmitter } from '../../lib/redis-emitter';
+import type { RedisTimeouts } from '../../lib/dependency-timeouts';
 import { REPO_ROOT } from '../../lib/config';
 import { ErrorCode, HubError, httpStatusOf } from '../../lib/errors';
 import { edgeRefusalBody, isAcceptedPostContentType, unsupportedMediaType } from '../../lib/graphql-media-types';
@@ -45,6 +46,8 @@ export interface InferenceServiceOptions {
   modelId: string;
   /** Set: subscription events fan out across replicas through Redis. */
   redisUrl?: string;
+  /** Redis connect and command timeouts (REDIS_CONNECT_TIMEOUT_MS, REDIS_COMMAND_TIMEOUT_MS); defaults when unset. */
+  redisTimeouts?: RedisTimeouts;
   /** False: this replica serves queries and subscriptions but leaves the outbox to others. */
   consumeEvents?: boolean;
   /** Replicas with the same group share one outbox cursor; default `inference`. */
@@ -134,7 +137,8 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
       return ids.map((id) => byPatient.get(id) ?? []);
     }),
   });
-  const emitter = opts.redisUrl ? mqemitterRedis({ connectionString: opts.redisUrl }) : undefined;
+  // Redis down: subscribers on this replica still get every event; the others when it is back (lib/redis-emitter.ts).
+  const emitter = opts.redisUrl ? createRedisEmitter(opts.redisUrl, opts.log.child({ component: 'events-redis' }), opts.redisTimeouts) : undefined;
 
   const app = Fastify({ logger: false, bodyLimit: SUBGRAPH_MAX_REQUEST_BODY_BYTES });
   traceMercurius(app, 'inference');

@@ -11,10 +11,11 @@ const log = createLogger('knowledge-graph', config.logLevel);
 // Before any service starts: they install tracing hooks only when it is on.
 const tracing = setupTracing('knowledge-graph', { otlpEndpoint: config.otlpEndpoint, logLevel: config.logLevel });
 runUntilSignal(log, async () => {
-  const store = await ensureKnowledgeGraph(config.neo4j, log);
+  const store = await ensureKnowledgeGraph(config.neo4j, log, config.timeouts.neo4j);
   const service = await startKnowledgeGraphService({
     assertions: assertionsOf(config),
     neo4j: store.connection,
+    timeouts: config.timeouts.neo4j,
     host: config.host,
     port: config.ports.knowledgeGraph,
     log,

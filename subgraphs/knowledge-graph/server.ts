@@ -2,6 +2,7 @@ import { serveApollo, type RunningService } from '../../lib/apollo-http';
 import { createSubgraphServer } from '../../lib/subgraph';
 import type { Logger } from '../../lib/logger';
 import type { IdentityAssertions } from '../../lib/identity';
+import { DEFAULT_DEPENDENCY_TIMEOUTS, type Neo4jTimeouts } from '../../lib/dependency-timeouts';
 import { createDriver, Neo4jExecutor, type Neo4jConnection } from '../../knowledge-graph/executor';
 import { createKnowledgeContext, type KnowledgeContext } from './context';
 import { Neo4jKnowledgeRepository } from './repository/knowledge-repository';
@@ -9,6 +10,8 @@ import { resolvers } from './resolvers';
 
 export interface KnowledgeGraphServiceOptions {
   neo4j: Neo4jConnection;
+  /** Driver and query timeouts (NEO4J_*_TIMEOUT_MS); the defaults when unset. */
+  timeouts?: Neo4jTimeouts;
   host: string;
   port: number;
   log: Logger;
@@ -17,7 +20,12 @@ export interface KnowledgeGraphServiceOptions {
 }
 
 export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOptions): Promise<RunningService> {
-  const executor = new Neo4jExecutor(createDriver(opts.neo4j), opts.neo4j.uri);
+  const timeouts = opts.timeouts ?? DEFAULT_DEPENDENCY_TIMEOUTS.neo4j;
+  const availability = opts.neo4j.availability;
+  const executor = new Neo4jExecutor(createDriver(opts.neo4j, timeouts), opts.neo4j.uri, {
+    readTimeoutMs: timeouts.queryMs,
+    knownDown: availability ? () => availability.downReason() : undefined,
+  });
   const repository = new Neo4jKnowledgeRepository(executor);
   const server = createSubgraphServer<KnowledgeContext>('knowledge-graph', resolvers, opts.log);
   return serveApollo({
@@ -27,6 +35,7 @@ export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOpti
     log: opts.log,
     assertions: opts.assertions,
     context: async (_req, identity) => createKnowledgeContext(repository, identity),
+    // 'ok', or why not: the supervisor's state of the embedded Neo4j (restarting, failed) or the driver's error.
     health: async () => {
       try {
         await executor.read('RETURN 1');

@@ -1,0 +1,71 @@
+import { startHub, type Hub } from '../../scripts/hub';
+import { createLogger } from '../../lib/logger';
+import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../../lib/dependency-timeouts';
+import { TEST_DATABASE_URL, testConfig, testNeo4j } from '../support/config';
+import { collect, gql, settle, wsClient } from '../support/graphql';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createPatient360, timedPatient360, waitUntil } from '../support/patient-360';
+
+const log = createLogger('test', 'silent');
+/** Budgets this test holds the hub to: a coded answer while PostgreSQL is gone, a whole one soon after it is back. */
+const ANSWER_BUDGET_MS = 2_000;
+const RECOVERY_BUDGET_MS = 10_000;
+
+/**
+ * Issue 16, item 5: PostgreSQL restarts under a running hub. The server is shared by every test and
+ * helper on this machine, so it is never restarted: the hub reaches it through a TCP proxy this test
+ * cuts (every connection reset, new ones refused, as during a restart) and restores.
+ */
+describe('PostgreSQL going away under a running hub', () => {
+  let postgres: TcpProxy;
+  let hub: Hub;
+  let patientId: string;
+
+  beforeAll(async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    postgres = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const timeouts = { ...DEFAULT_DEPENDENCY_TIMEOUTS, postgres: { connectMs: 1_000, statementMs: 30_000 } };
+    hub = await startHub(testConfig({ databaseUrl: postgres.url(TEST_DATABASE_URL), timeouts }), testNeo4j(), log);
+    patientId = await createPatient360(hub.gateway.url);
+    await waitUntil(async () => (await timedPatient360(hub.gateway.url, patientId)).response.errors === undefined, 30_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await postgres?.restore();
+    await hub?.close();
+    await postgres?.close();
+  });
+
+  it('answers DEPENDENCY_UNAVAILABLE at once while PostgreSQL is gone, whole again once it is back, and events flow again', async () => {
+    await postgres.cut();
+    const { ms, response } = await timedPatient360(hub.gateway.url, patientId);
+    expect(ms).toBeLessThan(ANSWER_BUDGET_MS);
+    expect(response.data).toEqual({ patient: null });
+    expect(response.errors!.length).toBeGreaterThan(0);
+    expect(response.errors!.filter((error) => error.extensions?.code !== 'DEPENDENCY_UNAVAILABLE')).toEqual([]);
+
+    await postgres.restore();
+    const recoveredMs = await waitUntil(async () => {
+      const { response: again } = await timedPatient360(hub.gateway.url, patientId);
+      return again.errors === undefined && again.data?.patient?.name === 'Rosalind Franklin';
+    }, RECOVERY_BUDGET_MS);
+    expect(recoveredMs).toBeLessThan(RECOVERY_BUDGET_MS);
+
+    // The outbox consumer lost its connections too: a new observation still reaches a subscriber.
+    const client = wsClient(hub.gateway.url);
+    const updates = collect<{ riskUpdated: { risk: { cardiovascular: { inputs: { systolicBp: number } } } } }>(
+      client,
+      `subscription ($id: ID!) { riskUpdated(patientId: $id) { risk { cardiovascular { inputs { systolicBp } } } } }`,
+      { id: patientId },
+    );
+    try {
+      await settle(1000);
+      const added = await gql(hub.gateway.url, `mutation ($id: ID!) { addObservation(patientId: $id, input: { code: "8480-6", value: 133, unit: "mm[Hg]" }) { code } }`, { id: patientId });
+      expect(added.errors).toBeUndefined();
+      expect(await updates.next(RECOVERY_BUDGET_MS)).toEqual({ data: { riskUpdated: { risk: { cardiovascular: { inputs: { systolicBp: 133 } } } } } });
+    } finally {
+      updates.dispose();
+      await client.dispose();
+    }
+  }, 60_000);
+});
