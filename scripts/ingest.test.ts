@@ -46,6 +46,7 @@ const report = (over: Partial<IngestReport> = {}): IngestReport => ({
   updated: 0,
   skipped: 0,
   rejected: [],
+  warnings: [],
   skippedTypes: {},
   linked: [],
   ...over,
@@ -229,7 +230,7 @@ describe('ingestFhir', () => {
       devices: {
         ingest: async (patientId, resources) => {
           calls.push([patientId, resources]);
-          return { created: 1, updated: 0, skipped: 0, rejected: [{ resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient' }] };
+          return { created: 1, updated: 0, skipped: 0, rejected: [{ resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient' }], warnings: [] };
         },
       },
     };

@@ -18,7 +18,7 @@ import { historyFromRecord } from './learning/training-job';
 
 /** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
 export const SNAPSHOT_SELECTION = `birthDate sex race
-  observations { code value unit effectiveAt valueCode { system code } }
+  observations { code value unit effectiveAt valueCode { system code } excludedReason }
   conditions { code { system code display } clinicalStatus onsetAt recordedAt }
   medications { code { system code display } status authoredAt }`;
 
@@ -129,7 +129,7 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
       const knowledge = await knowledgeOf(g.variantIds ?? []);
       const latestLabs = new Map<string, { value: number; unit: string; effectiveAt: string }>();
       for (const o of s.observations) {
-        if (o.value === null || o.unit === null) continue;
+        if (o.value === null || o.unit === null || o.excludedReason) continue;
         const held = latestLabs.get(o.code);
         if (!held || o.effectiveAt > held.effectiveAt) latestLabs.set(o.code, { value: o.value, unit: o.unit, effectiveAt: o.effectiveAt });
       }

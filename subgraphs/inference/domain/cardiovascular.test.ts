@@ -1,4 +1,4 @@
-import { ageOn, estimateCardiovascularRisk, riskInputFromSnapshot } from './cardiovascular';
+import { ageOn, estimateCardiovascularRisk, riskInputFromSnapshot, screenedRiskInput } from './cardiovascular';
 
 describe('estimateCardiovascularRisk', () => {
   it('lists every missing input and gives no number instead of assuming defaults', () => {
@@ -110,6 +110,34 @@ describe('riskInputFromSnapshot', () => {
       new Date('2026-06-01T00:00:00Z'),
     );
     expect(input).toMatchObject({ race: 'AFRICAN_AMERICAN', smoker: true, diabetes: true, onHypertensionTreatment: true, age: 64 });
+  });
+
+  it('never computes with a value the patient subgraph flagged, and names why it was left out', () => {
+    const unconverted = '"mm[Hg]" unknown for LOINC 2093-3 (Cholesterol [Mass/volume] in Serum or Plasma): it does not convert to mg/dL';
+    const { input, excluded } = screenedRiskInput(
+      {
+        id: 'p3',
+        birthDate: '1970-06-15',
+        sex: 'MALE',
+        race: 'WHITE',
+        observations: [
+          { code: '2093-3', value: 210, unit: 'mg/dL', effectiveAt: '2025-01-01T00:00:00.000Z', valueCode: null, excludedReason: null },
+          // Inside the plausible range once read as mg/dL: only the flag keeps it out.
+          { code: '2093-3', value: 180, unit: 'mm[Hg]', effectiveAt: '2026-01-01T00:00:00.000Z', valueCode: null, excludedReason: unconverted },
+          { code: '98979-8', value: 150, unit: 'mL/min/{1.73_m2}', effectiveAt: '2026-01-01T00:00:00.000Z', valueCode: null, excludedReason: 'eGFR 150 flagged by a reviewer' },
+        ],
+        conditions: [],
+        medications: [],
+      },
+      new Date('2026-06-14T12:00:00Z'),
+    );
+    expect(input.totalCholesterol).toBe(210);
+    expect(input.egfr).toBeNull();
+    expect(excluded).toEqual([
+      { input: 'totalCholesterol', value: 180, unit: 'mm[Hg]', effectiveAt: '2026-01-01T00:00:00.000Z', reason: unconverted },
+      { input: 'egfr', value: 150, unit: 'mL/min/{1.73_m2}', effectiveAt: '2026-01-01T00:00:00.000Z', reason: 'eGFR 150 flagged by a reviewer' },
+    ]);
+    expect(estimateCardiovascularRisk(input, excluded).missing).toContain('egfr');
   });
 
   it('counts a birthday only once it has passed', () => {

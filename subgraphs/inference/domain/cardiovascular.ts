@@ -160,6 +160,8 @@ export interface ClinicalSnapshot {
     unit: string | null;
     effectiveAt: string;
     valueCode: { system: string; code: string } | null;
+    /** Set by the patient subgraph when the value must not be computed with (unconverted unit, implausible). */
+    excludedReason?: string | null;
   }[];
   conditions: CodedCondition[];
   medications: RecordedMedication[];
@@ -184,15 +186,16 @@ export function ageOn(birthDate: string, at: Date): number {
 }
 
 /**
- * The latest plausible value of any of `codes`. Newer values that are implausible or in another unit
- * are skipped and reported in `excluded` (an SBP of 1200 must not hide the 132 measured last week).
+ * The latest plausible value of any of `codes`. Newer values that are implausible, in another unit or
+ * flagged by the patient subgraph (excludedReason) are skipped and reported in `excluded` (an SBP of
+ * 1200 must not hide the 132 measured last week).
  */
 function latestPlausible(snapshot: ClinicalSnapshot, field: PlausibilityField, codes: readonly string[], excluded: ExcludedValue[]): number | null {
   const candidates = snapshot.observations
     .filter((o) => codes.includes(o.code) && o.value !== null)
     .sort((a, b) => (a.effectiveAt < b.effectiveAt ? 1 : a.effectiveAt > b.effectiveAt ? -1 : 0));
   for (const o of candidates) {
-    const reason = implausibility(field, o.value!, o.unit);
+    const reason = o.excludedReason ?? implausibility(field, o.value!, o.unit);
     if (!reason) return o.value;
     excluded.push({ input: field, value: o.value!, unit: o.unit, effectiveAt: o.effectiveAt, reason });
   }

@@ -1,10 +1,13 @@
+import { judgeValue, LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
+
 /**
- * Physiological plausibility of the measurements risk is computed from. These are not the equations'
- * valid ranges (PCE: SBP 90–200, total cholesterol 130–320 ...; those give "not applicable"): they catch
- * values no living adult has — typing errors (SBP 1200), negative results, a unit mix-up (cholesterol
- * in mmol/L stored as mg/dL) — so that such a value is excluded with a reason instead of silently
- * producing a risk. Bounds are deliberately wide: a value inside them may still be wrong, but one
- * outside them is not a measurement to act on.
+ * Physiological plausibility of the measurements risk is computed from, read from the one catalogue the
+ * patient subgraph judges values by on the way in (lib/loinc-catalogue.ts: ranges, their sources and
+ * the refuse-or-flag decision per code). These are not the equations' valid ranges (PCE: SBP 90–200,
+ * total cholesterol 130–320 ...; those give "not applicable"): they catch values no living adult has, so
+ * that such a value is excluded with a reason instead of silently producing a risk. The patient subgraph
+ * already flags them (Observation.excludedReason); inference checks again for values stored before the
+ * flags existed and for calculator input.
  */
 export interface PlausibleRange {
   min: number;
@@ -14,14 +17,27 @@ export interface PlausibleRange {
   label: string;
 }
 
+/** The LOINC code whose catalogue entry judges each risk input. */
+const FIELD_CODES = {
+  totalCholesterol: '2093-3',
+  hdlCholesterol: '2085-9',
+  systolicBp: '8480-6',
+  bmi: '39156-5',
+  egfr: '98979-8',
+} as const;
+
+function fromCatalogue(code: string): PlausibleRange {
+  const known = LOINC_CATALOGUE.get(code)!;
+  return { min: known.plausible.min, max: known.plausible.max, unit: known.unit, label: known.label };
+}
+
 export const PLAUSIBLE_RANGES = {
-  // Total cholesterol below 40 mg/dL is not seen outside rare lipoprotein disorders; 1000 mg/dL covers
-  // familial hypercholesterolaemia (homozygous values reach ~1000). 3–10 "mg/dL" is mmol/L mislabelled.
-  totalCholesterol: { min: 40, max: 1000, unit: 'mg/dL', label: 'total cholesterol' },
-  hdlCholesterol: { min: 5, max: 250, unit: 'mg/dL', label: 'HDL cholesterol' },
-  systolicBp: { min: 50, max: 300, unit: 'mm[Hg]', label: 'systolic blood pressure' },
-  bmi: { min: 10, max: 100, unit: 'kg/m2', label: 'BMI' },
-  egfr: { min: 1, max: 200, unit: 'mL/min/{1.73_m2}', label: 'eGFR' },
+  totalCholesterol: fromCatalogue(FIELD_CODES.totalCholesterol),
+  hdlCholesterol: fromCatalogue(FIELD_CODES.hdlCholesterol),
+  systolicBp: fromCatalogue(FIELD_CODES.systolicBp),
+  bmi: fromCatalogue(FIELD_CODES.bmi),
+  egfr: fromCatalogue(FIELD_CODES.egfr),
+  // Not a measurement: the oldest verified human lived 122 years (J. Calment, Guinness World Records).
   age: { min: 0, max: 120, unit: 'a', label: 'age' },
 } as const satisfies Record<string, PlausibleRange>;
 
@@ -34,8 +50,9 @@ export function implausibility(field: PlausibilityField, value: number, unit?: s
   if (unit !== undefined && unit !== null && unit !== range.unit) {
     return `${range.label} ${value} ${unit}: expected ${range.unit}`;
   }
-  if (value < range.min || value > range.max) {
-    return `${range.label} ${value} ${range.unit} is implausible (outside ${range.min}–${range.max} ${range.unit})`;
+  if (field === 'age') {
+    return value < range.min || value > range.max ? `${range.label} ${value} ${range.unit} is implausible (outside ${range.min}–${range.max} ${range.unit})` : null;
   }
-  return null;
+  const judged = judgeValue(FIELD_CODES[field], value);
+  return judged.verdict === 'usable' ? null : judged.reason;
 }

@@ -21,10 +21,11 @@ const RACE: Record<string, WarfarinRace> = {
   OTHER: 'OTHER',
 };
 
+/** The latest usable value: flagged ones (Observation.excludedReason) never feed a dose. */
 function latest(snapshot: ClinicalSnapshot, code: string, unit: string): number | null {
   let best: { value: number; at: string } | null = null;
   for (const o of snapshot.observations) {
-    if (o.code === code && o.value !== null && o.unit === unit && (!best || o.effectiveAt > best.at)) best = { value: o.value, at: o.effectiveAt };
+    if (o.code === code && o.value !== null && o.unit === unit && !o.excludedReason && (!best || o.effectiveAt > best.at)) best = { value: o.value, at: o.effectiveAt };
   }
   return best?.value ?? null;
 }

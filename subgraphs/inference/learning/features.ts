@@ -9,11 +9,10 @@
 import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type CodedCondition, type RecordedMedication } from '../domain/clinical-facts';
 import { ageOn, EGFR_LOINC, RISK_LOINC, type ClinicalSnapshot } from '../domain/cardiovascular';
 import { implausibility, type PlausibilityField } from '../domain/plausibility';
+import { judgeValue, LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
 
 /** LOINC 4548-4 Hemoglobin A1c/Hemoglobin.total in Blood (%). */
 export const HBA1C_LOINC = '4548-4';
-/** HbA1c outside 3–20 % is not a human result (a unit mix-up: mmol/mol stored as %); the domain ranges have no HbA1c. */
-const HBA1C_RANGE = { min: 3, max: 20, unit: '%' } as const;
 
 export interface DatedCondition extends CodedCondition {
   /** Onset (or, failing that, recorded) date; null when the record does not say. */
@@ -79,7 +78,7 @@ const onOrBefore = (date: string | null, index: string) => date !== null && date
 function latestBefore(history: PatientHistory, codes: readonly string[], index: string, acceptable: (value: number, unit: string | null) => boolean): number | null {
   let best: { value: number; at: string } | null = null;
   for (const o of history.observations) {
-    if (o.value === null || !codes.includes(o.code) || !onOrBefore(o.effectiveAt, index)) continue;
+    if (o.value === null || o.excludedReason || !codes.includes(o.code) || !onOrBefore(o.effectiveAt, index)) continue;
     if (!acceptable(o.value, o.unit)) continue;
     if (!best || o.effectiveAt > best.at) best = { value: o.value, at: o.effectiveAt };
   }
@@ -87,8 +86,9 @@ function latestBefore(history: PatientHistory, codes: readonly string[], index: 
 }
 
 const plausible = (field: PlausibilityField) => (value: number, unit: string | null) => implausibility(field, value, unit) === null;
+/** HbA1c judged by the shared catalogue (lib/loinc-catalogue.ts: 3–20 %; mmol/mol stored as % is outside). */
 const plausibleHba1c = (value: number, unit: string | null) =>
-  Number.isFinite(value) && (unit === null || unit === HBA1C_RANGE.unit) && value >= HBA1C_RANGE.min && value <= HBA1C_RANGE.max;
+  (unit === null || unit === LOINC_CATALOGUE.get(HBA1C_LOINC)!.unit) && judgeValue(HBA1C_LOINC, value).verdict === 'usable';
 
 /** YYYY-MM-DD of a Date, the form dates are compared in. */
 export const isoDate = (date: Date) => date.toISOString().slice(0, 10);

@@ -11,7 +11,7 @@ const HISTORY_PAGE = `query ($first: Int!, $after: String) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id birthDate sex race
-      observations { code value unit effectiveAt valueCode { system code } }
+      observations { code value unit effectiveAt valueCode { system code } excludedReason }
       conditions { code { system code display } clinicalStatus onsetAt recordedAt }
       medications { code { system code display } status authoredAt }
     } }

@@ -20,6 +20,8 @@ const observation = (overrides: Partial<ObservationRecord>): ObservationRecord =
   originalUnit: 'mmol/L',
   valueCode: null,
   normalised: true,
+  flag: null,
+  excludedReason: null,
   effectiveAt: '2026-10-01T09:00:00.000Z',
   ...overrides,
 });

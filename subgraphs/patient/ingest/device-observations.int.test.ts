@@ -29,10 +29,10 @@ describe('DeviceObservationIngestor', () => {
   it('stores a burst of 12,000 readings in batches and announces it once', async () => {
     const { id } = await newPatient();
     const stream = heartRateStream(`hr-${id}`, 12_000);
-    expect(await ingestor.ingest(id, stream)).toEqual({ created: 12_000, updated: 0, skipped: 0, rejected: [] });
+    expect(await ingestor.ingest(id, stream)).toEqual({ created: 12_000, updated: 0, skipped: 0, rejected: [], warnings: [] });
     expect(await outboxEvents(id)).toBe(1);
 
-    expect(await ingestor.ingest(id, stream)).toEqual({ created: 0, updated: 0, skipped: 12_000, rejected: [] });
+    expect(await ingestor.ingest(id, stream)).toEqual({ created: 0, updated: 0, skipped: 12_000, rejected: [], warnings: [] });
     expect(await outboxEvents(id)).toBe(1);
     const stored = await pool.query('SELECT count(*)::int AS n, min(value) AS min, max(value) AS max FROM patient.observations WHERE patient_id = $1', [id]);
     expect(stored.rows[0]).toEqual({ n: 12_000, min: 55, max: 114 });
@@ -53,7 +53,25 @@ describe('DeviceObservationIngestor', () => {
         { resource: 'line 3', field: 'resourceType', reason: 'expected an Observation, got Patient' },
         { resource: 'line 4', field: 'resourceType', reason: 'expected an Observation, got string' },
       ],
+      warnings: [],
     });
+  });
+
+  it('stores an implausible reading flagged, out of calculations, and reports it as a warning', async () => {
+    const { id } = await newPatient();
+    const [reading] = heartRateStream(`flag-${id}`, 1) as Record<string, unknown>[];
+    (reading!.valueQuantity as Record<string, unknown>).value = 900;
+    const report = await ingestor.ingest(id, [reading]);
+    const reason = 'heart rate 900 /min is implausible (outside 20–300 /min)';
+    expect(report).toEqual({
+      created: 1,
+      updated: 0,
+      skipped: 0,
+      rejected: [],
+      warnings: [{ resource: `Observation/flag-${id}-0`, field: 'valueQuantity.value', reason: `stored and left out of calculations: ${reason}`, code: 'IMPLAUSIBLE_VALUE' }],
+    });
+    const stored = await pool.query('SELECT value, unit, flag, flag_reason FROM patient.observations WHERE patient_id = $1', [id]);
+    expect(stored.rows).toEqual([{ value: 900, unit: '/min', flag: 'implausible', flag_reason: reason }]);
   });
 
   it('refuses readings for a patient the hub does not know', async () => {

@@ -5,7 +5,7 @@ import { ErrorCode, HubError } from '../../../lib/errors';
 import { announcePatientChange } from '../repository/outbox';
 import { PatientTopic } from '../../../lib/event-contracts';
 import { parseDeviceObservations } from './fhir-mapping';
-import type { IngestReject } from './fhir-records';
+import type { IngestReject, IngestWarning } from './fhir-records';
 import { observationColumns, upsertSql } from './ingest-bundle';
 
 export interface DeviceIngestReport {
@@ -13,6 +13,8 @@ export interface DeviceIngestReport {
   updated: number;
   skipped: number;
   rejected: IngestReject[];
+  /** Stored with a caveat (fhir-records.ts IngestWarningCode). */
+  warnings: IngestWarning[];
 }
 
 export const DEVICE_OBSERVATIONS_INGESTED = PatientTopic.DEVICE_OBSERVATIONS_INGESTED;
@@ -32,7 +34,7 @@ export class DeviceObservationIngestor {
   async ingest(patientId: string, resources: unknown[], source = 'device'): Promise<DeviceIngestReport> {
     if (!isHubId(patientId)) throw notFound(patientId);
     const parsed = parseDeviceObservations(resources, `${source}:${patientId}`);
-    const report: DeviceIngestReport = { created: 0, updated: 0, skipped: parsed.skipped, rejected: parsed.rejects };
+    const report: DeviceIngestReport = { created: 0, updated: 0, skipped: parsed.skipped, rejected: parsed.rejects, warnings: parsed.warnings };
     if (!parsed.rows.length) return report;
     await inTransaction(this.pool, async (client) => {
       if (!(await client.query(PATIENT_EXISTS, [patientId])).rowCount) throw notFound(patientId);

@@ -18,7 +18,8 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { HubError } from '../../../lib/errors';
-import { LOINC_CATALOGUE, normaliseQuantity } from '../domain/loinc';
+import { LOINC_CATALOGUE, normaliseQuantity, unitConversion } from '../domain/loinc';
+import { ObservationFlag } from '../../../lib/loinc-catalogue';
 import { clinicalInstant } from '../domain/clinical-time';
 import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, noteTextProblem, nulPath, textProblem } from '../domain/text-limits';
 import {
@@ -26,7 +27,9 @@ import {
   type AllergyRow,
   type ConditionRow,
   type ImagingStudyRow,
+  IngestWarningCode,
   type IngestReject,
+  type IngestWarning,
   type MedicationRow,
   type NoteRow,
   type ObservationRow,
@@ -117,6 +120,7 @@ function raceOf(patient: Patient): string | null {
 export interface DeviceObservations {
   rows: ObservationRow[];
   rejects: IngestReject[];
+  warnings: IngestWarning[];
   skipped: number;
 }
 
@@ -127,7 +131,7 @@ export interface DeviceObservations {
  * whole budget at 10,000 readings/s); every element the hub stores is still checked here.
  */
 export function parseDeviceObservations(resources: unknown[], sourcePatient: string): DeviceObservations {
-  const result: DeviceObservations = { rows: [], rejects: [], skipped: 0 };
+  const result: DeviceObservations = { rows: [], rejects: [], warnings: [], skipped: 0 };
   const seen = new Set<string>();
   resources.forEach((input, index) => {
     const resource = input as Observation;
@@ -146,7 +150,9 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
     }
     seen.add(name);
     try {
-      result.rows.push(...observationRows(resource, name, { patientRef: sourcePatient, sourcePatient }));
+      const warnings: IngestWarning[] = [];
+      result.rows.push(...observationRows(resource, name, { patientRef: sourcePatient, sourcePatient }, warnings));
+      result.warnings.push(...warnings);
     } catch (error) {
       if (error instanceof Reject) result.rejects.push({ resource: error.resource, field: error.field, reason: error.message });
       else throw error;
@@ -170,6 +176,7 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
     notes: [],
     imagingStudies: [],
     rejects: [],
+    warnings: [],
     skippedTypes: {},
     skipped: 0,
   };
@@ -272,7 +279,7 @@ function mapResource(resource: Resource, name: string, parsed: ParsedBundle, ctx
       parsed.patients.push(mapPatient(resource, name, ctx.patientRef!));
       return;
     case 'Observation':
-      parsed.observations.push(...mapObservation(resource, name, ctx));
+      parsed.observations.push(...mapObservation(resource, name, ctx, parsed.warnings));
       return;
     case 'Condition':
       parsed.conditions.push(mapCondition(resource, name, ctx));
@@ -350,49 +357,56 @@ function effectiveOf(o: Observation, name: string): string {
   return instant;
 }
 
-function quantityRow(
-  quantity: Quantity,
-  coding: Coding,
-  base: Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay'>,
-  name: string,
-  field: string,
-): ObservationRow {
+/**
+ * A valueQuantity → a row. A known LOINC code is converted to its canonical unit by UCUM rules
+ * (domain/loinc.ts) and judged against the catalogue's limits: impossible values are rejected; a unit
+ * that does not convert is stored as sent, flagged and warned about (one lab must not lose the
+ * patient's record); implausible values are stored, flagged and warned about; an annotation the sent
+ * unit lacks (eGFR in mL/min) is accepted with a warning.
+ */
+function quantityRow(quantity: Quantity, coding: Coding, base: ObservationBase, name: string, field: string, warnings: IngestWarning[]): ObservationRow {
   if (typeof quantity.value !== 'number') throw new Reject(name, `${field}.value`, 'no numeric value');
   const unit = (quantity.system === SYSTEMS.ucum && quantity.code) || quantity.unit || quantity.code;
   if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`);
   const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null };
   const known = coding.system === SYSTEMS.loinc ? LOINC_CATALOGUE.get(coding.code!) : undefined;
-  if (known) {
-    // The display unit and the UCUM code must not name different quantities (unit "mmol/L", code "mg/dL"):
-    // which one the sender meant cannot be known, so neither is stored.
-    const display = quantity.unit?.trim();
-    const code = quantity.code?.trim();
-    const asDisplay = display ? known.from[display] : undefined;
-    const asCode = code ? known.from[code] : undefined;
-    if (asDisplay && asCode && asDisplay(1) !== asCode(1)) {
-      throw new Reject(name, `${field}.unit`, `unit "${display}" and code "${code}" name different units for LOINC ${known.code}`);
-    }
-    try {
-      const q = normaliseQuantity(coding.code!, quantity.value, unit, name);
-      return { ...base, ...empty, value: q.value, unit: q.unit, originalValue: q.originalValue, originalUnit: q.originalUnit, normalised: true };
-    } catch (error) {
-      if (error instanceof HubError && error.details.field === 'value') throw new Reject(name, `${field}.value`, `${quantity.value} ${unit} is out of range once converted to ${known.unit}`);
-      if (error instanceof HubError) throw new Reject(name, `${field}.unit`, `"${unit}" unknown for LOINC ${coding.code}`);
-      throw error;
-    }
+  if (!known) return { ...base, ...empty, value: quantity.value, unit, originalValue: quantity.value, originalUnit: unit, normalised: false, flag: null, flagReason: null };
+  // The display unit and the UCUM code must not name different quantities (unit "mmol/L", code "mg/dL"):
+  // which one the sender meant cannot be known, so neither is stored.
+  const display = quantity.unit?.trim();
+  const code = quantity.code?.trim();
+  const asDisplay = display ? unitConversion(known, display) : undefined;
+  const asCode = code ? unitConversion(known, code) : undefined;
+  if (asDisplay?.convertible && asCode?.convertible && asDisplay.convert(1) !== asCode.convert(1)) {
+    throw new Reject(name, `${field}.unit`, `unit "${display}" and code "${code}" name different units for LOINC ${known.code}`);
   }
-  return { ...base, ...empty, value: quantity.value, unit, originalValue: quantity.value, originalUnit: unit, normalised: false };
+  let q;
+  try {
+    q = normaliseQuantity(known.code, quantity.value, unit, name, { keepUnconvertible: true });
+  } catch (error) {
+    if (error instanceof HubError && error.details.field === 'value') throw new Reject(name, `${field}.value`, error.message.replace(`${name} value: `, ''));
+    throw error;
+  }
+  if (q.flag === ObservationFlag.UNIT_NOT_CONVERTIBLE) {
+    warnings.push({ resource: name, field: `${field}.unit`, reason: `stored as sent and left out of calculations: ${q.flagReason}`, code: IngestWarningCode.UNIT_NOT_CONVERTIBLE });
+  } else if (q.flag === ObservationFlag.IMPLAUSIBLE) {
+    warnings.push({ resource: name, field: `${field}.value`, reason: `stored and left out of calculations: ${q.flagReason}`, code: IngestWarningCode.IMPLAUSIBLE_VALUE });
+  }
+  if (q.warning) warnings.push({ resource: name, field: `${field}.unit`, reason: q.warning, code: IngestWarningCode.UNIT_ANNOTATION_ASSUMED });
+  return { ...base, ...empty, value: q.value, unit: q.unit, originalValue: q.originalValue, originalUnit: q.originalUnit, normalised: q.normalised, flag: q.flag, flagReason: q.flagReason };
 }
 
-function mapObservation(o: Observation, name: string, ctx: MappingContext): ObservationRow[] {
-  return observationRows(o, name, ctx.subjectOf(o.subject, name, 'subject'));
+type ObservationBase = Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay' | 'flag' | 'flagReason'>;
+
+function mapObservation(o: Observation, name: string, ctx: MappingContext, warnings: IngestWarning[]): ObservationRow[] {
+  return observationRows(o, name, ctx.subjectOf(o.subject, name, 'subject'), warnings);
 }
 
 /**
  * One Observation → one row per value (itself and each component), each in the canonical unit.
  * Throws a reject for a missing code, time, value or unit, or a unit that does not fit the code.
  */
-function observationRows(o: Observation, name: string, subject: Subject): ObservationRow[] {
+function observationRows(o: Observation, name: string, subject: Subject, warnings: IngestWarning[]): ObservationRow[] {
   const coding = requireCoding(o.code, [SYSTEMS.loinc], name, 'code');
   const effectiveAt = effectiveOf(o, name);
   const base = (c: Coding, sourceKey: string) => ({
@@ -404,20 +418,20 @@ function observationRows(o: Observation, name: string, subject: Subject): Observ
     effectiveAt,
   });
   const rows: ObservationRow[] = [];
-  if (o.valueQuantity) rows.push(quantityRow(o.valueQuantity, coding, base(coding, name), name, 'valueQuantity'));
+  if (o.valueQuantity) rows.push(quantityRow(o.valueQuantity, coding, base(coding, name), name, 'valueQuantity', warnings));
   else if (o.valueCodeableConcept) rows.push(codedRow(o.valueCodeableConcept, base(coding, name), name, 'valueCodeableConcept'));
   (o.component ?? []).forEach((component: ObservationComponent, index) => {
     const field = `component[${index}]`;
     const componentCoding = requireCoding(component.code, [SYSTEMS.loinc], name, `${field}.code`);
     const key = `${name}#component-${index}`;
-    if (component.valueQuantity) rows.push(quantityRow(component.valueQuantity, componentCoding, base(componentCoding, key), name, `${field}.valueQuantity`));
+    if (component.valueQuantity) rows.push(quantityRow(component.valueQuantity, componentCoding, base(componentCoding, key), name, `${field}.valueQuantity`, warnings));
     else if (component.valueCodeableConcept) rows.push(codedRow(component.valueCodeableConcept, base(componentCoding, key), name, `${field}.valueCodeableConcept`));
   });
   if (!rows.length) throw new Reject(name, 'value[x]', 'no quantity or coded value (itself or in a component)');
   return rows;
 }
 
-function codedRow(concept: CodeableConcept, base: Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay'>, name: string, field: string): ObservationRow {
+function codedRow(concept: CodeableConcept, base: ObservationBase, name: string, field: string): ObservationRow {
   const value = requireCoding(concept, [SYSTEMS.snomed, SYSTEMS.loinc], name, field);
   return {
     ...base,
@@ -429,6 +443,8 @@ function codedRow(concept: CodeableConcept, base: Omit<ObservationRow, 'value' |
     valueCode: value.code!,
     valueDisplay: value.display ?? concept.text ?? null,
     normalised: true,
+    flag: null,
+    flagReason: null,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ObservationFlag } from '../../../lib/loinc-catalogue';
+
 /** What one FHIR bundle becomes: rows ready to store, keyed by the bundle's own patient reference. */
 export interface PatientData {
   /** The bundle's reference to this patient (fullUrl or `Patient/<id>`). */
@@ -35,6 +37,9 @@ export interface ObservationRow extends ClinicalRow {
   valueCode: string | null;
   valueDisplay: string | null;
   normalised: boolean;
+  /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
+  flag: ObservationFlag | null;
+  flagReason: string | null;
   effectiveAt: string;
 }
 
@@ -95,6 +100,25 @@ export interface IngestReject {
   reason: string;
 }
 
+/** What an ingest warning is about; the value was stored. */
+export const IngestWarningCode = {
+  /** The sent unit lacks an annotation of the canonical unit (eGFR in mL/min): converted, usable. */
+  UNIT_ANNOTATION_ASSUMED: 'UNIT_ANNOTATION_ASSUMED',
+  /** A known LOINC code in a unit that does not convert: stored as sent, kept out of calculations. */
+  UNIT_NOT_CONVERTIBLE: 'UNIT_NOT_CONVERTIBLE',
+  /** Outside the code's plausible range: stored, kept out of calculations. */
+  IMPLAUSIBLE_VALUE: 'IMPLAUSIBLE_VALUE',
+} as const;
+export type IngestWarningCode = (typeof IngestWarningCode)[keyof typeof IngestWarningCode];
+
+/** Stored, with something the sender should know. */
+export interface IngestWarning {
+  resource: string;
+  field: string;
+  reason: string;
+  code: IngestWarningCode;
+}
+
 export interface ParsedBundle {
   patients: PatientData[];
   observations: ObservationRow[];
@@ -104,6 +128,7 @@ export interface ParsedBundle {
   notes: NoteRow[];
   imagingStudies: ImagingStudyRow[];
   rejects: IngestReject[];
+  warnings: IngestWarning[];
   /** Resource types the hub does not ingest (yet), with counts. */
   skippedTypes: Record<string, number>;
   /** Resources skipped on purpose (entered-in-error, exact duplicates within the bundle, ...). */

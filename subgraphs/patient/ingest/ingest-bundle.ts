@@ -4,13 +4,13 @@ import type { Logger } from '../../../lib/logger';
 import { announcePatientChange } from '../repository/outbox';
 import { PatientTopic } from '../../../lib/event-contracts';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
-import type { IngestReject, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
+import type { IngestReject, IngestWarning, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
 import type { Identity } from '../../../lib/identity';
 import { assertMayLinkAcrossOrganisations, organisationForWrite } from '../../../lib/patient-access';
 
-export type { IngestReject } from './fhir-records';
+export type { IngestReject, IngestWarning } from './fhir-records';
 
 export interface IngestReport {
   /** Hub ids of the bundle's patients (empty when the bundle was rejected). */
@@ -21,6 +21,8 @@ export interface IngestReport {
   skipped: number;
   /** Non-empty: the bundle was rejected whole and nothing was written. */
   rejected: IngestReject[];
+  /** Stored with a caveat: a unit annotation assumed, a unit that does not convert, an implausible value. Empty when rejected. */
+  warnings: IngestWarning[];
   /** Resource types the hub does not ingest, counted. */
   skippedTypes: Record<string, number>;
   /** Patients from this bundle joined to an existing hub patient by demographic matching. */
@@ -90,6 +92,8 @@ const TABLES = {
     col('value_display', 'text'),
     col('normalised', 'boolean'),
     col('effective_at', 'timestamptz'),
+    col('flag', 'text'),
+    col('flag_reason', 'text'),
   ],
   conditions: [
     ...KEY,
@@ -181,6 +185,7 @@ const emptyReport = (parsed: ParsedBundle): IngestReport => ({
   updated: 0,
   skipped: parsed.skipped,
   rejected: parsed.rejects,
+  warnings: parsed.rejects.length ? [] : parsed.warnings,
   skippedTypes: parsed.skippedTypes,
   linked: [],
 });
@@ -264,7 +269,7 @@ export class FhirIngestor {
       report.patientIds = [...new Set(hubIds.values())];
       return report;
     }).catch((error: unknown) => {
-      if (error instanceof RejectedBundle) return { ...error.report, patientIds: [], created: 0, updated: 0, linked: [] };
+      if (error instanceof RejectedBundle) return { ...error.report, patientIds: [], created: 0, updated: 0, warnings: [], linked: [] };
       throw error;
     });
   }
@@ -355,7 +360,7 @@ function add(report: IngestReport, counts: UpsertCounts): void {
 export function observationColumns(rows: ObservationRow[], hubId: (row: ObservationRow) => string): unknown[][] {
   return columnsOf(
     rows,
-    (r) => [hubId(r), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt],
+    (r) => [hubId(r), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt, r.flag, r.flagReason],
     TABLES.observations.length,
   );
 }

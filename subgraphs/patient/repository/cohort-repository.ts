@@ -54,14 +54,15 @@ const SEX_ROW = 2;
 
 /**
  * percentile_cont interpolates between the ordered values, so a percentile need not be a value
- * anyone had. `filter` from patientFilterSql with paramOffset 1: $1 is the LOINC code.
+ * anyone had. Flagged values (unconverted, implausible) are left out: each patient's latest usable one
+ * counts. `filter` from patientFilterSql with paramOffset 1: $1 is the LOINC code.
  */
 const selectLabPercentiles = (filter: PatientFilterSql) => `
   WITH latest AS (
     SELECT DISTINCT ON (o.patient_id) o.value
     FROM patient.patients p
     JOIN patient.observations o ON o.patient_id = p.id
-    WHERE o.code_system = 'http://loinc.org' AND o.code = $1::text
+    WHERE o.code_system = 'http://loinc.org' AND o.code = $1::text AND o.flag IS NULL
       AND ${filter.where}
     ORDER BY o.patient_id, ${LATEST_OBSERVATION_ORDER})
   SELECT count(*)::int AS n,

@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, type NormalisedQuantity } from '../domain/loinc';
+import type { ObservationFlag } from '../../../lib/loinc-catalogue';
 
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
 
@@ -42,6 +43,9 @@ export interface ObservationRecord {
   originalUnit: string | null;
   valueCode: CodingRecord | null;
   normalised: boolean;
+  /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
+  flag: ObservationFlag | null;
+  excludedReason: string | null;
   effectiveAt: string;
 }
 
@@ -153,7 +157,7 @@ const SELECT_IDENTIFIERS_BY_PATIENT_IDS = `
   SELECT patient_id, system, value FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
 const SELECT_OBSERVATIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, code_system, code, display, value, unit, original_value, original_unit,
-         value_code_system, value_code, value_display, normalised, effective_at
+         value_code_system, value_code, value_display, normalised, effective_at, flag, flag_reason
   FROM patient.observations WHERE patient_id = ANY($1::uuid[]) ORDER BY effective_at DESC, created_at DESC, id`;
 const SELECT_CONDITIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, code_system, code, display, clinical_status, onset_at, abatement_at, recorded_at
@@ -187,10 +191,11 @@ const FILTER_PREDICATES = {
   sex: `p.sex = $1::text`,
   condition: `EXISTS (SELECT 1 FROM patient.conditions c
     WHERE c.patient_id = p.id AND c.code = $1::text AND ($2::text IS NULL OR c.code_system = $2::text))`,
-  // A coded (value-less) latest observation is out of every range.
+  // A coded (value-less) latest observation is out of every range; flagged values (unconverted or
+  // implausible) are not compared: the latest usable one is.
   observation: `EXISTS (SELECT 1 FROM (
       SELECT o.value FROM patient.observations o
-      WHERE o.patient_id = p.id AND o.code_system = 'http://loinc.org' AND o.code = $1::text
+      WHERE o.patient_id = p.id AND o.code_system = 'http://loinc.org' AND o.code = $1::text AND o.flag IS NULL
       ORDER BY ${LATEST_OBSERVATION_ORDER} LIMIT 1) latest
     WHERE latest.value >= coalesce($2::float8, '-infinity') AND latest.value <= coalesce($3::float8, 'infinity'))`,
   // strpos, not ILIKE: a % or _ in the text is meant literally.
@@ -250,8 +255,8 @@ const selectPatientPage = (filter: PatientFilterSql) => `
   ORDER BY p.id LIMIT $1`;
 const SELECT_PATIENT_EXISTS_FOR_UPDATE = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
 const INSERT_OBSERVATION = `
-  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display, normalised, flag, flag_reason)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
   RETURNING id, effective_at`;
 
 interface PatientRow {
@@ -417,6 +422,9 @@ export class PostgresPatientRepository implements PatientRepository {
         quantity.originalUnit,
         effectiveAt,
         quantity.display,
+        quantity.normalised,
+        quantity.flag,
+        quantity.flagReason,
       ]);
       const row = rows[0]!;
       await announcePatientChange(client, OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code });
@@ -431,7 +439,9 @@ export class PostgresPatientRepository implements PatientRepository {
         originalValue: quantity.originalValue,
         originalUnit: quantity.originalUnit,
         valueCode: null,
-        normalised: true,
+        normalised: quantity.normalised,
+        flag: quantity.flag,
+        excludedReason: quantity.flagReason,
         effectiveAt: row.effective_at.toISOString(),
       };
     });
@@ -459,6 +469,8 @@ interface ObservationRow {
   value_display: string | null;
   normalised: boolean;
   effective_at: Date;
+  flag: ObservationFlag | null;
+  flag_reason: string | null;
 }
 
 /** The columns the clinical tables share or have alone; each mapper reads its own. */
@@ -499,6 +511,8 @@ function toObservation(row: ObservationRow): ObservationRecord {
     originalUnit: row.original_unit,
     valueCode: row.value_code ? coding(row.value_code_system ?? '', row.value_code, row.value_display) : null,
     normalised: row.normalised,
+    flag: row.flag,
+    excludedReason: row.flag_reason,
     effectiveAt: row.effective_at.toISOString(),
   };
 }
