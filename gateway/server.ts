@@ -199,7 +199,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline(opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline(opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription

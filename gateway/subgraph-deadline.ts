@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { ErrorCode, httpStatusOf } from '../lib/errors';
+import { ErrorCode } from '../lib/errors';
+import type { Logger } from '../lib/logger';
 
 type SubgraphExecution = Parameters<NonNullable<GatewayPlugin['onSubgraphExecute']>>[0];
 type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
@@ -9,8 +10,9 @@ type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
 const UNREACHABLE = 'SUBREQUEST_HTTP_ERROR';
 
 const unavailable = (subgraph: string, reason: string) =>
-  new GraphQLError(`The ${subgraph} subgraph ${reason}`, {
-    extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph, http: { status: httpStatusOf(ErrorCode.DEPENDENCY_UNAVAILABLE) } },
+  new GraphQLError(`The ${subgraph} subgraph ${reason}.`, {
+    // No HTTP status: the rest of the answer is still there, so the response stays a 200.
+    extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph },
   });
 
 /**
@@ -20,7 +22,7 @@ const unavailable = (subgraph: string, reason: string) =>
  * could not be reached is reported as DEPENDENCY_UNAVAILABLE naming it, as the subgraphs report
  * their own dependencies. Subscriptions are long-lived by design and exempt.
  */
-export function useSubgraphDeadline(timeoutMs: number): GatewayPlugin {
+export function useSubgraphDeadline(timeoutMs: number, log: Logger): GatewayPlugin {
   return {
     onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
       if (executionRequest.operationType === 'subscription') return;
@@ -30,6 +32,7 @@ export function useSubgraphDeadline(timeoutMs: number): GatewayPlugin {
         const timedOut = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
             deadline.abort(new Error(`${subgraphName} subgraph timed out`));
+            log.warn({ subgraph: subgraphName, timeoutMs }, 'a subgraph did not answer in time');
             resolve({ errors: [unavailable(subgraphName, `did not answer within ${timeoutMs} ms`)] });
           }, timeoutMs);
         });
@@ -37,6 +40,8 @@ export function useSubgraphDeadline(timeoutMs: number): GatewayPlugin {
         try {
           const result = (await Promise.race([executor({ ...request, signal }), timedOut])) as ExecutionResult;
           if (!result.errors?.some((error) => error.extensions?.code === UNREACHABLE)) return result;
+          // Logged without the runtime's details (the subrequest may hold patient ids, the socket error internal addresses).
+          log.warn({ subgraph: subgraphName }, 'a subgraph could not be reached');
           return {
             ...result,
             errors: result.errors.map((error) => (error.extensions?.code === UNREACHABLE ? unavailable(subgraphName, 'could not be reached') : error)),

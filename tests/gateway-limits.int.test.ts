@@ -213,7 +213,8 @@ describe('gateway limits, refused before execution', () => {
           {
             message: 'The knowledge-graph subgraph could not be reached.',
             path: ['gene'],
-            extensions: { code: 'SUBREQUEST_HTTP_ERROR', serviceName: 'knowledge-graph' },
+            // The hub's code for a dependency it cannot reach (gateway/subgraph-deadline.ts).
+            extensions: { code: 'DEPENDENCY_UNAVAILABLE', serviceName: 'knowledge-graph' },
           },
         ],
       });
