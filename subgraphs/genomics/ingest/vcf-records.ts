@@ -2,6 +2,7 @@ import VCF from '@gmod/vcf';
 import { HubError, ErrorCode } from '../../../lib/errors';
 import { normaliseVariant, parseGenotype, type Zygosity } from '../domain/variant';
 import { geneAt } from '../domain/gene-annotation';
+import { chromosomeName } from '../domain/pharmacogenomics/observations';
 
 /** A VCF problem located in the file: `VCF line 1043: REF: is empty` (`VCF line N: <field>: <reason>`). */
 export class VcfError extends Error {
@@ -52,11 +53,19 @@ export function contigLengths(headerLines: string[]): Map<string, number> {
   return lengths;
 }
 
-/** Reads the genome build from `##reference` and `##contig` lengths; null when the header says neither. */
+/**
+ * Reads the genome build from `##reference`, a `##contig` `assembly=` (`assembly=GRCh38.p14`, as
+ * PharmCAT's and GATK's files declare it) or `##contig` lengths; null when the header says none.
+ */
 export function detectBuild(headerLines: string[]): { build: GenomeBuild | null; evidence: string | null } {
   for (const line of headerLines) {
     if (!line.startsWith('##reference=') && !line.startsWith('##assembly=')) continue;
     for (const [pattern, build] of REFERENCE_NAMES) if (pattern.test(line)) return { build, evidence: line.slice(0, 120) };
+  }
+  for (const line of headerLines) {
+    const assembly = line.startsWith('##contig=<') ? /[<,]assembly="?([^,>"]+)/.exec(line)?.[1] : undefined;
+    if (!assembly) continue;
+    for (const [pattern, build] of REFERENCE_NAMES) if (pattern.test(assembly)) return { build, evidence: `##contig assembly=${assembly.slice(0, 60)}` };
   }
   for (const line of headerLines) {
     const match = /^##contig=<.*\bID=(?:chr)?([0-9XY]+)\b.*\blength=(\d+)/i.exec(line) ?? /^##contig=<.*\blength=(\d+).*\bID=(?:chr)?([0-9XY]+)\b/i.exec(line);
@@ -89,6 +98,17 @@ export function parseHeader(headerLines: string[]): VcfHeader {
   const { build, evidence } = detectBuild(headerLines);
   return { parser, samples: parser.samples, build, buildEvidence: evidence, contigLengths: contigLengths(headerLines) };
 }
+
+/** A record with no ALT (`ALT=.`) whose sample genotype is homozygous reference: every REF base was read as reference. */
+export interface ReferenceCall {
+  chrom: string;
+  pos: number;
+  ref: string;
+  genotype: string;
+}
+
+/** `0/0`, `0|0`, `0`: called, and reference on every copy. */
+const HOM_REF = /^0([/|]0)*$/;
 
 export interface VcfCall {
   variantId: string;
@@ -139,7 +159,12 @@ const first = (values: unknown): number | null => {
  * does: in each split record the other ALT alleles of the genotype become 0). Symbolic and
  * breakend ALTs are skipped and counted; anything malformed is a VcfError naming the line.
  */
-export function recordCalls(header: VcfHeader, line: string, lineNumber: number, sample: string): { calls: VcfCall[]; skipped: number } {
+export function recordCalls(
+  header: VcfHeader,
+  line: string,
+  lineNumber: number,
+  sample: string,
+): { calls: VcfCall[]; skipped: number; reference?: ReferenceCall } {
   const nul = line.indexOf('\u0000');
   if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text');
   const expectedColumns = header.samples.length ? 9 + header.samples.length : 8;
@@ -159,7 +184,12 @@ export function recordCalls(header: VcfHeader, line: string, lineNumber: number,
     if (Math.abs(qual) > MAX_REAL) throw new VcfError(lineNumber, 'QUAL', `${qual} is beyond the range stored (±${MAX_REAL})`);
   }
   const alts = record.ALT ?? [];
-  if (!alts.length) return { calls: [], skipped: 1 };
+  if (!alts.length) {
+    // Not stored as a variant, but a hom-ref genotype here is a reference call (PharmCAT reads it so).
+    const gt = header.samples.length ? (record.SAMPLES()[sample]?.GT?.[0] as string | undefined) : undefined;
+    if (!gt || !HOM_REF.test(gt.trim())) return { calls: [], skipped: 1 };
+    return { calls: [], skipped: 1, reference: { chrom: chromosomeName(record.CHROM!), pos: record.POS!, ref: record.REF.toUpperCase(), genotype: gt.trim() } };
+  }
   const genotypes = header.samples.length ? (record.SAMPLES()[sample] ?? {}) : {};
   checkCounts(genotypes.DP, lineNumber, 'DP');
   checkCounts(genotypes.GQ, lineNumber, 'GQ');

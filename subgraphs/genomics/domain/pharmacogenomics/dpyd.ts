@@ -1,5 +1,5 @@
 import { REFERENCE, alleleToken, type PositionObservation, type SampleGenotypes } from './observations';
-import { INDETERMINATE, activityScorePhenotype } from './phenotypes';
+import { INDETERMINATE, NOT_GENOTYPED, activityScorePhenotype } from './phenotypes';
 import { missingNote, positionLabel } from './star-allele-caller';
 import type { DefiningVariant, PgxResult } from './types';
 
@@ -102,6 +102,18 @@ export function callDpyd(sample: SampleGenotypes): PgxResult {
     (a, b) => a.v.pos - b.v.pos,
   );
   const missing = sites.filter((s) => !s.observation.called);
+  if (sites.every((s) => !s.observation.called && s.observation.reason === 'not covered')) {
+    return {
+      gene: 'DPYD',
+      status: 'NOT_GENOTYPED',
+      diplotype: null,
+      phenotype: NOT_GENOTYPED,
+      activityScore: null,
+      missingPositions: missing.map(({ v }) => label(v)),
+      notes: ['No call at any DPYD position tested: the patient has not been genotyped for DPYD (no result, not an indeterminate one).'],
+      source: SOURCE,
+    };
+  }
   if (missing.length) notes.push(missingNote(CHROM, missing.map(({ v, observation }) => ({ pos: v.pos, rsid: `${v.rsid}, ${v.id}`, observation }))));
   // A missing HapB3 tag is fine when the causal SNP is called; any other missing variant could hide a lower value.
   const hiddenValues = [...missing.flatMap(({ v }) => VARIANTS.filter((x) => x.pos === v.pos).map((x) => x.activityValue)), ...(hap.hidden ? [HAPB3_VALUE] : [])];
@@ -126,9 +138,9 @@ export function callDpyd(sample: SampleGenotypes): PgxResult {
   const base = { gene: 'DPYD', missingPositions: missing.map(({ v }) => label(v)), source: SOURCE };
   if (activityScorePhenotype(low) !== activityScorePhenotype(high)) {
     notes.push(`Depending on the positions not called or the unrecognised variants, the activity score lies between ${low} and ${high}; no phenotype is inferred.`);
-    return { ...base, diplotype: null, phenotype: INDETERMINATE, activityScore: null, notes };
+    return { ...base, status: 'INDETERMINATE', diplotype: null, phenotype: INDETERMINATE, activityScore: null, notes };
   }
   if (low !== high) notes.push(`The activity score lies between ${low} and ${high} depending on the positions not called or the unrecognised variants; it is left empty.`);
   const diplotype = [a?.name ?? 'Reference', b?.name ?? 'Reference'].sort().join('/');
-  return { ...base, diplotype, phenotype: activityScorePhenotype(high), activityScore: low === high ? high : null, notes };
+  return { ...base, status: 'CALLED', diplotype, phenotype: activityScorePhenotype(high), activityScore: low === high ? high : null, notes };
 }

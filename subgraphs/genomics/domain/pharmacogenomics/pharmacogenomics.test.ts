@@ -1,4 +1,5 @@
 import { callPharmacogenomics, type GenotypeCall, type PgxResult } from '.';
+import { CYP2C19, STAR_ALLELE_GENES } from './allele-definitions';
 
 /*
  * Worked examples. Coordinates are written out here (GRCh38, from PharmCAT v3.1.1
@@ -50,8 +51,11 @@ const call = (rs: Rs, genotype: string): GenotypeCall => {
   const [chrom, pos, ref, alt] = V[rs];
   return { chrom: `chr${chrom}`, pos, ref, alt, genotype };
 };
-/** Every defining position is covered (as from a gVCF): anything without a call is reference. */
-const ALL_COVERED = new Set(Object.values(V).map(([chrom, pos]) => `chr${chrom}:${pos}`));
+/** Every defining position (all PharmCAT definitions, DPYD's tested ones) is covered, as from a gVCF: anything without a call is reference. */
+const ALL_COVERED = new Set([
+  ...Object.values(V).map(([chrom, pos]) => `chr${chrom}:${pos}`),
+  ...STAR_ALLELE_GENES.flatMap((g) => g.sites.map((s) => `chr${g.chrom}:${s.pos}`)),
+]);
 const gene = (results: PgxResult[], symbol: string): PgxResult => results.find((r) => r.gene === symbol)!;
 /** `covered` null: no coverage information, only the calls. */
 const callGene = (symbol: string, calls: GenotypeCall[], covered: Set<string> | null = ALL_COVERED) =>
@@ -64,7 +68,7 @@ describe('callPharmacogenomics', () => {
   it('returns one result per gene, alphabetically, each citing its source', () => {
     const results = callPharmacogenomics([], ALL_COVERED);
     expect(results.map((r) => r.gene)).toEqual(['CYP2C19', 'CYP2C9', 'DPYD', 'NUDT15', 'SLCO1B1', 'TPMT', 'VKORC1']);
-    for (const r of results) expect(r.source).toMatch(/PharmCAT v3\.1\.1 .*PMID \d+/);
+    for (const r of results) expect(r.source).toMatch(/PharmCAT .*PMID \d+/);
   });
 
   describe('CYP2C19', () => {
@@ -74,8 +78,11 @@ describe('callPharmacogenomics', () => {
     });
 
     it('calls *1/*1 a Normal Metabolizer when all positions are reference except the rs3758581 G every *1 carries', () => {
-      const reference = (['rs12248560', 'rs28399504', 'rs12769205', 'rs4986893', 'rs4244285'] as const).map((rs) => call(rs, '0/0'));
-      const r = callGene('CYP2C19', [...reference, cyp2c19Background], null);
+      const explicit = ['rs12248560', 'rs28399504', 'rs12769205', 'rs4986893', 'rs4244285'] as const;
+      const reference = explicit.map((rs) => call(rs, '0/0'));
+      // The explicit 0/0 calls, not coverage, make these five positions reference.
+      const covered = new Set([...ALL_COVERED].filter((k) => !explicit.some((rs) => k === `chr${V[rs][0]}:${V[rs][1]}`)));
+      const r = callGene('CYP2C19', [...reference, cyp2c19Background], covered);
       expect(r).toMatchObject({ diplotype: '*1/*1', phenotype: 'Normal Metabolizer', missingPositions: [] });
     });
 
@@ -105,21 +112,19 @@ describe('callPharmacogenomics', () => {
       expect(r.notes.join(' ')).toContain('no call (GT ./.)');
     });
 
-    it('still calls the diplotype when the missing position cannot change the phenotype, and says what else is possible', () => {
+    it('still calls the diplotype when the missing position cannot change the phenotype, and names the allele left untested', () => {
       const covered = new Set([...ALL_COVERED].filter((k) => k !== 'chr10:94842866'));
       const r = callGene('CYP2C19', [...cyp2c19Star2('0/1')], covered);
-      expect(r).toMatchObject({ diplotype: '*1/*2', phenotype: 'Intermediate Metabolizer', missingPositions: ['GRCh38:10:94842866 (rs3758581)'] });
-      expect(r.notes.join(' ')).toContain('*2/*38 (Intermediate Metabolizer); the phenotype is the same');
+      // *38 (the reference allele) names every position, so it scores highest (PharmCAT's rule).
+      expect(r).toMatchObject({ diplotype: '*2/*38', phenotype: 'Intermediate Metabolizer', missingPositions: ['GRCh38:10:94842866 (rs3758581)'] });
+      // *1 differs from *38 only at rs3758581: it cannot be tested, and says so (same function).
+      expect(r.notes.join(' ')).toContain('Not tested, their defining positions being uncalled: *1 ');
     });
 
     it('never assumes reference: without coverage every uncalled position is missing', () => {
       const r = callGene('CYP2C19', [...cyp2c19Star2('1/1')], null);
-      expect(r.missingPositions).toEqual([
-        'GRCh38:10:94761900 (rs12248560)',
-        'GRCh38:10:94762706 (rs28399504)',
-        'GRCh38:10:94780653 (rs4986893)',
-        'GRCh38:10:94842866 (rs3758581)',
-      ]);
+      const called: number[] = [V.rs4244285[1], V.rs12769205[1]];
+      expect(r.missingPositions).toEqual(CYP2C19.sites.filter((s) => !called.includes(s.pos)).map((s) => `GRCh38:10:${s.pos} (${s.rsid})`));
       // Two *2 copies leave no room for another allele, so the call stands.
       expect(r).toMatchObject({ diplotype: '*2/*2', phenotype: 'Poor Metabolizer' });
     });
@@ -154,10 +159,15 @@ describe('callPharmacogenomics', () => {
       expect(callGene('CYP2C9', [padded, call('rs1799853', '0/1')])).toMatchObject({ diplotype: '*2/*6', activityScore: 0.5, phenotype: 'Poor Metabolizer' });
     });
 
-    it('reports Indeterminate when a tested position carries an untested ALT (rs7900194 G>T, *27)', () => {
+    it('calls rs7900194 G>T *27, whose function CPIC has not assigned: *1/*27, Indeterminate', () => {
       const r = callGene('CYP2C9', [{ chrom: '10', pos: 94942309, ref: 'G', alt: 'T', genotype: '0/1' }]);
-      expect(r).toMatchObject({ diplotype: null, phenotype: 'Indeterminate', activityScore: null });
-      expect(r.notes.join(' ')).toContain('carries G>T, which defines none of the tested alleles');
+      expect(r).toMatchObject({ status: 'INDETERMINATE', diplotype: '*1/*27', phenotype: 'Indeterminate', activityScore: null });
+    });
+
+    it('reports Indeterminate when a tested position carries an ALT no allele defines', () => {
+      const r = callGene('CYP2C9', [{ chrom: '10', pos: 94942309, ref: 'G', alt: 'C', genotype: '0/1' }]);
+      expect(r).toMatchObject({ status: 'INDETERMINATE', diplotype: null, phenotype: 'Indeterminate', activityScore: null });
+      expect(r.notes.join(' ')).toContain('carries G>C, which defines none of the tested alleles');
     });
 
     it('reports Indeterminate when a missing *5 position could lower the score', () => {
@@ -282,10 +292,10 @@ describe('callPharmacogenomics', () => {
   describe('VKORC1', () => {
     it('reports c.-1639 A/A in gene orientation with the CPIC term and allele wording', () => {
       const r = callGene('VKORC1', [call('rs9923231', '1/1')]);
-      expect(r).toMatchObject({ diplotype: 'A/A', phenotype: '-1639 AA', activityScore: null });
+      expect(r).toMatchObject({ diplotype: 'rs9923231 variant (T)/rs9923231 variant (T)', phenotype: '-1639 AA', activityScore: null });
       expect(r.notes.join(' ')).toContain('A = Higher coumarin sensitivity');
-      expect(callGene('VKORC1', [call('rs9923231', '0/1')])).toMatchObject({ diplotype: 'G/A', phenotype: '-1639 AG' });
-      expect(callGene('VKORC1', [])).toMatchObject({ diplotype: 'G/G', phenotype: '-1639 GG' });
+      expect(callGene('VKORC1', [call('rs9923231', '0/1')])).toMatchObject({ diplotype: 'rs9923231 reference (C)/rs9923231 variant (T)', phenotype: '-1639 AG' });
+      expect(callGene('VKORC1', [])).toMatchObject({ diplotype: 'rs9923231 reference (C)/rs9923231 reference (C)', phenotype: '-1639 GG' });
     });
 
     it('counts a ./. genotype as not covered, even inside the covered positions', () => {
@@ -303,7 +313,7 @@ describe('callPharmacogenomics', () => {
 
     it('reads a reference call as covering every base of its REF', () => {
       const block: GenotypeCall = { chrom: 'chr16', pos: 31096360, ref: 'ACGTACGTAC', alt: '.', genotype: '0/0' };
-      expect(callGene('VKORC1', [block], null)).toMatchObject({ diplotype: 'G/G', phenotype: '-1639 GG', missingPositions: [] });
+      expect(callGene('VKORC1', [block], null)).toMatchObject({ diplotype: 'rs9923231 reference (C)/rs9923231 reference (C)', phenotype: '-1639 GG', missingPositions: [] });
     });
 
     it('combines the calls of a split multi-allelic record and refuses more than two alleles', () => {

@@ -7,7 +7,8 @@ import type { StarAlleleGene } from './types';
  * The CPIC diplotype → phenotype table for every pair of the alleles we call, as shipped in PharmCAT
  * v3.1.1 src/main/resources/org/pharmgkb/pharmcat/phenotype/<GENE>.json (data 2025-11-05-00-25;
  * "generesult" and "activityScore"; VKORC1 alleles renamed from "rs9923231 reference (C)" / "variant
- * (T)" to G / A). Extracted once by script; our rules must reproduce every row.
+ * (T)" to G / A). Extracted once by script for the alleles the hub called before it read all of
+ * PharmCAT's definitions; the table the caller now reads from the vendored file must give the same.
  */
 type Row = [string, string, string] | [string, string, string, number];
 const CPIC_TABLES: Record<string, Row[]> = {
@@ -133,9 +134,8 @@ const GENES: StarAlleleGene[] = [CYP2C19, CYP2C9, NUDT15, SLCO1B1, TPMT, VKORC1]
 describe('CPIC diplotype to phenotype rules', () => {
   it.each(GENES.map((g) => [g.gene, g] as const))('reproduce the CPIC table for every %s allele pair', (symbol, gene) => {
     const rows = CPIC_TABLES[symbol]!;
-    const n = gene.alleles.length;
-    expect(rows).toHaveLength((n * (n + 1)) / 2);
-    const allele = (name: string) => gene.alleles.find((a) => a.name === name)!;
+    const vkorc1: Record<string, string> = { G: 'rs9923231 reference (C)', A: 'rs9923231 variant (T)' };
+    const allele = (name: string) => gene.alleles.find((a) => a.name === (symbol === 'VKORC1' ? vkorc1[name] : name))!;
     for (const [a, b, phenotype, score] of rows) {
       expect({ pair: `${a}/${b}`, ...gene.phenotype(allele(a), allele(b)) }).toEqual({ pair: `${a}/${b}`, phenotype, activityScore: score ?? null });
     }
@@ -159,13 +159,22 @@ describe('allele definitions', () => {
     }
   });
 
-  it.each(GENES.map((g) => [g.gene, g] as const))('name only known variants in %s alleles, at most one per position', (_symbol, gene) => {
-    const ids = new Set(gene.variants.map((v) => v.id));
+  it.each(GENES.map((g) => [g.gene, g] as const))('give every %s allele known variants only, and the reference allele none', (_symbol, gene) => {
+    const known = new Set(gene.variants.map((v) => `${v.pos}|${v.ref}>${v.alt}`));
+    const positions = new Set(gene.sites.map((s) => s.pos));
     for (const allele of gene.alleles) {
-      const named = [...allele.carries, ...(allele.optional ?? [])];
-      expect(named.filter((id) => !ids.has(id))).toEqual([]);
-      const positions = named.map((id) => gene.variants.find((v) => v.id === id)!.pos);
-      expect(new Set(positions).size).toBe(positions.length);
+      for (const [pos, tokens] of allele.tokens) {
+        expect(positions.has(pos)).toBe(true);
+        for (const token of tokens) expect(token === 'REF' || known.has(`${pos}|${token}`)).toBe(true);
+      }
+      if (allele.reference) expect(allele.tokens.size).toBe(0);
     }
+    expect(gene.alleles.filter((a) => a.reference)).toHaveLength(1);
+  });
+
+  it('read every CYP2C9 allele PharmCAT defines, *24 among them (GRCh38:10:94981281 G>A, the allele once missed)', () => {
+    expect(CYP2C9.alleles).toHaveLength(88);
+    const star24 = CYP2C9.alleles.find((a) => a.name === '*24')!;
+    expect([...star24.tokens]).toEqual([[94981281, ['G>A']]]);
   });
 });

@@ -1,5 +1,5 @@
 import { REFERENCE, alleleToken, type PositionObservation, type SampleGenotypes } from './observations';
-import { INDETERMINATE } from './phenotypes';
+import { INDETERMINATE, NOT_GENOTYPED } from './phenotypes';
 import type { DiplotypePhenotype, NamedAllele, PgxResult, StarAlleleGene } from './types';
 
 /*
@@ -16,6 +16,13 @@ import type { DiplotypePhenotype, NamedAllele, PgxResult, StarAlleleGene } from 
  * same holds when unphased data leave equally scored diplotypes of different phenotype. Data that
  * fit no pair of tested alleles (novel combination, untested ALT at a tested position) are
  * "Indeterminate" too: unlike PharmCAT for TPMT/NUDT15, an untested ALT is never read as reference.
+ *
+ * As PharmCAT does, an allele none of whose positions is in the data at all (not covered) is left out
+ * — it cannot be tested — and named in a note, its positions in missingPositions. Two exceptions keep
+ * it a candidate, so that a phenotype it could change makes the result indeterminate: an AMP tier-1
+ * allele (Pratt et al., J Mol Diagn; the minimum a clinical PGx test must cover), and a position the
+ * data name but leave unusable (./., conflicting or overlapping calls). An allele with some of its
+ * positions called always stays a candidate. A gene with no call at any position is NOT_GENOTYPED.
  */
 
 interface Haplotype {
@@ -23,8 +30,6 @@ interface Haplotype {
   order: number;
   /** position → allele token this haplotype carries there (absent = reference) */
   carried: Map<number, string>;
-  /** positions the definition names (PharmCAT scoring) */
-  named: Set<number>;
 }
 
 interface Candidate {
@@ -44,22 +49,14 @@ interface Site {
 
 const MAX_LISTED = 8;
 
+/** One haplotype per choice at the allele's IUPAC positions (the allele may carry either base there). */
 function haplotypes(gene: StarAlleleGene): Haplotype[] {
-  const byId = new Map(gene.variants.map((v) => [v.id, v]));
-  const variant = (id: string) => {
-    const found = byId.get(id);
-    if (!found) throw new Error(`${gene.gene}: allele definition names unknown variant ${id}`);
-    return found;
-  };
   return gene.alleles.flatMap((allele, order) => {
-    const optional = allele.optional ?? [];
-    // One haplotype per choice of optional variants (CPIC IUPAC codes: the allele may or may not carry them).
-    return Array.from({ length: 2 ** optional.length }, (_, mask) => {
-      const ids = [...allele.carries, ...optional.filter((_, bit) => mask & (1 << bit))];
-      const carried = new Map(ids.map((id) => [variant(id).pos, alleleToken(variant(id).ref, variant(id).alt)]));
-      const named = new Set(allele.carries.map((id) => variant(id).pos));
-      return { allele, order, carried, named };
-    });
+    let choices: Map<number, string>[] = [new Map()];
+    for (const [pos, options] of allele.tokens) {
+      choices = choices.flatMap((chosen) => options.map((token) => new Map([...chosen, [pos, token]])));
+    }
+    return choices.map((carried) => ({ allele, order, carried: new Map([...carried].filter(([, token]) => token !== REFERENCE)) }));
   });
 }
 
@@ -85,21 +82,27 @@ function fits(first: Haplotype, second: Haplotype, sites: Site[]): boolean {
 }
 
 function score(h: Haplotype, called: Site[]): number {
-  return h.allele.specifiesAllPositions ? called.length : called.filter((s) => h.named.has(s.pos)).length;
+  return called.filter((s) => h.allele.named.has(s.pos)).length;
 }
 
-function candidates(gene: StarAlleleGene, sites: Site[]): Candidate[] {
-  const haps = haplotypes(gene);
+
+/** Star-allele names in numeric order (*2 before *17, *3A before *3B), as CPIC and PharmCAT write diplotypes. */
+function byName(x: string, y: string): number {
+  return x.localeCompare(y, 'en', { numeric: true });
+}
+
+function candidates(gene: StarAlleleGene, sites: Site[], untested: Set<NamedAllele>): Candidate[] {
+  const haps = haplotypes(gene).filter((h) => !untested.has(h.allele));
   const called = sites.filter((s) => s.observation.called);
   const found = new Map<string, Candidate>();
   haps.forEach((h1, i) => {
     for (const h2 of haps.slice(i)) {
       if (!fits(h1, h2, sites)) continue;
-      const [a, b] = h1.order <= h2.order ? [h1, h2] : [h2, h1];
+      const [a, b] = byName(h1.allele.name, h2.allele.name) <= 0 ? [h1, h2] : [h2, h1];
       const genotype = sites.map(({ pos }) => [alleleAt(a, pos), alleleAt(b, pos)].sort().join('/')).join(';');
       const candidate: Candidate = {
         name: `${a.allele.name}/${b.allele.name}`,
-        order: [a.order, b.order],
+        order: [Math.min(a.order, b.order), Math.max(a.order, b.order)],
         score: score(a, called) + score(b, called),
         genotype,
         call: gene.phenotype(a.allele, b.allele),
@@ -132,16 +135,36 @@ export function missingNote(chrom: string, missing: { pos: number; rsid: string;
 }
 
 export function callStarAlleleGene(gene: StarAlleleGene, sample: SampleGenotypes): PgxResult {
-  const sites: Site[] = [...new Map(gene.variants.map((v) => [v.pos, v.rsid])).entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([pos, rsid]) => ({ pos, rsid, observation: sample.at(gene.chrom, pos) }));
+  const sites: Site[] = gene.sites.map(({ pos, rsid }) => ({ pos, rsid, observation: sample.at(gene.chrom, pos) }));
   const missing = sites.filter((s) => !s.observation.called);
   const missingPositions = missing.map((s) => positionLabel(gene.chrom, s.pos, s.rsid));
   const notes: string[] = [gene.scopeNote];
   const base = { gene: gene.gene, missingPositions, source: gene.source };
-  const indeterminate = (reason: string): PgxResult => ({ ...base, diplotype: null, phenotype: INDETERMINATE, activityScore: null, notes: [...notes, reason] });
+  const indeterminate = (reason: string): PgxResult => ({
+    ...base,
+    status: 'INDETERMINATE',
+    diplotype: null,
+    phenotype: INDETERMINATE,
+    activityScore: null,
+    notes: [...notes, reason],
+  });
+  if (sites.every((s) => !s.observation.called && s.observation.reason === 'not covered')) {
+    return {
+      ...base,
+      status: 'NOT_GENOTYPED',
+      diplotype: null,
+      phenotype: NOT_GENOTYPED,
+      activityScore: null,
+      notes: [`No call at any ${gene.gene} defining position: the patient has not been genotyped for ${gene.gene} (no result, not an indeterminate one).`],
+    };
+  }
 
   if (missing.length) notes.push(missingNote(gene.chrom, missing));
+  const absent = new Set(sites.filter((s) => !s.observation.called && s.observation.reason === 'not covered').map((s) => s.pos));
+  const untested = new Set(gene.alleles.filter((a) => !a.reference && !a.tier1 && a.tokens.size && [...a.tokens.keys()].every((pos) => absent.has(pos))));
+  if (untested.size) {
+    notes.push(`Not tested, their defining positions being uncalled: ${[...untested].map((a) => a.name).join(', ')} (as PharmCAT, they are left out of the match).`);
+  }
   const known = new Set(gene.variants.map((v) => `${v.pos}|${alleleToken(v.ref, v.alt)}`));
   for (const s of sites) {
     if (!s.observation.called) continue;
@@ -156,7 +179,7 @@ export function callStarAlleleGene(gene: StarAlleleGene, sample: SampleGenotypes
     notes.push('Phase was taken from the "|" genotypes; the calls carry no phase set, so they are assumed to lie in one phase block.');
   }
 
-  const all = candidates(gene, sites);
+  const all = candidates(gene, sites, untested);
   if (!all.length) {
     return indeterminate(
       'The genotypes fit no pair of tested alleles: a novel combination, an allele outside the tested set, or a genotyping error. Review the calls; no phenotype is inferred.',
@@ -194,8 +217,10 @@ export function callStarAlleleGene(gene: StarAlleleGene, sample: SampleGenotypes
   }
   const scores = new Set(picks.map((p) => p.best.call.activityScore));
   if (scores.size > 1) notes.push(`The activity score depends on the positions not called (${[...scores].join(' or ')}); it is left empty.`);
+  const definite = chosen.call.phenotype !== INDETERMINATE;
   return {
     ...base,
+    status: definite ? 'CALLED' : 'INDETERMINATE',
     diplotype: chosen.name,
     phenotype: chosen.call.phenotype,
     activityScore: scores.size > 1 ? null : chosen.call.activityScore,

@@ -8,12 +8,20 @@ export interface GenotypeCall {
   genotype: string;
 }
 
+/**
+ * CALLED: a diplotype (or DPYD variant pair) and its phenotype; INDETERMINATE: the patient was
+ * genotyped at the gene but the calls allow no single phenotype (reason in notes); NOT_GENOTYPED:
+ * no call at any of the gene's defining positions — no test result exists.
+ */
+export type PgxStatus = 'CALLED' | 'INDETERMINATE' | 'NOT_GENOTYPED';
+
 export interface PgxResult {
   /** HGNC symbol */
   gene: string;
+  status: PgxStatus;
   /** e.g. "*2/*17"; null when not callable */
   diplotype: string | null;
-  /** CPIC term, e.g. "Intermediate Metabolizer"; "Indeterminate" when not callable */
+  /** CPIC term, e.g. "Intermediate Metabolizer"; "Indeterminate" when not callable; "Not genotyped" without calls */
   phenotype: string;
   /** CPIC activity score for the genes CPIC scores (CYP2C9, DPYD), else null; null too when the data allow more than one score */
   activityScore: number | null;
@@ -47,15 +55,14 @@ export interface DefiningVariant {
 
 export interface NamedAllele {
   name: string;
-  function: AlleleFunction;
-  /** CPIC activity value, for the genes CPIC scores */
-  activityValue?: number;
-  /** ids of the defining variants this haplotype carries; every other defining position is reference */
-  carries: string[];
-  /** variants the allele may or may not carry (IUPAC ambiguity codes in the CPIC definition, e.g. CYP2C19*4 rs12248560 "Y") */
-  optional?: string[];
-  /** the definition names a base at every position (reference allele; CYP2C19*1) — PharmCAT scoring */
-  specifiesAllPositions?: boolean;
+  /** defining position → the allele tokens (REFERENCE or `REF>ALT`) this allele may carry there; more than one for IUPAC codes; absent = reference */
+  tokens: Map<number, string[]>;
+  /** positions the definition names a base for (PharmCAT's score; the reference allele names all) */
+  named: Set<number>;
+  /** the allele the reference genome carries */
+  reference: boolean;
+  /** in the AMP PGx Working Group tier-1 set (PharmCAT exemptions.json "amp1Alleles"): a result must test it */
+  tier1: boolean;
 }
 
 export interface DiplotypePhenotype {
@@ -67,6 +74,9 @@ export interface DiplotypePhenotype {
 export interface StarAlleleGene {
   gene: string;
   chrom: string;
+  /** every defining position, ascending */
+  sites: { pos: number; rsid: string }[];
+  /** every defining ALT, normalised as the hub stores calls */
   variants: DefiningVariant[];
   /** in report order; the order breaks ties between equally scored diplotypes */
   alleles: NamedAllele[];
