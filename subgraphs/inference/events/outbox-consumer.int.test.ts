@@ -104,6 +104,13 @@ describe('OutboxConsumer', () => {
   it('starts a new group at the end of the outbox when asked, and from then on misses nothing', async () => {
     const patientId = randomUUID();
     await insertEvent(pool, patientId, 1);
+    // "The end" is the newest event no running transaction can precede: wait until other test files'
+    // transactions that began before event 1 committed have ended, or the group rightly starts before it.
+    const settled = Date.now() + 5000;
+    const behindHorizon = `SELECT bool_and(txid < pg_snapshot_xmin(pg_current_snapshot())) AS behind FROM patient.outbox WHERE patient_id = $1`;
+    while (!(await pool.query<{ behind: boolean }>(behindHorizon, [patientId])).rows[0]!.behind && Date.now() < settled) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const seen: OutboxEvent[] = [];
     const consumer = new OutboxConsumer({
       databaseUrl: TEST_DATABASE_URL,
