@@ -336,15 +336,20 @@ describe('the hub end to end', () => {
       { header: ['##fileformat=VCFv4.2', '##reference=GRCh38', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'], samples: ['S1'] },
     );
     await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id, vcf: file });
-    const response = await gql<{ patient: { pharmacogenomics: { gene: string; diplotype: string | null; phenotype: string; missingPositions: string[] }[] } }>(
+    const response = await gql<{ patient: { pharmacogenomics: { gene: string; status: string; diplotype: string | null; phenotype: string; missingPositions: string[] }[] } }>(
       gateway,
-      `query ($id: ID!) { patient(id: $id) { pharmacogenomics { gene diplotype phenotype activityScore missingPositions source } } }`,
+      `query ($id: ID!) { patient(id: $id) { pharmacogenomics { gene status diplotype phenotype activityScore missingPositions source } } }`,
       { id },
     );
     const results = response.data!.patient.pharmacogenomics;
-    expect(results.find((r) => r.gene === 'CYP2C19')).toMatchObject({ diplotype: '*2/*17', phenotype: 'Intermediate Metabolizer', missingPositions: [] });
+    const cyp2c19 = results.find((r) => r.gene === 'CYP2C19')!;
+    expect(cyp2c19).toMatchObject({ status: 'CALLED', diplotype: '*2/*17', phenotype: 'Intermediate Metabolizer' });
+    // The six positions the file has are called; the rarer alleles' positions it lacks are listed.
+    expect(cyp2c19.missingPositions).not.toContain('GRCh38:10:94781859 (rs4244285)');
+    expect(cyp2c19.missingPositions).toContain('GRCh38:10:94762760 (rs17882687)');
+    // No call at any TPMT position: not genotyped, which is not a test result.
     const tpmt = results.find((r) => r.gene === 'TPMT')!;
-    expect(tpmt.phenotype).toBe('Indeterminate');
+    expect(tpmt).toMatchObject({ status: 'NOT_GENOTYPED', phenotype: 'Not genotyped', diplotype: null });
     expect(tpmt.missingPositions).toContain('GRCh38:6:18130687 (rs1142345)');
   });
 

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
 import type { VcfIngestor } from './ingest/ingest-vcf';
-import type { GeneCohortCounts, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
+import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
 
 export interface GenomicsContext {
   /** The caller, as the gateway asserted it. */
@@ -23,6 +23,7 @@ export interface GenomicsContext {
   vcf: VcfIngestor;
   loaders: {
     callsByPatient: DataLoader<string, VariantCallRecord[]>;
+    referenceCallsByPatient: DataLoader<string, ReferenceCallRecord[]>;
     patientExists: DataLoader<string, boolean>;
     /** One loader per distinct (filter, first, after): patients asking the same page batch together. */
     carriedCalls(filter: VariantFilter, first: number, after: string | null): DataLoader<string, VariantCallRecord[]>;
@@ -50,6 +51,7 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
     vcf,
     loaders: {
       callsByPatient: new DataLoader((ids) => repository.callsByPatientIds(ids)),
+      referenceCallsByPatient: new DataLoader((ids) => repository.referenceCallsByPatientIds(ids)),
       patientExists: patients.existenceLoader(),
       carriedCalls(filter, first, after) {
         const key = JSON.stringify([filter.gene ?? null, filter.minQuality ?? null, filter.clinicalOnly ?? false, first, after]);

@@ -5,7 +5,8 @@ import zlib from 'node:zlib';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { parseHeader, recordCalls, VcfError, type VcfCall, type VcfHeader } from './vcf-records';
+import { parseHeader, recordCalls, VcfError, type ReferenceCall, type VcfCall, type VcfHeader } from './vcf-records';
+import { coversPgxPosition } from '../domain/pharmacogenomics';
 import { announceVariantsChanged } from '../repository/outbox';
 
 export interface VcfIngestOptions {
@@ -59,6 +60,12 @@ const UPSERT_CALLS = `
     genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, depth = EXCLUDED.depth,
     genotype_quality = EXCLUDED.genotype_quality, allele_fraction = EXCLUDED.allele_fraction, filter = EXCLUDED.filter,
     quality = EXCLUDED.quality, gene = EXCLUDED.gene, source = EXCLUDED.source, updated_at = now()`;
+
+// ALT=. hom-ref records at pharmacogenomic positions (at most a few hundred per file): one statement.
+const UPSERT_REFERENCE_CALLS = `
+  INSERT INTO genomics.reference_calls (patient_id, chrom, pos, ref, genotype, source)
+  SELECT $1::uuid, chrom, pos, ref, genotype, $2 FROM unnest($3::text[], $4::int[], $5::text[], $6::text[]) AS r(chrom, pos, ref, genotype)
+  ON CONFLICT (patient_id, chrom, pos) DO UPDATE SET ref = EXCLUDED.ref, genotype = EXCLUDED.genotype, source = EXCLUDED.source, updated_at = now()`;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -224,6 +231,7 @@ export class VcfIngestor {
     let sample = '';
     let lineNumber = 0;
     let stage: ChunkedStage | undefined;
+    const references = new Map<string, ReferenceCall>();
 
     try {
       for await (const line of lines) {
@@ -254,8 +262,10 @@ export class VcfIngestor {
         if (!line) continue;
         report.records += 1;
         try {
-          const { calls, skipped } = recordCalls(header, line, lineNumber, sample);
+          const { calls, skipped, reference } = recordCalls(header, line, lineNumber, sample);
           report.skipped += skipped;
+          // Kept only where star-allele/DPYD calling reads: there "0/0, ALT=." means tested, reference.
+          if (reference && coversPgxPosition(reference.chrom, reference.pos, reference.ref)) references.set(`${reference.chrom}:${reference.pos}`, reference);
           for (const call of calls) {
             report.variants += 1;
             // Once a line is refused nothing will be stored: stop feeding the database.
@@ -282,6 +292,17 @@ export class VcfIngestor {
     }
     try {
       await stage!.finish();
+      if (references.size) {
+        const rows = [...references.values()];
+        await client.query(UPSERT_REFERENCE_CALLS, [
+          patientId,
+          `vcf:${sample}`,
+          rows.map((r) => r.chrom),
+          rows.map((r) => r.pos),
+          rows.map((r) => r.ref),
+          rows.map((r) => r.genotype),
+        ]);
+      }
     } catch (error) {
       if (!isDuplicateInFile(error)) throw error;
       reject(lineNumber, duplicateReason(lineNumber));

@@ -187,7 +187,7 @@ export function recordCalls(
   if (!alts.length) {
     // Not stored as a variant, but a hom-ref genotype here is a reference call (PharmCAT reads it so).
     const gt = header.samples.length ? (record.SAMPLES()[sample]?.GT?.[0] as string | undefined) : undefined;
-    if (!gt || !HOM_REF.test(gt.trim())) return { calls: [], skipped: 1 };
+    if (!gt || !HOM_REF.test(gt.trim()) || !/^[ACGTN]+$/i.test(record.REF)) return { calls: [], skipped: 1 };
     return { calls: [], skipped: 1, reference: { chrom: chromosomeName(record.CHROM!), pos: record.POS!, ref: record.REF.toUpperCase(), genotype: gt.trim() } };
   }
   const genotypes = header.samples.length ? (record.SAMPLES()[sample] ?? {}) : {};

@@ -32,6 +32,14 @@ export interface VariantCallRecord {
 
 export type NewVariantCall = NormalisedVariant & ParsedGenotype;
 
+/** A homozygous-reference record with no ALT (`ALT=.`) kept at a pharmacogenomic defining position. */
+export interface ReferenceCallRecord {
+  chrom: string;
+  pos: number;
+  ref: string;
+  genotype: string;
+}
+
 export interface VariantFilter {
   /** HGNC symbol. */
   gene?: string | null;
@@ -60,6 +68,8 @@ export interface VariantRepository {
   /** Stores the calls in one transaction (all or none); a call already stored is updated. */
   addVariantCalls(patientId: string, calls: NewVariantCall[]): Promise<VariantCallRecord[]>;
   callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]>;
+  /** Reference calls (`ALT=.`, 0/0) at pharmacogenomic positions, per patient in `ids` order. */
+  referenceCallsByPatientIds(ids: readonly string[]): Promise<ReferenceCallRecord[][]>;
   /** Carried variants per patient (het, hom-alt, hemizygous), filtered, keyset-paged by variant id. */
   carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]>;
   /** Carriers and distinct variants per gene, among `patientIds` (null: every patient). */
@@ -84,6 +94,8 @@ const UPSERT_CALLS = `
 const CALL_COLUMNS = `patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source, gene`;
 const SELECT_CALLS_BY_PATIENT_IDS = `
   SELECT ${CALL_COLUMNS} FROM genomics.variant_calls WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, variant_id`;
+const SELECT_REFERENCE_CALLS_BY_PATIENT_IDS = `
+  SELECT patient_id, chrom, pos, ref, genotype FROM genomics.reference_calls WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, chrom, pos`;
 const CARRIED = `zygosity IN ('HETEROZYGOUS', 'HOMOZYGOUS_ALTERNATE', 'HEMIZYGOUS')`;
 // One statement for a page of every patient asked for: each patient's first $6 calls after $5.
 const SELECT_CARRIED_CALLS_PAGE = `
@@ -195,6 +207,13 @@ export class PostgresVariantRepository implements VariantRepository {
     const { rows } = await this.pool.query<CallRow>(SELECT_CALLS_BY_PATIENT_IDS, [ids.filter(isHubId)]);
     const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
+    return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
+  async referenceCallsByPatientIds(ids: readonly string[]): Promise<ReferenceCallRecord[][]> {
+    const { rows } = await this.pool.query<ReferenceCallRecord & { patient_id: string }>(SELECT_REFERENCE_CALLS_BY_PATIENT_IDS, [ids.filter(isHubId)]);
+    const byPatient = new Map<string, ReferenceCallRecord[]>(ids.map((id) => [id, []]));
+    for (const { patient_id, ...call } of rows) byPatient.get(patient_id)?.push(call);
     return ids.map((id) => byPatient.get(id) ?? []);
   }
 

@@ -91,12 +91,16 @@ const Mutation = {
   },
 };
 
-/** Reference calls (0/0) count as covered positions; absent positions are reported missing, never assumed. */
+/**
+ * Reference calls — 0/0 on a stored variant, or an `ALT=.` record kept at a defining position — count
+ * as reference; absent positions are reported missing, never assumed.
+ */
 async function pharmacogenomicsOf(patient: { id: string }, _: unknown, ctx: GenomicsContext) {
-  const calls = await ctx.loaders.callsByPatient.load(patient.id);
-  return callPharmacogenomics(
-    calls.map((c) => ({ chrom: c.variant.chrom, pos: c.variant.pos, ref: c.variant.ref, alt: c.variant.alt, genotype: c.genotype })),
-  );
+  const [calls, references] = await Promise.all([ctx.loaders.callsByPatient.load(patient.id), ctx.loaders.referenceCallsByPatient.load(patient.id)]);
+  return callPharmacogenomics([
+    ...calls.map((c) => ({ chrom: c.variant.chrom, pos: c.variant.pos, ref: c.variant.ref, alt: c.variant.alt, genotype: c.genotype })),
+    ...references.map((r) => ({ chrom: r.chrom, pos: r.pos, ref: r.ref, alt: '.', genotype: r.genotype })),
+  ]);
 }
 
 export const MAX_VARIANTS_PAGE = 5000;

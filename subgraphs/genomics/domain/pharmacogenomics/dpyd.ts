@@ -30,6 +30,8 @@ const VARIANTS: DpydVariant[] = [
 const HAPB3_INTRONIC: DefiningVariant = { id: 'c.1129-5923C>G', rsid: 'rs75017182', pos: 97579893, ref: 'G', alt: 'C' };
 const HAPB3_EXONIC: DefiningVariant = { id: 'c.1236G>A', rsid: 'rs56038477', pos: 97573863, ref: 'C', alt: 'T' };
 const HAPB3_VALUE = 0.5;
+/** The GRCh38 positions the DPYD call reads (chromosome 1). */
+export const DPYD_POSITIONS: { chrom: string; pos: number }[] = [...VARIANTS, HAPB3_INTRONIC, HAPB3_EXONIC].map((v) => ({ chrom: CHROM, pos: v.pos }));
 const HAPB3 = 'c.1129-5923C>G, c.1236G>A (HapB3)';
 
 const SOURCE =

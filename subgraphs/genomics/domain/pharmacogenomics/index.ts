@@ -1,10 +1,25 @@
-import { CYP2C19, CYP2C9, NUDT15, SLCO1B1, TPMT, VKORC1 } from './allele-definitions';
-import { callDpyd } from './dpyd';
-import { SampleGenotypes } from './observations';
+import { CYP2C19, CYP2C9, NUDT15, SLCO1B1, STAR_ALLELE_GENES, TPMT, VKORC1 } from './allele-definitions';
+import { DPYD_POSITIONS, callDpyd } from './dpyd';
+import { SampleGenotypes, chromosomeName, positionKey } from './observations';
 import { callStarAlleleGene } from './star-allele-caller';
 import type { GenotypeCall, PgxResult } from './types';
 
-export type { GenotypeCall, PgxResult } from './types';
+export type { GenotypeCall, PgxResult, PgxStatus } from './types';
+
+const DEFINING_POSITIONS = new Set([
+  ...STAR_ALLELE_GENES.flatMap((g) => g.sites.map((s) => positionKey(g.chrom, s.pos))),
+  ...DPYD_POSITIONS.map((p) => positionKey(p.chrom, p.pos)),
+]);
+
+/**
+ * Does a reference call (`ALT=.`, hom-ref GT) over `ref` at chrom:pos cover a position the calling
+ * reads? Only those are kept from VCFs: a gVCF's millions of reference records are not stored.
+ */
+export function coversPgxPosition(chrom: string, pos: number, ref: string): boolean {
+  const name = chromosomeName(chrom);
+  for (let offset = 0; offset < Math.max(1, ref.length); offset += 1) if (DEFINING_POSITIONS.has(positionKey(name, pos + offset))) return true;
+  return false;
+}
 
 /**
  * Pharmacogenomic genotype → diplotype → CPIC phenotype for CYP2C19, CYP2C9, DPYD, NUDT15,

@@ -211,7 +211,7 @@ export function callStarAlleleGene(gene: StarAlleleGene, sample: SampleGenotypes
     );
     if (gene.unphasedNote) notes.push(gene.unphasedNote);
   }
-  const hidden = picks.slice(1).map((p) => p.best);
+  const hidden = picks.slice(1).map((p) => p.best).filter((c) => c.name !== chosen.name);
   if (hidden.length) {
     notes.push(`The positions not called also allow ${listed(hidden)}; the phenotype is the same.`);
   }
