@@ -35,8 +35,10 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Query, body and rate limits and introspection (gateway/limits.ts); the defaults when unset. */
   limits?: GatewayLimits;
-  /** How long one subgraph request may take before its fields answer DEPENDENCY_UNAVAILABLE (GATEWAY_SUBGRAPH_TIMEOUT_MS). */
+  /** How long one subgraph query may take before its fields answer DEPENDENCY_UNAVAILABLE (GATEWAY_SUBGRAPH_TIMEOUT_MS). */
   subgraphTimeoutMs?: number;
+  /** The same for a mutation (GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS). */
+  subgraphMutationTimeoutMs?: number;
   /** Metrics (`/metrics`) and tracing options; see gateway/observability.ts. */
   observability?: GatewayObservabilityOptions;
   /** The bearer secret `/metrics` asks of a scraper (METRICS_TOKEN); unset, `/metrics` is refused. */
@@ -199,7 +201,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline(opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription

@@ -15,25 +15,38 @@ const unavailable = (subgraph: string, reason: string) =>
     extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph },
   });
 
+export interface SubgraphDeadlines {
+  /** GATEWAY_SUBGRAPH_TIMEOUT_MS */
+  queryMs: number;
+  /** GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS: writes may be whole bundles or VCFs (lib/dependency-timeouts.ts). */
+  mutationMs: number;
+}
+
 /**
- * Each query or mutation sent to a subgraph gets `timeoutMs` (GATEWAY_SUBGRAPH_TIMEOUT_MS) and is
+ * Each query sent to a subgraph gets `queryMs` (GATEWAY_SUBGRAPH_TIMEOUT_MS), each mutation
+ * `mutationMs`, and is
  * then abandoned (its fetch aborted), so one hung subgraph costs the request that long, not forever,
  * and the rest of the federated answer is still returned. A subgraph that did not answer in time or
  * could not be reached is reported as DEPENDENCY_UNAVAILABLE naming it, as the subgraphs report
  * their own dependencies. Subscriptions are long-lived by design and exempt.
  */
-export function useSubgraphDeadline(timeoutMs: number, log: Logger): GatewayPlugin {
+export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): GatewayPlugin {
   return {
     onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
       if (executionRequest.operationType === 'subscription') return;
+      const write = executionRequest.operationType === 'mutation';
+      const timeoutMs = write ? deadlines.mutationMs : deadlines.queryMs;
+      // A write given up on may still commit: say so, so that nobody retries blindly.
+      const late = write ? `did not answer within ${timeoutMs} ms; the write may still have completed, so read before retrying` : `did not answer within ${timeoutMs} ms`;
       const executeWithDeadline = async (request: ExecutionRequest): Promise<ExecutionResult> => {
         const deadline = new AbortController();
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
-            deadline.abort(new Error(`${subgraphName} subgraph timed out`));
+            // Settle first, then abort: an executor that rejects on abort must not win the race.
+            resolve({ errors: [unavailable(subgraphName, late)] });
             log.warn({ subgraph: subgraphName, timeoutMs }, 'a subgraph did not answer in time');
-            resolve({ errors: [unavailable(subgraphName, `did not answer within ${timeoutMs} ms`)] });
+            deadline.abort(new Error(`${subgraphName} subgraph timed out`));
           }, timeoutMs);
         });
         const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;

@@ -10,6 +10,13 @@ export interface DependencyTimeouts {
   redis: RedisTimeouts;
   /** The gateway's wait for one subgraph request (GATEWAY_SUBGRAPH_TIMEOUT_MS); subscriptions are exempt. */
   gatewaySubgraphMs: number;
+  /**
+   * The gateway's wait for one subgraph mutation (GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS). Longer than a
+   * query's: a 16 MiB bundle or a whole VCF is one mutation, and a write the gateway gives up on may
+   * still commit behind it, so giving up early invites a retry of a write that landed. Above
+   * DATABASE_STATEMENT_TIMEOUT_MS (+5 s), so the subgraph reports its own timeout first.
+   */
+  gatewayMutationMs: number;
 }
 
 export interface Neo4jTimeouts {
@@ -75,6 +82,7 @@ export const DEFAULT_DEPENDENCY_TIMEOUTS: DependencyTimeouts = {
   redis: { connectMs: 2_000, commandMs: 2_000 },
   // Above NEO4J_QUERY_TIMEOUT_MS (+1 s) and SUBGRAPH_TIMEOUT_MS (lib/subgraph-client.ts), so a subgraph reports its own dependency first.
   gatewaySubgraphMs: 15_000,
+  gatewayMutationMs: 130_000,
 };
 
 type ConfigErrorClass = new (message: string) => Error;
@@ -113,5 +121,6 @@ export function loadDependencyTimeouts(env: NodeJS.ProcessEnv, ConfigError: Conf
       commandMs: millis(env, 'REDIS_COMMAND_TIMEOUT_MS', d.redis.commandMs, ConfigError),
     },
     gatewaySubgraphMs: millis(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', d.gatewaySubgraphMs, ConfigError),
+    gatewayMutationMs: millis(env, 'GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS', d.gatewayMutationMs, ConfigError),
   };
 }
