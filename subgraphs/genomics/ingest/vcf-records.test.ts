@@ -21,3 +21,24 @@ describe('VCF text that PostgreSQL cannot store', () => {
     expect(() => parseHeader(header)).toThrow('VCF line 4: contains a NUL byte: a VCF header is text');
   });
 });
+
+describe('genome build and reference records (PharmCAT-style VCFs)', () => {
+  const contigOnly = (assembly: string) => ['##fileformat=VCFv4.2', `##contig=<ID=chr10,assembly=${assembly},species="Homo sapiens">`, HEADER.at(-1)!];
+
+  it('reads the build from a ##contig assembly= when there is no ##reference (PharmCAT writes GRCh38.p14)', () => {
+    expect(parseHeader(contigOnly('GRCh38.p14'))).toMatchObject({ build: 'GRCh38', buildEvidence: '##contig assembly=GRCh38.p14' });
+    expect(parseHeader(contigOnly('GRCh37.p13'))).toMatchObject({ build: 'GRCh37' });
+    expect(parseHeader(contigOnly('unknown'))).toMatchObject({ build: null });
+  });
+
+  it('returns an ALT=. record with a hom-ref genotype as a reference call, and other ALT=. records as skipped only', () => {
+    const header = parseHeader(HEADER);
+    expect(recordCalls(header, 'chr6\t18143724\trs1800462\tc\t.\t.\tPASS\t.\tGT\t0/0', 5, 'S1')).toEqual({
+      calls: [],
+      skipped: 1,
+      reference: { chrom: '6', pos: 18143724, ref: 'C', genotype: '0/0' },
+    });
+    expect(recordCalls(header, 'chr6\t18143724\trs1800462\tC\t.\t.\tPASS\t.\tGT\t./.', 5, 'S1')).toEqual({ calls: [], skipped: 1 });
+    expect(recordCalls(header, 'chr6\t18143724\trs1800462\tC\t.\t.\tPASS\t.\tGT\t0/1', 5, 'S1')).toEqual({ calls: [], skipped: 1 });
+  });
+});

@@ -1,5 +1,7 @@
 import { normaliseVariant } from '../variant';
 import { CYP2C19, CYP2C9, NUDT15, SLCO1B1, TPMT, VKORC1 } from './allele-definitions';
+import { DPYD_POSITIONS } from './dpyd';
+import { readPharmcatFile } from './pharmcat-definitions';
 import { activityScorePhenotype } from './phenotypes';
 import type { StarAlleleGene } from './types';
 
@@ -176,5 +178,13 @@ describe('allele definitions', () => {
     expect(CYP2C9.alleles).toHaveLength(88);
     const star24 = CYP2C9.alleles.find((a) => a.name === '*24')!;
     expect([...star24.tokens]).toEqual([[94981281, ['G>A']]]);
+  });
+
+  it('test exactly the DPYD positions PharmCAT lists as AMP tier-1, each a DPYD_translation.json position', () => {
+    const translation = readPharmcatFile<{ variants: { position: number }[] }>('DPYD_translation.json.gz');
+    const exemptions = readPharmcatFile<Record<string, { amp1Positions: number[] }>>('exemptions.json.gz');
+    const ours = DPYD_POSITIONS.map((p) => p.pos).sort((a, b) => a - b);
+    expect(ours).toEqual([...exemptions.DPYD!.amp1Positions].sort((a, b) => a - b));
+    for (const pos of ours) expect(translation.variants.some((v) => v.position === pos)).toBe(true);
   });
 });
