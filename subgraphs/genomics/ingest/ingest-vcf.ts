@@ -245,6 +245,9 @@ export class VcfIngestor {
           }
           header = parseHeader(headerLines);
           report.build = header.build ?? (options.assumeBuild ? `${options.assumeBuild} (assumed)` : null);
+          if (header.buildConflict) {
+            throw new VcfError(lineNumber, '', `the header names two genome builds (${header.buildConflict}); correct it so that every line names the build the positions are on`);
+          }
           if (header.build === 'GRCh37') {
             throw new VcfError(lineNumber, '', `the file is GRCh37 (${header.buildEvidence}); the hub stores GRCh38 only: lift it over first (e.g. bcftools +liftover or CrossMap)`);
           }

@@ -31,6 +31,15 @@ describe('genome build and reference records (PharmCAT-style VCFs)', () => {
     expect(parseHeader(contigOnly('unknown'))).toMatchObject({ build: null });
   });
 
+  it('refuses to choose between header lines that name different builds (hg38 contigs, chr1 at GRCh37\'s length)', () => {
+    const mixed = ['##fileformat=VCFv4.2', '##contig=<ID=chr10,assembly=hg38,length=133797422>', '##contig=<ID=1,length=249250621>', HEADER.at(-1)!];
+    expect(parseHeader(mixed)).toMatchObject({
+      build: null,
+      buildConflict: '##contig assembly=hg38 says GRCh38, ##contig 1 length 249250621 says GRCh37',
+    });
+    expect(parseHeader(contigOnly('GRCh38.p14'))).toMatchObject({ buildConflict: null });
+  });
+
   it('returns an ALT=. record with a hom-ref genotype as a reference call, and other ALT=. records as skipped only', () => {
     const header = parseHeader(HEADER);
     expect(recordCalls(header, 'chr6\t18143724\trs1800462\tc\t.\t.\tPASS\t.\tGT\t0/0', 5, 'S1')).toEqual({

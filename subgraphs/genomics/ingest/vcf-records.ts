@@ -34,6 +34,8 @@ export interface VcfHeader {
   build: GenomeBuild | null;
   /** How the build was read: `##reference=...` or `##contig lengths`. */
   buildEvidence: string | null;
+  /** Lines of the header that name different builds; the file is refused. */
+  buildConflict: string | null;
   /** `##contig=<ID=..,length=..>` lengths by GRC name (`chr7` → `7`); positions are checked against them, else GRCh38's. */
   contigLengths: ReadonlyMap<string, number>;
 }
@@ -56,26 +58,33 @@ export function contigLengths(headerLines: string[]): Map<string, number> {
 /**
  * Reads the genome build from `##reference`, a `##contig` `assembly=` (`assembly=GRCh38.p14`, as
  * PharmCAT's and GATK's files declare it) or `##contig` lengths; null when the header says none.
+ * Every line is heard: a header whose lines name different builds (contigs saying hg38 with chr1 at
+ * GRCh37's length) is a `conflict`, never settled by which line came first.
  */
-export function detectBuild(headerLines: string[]): { build: GenomeBuild | null; evidence: string | null } {
+export function detectBuild(headerLines: string[]): { build: GenomeBuild | null; evidence: string | null; conflict: string | null } {
+  const found: { build: GenomeBuild; evidence: string }[] = [];
   for (const line of headerLines) {
-    if (!line.startsWith('##reference=') && !line.startsWith('##assembly=')) continue;
-    for (const [pattern, build] of REFERENCE_NAMES) if (pattern.test(line)) return { build, evidence: line.slice(0, 120) };
-  }
-  for (const line of headerLines) {
-    const assembly = line.startsWith('##contig=<') ? /[<,]assembly="?([^,>"]+)/.exec(line)?.[1] : undefined;
-    if (!assembly) continue;
-    for (const [pattern, build] of REFERENCE_NAMES) if (pattern.test(assembly)) return { build, evidence: `##contig assembly=${assembly.slice(0, 60)}` };
-  }
-  for (const line of headerLines) {
+    if (line.startsWith('##reference=') || line.startsWith('##assembly=')) {
+      const named = REFERENCE_NAMES.find(([pattern]) => pattern.test(line));
+      if (named) found.push({ build: named[1], evidence: line.slice(0, 120) });
+      continue;
+    }
+    if (!line.startsWith('##contig=<')) continue;
+    const assembly = /[<,]assembly="?([^,>"]+)/.exec(line)?.[1];
+    const named = assembly ? REFERENCE_NAMES.find(([pattern]) => pattern.test(assembly)) : undefined;
+    if (named) found.push({ build: named[1], evidence: `##contig assembly=${assembly!.slice(0, 60)}` });
     const match = /^##contig=<.*\bID=(?:chr)?([0-9XY]+)\b.*\blength=(\d+)/i.exec(line) ?? /^##contig=<.*\blength=(\d+).*\bID=(?:chr)?([0-9XY]+)\b/i.exec(line);
     if (!match) continue;
     const [contig, length] = line.indexOf('ID=') < line.indexOf('length=') ? [match[1]!, Number(match[2])] : [match[2]!, Number(match[1])];
     for (const build of ['GRCh38', 'GRCh37'] as const) {
-      if (CONTIG_LENGTHS[build][contig.toUpperCase()] === length) return { build, evidence: `##contig ${contig} length ${length}` };
+      if (CONTIG_LENGTHS[build][contig.toUpperCase()] === length) found.push({ build, evidence: `##contig ${contig} length ${length}` });
     }
   }
-  return { build: null, evidence: null };
+  const first = found[0];
+  if (!first) return { build: null, evidence: null, conflict: null };
+  const other = found.find((f) => f.build !== first.build);
+  if (other) return { build: null, evidence: null, conflict: `${first.evidence} says ${first.build}, ${other.evidence} says ${other.build}` };
+  return { build: first.build, evidence: first.evidence, conflict: null };
 }
 
 export function parseHeader(headerLines: string[]): VcfHeader {
@@ -95,8 +104,8 @@ export function parseHeader(headerLines: string[]): VcfHeader {
     throw new VcfError(headerLines.length, '#CHROM', `header must start with ${expected.join(' ')} separated by tabs`);
   }
   const parser = new VCF({ header: headerLines.join('\n') });
-  const { build, evidence } = detectBuild(headerLines);
-  return { parser, samples: parser.samples, build, buildEvidence: evidence, contigLengths: contigLengths(headerLines) };
+  const { build, evidence, conflict } = detectBuild(headerLines);
+  return { parser, samples: parser.samples, build, buildEvidence: evidence, buildConflict: conflict, contigLengths: contigLengths(headerLines) };
 }
 
 /** A record with no ALT (`ALT=.`) whose sample genotype is homozygous reference: every REF base was read as reference. */
