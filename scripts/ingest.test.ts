@@ -76,6 +76,16 @@ describe('readBundleFile', () => {
     });
   });
 
+  it('refuses a file whose JSON is not a bundle, naming where, so the run goes on with the other files', async () => {
+    const file = write('not-a-bundle.json', '{"resourceType":"Bundle","entry":{"resource":{}}}');
+    expect(await readBundleFile(file)).toEqual({
+      source: file,
+      rejects: [{ resource: 'Bundle', field: 'bundle.entry', reason: 'expected an array of entries, got an object' }],
+    });
+    const list = write('a-list.json', '[{"resourceType":"Bundle"}]');
+    expect((await readBundleFile(list)).rejects).toEqual([{ resource: 'Bundle', field: 'bundle', reason: 'expected a FHIR Bundle (a JSON object with "resourceType": "Bundle"), got an array' }]);
+  });
+
   it('reads a bundle saved with a byte-order mark', async () => {
     const file = write('bom.json', '\uFEFF{"resourceType":"Bundle","type":"transaction"}');
     expect(await readBundleFile(file)).toEqual({ source: file, bundle: { resourceType: 'Bundle', type: 'transaction' }, rejects: [] });

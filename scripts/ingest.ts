@@ -26,6 +26,7 @@ import { FhirIngestor, type IngestReject } from '../subgraphs/patient/ingest/ing
 import type { Identity } from '../lib/identity';
 import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
 import { describeJsonError } from './json-syntax-error';
+import { bundleShapeProblem } from '../subgraphs/patient/ingest/bundle-shape';
 
 export const USAGE = `usage: npm run ingest -- fhir <bundle.json | directory> [--org ORGANISATION] [--concurrency N]
        npm run ingest -- fhir <observations.ndjson> --patient <hub patient id> [--concurrency N]
@@ -134,6 +135,9 @@ export async function readBundleFile(file: string): Promise<LoadedBundle> {
   const text = (await fs.promises.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   const parsed = parseJson(text);
   if ('error' in parsed) return { source: file, rejects: [{ resource: 'Bundle', field: 'json', reason: parsed.error }] };
+  // The same shape rule as ingestFhirBundle: this file is refused, the run goes on with the others.
+  const shape = bundleShapeProblem(parsed.value);
+  if (shape) return { source: file, rejects: [{ resource: 'Bundle', field: shape.field, reason: shape.problem }] };
   return { source: file, bundle: parsed.value, rejects: [] };
 }
 

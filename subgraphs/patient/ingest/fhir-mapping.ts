@@ -144,6 +144,11 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
       result.rejects.push({ resource: name, field: 'id', reason: 'a device reading needs an id, the key that makes re-sending it harmless' });
       return;
     }
+    // As in a bundle: PostgreSQL text cannot hold NUL, so name where it is instead of failing internally.
+    if (JSON.stringify(resource).includes('\\u0000')) {
+      result.rejects.push({ resource: name, field: nulPath(resource) ?? 'resource', reason: 'contains a NUL character' });
+      return;
+    }
     if (resource.status === 'entered-in-error' || seen.has(name)) {
       result.skipped += 1;
       return;

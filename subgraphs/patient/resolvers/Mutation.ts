@@ -1,4 +1,5 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
+import { bundleShapeProblem } from '../ingest/bundle-shape';
 import { normaliseQuantity } from '../domain/loinc';
 import type { PatientContext } from '../context';
 import { assertMayLinkAcrossOrganisations, assertMayWritePatient, organisationForWrite } from '../../../lib/patient-access';
@@ -54,50 +55,10 @@ function checkedText(value: string, field: string, max: number): string {
   return trimmed;
 }
 
-/**
- * Deepest JSON nesting (objects and arrays) a bundle may have. Real R4 bundles stay far below it: a
- * Synthea bundle reaches ~10 levels, a Questionnaire nesting its items 20 deep ~50. FHIR validation
- * (Ajv's compiled validators) recurses once per level: 2,000 nested extensions exhausted the stack and
- * failed as an internal error.
- */
-export const MAX_BUNDLE_NESTING = 100;
-
-/** Whether `value` nests objects/arrays more than `max` levels deep; iterative, so no depth can overflow it. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (depth > max) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item as object)) {
-      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
-
-const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
-
-/**
- * The argument's shape, before any resource is read: a JSON object with resourceType "Bundle" whose
- * `entry`, when present, is a list of objects. Anything else is the wrong argument (a coded error
- * naming what was sent), not a bundle to report on resource by resource.
- */
+/** A bundle argument of the wrong shape is the wrong argument: a coded error naming what was sent. */
 function checkBundleArgument(bundle: unknown): void {
-  const refuse = (field: string, problem: string) => {
-    throw new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
-  };
-  if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) {
-    return refuse('bundle', `expected a FHIR Bundle (a JSON object with "resourceType": "Bundle"), got ${kindOf(bundle)}`);
-  }
-  const { resourceType, entry } = bundle as { resourceType?: unknown; entry?: unknown };
-  if (resourceType !== 'Bundle') {
-    return refuse('bundle.resourceType', resourceType === undefined ? 'is missing; expected "Bundle"' : `expected "Bundle", got ${JSON.stringify(resourceType)?.slice(0, 60)}`);
-  }
-  if (entry === undefined || entry === null) return;
-  if (!Array.isArray(entry)) return refuse('bundle.entry', `expected an array of entries, got ${kindOf(entry)}`);
-  const index = entry.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
-  if (index >= 0) refuse(`bundle.entry[${index}]`, `expected an entry object, got ${kindOf(entry[index])}`);
-  if (nestedDeeperThan(bundle, MAX_BUNDLE_NESTING)) refuse('bundle', `nests objects and arrays more than ${MAX_BUNDLE_NESTING} levels deep`);
+  const problem = bundleShapeProblem(bundle);
+  if (problem) throw new HubError(ErrorCode.BAD_USER_INPUT, `${problem.field}: ${problem.problem}`, { field: problem.field });
 }
 
 export const Mutation = {
