@@ -227,13 +227,38 @@ export class OutboxConsumer {
       this.opts.log.warn({ err: error }, 'outbox listener lost its connection; reconnecting');
       this.listener = undefined;
       client.end().catch(() => undefined);
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 500).unref();
+      this.relisten(0);
     });
-    await client.connect();
-    await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.listener = client;
     // Anything committed while we were not listening is found by this drain.
     this.wake();
+  }
+
+  /**
+   * Listens again after a lost connection, with back-off (0.5 s doubling to 30 s) until it succeeds or
+   * the consumer stops; meanwhile the poll timer keeps events flowing, only later.
+   */
+  private relisten(attempt: number): void {
+    if (this.stopped) return;
+    const delay = Math.min(30_000, 500 * 2 ** attempt);
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.listen().catch((error: unknown) => {
+        this.opts.log.warn({ err: error, attempt: attempt + 1 }, 'outbox listener could not reconnect; trying again');
+        this.relisten(attempt + 1);
+      });
+    }, delay).unref();
   }
 
   /** Drains the outbox and the due retries now, or once more after the running drains. */
