@@ -107,7 +107,7 @@ describe('the hub end to end', () => {
           observations: [
             { code: '8480-6', value: 128, unit: 'mm[Hg]' },
             { code: '2085-9', value: 50, unit: 'mg/dL' },
-            { code: '2093-3', value: 212.685, unit: 'mg/dL' },
+            { code: '2093-3', value: 212.6575, unit: 'mg/dL' },
           ],
           variants: [
             { id: 'GRCh38:2:1000:G:C', gene: null, therapies: [] },
@@ -149,7 +149,7 @@ describe('the hub end to end', () => {
             patient: { id, name: 'Alan Turing' },
             risk: {
               cardiovascular: {
-                inputs: { systolicBp: 129.0107 },
+                inputs: { systolicBp: 129.011 },
                 missing: ['totalCholesterol', 'hdlCholesterol', 'onHypertensionTreatment', 'smoker', 'diabetes', 'onStatin', 'bmi', 'egfr'],
               },
             },
@@ -192,7 +192,7 @@ describe('the hub end to end', () => {
       age: ageOn('1961-12-10', new Date()),
       sex: 'FEMALE',
       race: 'AFRICAN_AMERICAN',
-      totalCholesterol: 212.685,
+      totalCholesterol: 212.6575,
       hdlCholesterol: 50,
       systolicBp: 142,
       onHypertensionTreatment: true,
@@ -215,7 +215,7 @@ describe('the hub end to end', () => {
               pce10y: expected,
               // PREVENT also needs BMI and eGFR, which this record lacks.
               missing: ['bmi', 'egfr'],
-              inputs: { smoker: true, diabetes: true, onHypertensionTreatment: true, onStatin: false, systolicBp: 142, totalCholesterol: 212.685 },
+              inputs: { smoker: true, diabetes: true, onHypertensionTreatment: true, onStatin: false, systolicBp: 142, totalCholesterol: 212.6575 },
             },
           },
         },
