@@ -180,6 +180,9 @@ describe('clinical-note NLP through the gateway', () => {
       { id: a },
     );
     const ranked = similar.data!.patient.similarPatients.map((s) => s.patient.id);
-    expect(ranked.indexOf(b)).toBeLessThan(ranked.indexOf(c));
+    // b is among a's most similar patients; c ranks below it, or not among the first 50 at all (the
+    // whole suite's patients with notes compete for those places when the test files share a database).
+    expect(ranked).toContain(b);
+    expect(ranked.indexOf(c) === -1 || ranked.indexOf(b) < ranked.indexOf(c)).toBe(true);
   });
 });
