@@ -6,13 +6,16 @@ import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../gateway/server';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
+import { TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 import { TEST_JWT_SECRET, testAssertions } from './support/auth';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 
 const log = createLogger('test', 'silent');
 const host = '127.0.0.1';
-const databaseUrl = TEST_DATABASE_URL;
+// A database of this file's own: see tests/support/own-database.ts.
+let database: OwnDatabase;
+let databaseUrl: string;
 const assertions = testAssertions();
 const auth = { jwt: { secret: TEST_JWT_SECRET }, assertions };
 
@@ -52,6 +55,8 @@ describe('riskUpdated across replicas', () => {
     });
 
   beforeAll(async () => {
+    database = await ownDatabase('events');
+    databaseUrl = database.url;
     patient = await startPatientService({ databaseUrl, host, port: 0, log, assertions });
     genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log, assertions });
     knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log, assertions });
@@ -71,6 +76,7 @@ describe('riskUpdated across replicas', () => {
 
   afterAll(async () => {
     for (const service of services.reverse()) await service.close();
+    await database?.drop();
   });
 
   async function createPatient(name: string): Promise<string> {

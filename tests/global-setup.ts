@@ -38,7 +38,8 @@ export default async function globalSetup(): Promise<void> {
     await admin.connect();
     try {
       for (const { datname } of (await admin.query<{ datname: string }>(LIST_TEST_DATABASES)).rows) {
-        const pid = Number(datname.slice(TEST_DATABASE_PREFIX.length));
+        // A run's own database, and those its files made beside it (tests/support/own-database.ts: `<name>_<label>`).
+        const pid = Number.parseInt(datname.slice(TEST_DATABASE_PREFIX.length), 10);
         if (datname === name || (Number.isInteger(pid) && !processAlive(pid))) {
           await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
         }

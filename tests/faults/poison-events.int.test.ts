@@ -8,13 +8,16 @@ import { startGenomicsService } from '../../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../../gateway/server';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
+import { TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
 import { collect, gql, settle, wsClient } from '../support/graphql';
 import { TEST_JWT_SECRET, bearer, testAssertions } from '../support/auth';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
 
 const log = createLogger('test', 'silent');
 const host = '127.0.0.1';
-const databaseUrl = TEST_DATABASE_URL;
+// A database of this file's own: see tests/support/own-database.ts.
+let database: OwnDatabase;
+let databaseUrl: string;
 const assertions = testAssertions();
 const METRICS_TOKEN = 'poison-events-test-metrics-token';
 /** Short back-off so the bounded retries run out within the test: attempts after 200 and 400 ms. */
@@ -56,6 +59,8 @@ describe('a poison event', () => {
   let knowledgeGraph: RunningService;
 
   beforeAll(async () => {
+    database = await ownDatabase('poison_events');
+    databaseUrl = database.url;
     pool = createPool(databaseUrl);
     patient = await startPatientService({ databaseUrl, host, port: 0, log, assertions });
     genomics = await startGenomicsService({ databaseUrl, host, port: 0, patientUrl: patient.url, log, assertions });
@@ -75,6 +80,7 @@ describe('a poison event', () => {
   afterAll(async () => {
     for (const service of services.reverse()) await service.close();
     await pool?.end();
+    await database?.drop();
   });
 
   const createPatient = async (name: string) =>

@@ -6,14 +6,17 @@ import { startGenomicsService } from '../../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../../gateway/server';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
+import { TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
 import { collect, gql, settle, wsClient } from '../support/graphql';
 import { TEST_JWT_SECRET, testAssertions } from '../support/auth';
 import { TcpProxy } from '../support/tcp-proxy';
+import { ownDatabase, type OwnDatabase } from '../support/own-database';
 
 const log = createLogger('test', 'silent');
 const host = '127.0.0.1';
-const databaseUrl = TEST_DATABASE_URL;
+// A database of this file's own: see tests/support/own-database.ts.
+let database: OwnDatabase;
+let databaseUrl: string;
 const assertions = testAssertions();
 const auth = { jwt: { secret: TEST_JWT_SECRET }, assertions };
 const SUBSCRIPTION = `subscription ($id: ID!) { riskUpdated(patientId: $id) { risk { cardiovascular { inputs { systolicBp } } } } }`;
@@ -37,6 +40,8 @@ describe('Redis stopped under two replicas', () => {
   let gatewayB: Gateway;
 
   beforeAll(async () => {
+    database = await ownDatabase('redis_stop');
+    databaseUrl = database.url;
     const target = new URL(TEST_REDIS_URL);
     redis = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
     const redisUrl = redis.url(TEST_REDIS_URL);
@@ -73,6 +78,7 @@ describe('Redis stopped under two replicas', () => {
   afterAll(async () => {
     for (const service of services.reverse()) await service.close();
     await redis?.close();
+    await database?.drop();
   });
 
   const createPatient = async () => {
