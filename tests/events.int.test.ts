@@ -4,9 +4,9 @@ import type { RunningService } from '../lib/apollo-http';
 import { startPatientService } from '../subgraphs/patient/server';
 import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
-import { startInferenceService } from '../subgraphs/inference/server';
+import { startInferenceReplica } from './support/inference';
 import { startGateway, type Gateway } from '../gateway/server';
-import { TEST_REDIS_URL, testConfig, testNeo4j } from './support/config';
+import { TEST_REDIS_URL, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
 import { TEST_JWT_SECRET, testAssertions } from './support/auth';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
@@ -37,22 +37,7 @@ describe('riskUpdated across replicas', () => {
   let inferenceC: RunningService;
 
   const inference = (consumeEvents: boolean) =>
-    startInferenceService({
-      databaseUrl,
-      host,
-      port: 0,
-      patientUrl: patient.url,
-      genomicsUrl: genomics.url,
-      knowledgeGraphUrl: knowledgeGraph.url,
-      modelDir: testConfig().modelDir,
-      modelId: testConfig().nlpModelId,
-      redisUrl: TEST_REDIS_URL,
-      consumeEvents,
-      consumerGroup: group,
-      consumerStart: 'end',
-      log,
-      assertions,
-    });
+    startInferenceReplica({ databaseUrl, patient, genomics, knowledgeGraph, log, assertions }, { redisUrl: TEST_REDIS_URL, consumeEvents, consumerGroup: group, consumerStart: 'end' });
 
   beforeAll(async () => {
     database = await ownDatabase('events');

@@ -6,9 +6,9 @@ import { PatientTopic, OUTBOXES } from '../../lib/event-contracts';
 import { startPatientService } from '../../subgraphs/patient/server';
 import { startGenomicsService } from '../../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../../subgraphs/knowledge-graph/server';
-import { startInferenceService } from '../../subgraphs/inference/server';
+import { startInferenceReplica } from '../support/inference';
 import { startGateway, type Gateway } from '../../gateway/server';
-import { TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
+import { TEST_REDIS_URL, testNeo4j } from '../support/config';
 import { collect, gql, settle, wsClient } from '../support/graphql';
 import { TEST_JWT_SECRET, bearer, testAssertions } from '../support/auth';
 import { ownDatabase, type OwnDatabase } from '../support/own-database';
@@ -37,23 +37,10 @@ describe('a poison event', () => {
   let inferenceA: RunningService;
 
   const inference = () =>
-    startInferenceService({
-      databaseUrl,
-      host,
-      port: 0,
-      patientUrl: patient.url,
-      genomicsUrl: genomics.url,
-      knowledgeGraphUrl: knowledgeGraph.url,
-      modelDir: testConfig().modelDir,
-      modelId: testConfig().nlpModelId,
-      redisUrl: TEST_REDIS_URL,
-      consumerGroup: group,
-      consumerStart: 'end',
-      eventRetry: RETRY,
-      metricsToken: METRICS_TOKEN,
-      log,
-      assertions,
-    });
+    startInferenceReplica(
+      { databaseUrl, patient, genomics, knowledgeGraph, log, assertions },
+      { redisUrl: TEST_REDIS_URL, consumerGroup: group, consumerStart: 'end', eventRetry: RETRY, metricsToken: METRICS_TOKEN },
+    );
   let patient: RunningService;
   let genomics: RunningService;
   let knowledgeGraph: RunningService;

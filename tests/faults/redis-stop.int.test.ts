@@ -4,9 +4,9 @@ import type { RunningService } from '../../lib/apollo-http';
 import { startPatientService } from '../../subgraphs/patient/server';
 import { startGenomicsService } from '../../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../../subgraphs/knowledge-graph/server';
-import { startInferenceService } from '../../subgraphs/inference/server';
+import { startInferenceReplica } from '../support/inference';
 import { startGateway, type Gateway } from '../../gateway/server';
-import { TEST_REDIS_URL, testConfig, testNeo4j } from '../support/config';
+import { TEST_REDIS_URL, testNeo4j } from '../support/config';
 import { collect, gql, settle, wsClient } from '../support/graphql';
 import { TEST_JWT_SECRET, testAssertions } from '../support/auth';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -50,23 +50,10 @@ describe('Redis stopped under two replicas', () => {
     const knowledgeGraph = await startKnowledgeGraphService({ neo4j: testNeo4j(), host, port: 0, log, assertions });
     const group = `inference-redis-stop-${randomUUID()}`;
     const inference = (consumeEvents: boolean) =>
-      startInferenceService({
-        databaseUrl,
-        host,
-        port: 0,
-        patientUrl: patient.url,
-        genomicsUrl: genomics.url,
-        knowledgeGraphUrl: knowledgeGraph.url,
-        modelDir: testConfig().modelDir,
-        modelId: testConfig().nlpModelId,
-        redisUrl,
-        redisTimeouts: { connectMs: 500, commandMs: 1_000 },
-        consumeEvents,
-        consumerGroup: group,
-        consumerStart: 'end',
-        log,
-        assertions,
-      });
+      startInferenceReplica(
+        { databaseUrl, patient, genomics, knowledgeGraph, log, assertions },
+        { redisUrl, redisTimeouts: { connectMs: 500, commandMs: 1_000 }, consumeEvents, consumerGroup: group, consumerStart: 'end' },
+      );
     const inferenceA = await inference(true);
     const inferenceB = await inference(false);
     const urls = (inferenceUrl: string) => ({ patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inferenceUrl });

@@ -154,20 +154,25 @@ export class FailureStore {
     if (!row) return false;
     if (row.dead_letter_id) {
       const dead = await client.query<{ replay_requested_at: Date | null }>(DELETE_REPLAYED_DEAD_LETTER, [row.dead_letter_id]);
-      await client.query(INSERT_REPLAY_RECORD, [
-        row.dead_letter_id,
-        this.consumer,
-        this.source,
-        retry.id,
-        retry.topic,
-        retry.patientId,
-        row.replay_requested_by ?? 'unknown',
-        dead.rows[0]?.replay_requested_at ?? null,
-        'succeeded',
-        null,
-      ]);
+      await this.recordReplay(client, row.dead_letter_id, retry, row.replay_requested_by, dead.rows[0]?.replay_requested_at ?? null, null);
     }
     return true;
+  }
+
+  /** The replay record of a dead letter whose replay ended: `error` null when it succeeded. */
+  private async recordReplay(client: PoolClient, deadLetterId: string, retry: ClaimedRetry, requestedBy: string | null, requestedAt: Date | null, error: string | null): Promise<void> {
+    await client.query(INSERT_REPLAY_RECORD, [
+      deadLetterId,
+      this.consumer,
+      this.source,
+      retry.id,
+      retry.topic,
+      retry.patientId,
+      requestedBy ?? 'unknown',
+      requestedAt,
+      error === null ? 'succeeded' : 'failed',
+      error,
+    ]);
   }
 
   /**
@@ -191,18 +196,7 @@ export class FailureStore {
     if (!row) return null;
     if (row.dead_letter_id) {
       const back = await client.query<{ replay_requested_at: Date | null }>(RETURN_TO_DEAD_LETTERS, [row.dead_letter_id, message, attempts]);
-      await client.query(INSERT_REPLAY_RECORD, [
-        row.dead_letter_id,
-        this.consumer,
-        this.source,
-        retry.id,
-        retry.topic,
-        retry.patientId,
-        row.replay_requested_by ?? 'unknown',
-        back.rows[0]?.replay_requested_at ?? null,
-        'failed',
-        message,
-      ]);
+      await this.recordReplay(client, row.dead_letter_id, retry, row.replay_requested_by, back.rows[0]?.replay_requested_at ?? null, message);
     } else {
       await client.query(INSERT_DEAD_LETTER, [...eventValues(this.consumer, this.source, retry), message, attempts, row.first_failed_at]);
     }
