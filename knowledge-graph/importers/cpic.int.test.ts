@@ -73,6 +73,8 @@ describe('CPIC importer', () => {
       g: {
         phenotypes: JSON.stringify({ [gene]: 'Poor Metabolizer' }),
         classification: 'Strong',
+        population: 'CV ACS PCI',
+        implications: JSON.stringify({ [gene]: 'Significantly reduced CYP2C19 activity' }),
         recommendation: 'Avoid standard dose clopidogrel if possible. Use prasugrel or ticagrelor.',
         citations: ['PMID:35034351'],
         url: 'https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/',

@@ -14,13 +14,16 @@
  *     "phenotypes": { "CYP2C19": "Poor Metabolizer" },     // phenotype per gene (falls back to lookupkey)
  *     "drugrecommendation": "Avoid standard dose ...",     // required ("drugRecommendation" too)
  *     "classification": "Strong",                           // strength
+ *     "population": "CVI ACS PCI",                          // CPIC population (indication); trimmed
+ *     "implications": { "CYP2C19": "Reduced clopidogrel active metabolite formation; ..." },
+ *     "comments": "For cardiovascular indications of acute coronary syndrome (ACS) ...",
  *     "guideline": { "name": "CPIC Guideline for Clopidogrel and CYP2C19", "url": "https://..." },
  *     "citations": ["PMID:35034351"]                        // optional ("citation": "..." too)
  *   }
  *
  * Guideline id `cpic:recommendation:<id>`, with the properties the curated seed writes: `name`, `url`,
  * `phenotypes` (JSON object gene → phenotype), `recommendation`, `classification` (strength),
- * `population`, `citations` (list), `sourceVersion` (the import's version). Drug: the RxNorm CUI when given, else an existing Drug named
+ * `population`, `implications` (JSON object gene → text), `comments`, `citations` (list), `sourceVersion` (the import's version). Drug: the RxNorm CUI when given, else an existing Drug named
  * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field are skipped (counted,
  * with file and index).
  */
@@ -41,6 +44,9 @@ export interface GuidelineRow {
   recommendation: string;
   classification: string | null;
   population: string | null;
+  /** JSON object gene → CPIC's implication, as the curated seed stores it. */
+  implications: string;
+  comments: string | null;
   name: string | null;
   url: string | null;
   citations: string[];
@@ -50,7 +56,8 @@ const MERGE_GUIDELINES = `
   UNWIND $rows AS row
   MERGE (r:Guideline {id: row.id})
   SET r.name = row.name, r.url = row.url, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey, r.recommendation = row.recommendation,
-      r.classification = row.classification, r.population = row.population, r.citations = row.citations,
+      r.classification = row.classification, r.population = row.population, r.implications = row.implications,
+      r.comments = row.comments, r.citations = row.citations,
       r.source = 'CPIC', r.sourceVersion = $run.source, r.importRun = $run.id
   WITH r, row
   CALL (r, row) {
@@ -101,7 +108,10 @@ export function guidelineRow(rec: unknown): GuidelineRow | { skip: string } {
     lookupKey: JSON.stringify(Object.fromEntries(Object.entries(Object.keys(lookup).length ? lookup : byGene).map(([g, p]) => [g, str(p) ?? '']))),
     recommendation,
     classification: str(r.classification) ?? str(r.strength),
+    // CPIC's export writes some populations with a trailing space ("CVI ACS PCI "): str() trims.
     population: str(r.population),
+    implications: JSON.stringify(Object.fromEntries(Object.entries(obj(r.implications)).map(([g, text]) => [g, str(text) ?? '']))),
+    comments: str(r.comments),
     name: str(guideline.name) ?? str(r.guidelinename),
     url: str(guideline.url) ?? str(r.url),
     citations: [str(r.citation), ...citations].filter((c): c is string => c !== null),

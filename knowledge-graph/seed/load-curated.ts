@@ -63,7 +63,7 @@ const MERGE_GUIDELINES = `
   MERGE (r:Guideline {id: row.id})
   SET r.name = row.name, r.url = row.url, r.population = row.population, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey,
       r.recommendation = row.recommendation, r.classification = row.classification, r.implications = row.implications,
-      r.citations = row.citations, r.source = 'CPIC', r.sourceVersion = row.sourceVersion
+      r.comments = row.comments, r.citations = row.citations, r.source = 'CPIC', r.sourceVersion = row.sourceVersion
   MERGE (r)-[:FOR_DRUG]->(d)
   WITH r, row
   UNWIND row.genes AS symbol
@@ -150,6 +150,7 @@ export async function loadCuratedSeed(executor: Neo4jExecutor): Promise<void> {
       recommendation: g.recommendation,
       classification: g.classification,
       implications: JSON.stringify(g.implications),
+      comments: g.comments ?? null,
       citations: g.citations.map((c) => `${c.title} (${c.year}). PMID:${c.pmid}`),
       sourceVersion: `CPIC v1.20.0 (PharmCAT @ ${CPIC_SOURCE.commit.slice(0, 7)})`,
     })),

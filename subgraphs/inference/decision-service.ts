@@ -25,7 +25,7 @@ export const SNAPSHOT_SELECTION = `birthDate sex race
 /** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
 const GENOMICS_SELECTION = `clinical: variants(filter: { clinicalOnly: true }, first: 5000) { id }
   any: variants(first: 1) { id }
-  pharmacogenomics { gene diplotype phenotype activityScore }`;
+  pharmacogenomics { gene status diplotype phenotype activityScore }`;
 
 export interface PatientGenomics {
   /** null: no variant calls stored for the patient (not sequenced, as far as the hub knows). */

@@ -16,7 +16,7 @@ const VARIANT_SELECTION = `id gene { symbol } encodes
   evidence { id type level direction significance response rating disease { id name } drugs { id name } citation evidenceFor
              source { name recordId url version } }`;
 const GUIDELINE_SELECTION = `symbol guidelines { id name url drug { id name } phenotypes { gene phenotype } lookupKey { gene phenotype }
-  recommendation strength population citations source sourceVersion }`;
+  recommendation strength population implications { gene implication } comments citations source sourceVersion }`;
 const TRIAL_PAGE = `query ($filter: TrialFilter!, $first: Int!, $after: ID) {
   trials(filter: $filter, first: $first, after: $after) {
     nctId title phase status conditions

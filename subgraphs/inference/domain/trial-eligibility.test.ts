@@ -42,6 +42,7 @@ describe('evaluateTrialEligibility', () => {
       nctId: 'NCT90000001',
       status: 'ELIGIBLE',
       score: 1,
+      genomicMatch: true,
       criteria: [
         { criterion: 'AGE', description: 'age 18–75 years', result: 'MET', reason: 'age 45 is within 18–75' },
         { criterion: 'CONDITION', description: 'condition is one of: Melanoma', result: 'MET', reason: 'patient condition "Malignant melanoma of skin" matches "Melanoma"' },
@@ -83,6 +84,7 @@ describe('evaluateTrialEligibility', () => {
       nctId: 'NCT90000002',
       status: 'NOT_ELIGIBLE',
       score: 0.75,
+      genomicMatch: true,
       criteria: [
         { criterion: 'AGE', description: 'age ≥ 18 years', result: 'MET', reason: 'age 62 is at least 18' },
         {
@@ -138,6 +140,7 @@ describe('evaluateTrialEligibility', () => {
       nctId: 'NCT90000001',
       status: 'POSSIBLY_ELIGIBLE',
       score: 0.25,
+      genomicMatch: false,
       criteria: [
         { criterion: 'AGE', description: 'age 18–75 years', result: 'UNKNOWN', reason: "the patient's age is unknown" },
         { criterion: 'CONDITION', description: 'condition is one of: Melanoma', result: 'MET', reason: 'patient condition "Malignant melanoma of skin" matches "Melanoma"' },
@@ -172,6 +175,7 @@ describe('evaluateTrialEligibility', () => {
       nctId: 'NCT90000003',
       status: 'NOT_ELIGIBLE',
       score: 0.5,
+      genomicMatch: false,
       criteria: [
         { criterion: 'SEX', description: 'female participants only', result: 'NOT_MET', reason: 'the patient is male; the trial enrols female participants only' },
         {
@@ -204,6 +208,23 @@ describe('evaluateTrialEligibility', () => {
     expect(evaluateTrialEligibility(patient({ latestLabs: labs }), trial({ labCriteria: [egfr] })).criteria[3]?.reason).toBe(
       'the latest eGFR, 38 mL/min/{1.73_m2} on 2026-01-02 (LOINC 33914-3), does not meet ≥ 45 mL/min/{1.73_m2}',
     );
+  });
+
+  // Issue 17: a patient with no variants was "possibly eligible, score 0.00" for genomic oncology trials.
+  it('never calls a trial possibly eligible when no criterion is met: score 0 is INSUFFICIENT_DATA', () => {
+    const genomicOnly = trial({ minimumAgeYears: null, maximumAgeYears: null, conditions: [], labCriteria: [] });
+    expect(evaluateTrialEligibility(patient({ variantIds: null, variantKnowledge: [] }), genomicOnly)).toEqual({
+      nctId: 'NCT90000001',
+      status: 'INSUFFICIENT_DATA',
+      score: 0,
+      genomicMatch: false,
+      criteria: [{ criterion: 'REQUIRED_VARIANT', description: 'carries one of: BRAF V600', result: 'UNKNOWN', reason: 'no genomic data for the patient' }],
+    });
+    expect(evaluateTrialEligibility(patient(), trial({ minimumAgeYears: null, maximumAgeYears: null, conditions: [], requiredVariants: [], labCriteria: [] }))).toMatchObject({
+      status: 'INSUFFICIENT_DATA',
+      score: 0,
+      criteria: [],
+    });
   });
 
   it('reports a patient without genomic variants matching none as not meeting the requirement', () => {
@@ -245,7 +266,7 @@ describe('conditionsMatch', () => {
 });
 
 describe('rankTrialMatches', () => {
-  it('orders eligible before possibly eligible, then by score and NCT id, leaving out the not eligible unless asked', () => {
+  it('orders eligible before possibly eligible, then by score and NCT id, leaving out the not eligible and the genomically unmatched unless asked', () => {
     const trials = [
       trial({ nctId: 'NCT90000014', sex: 'MALE' }), // not eligible: the patient is female
       trial({ nctId: 'NCT90000013', labCriteria: [{ ...ancAtLeast(1.5), loinc: '777-3', name: 'Platelets', value: 100 }] }), // possibly, 3/4
@@ -258,8 +279,24 @@ describe('rankTrialMatches', () => {
       ['NCT90000011', 'ELIGIBLE', 1],
       ['NCT90000012', 'ELIGIBLE', 1],
       ['NCT90000013', 'POSSIBLY_ELIGIBLE', 0.75],
-      ['NCT90000010', 'POSSIBLY_ELIGIBLE', 2 / 3],
     ]);
+    expect(rankTrialMatches(patient(), trials, { includeUnmatched: true }).map((m) => m.nctId)).toEqual(['NCT90000011', 'NCT90000012', 'NCT90000013', 'NCT90000010']);
     expect(rankTrialMatches(patient(), trials, { includeNotEligible: true }).at(-1)?.nctId).toBe('NCT90000014');
+  });
+
+  // Issue 17: ten genomic oncology trials listed as "possibly eligible, score 0.00" for a patient with no variants.
+  it('lists no trial for a patient without genomic data unless asked for all, and then none with score 0 as possibly eligible', () => {
+    const unsequenced = patient({ conditions: [], variantIds: null, variantKnowledge: [], latestLabs: new Map() });
+    const genomicTrials = ['NCT90000021', 'NCT90000022', 'NCT90000023'].map((nctId) => trial({ nctId, minimumAgeYears: null, maximumAgeYears: null, labCriteria: [] }));
+    const trials = [...genomicTrials, trial({ nctId: 'NCT90000024', requiredVariants: [] })];
+    expect(rankTrialMatches(unsequenced, trials)).toEqual([]);
+    const all = rankTrialMatches(unsequenced, trials, { includeUnmatched: true, includeNotEligible: true });
+    expect(all.map(({ nctId, status, score, genomicMatch }) => [nctId, status, score, genomicMatch])).toEqual([
+      ['NCT90000024', 'POSSIBLY_ELIGIBLE', 1 / 3, false], // age met; condition and neutrophils unknown
+      ['NCT90000021', 'INSUFFICIENT_DATA', 0, false],
+      ['NCT90000022', 'INSUFFICIENT_DATA', 0, false],
+      ['NCT90000023', 'INSUFFICIENT_DATA', 0, false],
+    ]);
+    expect(all.filter((m) => m.score === 0 && m.status === 'POSSIBLY_ELIGIBLE')).toEqual([]);
   });
 });

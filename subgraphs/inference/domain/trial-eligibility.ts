@@ -12,10 +12,14 @@
  *     genomic data (variantIds null) both are UNKNOWN; with an empty list the requirement is NOT_MET.
  *   LAB: the latest result in the criterion's unit (another unit → UNKNOWN naming both); an
  *     exclusion-section criterion is NOT_MET when its condition holds. No staleness rule (the date is shown).
- *   status: any NOT_MET → NOT_ELIGIBLE; all MET → ELIGIBLE; otherwise (some UNKNOWN, or nothing to
- *           evaluate) → POSSIBLY_ELIGIBLE.
+ *   status: any NOT_MET → NOT_ELIGIBLE; all MET → ELIGIBLE; otherwise some UNKNOWN: POSSIBLY_ELIGIBLE
+ *           when at least one criterion is MET, INSUFFICIENT_DATA when none is (score 0: the record
+ *           supports nothing, so "possibly eligible" would claim what it cannot; issue 17).
  *   score:  MET / criteria listed (UNKNOWN counts against it, so a match the record supports better
  *           ranks higher); 0 when nothing was evaluated.
+ *   genomicMatch: the patient carries a variant the trial requires (REQUIRED_VARIANT is MET). Ranking
+ *           lists only such trials unless asked for all (`includeUnmatched`): the catalogue is of
+ *           genomically selected trials, and one the patient has no matching variant for is noise.
  *
  * Inputs are read as immutable: per-trial and per-patient preparations (normalised condition tokens,
  * the set of variant ids a patient holds) are computed once and cached by object identity.
@@ -70,7 +74,7 @@ export interface PatientFacts {
 
 export type CriterionKind = 'AGE' | 'SEX' | 'CONDITION' | 'REQUIRED_VARIANT' | 'EXCLUDED_VARIANT' | 'LAB';
 export type CriterionResult = 'MET' | 'NOT_MET' | 'UNKNOWN';
-export type EligibilityStatus = 'ELIGIBLE' | 'POSSIBLY_ELIGIBLE' | 'NOT_ELIGIBLE';
+export type EligibilityStatus = 'ELIGIBLE' | 'POSSIBLY_ELIGIBLE' | 'INSUFFICIENT_DATA' | 'NOT_ELIGIBLE';
 
 export interface CriterionEvaluation {
   criterion: CriterionKind;
@@ -83,6 +87,8 @@ export interface TrialEligibility {
   nctId: string;
   status: EligibilityStatus;
   score: number;
+  /** The patient carries one of the variants the trial requires. */
+  genomicMatch: boolean;
   criteria: CriterionEvaluation[];
 }
 
@@ -430,8 +436,10 @@ function evaluate(patient: PatientFacts, p: PreparedPatient, trial: TrialCriteri
   const criteria: CriterionEvaluation[] = [];
   let met = 0;
   let notMet = 0;
+  let genomicMatch = false;
   const add = (c: CriterionEvaluation): boolean => {
     criteria.push(c);
+    if (c.criterion === 'REQUIRED_VARIANT' && c.result === 'MET') genomicMatch = true;
     if (c.result === 'MET') met += 1;
     else if (c.result === 'NOT_MET') notMet += 1;
     return stopAtNotMet && notMet > 0;
@@ -443,26 +451,45 @@ function evaluate(patient: PatientFacts, p: PreparedPatient, trial: TrialCriteri
   if (trial.excludedVariants.length > 0) if (add(excludedVariantCriterion(p, trial, t))) return null;
   for (const lab of t.labs) if (add(labCriterion(patient, p, lab))) return null;
 
-  const status: EligibilityStatus = notMet > 0 ? 'NOT_ELIGIBLE' : criteria.length > 0 && met === criteria.length ? 'ELIGIBLE' : 'POSSIBLY_ELIGIBLE';
-  return { nctId: trial.nctId, status, score: criteria.length > 0 ? met / criteria.length : 0, criteria };
+  const status: EligibilityStatus =
+    notMet > 0 ? 'NOT_ELIGIBLE' : criteria.length > 0 && met === criteria.length ? 'ELIGIBLE' : met > 0 ? 'POSSIBLY_ELIGIBLE' : 'INSUFFICIENT_DATA';
+  return { nctId: trial.nctId, status, score: criteria.length > 0 ? met / criteria.length : 0, genomicMatch, criteria };
 }
 
 export function evaluateTrialEligibility(patient: PatientFacts, trial: TrialCriteria): TrialEligibility {
   return evaluate(patient, preparePatient(patient), trial, false)!;
 }
 
-const STATUS_ORDER: Record<EligibilityStatus, number> = { ELIGIBLE: 0, POSSIBLY_ELIGIBLE: 1, NOT_ELIGIBLE: 2 };
+const STATUS_ORDER: Record<EligibilityStatus, number> = { ELIGIBLE: 0, POSSIBLY_ELIGIBLE: 1, INSUFFICIENT_DATA: 2, NOT_ELIGIBLE: 3 };
 
-/** Evaluations ordered ELIGIBLE, POSSIBLY_ELIGIBLE, NOT_ELIGIBLE (left out unless asked), then score descending, then NCT id. */
-export function rankTrialMatches(patient: PatientFacts, trials: readonly TrialCriteria[], options: { includeNotEligible?: boolean } = {}): TrialEligibility[] {
+export interface RankOptions {
+  /** Also list NOT_ELIGIBLE trials. */
+  includeNotEligible?: boolean;
+  /** Also list trials whose genomic criteria the patient does not meet (or that state none). */
+  includeUnmatched?: boolean;
+}
+
+/**
+ * Evaluations of the trials the patient has a genomic match for (every trial with `includeUnmatched`),
+ * NOT_ELIGIBLE ones left out unless asked; ordered ELIGIBLE, POSSIBLY_ELIGIBLE, INSUFFICIENT_DATA,
+ * NOT_ELIGIBLE, genomic matches first within a status, then score descending, then NCT id.
+ */
+export function rankTrialMatches(patient: PatientFacts, trials: readonly TrialCriteria[], options: RankOptions = {}): TrialEligibility[] {
   const out: TrialEligibility[] = [];
   const includeNotEligible = options.includeNotEligible ?? false;
+  const includeUnmatched = options.includeUnmatched ?? false;
   const p = preparePatient(patient);
   for (const trial of trials) {
+    // Without a required variant there can be no genomic match: not evaluated at all.
+    if (!includeUnmatched && trial.requiredVariants.length === 0) continue;
     const result = evaluate(patient, p, trial, !includeNotEligible);
-    if (result) out.push(result);
+    if (result && (includeUnmatched || result.genomicMatch)) out.push(result);
   }
   return out.sort(
-    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.score - a.score || (a.nctId < b.nctId ? -1 : a.nctId > b.nctId ? 1 : 0),
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      Number(b.genomicMatch) - Number(a.genomicMatch) ||
+      b.score - a.score ||
+      (a.nctId < b.nctId ? -1 : a.nctId > b.nctId ? 1 : 0),
   );
 }

@@ -91,14 +91,14 @@ export const Patient = {
     return findings.slice(0, args.first).map(findingView);
   },
 
-  async trialMatches(patient: { id: string }, args: { status?: string | null; includeNotEligible: boolean; first: number }, ctx: InferenceContext) {
+  async trialMatches(patient: { id: string }, args: { status?: string | null; includeNotEligible: boolean; includeUnmatched: boolean; first: number }, ctx: InferenceContext) {
     checkFirst(args.first);
     const [facts, catalogue] = await Promise.all([ctx.loaders.trialFacts(patient.id), ctx.knowledge.trialCatalogue()]);
     if (!facts) throw notFound(patient.id);
     const status = args.status?.trim().toUpperCase().replace(/[\s-]+/g, '_');
     const trials = status ? catalogue.filter((t) => t.status === status) : catalogue;
     const titles = new Map(trials.map((t) => [t.nctId, t.title]));
-    return rankTrialMatches(facts, trials, { includeNotEligible: args.includeNotEligible })
+    return rankTrialMatches(facts, trials, { includeNotEligible: args.includeNotEligible, includeUnmatched: args.includeUnmatched })
       .slice(0, args.first)
       .map((m) => ({ ...m, trial: { nctId: m.nctId }, title: titles.get(m.nctId) ?? m.nctId }));
   },

@@ -48,6 +48,9 @@ export interface GuidelineRecord {
   recommendation: string;
   classification: string | null;
   population: string | null;
+  /** JSON object gene → CPIC's implication text. */
+  implications: string | null;
+  comments: string | null;
   citations: string[] | null;
   source: string;
   sourceVersion: string | null;
@@ -292,7 +295,7 @@ const EVIDENCE_BY_VARIANT_IDS = `
     source: {name: coalesce(e.source, 'unknown'), recordId: coalesce(e.sourceRecordId, e.id), url: e.sourceUrl,
              version: coalesce(e.sourceVersion, e.importRun)}
   }) AS value`;
-const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .lookupKey, .recommendation, .classification, .population, .citations, .source, .sourceVersion`;
+const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .lookupKey, .recommendation, .classification, .population, .implications, .comments, .citations, .source, .sourceVersion`;
 const GUIDELINES_BY_GENES = `
   UNWIND $keys AS key
   MATCH (:Gene {symbol: key})<-[:FOR_GENE]-(r:Guideline)-[:FOR_DRUG]->(d:Drug)

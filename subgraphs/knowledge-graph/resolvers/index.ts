@@ -32,12 +32,20 @@ function genePhenotypes(json: string | null): { gene: string; phenotype: string 
   }
 }
 
+/** CPIC writes "n/a" where a gene's result has no implication (e.g. an untested NUDT15): left out. */
+const NOT_APPLICABLE = /^n\/a$/i;
+
 function guidelineView(g: GuidelineRecord) {
   return {
     ...g,
     phenotypes: genePhenotypes(g.phenotypes),
     lookupKey: genePhenotypes(g.lookupKey ?? g.phenotypes),
     strength: g.classification,
+    population: g.population?.trim() || null,
+    implications: genePhenotypes(g.implications)
+      .filter((i) => i.phenotype.trim() && !NOT_APPLICABLE.test(i.phenotype.trim()))
+      .map((i) => ({ gene: i.gene, implication: i.phenotype })),
+    comments: g.comments && !NOT_APPLICABLE.test(g.comments.trim()) ? g.comments : null,
     citations: g.citations ?? [],
   };
 }
