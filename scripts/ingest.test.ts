@@ -72,7 +72,7 @@ describe('readBundleFile', () => {
     const file = write('broken.json', '{\n  "resourceType": "Bundle",\n  "entry": [ { "fullUrl": "urn:uuid:1", }\n  ]\n}');
     expect(await readBundleFile(file)).toEqual({
       source: file,
-      rejects: [{ resource: 'Bundle', field: 'json', reason: `malformed JSON at line 3 column 41: unexpected "}"` }],
+      rejects: [{ resource: 'Bundle', field: 'json', reason: `malformed JSON at line 3 column 41: unexpected "}"`, code: 'INVALID_JSON' }],
     });
   });
 
@@ -80,10 +80,10 @@ describe('readBundleFile', () => {
     const file = write('not-a-bundle.json', '{"resourceType":"Bundle","entry":{"resource":{}}}');
     expect(await readBundleFile(file)).toEqual({
       source: file,
-      rejects: [{ resource: 'Bundle', field: 'bundle.entry', reason: 'expected an array of entries, got an object' }],
+      rejects: [{ resource: 'Bundle', field: 'bundle.entry', reason: 'expected an array of entries, got an object', code: 'INVALID_BUNDLE' }],
     });
     const list = write('a-list.json', '[{"resourceType":"Bundle"}]');
-    expect((await readBundleFile(list)).rejects).toEqual([{ resource: 'Bundle', field: 'bundle', reason: 'expected a FHIR Bundle (a JSON object with "resourceType": "Bundle"), got an array' }]);
+    expect((await readBundleFile(list)).rejects).toEqual([{ resource: 'Bundle', field: 'bundle', reason: 'expected a FHIR Bundle (a JSON object with "resourceType": "Bundle"), got an array', code: 'INVALID_BUNDLE' }]);
   });
 
   it('reads a bundle saved with a byte-order mark', async () => {
@@ -109,16 +109,16 @@ describe('ndjsonBatches', () => {
         source: file,
         resources: [{ resourceType: 'Observation', id: 'o1' }, { resourceType: 'Observation', id: 'o3' }],
         lineNumbers: [1, 3],
-        rejects: [{ resource: 'line 2', field: 'json', reason: 'malformed JSON at column 32: unexpected end of input' }],
+        rejects: [{ resource: 'line 2', field: 'json', reason: 'malformed JSON at column 32: unexpected end of input', code: 'INVALID_JSON' }],
       },
     ]);
   });
 
   it('names the device ingestor\'s rejects by their line in the file, not in the batch', () => {
     const rejects = [
-      { resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient' },
-      { resource: 'Observation/line-1', field: 'id', reason: 'a device reading needs an id' },
-      { resource: 'Observation/o9', field: 'valueQuantity.unit', reason: 'no unit' },
+      { resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient', code: 'WRONG_RESOURCE_TYPE' as const },
+      { resource: 'Observation/line-1', field: 'id', reason: 'a device reading needs an id', code: 'MISSING_ELEMENT' as const },
+      { resource: 'Observation/o9', field: 'valueQuantity.unit', reason: 'no unit', code: 'MISSING_ELEMENT' as const },
     ];
     expect(renumberLines(rejects, [101, 104]).map((r) => r.resource)).toEqual(['line 104', 'Observation/line-101', 'Observation/o9']);
   });
@@ -157,9 +157,9 @@ describe('summarise', () => {
   it('totals the reports and lists the first rejects in input order', () => {
     const tally = newTally('bundles');
     tally.files = 3;
-    recordOutcome(tally, 2, 'in/c.json', [{ resource: 'Observation/o1', field: 'valueQuantity.unit', reason: '"mm[Hg]" unknown for LOINC 2093-3' }], report({ skippedTypes: { Encounter: 2 } }));
+    recordOutcome(tally, 2, 'in/c.json', [{ resource: 'Observation/o1', field: 'valueQuantity.unit', reason: 'unit "mmol/L" and code "mg/dL" name different units', code: 'UNIT_CONFLICT' }], report({ skippedTypes: { Encounter: 2 } }));
     recordOutcome(tally, 0, 'in/a.json', [], report({ created: 40, skipped: 1, skippedTypes: { Encounter: 3, Claim: 3, Immunization: 1 } }));
-    recordOutcome(tally, 1, 'in/b.json', [{ resource: 'Bundle', field: 'json', reason: 'malformed JSON at line 1 column 2: unexpected "x"' }]);
+    recordOutcome(tally, 1, 'in/b.json', [{ resource: 'Bundle', field: 'json', reason: 'malformed JSON at line 1 column 2: unexpected "x"', code: 'INVALID_JSON' }]);
     expect(summarise(tally)).toBe(
       [
         'files               3',
@@ -170,8 +170,8 @@ describe('summarise', () => {
         'resources skipped   1',
         'skipped types       Encounter 5, Claim 3, Immunization 1',
         'rejects (2):',
-        '  in/b.json: Bundle json: malformed JSON at line 1 column 2: unexpected "x"',
-        '  in/c.json: Observation/o1 valueQuantity.unit: "mm[Hg]" unknown for LOINC 2093-3',
+        '  in/b.json: Bundle json: INVALID_JSON: malformed JSON at line 1 column 2: unexpected "x"',
+        '  in/c.json: Observation/o1 valueQuantity.unit: UNIT_CONFLICT: unit "mmol/L" and code "mg/dL" name different units',
       ].join('\n'),
     );
   });
@@ -198,11 +198,34 @@ describe('summarise', () => {
   it('keeps only the first 20 rejects and says how many there were', () => {
     const tally = newTally('bundles');
     for (let sequence = 24; sequence >= 0; sequence--) {
-      recordOutcome(tally, sequence, `in/${sequence}.json`, [{ resource: 'Bundle', field: 'type', reason: 'no' }]);
+      recordOutcome(tally, sequence, `in/${sequence}.json`, [{ resource: 'Bundle', field: 'type', reason: 'no', code: 'INVALID_BUNDLE' }]);
     }
     const text = summarise(tally);
-    expect(text).toContain('rejects (first 20 of 25):\n  in/0.json: Bundle type: no\n  in/1.json');
+    expect(text).toContain('rejects (first 20 of 25):\n  in/0.json: Bundle type: INVALID_BUNDLE: no\n  in/1.json');
     expect(text).not.toContain('in/20.json');
+  });
+
+  it('lists the warnings of stored bundles with their codes, in input order', () => {
+    const tally = newTally('bundles');
+    tally.files = 2;
+    const egfr = { resource: 'Observation/e1', field: 'valueQuantity.unit', reason: '"mL/min" taken as mL/min/{1.73_m2}', code: 'UNIT_ANNOTATION_ASSUMED' as const };
+    const sbp = { resource: 'Observation/bp', field: 'component[0].valueQuantity.value', reason: 'stored and left out of calculations: systolic blood pressure 1200 mm[Hg] is implausible', code: 'IMPLAUSIBLE_VALUE' as const };
+    recordOutcome(tally, 1, 'in/b.json', [], report({ created: 3, warnings: [sbp] }));
+    recordOutcome(tally, 0, 'in/a.json', [], report({ created: 2, warnings: [egfr] }));
+    expect(summarise(tally)).toBe(
+      [
+        'files               2',
+        'bundles ok          2',
+        'bundles rejected    0',
+        'resources created   5',
+        'resources updated   0',
+        'resources skipped   0',
+        'skipped types       -',
+        'warnings (2):',
+        '  in/a.json: Observation/e1 valueQuantity.unit: UNIT_ANNOTATION_ASSUMED: "mL/min" taken as mL/min/{1.73_m2}',
+        '  in/b.json: Observation/bp component[0].valueQuantity.value: IMPLAUSIBLE_VALUE: stored and left out of calculations: systolic blood pressure 1200 mm[Hg] is implausible',
+      ].join('\n'),
+    );
   });
 });
 
@@ -240,7 +263,13 @@ describe('ingestFhir', () => {
       devices: {
         ingest: async (patientId, resources) => {
           calls.push([patientId, resources]);
-          return { created: 1, updated: 0, skipped: 0, rejected: [{ resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient' }], warnings: [] };
+          return {
+            created: 1,
+            updated: 0,
+            skipped: 0,
+            rejected: [{ resource: 'line 2', field: 'resourceType', reason: 'expected an Observation, got Patient', code: 'WRONG_RESOURCE_TYPE' }],
+            warnings: [],
+          };
         },
       },
     };

@@ -22,7 +22,7 @@ import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { isHubId, PostgresPatientRepository } from '../subgraphs/patient/repository/patient-repository';
 import { DEVICE_BATCH_ROWS, DeviceObservationIngestor } from '../subgraphs/patient/ingest/device-observations';
-import { FhirIngestor, type IngestReject } from '../subgraphs/patient/ingest/ingest-bundle';
+import { FhirIngestor, IngestRejectCode, type IngestReject, type IngestWarning } from '../subgraphs/patient/ingest/ingest-bundle';
 import type { Identity } from '../lib/identity';
 import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
 import { describeJsonError } from './json-syntax-error';
@@ -134,10 +134,10 @@ export async function readBundleFile(file: string): Promise<LoadedBundle> {
   // Editors on Windows may save JSON with a byte-order mark, which JSON.parse refuses.
   const text = (await fs.promises.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   const parsed = parseJson(text);
-  if ('error' in parsed) return { source: file, rejects: [{ resource: 'Bundle', field: 'json', reason: parsed.error }] };
+  if ('error' in parsed) return { source: file, rejects: [{ resource: 'Bundle', field: 'json', reason: parsed.error, code: IngestRejectCode.INVALID_JSON }] };
   // The same shape rule as ingestFhirBundle: this file is refused, the run goes on with the others.
   const shape = bundleShapeProblem(parsed.value);
-  if (shape) return { source: file, rejects: [{ resource: 'Bundle', field: shape.field, reason: shape.problem }] };
+  if (shape) return { source: file, rejects: [{ resource: 'Bundle', field: shape.field, reason: shape.problem, code: IngestRejectCode.INVALID_BUNDLE }] };
   return { source: file, bundle: parsed.value, rejects: [] };
 }
 
@@ -160,7 +160,7 @@ export async function* ndjsonBatches(file: string, perBatch = LINES_PER_BATCH): 
     if (!line.trim()) continue;
     const parsed = parseJson(line);
     if ('error' in parsed) {
-      batch.rejects.push({ resource: `line ${lineNumber}`, field: 'json', reason: parsed.error.replace('line 1 column', 'column') });
+      batch.rejects.push({ resource: `line ${lineNumber}`, field: 'json', reason: parsed.error.replace('line 1 column', 'column'), code: IngestRejectCode.INVALID_JSON });
     } else {
       batch.resources.push(parsed.value);
       batch.lineNumbers.push(lineNumber);
@@ -217,10 +217,12 @@ export async function forEachConcurrently<T>(
   }
 }
 
-interface ListedReject extends IngestReject {
+interface Listed {
   source: string;
   sequence: number;
 }
+type ListedReject = IngestReject & Listed;
+type ListedWarning = IngestWarning & Listed;
 
 /** Running totals; holds at most LISTED_REJECTS rejects, so memory does not grow with the input. */
 export interface IngestTally {
@@ -238,6 +240,10 @@ export interface IngestTally {
   rejects: number;
   /** The first rejects in input order (not completion order), so the summary is the same every run. */
   firstRejects: ListedReject[];
+  /** Resources stored with a caveat (a unit annotation assumed, a unit that does not convert, an implausible value). */
+  warnings: number;
+  /** The first warnings in input order, as firstRejects. */
+  firstWarnings: ListedWarning[];
 }
 
 /** What an ingestor reported for one unit of work (a bundle's report, or a device batch's). */
@@ -247,10 +253,11 @@ export interface IngestCounts {
   skipped: number;
   skippedTypes?: Record<string, number>;
   linked?: unknown[];
+  warnings?: IngestWarning[];
 }
 
 export function newTally(unit: IngestTally['unit'], files: number | null = 0): IngestTally {
-  return { unit, files, ok: 0, rejected: 0, created: 0, updated: 0, skipped: 0, linked: 0, skippedTypes: {}, rejects: 0, firstRejects: [] };
+  return { unit, files, ok: 0, rejected: 0, created: 0, updated: 0, skipped: 0, linked: 0, skippedTypes: {}, rejects: 0, firstRejects: [], warnings: 0, firstWarnings: [] };
 }
 
 /** Adds one unit's outcome; `sequence` is its place in the input. */
@@ -261,6 +268,11 @@ export function recordOutcome(tally: IngestTally, sequence: number, source: stri
     tally.skipped += counts.skipped;
     tally.linked += counts.linked?.length ?? 0;
     for (const [type, count] of Object.entries(counts.skippedTypes ?? {})) tally.skippedTypes[type] = (tally.skippedTypes[type] ?? 0) + count;
+    // A rejected bundle stored nothing: its report carries no warnings.
+    if (counts.warnings?.length) {
+      tally.warnings += counts.warnings.length;
+      keepFirst(tally.firstWarnings, counts.warnings, source, sequence);
+    }
   }
   if (!rejects.length) {
     tally.ok++;
@@ -268,9 +280,13 @@ export function recordOutcome(tally: IngestTally, sequence: number, source: stri
   }
   tally.rejected++;
   tally.rejects += rejects.length;
-  const listed = tally.firstRejects;
+  keepFirst(tally.firstRejects, rejects, source, sequence);
+}
+
+/** Keeps the first LISTED_REJECTS items in input order (units complete out of order). */
+function keepFirst<T extends object>(listed: (T & Listed)[], items: T[], source: string, sequence: number): void {
   if (listed.length >= LISTED_REJECTS && sequence > listed[listed.length - 1]!.sequence) return;
-  listed.push(...rejects.map((reject) => ({ ...reject, source, sequence })));
+  listed.push(...items.map((item) => ({ ...item, source, sequence })));
   listed.sort((a, b) => a.sequence - b.sequence);
   listed.length = Math.min(listed.length, LISTED_REJECTS);
 }
@@ -290,11 +306,13 @@ export function summarise(tally: IngestTally): string {
     row('skipped types', skippedTypes.join(', ') || '-'),
   ];
   if (tally.linked) lines.push(row('patients linked', `${tally.linked} (matched to an existing hub patient by demographics)`));
-  if (tally.rejects) {
-    const shown = tally.firstRejects.length;
-    lines.push(shown < tally.rejects ? `rejects (first ${shown} of ${tally.rejects}):` : `rejects (${tally.rejects}):`);
-    for (const r of tally.firstRejects) lines.push(`  ${r.source}: ${r.resource}${r.field ? ` ${r.field}` : ''}: ${r.reason}`);
-  }
+  const listing = (label: string, total: number, items: (Listed & { resource: string; field: string; reason: string; code: string })[]) => {
+    if (!total) return;
+    lines.push(items.length < total ? `${label} (first ${items.length} of ${total}):` : `${label} (${total}):`);
+    for (const r of items) lines.push(`  ${r.source}: ${r.resource}${r.field ? ` ${r.field}` : ''}: ${r.code}: ${r.reason}`);
+  };
+  listing('warnings', tally.warnings, tally.firstWarnings);
+  listing('rejects', tally.rejects, tally.firstRejects);
   return lines.join('\n');
 }
 

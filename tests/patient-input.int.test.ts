@@ -65,17 +65,17 @@ describe('patient input is checked before anything is stored', () => {
     patient.birthDate = '1961-02-30';
     const response = await gql<{ ingestFhirBundle: { patientIds: string[]; rejected: unknown[] } }>(
       hub.gateway.url,
-      `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`,
+      `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason code } } }`,
       { bundle },
       clinician,
     );
     expect(response.data!.ingestFhirBundle).toEqual({
       patientIds: [],
-      rejected: [{ resource: `Patient/${patient.id}`, field: 'birthDate', reason: '"1961-02-30": 1961-02-30 is not a calendar date' }],
+      rejected: [{ resource: `Patient/${patient.id}`, field: 'birthDate', reason: '"1961-02-30": 1961-02-30 is not a calendar date', code: 'INVALID_DATE' }],
     });
   });
 
-  const INGEST = `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`;
+  const INGEST = `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason code } } }`;
   const cholesterol = (bundle: ReturnType<typeof exampleBundle>) =>
     bundle.entry!.find((e) => e.resource?.resourceType === 'Observation' && JSON.stringify(e.resource).includes('2093-3'))!.resource as {
       id: string;
@@ -83,14 +83,14 @@ describe('patient input is checked before anything is stored', () => {
     };
 
   it.each([
-    ['a unit and a UCUM code that name different units', (q: { value: number; unit: string; code: string }) => Object.assign(q, { unit: 'mmol/L', code: 'mg/dL' }), 'valueQuantity.unit', 'unit "mmol/L" and code "mg/dL" name different units for LOINC 2093-3'],
-    ['a value that overflows in conversion', (q: { value: number; unit: string; code: string }) => Object.assign(q, { value: 1e308 }), 'valueQuantity.value', '1e+308 mmol/L is out of range once converted to mg/dL'],
-  ])('rejects a bundle with %s, naming the observation, and writes nothing', async (_, spoil, field, reason) => {
+    ['a unit and a UCUM code that name different units', (q: { value: number; unit: string; code: string }) => Object.assign(q, { unit: 'mmol/L', code: 'mg/dL' }), 'valueQuantity.unit', 'unit "mmol/L" and code "mg/dL" name different units for LOINC 2093-3', 'UNIT_CONFLICT'],
+    ['a value that overflows in conversion', (q: { value: number; unit: string; code: string }) => Object.assign(q, { value: 1e308 }), 'valueQuantity.value', '1e+308 mmol/L is out of range once converted to mg/dL', 'NON_FINITE_VALUE'],
+  ])('rejects a bundle with %s, naming the observation and coding why, and writes nothing', async (_, spoil, field, reason, code) => {
     const bundle = exampleBundle(`MRN-${RUN}-q${field}`, String(randomInt(1e11, 1e12 - 1)));
     const observation = cholesterol(bundle);
     spoil(observation.valueQuantity);
     const response = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle }, clinician);
-    expect(response.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Observation/${observation.id}`, field, reason }] });
+    expect(response.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Observation/${observation.id}`, field, reason, code }] });
   });
 
   it('rejects a bundle in which two Patients share one fullUrl', async () => {
@@ -101,7 +101,7 @@ describe('patient input is checked before anything is stored', () => {
     const response = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle }, clinician);
     expect(response.data!.ingestFhirBundle).toEqual({
       patientIds: [],
-      rejected: [{ resource: `Patient/${second.resource.id}`, field: 'fullUrl', reason: `"${first.fullUrl}" is the fullUrl of another entry too` }],
+      rejected: [{ resource: `Patient/${second.resource.id}`, field: 'fullUrl', reason: `"${first.fullUrl}" is the fullUrl of another entry too`, code: 'DUPLICATE_FULL_URL' }],
     });
   });
 
@@ -110,12 +110,12 @@ describe('patient input is checked before anything is stored', () => {
     const condition = withNul.entry!.find((e) => e.resource?.resourceType === 'Condition')!.resource as { id: string; code: { coding: { display?: string }[] } };
     condition.code.coding[0]!.display = 'Hypertension\u0000';
     const nul = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle: withNul }, clinician);
-    expect(nul.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Condition/${condition.id}`, field: 'code.coding[0].display', reason: 'contains a NUL character' }] });
+    expect(nul.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Condition/${condition.id}`, field: 'code.coding[0].display', reason: 'contains a NUL character', code: 'CONTROL_CHARACTER' }] });
 
     const longName = exampleBundle(`MRN-${RUN}-long`, String(randomInt(1e11, 1e12 - 1)));
     const patient = longName.entry![0]!.resource as Patient;
     patient.name = [{ text: 'x'.repeat(1_000_000) }];
     const long = await gql<{ ingestFhirBundle: unknown }>(hub.gateway.url, INGEST, { bundle: longName }, clinician);
-    expect(long.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Patient/${patient.id}`, field: 'name', reason: '1000000 characters, more than 200' }] });
+    expect(long.data!.ingestFhirBundle).toEqual({ patientIds: [], rejected: [{ resource: `Patient/${patient.id}`, field: 'name', reason: '1000000 characters, more than 200', code: 'TEXT_TOO_LONG' }] });
   });
 });

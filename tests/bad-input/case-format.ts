@@ -20,6 +20,9 @@ export const ENTRY_POINTS = [
 ] as const;
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
+/** Entry points whose reports code every reject (IngestReject.code): a case refused there names its code. */
+const CODED_REJECTS = new Set<EntryPoint>(['ingestFhirBundle', 'addObservations']);
+
 /** Who sends the case: a clinician of the corpus's organisation unless it says otherwise. */
 export const CALLERS = ['clinician', 'other-clinician', 'admin', 'researcher', 'anonymous'] as const;
 export type Caller = (typeof CALLERS)[number];
@@ -36,10 +39,11 @@ export interface Expectation {
   /**
    * The mutation answered with its report and refused the input there (ingestFhirBundle's
    * IngestReport, ingestVcf's VcfIngestReport: the public contract lands a bundle or file whole or
-   * not at all and says why in `rejected`). Each key given must match the first reject: `resource`
-   * and `field` exactly, `reason` as a substring; `line` the VCF line.
+   * not at all and says why in `rejected`). Each key given must match the first reject: `resource`,
+   * `field` and `code` exactly, `reason` as a substring; `line` the VCF line. `code` (IngestReject.code,
+   * subgraphs/patient/ingest/fhir-records.ts IngestRejectCode) is required for the FHIR entry points.
    */
-  rejected?: { resource?: string; field?: string; reason?: string; line?: number };
+  rejected?: { resource?: string; field?: string; reason?: string; line?: number; code?: string };
 }
 
 export interface BadInputCase {
@@ -90,6 +94,7 @@ export function loadCaseFiles(folder = FOLDER): CaseFile[] {
       if (c.as !== undefined && !CALLERS.includes(c.as)) throw new Error(`${where}: as must be one of ${CALLERS.join(', ')}`);
       const e = c.expect;
       if (!e || (e.code === undefined && e.rejected === undefined && e.status === undefined)) throw new Error(`${where}: expect needs code, rejected or status`);
+      if (e.rejected && CODED_REJECTS.has(c.entryPoint) && typeof e.rejected.code !== 'string') throw new Error(`${where}: expect.rejected needs the reject's code`);
     }
     return { file, description: parsed.description, cases: parsed.cases as BadInputCase[] };
   });

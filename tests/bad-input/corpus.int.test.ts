@@ -22,9 +22,9 @@ const DOCUMENTS: Record<string, string> = {
   createPatient: `mutation BadInput($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
   addObservation: `mutation BadInput($patientId: ID!, $input: ObservationInput!) { addObservation(patientId: $patientId, input: $input) { code value unit } }`,
   addObservations: `mutation BadInput($patientId: ID!, $observations: [JSON!]!) {
-    addObservations(patientId: $patientId, observations: $observations) { created updated skipped rejected { resource field reason } } }`,
+    addObservations(patientId: $patientId, observations: $observations) { created updated skipped rejected { resource field reason code } } }`,
   ingestFhirBundle: `mutation BadInput($bundle: JSON!, $linkAcrossOrganisations: Boolean) {
-    ingestFhirBundle(bundle: $bundle, linkAcrossOrganisations: $linkAcrossOrganisations) { patientIds created updated rejected { resource field reason } } }`,
+    ingestFhirBundle(bundle: $bundle, linkAcrossOrganisations: $linkAcrossOrganisations) { patientIds created updated rejected { resource field reason code } } }`,
   recordResearchConsent: `mutation BadInput($patientId: ID!, $granted: Boolean!, $source: String) {
     recordResearchConsent(patientId: $patientId, granted: $granted, source: $source) { granted } }`,
   addVariantCalls: `mutation BadInput($patientId: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $patientId, calls: $calls) { genotype } }`,
@@ -233,7 +233,7 @@ describe('the bad-input corpus against a live hub', () => {
       expect(report.rejected.length ? c.id : described).toBe(c.id);
       const first = report.rejected[0]!;
       const wanted: Record<string, unknown> = {};
-      for (const key of ['resource', 'field', 'line'] as const) if (rejected[key] !== undefined) wanted[key] = rejected[key];
+      for (const key of ['resource', 'field', 'line', 'code'] as const) if (rejected[key] !== undefined) wanted[key] = rejected[key];
       if (rejected.reason !== undefined) wanted.reason = expect.stringContaining(rejected.reason);
       expect(first).toMatchObject(wanted);
     }

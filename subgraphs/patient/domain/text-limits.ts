@@ -12,12 +12,25 @@ export const MAX_CONSENT_SOURCE_LENGTH = 256;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** What is wrong with a text, for the ingest reject codes (ingest/fhir-records.ts IngestRejectCode). */
+export type TextProblemKind = 'MISSING_ELEMENT' | 'TEXT_TOO_LONG' | 'CONTROL_CHARACTER';
+
+export interface TextProblem {
+  kind: TextProblemKind;
+  problem: string;
+}
+
+/** What is wrong with `value` (already trimmed) as text of at most `max` characters, or null. */
+export function textCheck(value: string, max: number): TextProblem | null {
+  if (!value) return { kind: 'MISSING_ELEMENT', problem: 'must not be empty' };
+  if (value.length > max) return { kind: 'TEXT_TOO_LONG', problem: `${value.length} characters, more than ${max}` };
+  if (CONTROL_CHARACTERS.test(value)) return { kind: 'CONTROL_CHARACTER', problem: 'contains a control character' };
+  return null;
+}
+
 /** Why `value` (already trimmed) is not acceptable text of at most `max` characters, or null. */
 export function textProblem(value: string, max: number): string | null {
-  if (!value) return 'must not be empty';
-  if (value.length > max) return `${value.length} characters, more than ${max}`;
-  if (CONTROL_CHARACTERS.test(value)) return 'contains a control character';
-  return null;
+  return textCheck(value, max)?.problem ?? null;
 }
 
 /** The first place in a parsed JSON value where a string holds a NUL byte (`code.coding[0].display`), or null. */
@@ -53,9 +66,16 @@ export const MAX_NOTE_TITLE_LENGTH = 1_000;
 // eslint-disable-next-line no-control-regex
 const NOTE_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** What is wrong with `text` as note text of at most `max` characters, or null. */
+export function noteTextCheck(text: string, max: number = MAX_NOTE_LENGTH): TextProblem | null {
+  if (text.length > max) return { kind: 'TEXT_TOO_LONG', problem: `${text.length} characters, more than ${max}` };
+  if (NOTE_CONTROL_CHARACTERS.test(text)) {
+    return { kind: 'CONTROL_CHARACTER', problem: 'contains a control character (only tab, line feed and carriage return belong in note text)' };
+  }
+  return null;
+}
+
 /** Why `text` is not acceptable note text of at most `max` characters, or null. */
 export function noteTextProblem(text: string, max: number = MAX_NOTE_LENGTH): string | null {
-  if (text.length > max) return `${text.length} characters, more than ${max}`;
-  if (NOTE_CONTROL_CHARACTERS.test(text)) return 'contains a control character (only tab, line feed and carriage return belong in note text)';
-  return null;
+  return noteTextCheck(text, max)?.problem ?? null;
 }

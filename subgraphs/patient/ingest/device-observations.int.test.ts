@@ -49,9 +49,9 @@ describe('DeviceObservationIngestor', () => {
       updated: 0,
       skipped: 0,
       rejected: [
-        { resource: `Observation/bad-${id}-1`, field: 'valueQuantity.unit', reason: 'value 80 has no unit' },
-        { resource: 'line 3', field: 'resourceType', reason: 'expected an Observation, got Patient' },
-        { resource: 'line 4', field: 'resourceType', reason: 'expected an Observation, got string' },
+        { resource: `Observation/bad-${id}-1`, field: 'valueQuantity.unit', reason: 'value 80 has no unit', code: 'MISSING_ELEMENT' },
+        { resource: 'line 3', field: 'resourceType', reason: 'expected an Observation, got Patient', code: 'WRONG_RESOURCE_TYPE' },
+        { resource: 'line 4', field: 'resourceType', reason: 'expected an Observation, got string', code: 'WRONG_RESOURCE_TYPE' },
       ],
       warnings: [],
     });

@@ -21,12 +21,14 @@ import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity, unitConversion } from '../domain/loinc';
 import { ObservationFlag } from '../../../lib/loinc-catalogue';
 import { clinicalInstant } from '../domain/clinical-time';
-import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, noteTextProblem, nulPath, textProblem } from '../domain/text-limits';
+import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, noteTextCheck, nulPath, textCheck } from '../domain/text-limits';
+import { ErrorCode } from '../../../lib/errors';
 import {
   SYSTEMS,
   type AllergyRow,
   type ConditionRow,
   type ImagingStudyRow,
+  IngestRejectCode,
   IngestWarningCode,
   type IngestReject,
   type IngestWarning,
@@ -58,10 +60,23 @@ class Reject extends Error {
     readonly resource: string,
     readonly field: string,
     reason: string,
+    readonly code: IngestRejectCode,
   ) {
     super(reason);
   }
+
+  toReject(): IngestReject {
+    return { resource: this.resource, field: this.field, reason: this.message, code: this.code };
+  }
 }
+
+/** A NUL byte anywhere in a resource: PostgreSQL text cannot hold it, so the reject names where it is. */
+const nulReject = (resource: unknown, name: string): IngestReject => ({
+  resource: name,
+  field: nulPath(resource) ?? 'resource',
+  reason: 'contains a NUL character',
+  code: IngestRejectCode.CONTROL_CHARACTER,
+});
 
 const OMB_RACE: Record<string, string> = {
   '2106-3': 'white',
@@ -81,7 +96,7 @@ export function toInstant(value: string | undefined, name: string, field: string
   if (value === undefined) return null;
   const normalised = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
   const checked = clinicalInstant(normalised);
-  if ('problem' in checked) throw new Reject(name, field, checked.problem);
+  if ('problem' in checked) throw new Reject(name, field, checked.problem, IngestRejectCode.INVALID_DATE);
   return checked.instant.toISOString();
 }
 
@@ -97,7 +112,7 @@ function pickCoding(concept: CodeableConcept | undefined, preferred: readonly st
 
 function requireCoding(concept: CodeableConcept | undefined, preferred: readonly string[], name: string, field: string): Coding {
   const coding = pickCoding(concept, preferred);
-  if (!coding?.system || !coding.code) throw new Reject(name, field, 'no coding with a system and a code');
+  if (!coding?.system || !coding.code) throw new Reject(name, field, 'no coding with a system and a code', IngestRejectCode.MISSING_ELEMENT);
   return coding;
 }
 
@@ -137,16 +152,21 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
     const resource = input as Observation;
     const name = `Observation/${resource?.id ?? `line-${index + 1}`}`;
     if (!resource || typeof resource !== 'object' || resource.resourceType !== 'Observation') {
-      result.rejects.push({ resource: `line ${index + 1}`, field: 'resourceType', reason: `expected an Observation, got ${String(resource?.resourceType ?? typeof input)}` });
+      result.rejects.push({
+        resource: `line ${index + 1}`,
+        field: 'resourceType',
+        reason: `expected an Observation, got ${String(resource?.resourceType ?? typeof input)}`,
+        code: IngestRejectCode.WRONG_RESOURCE_TYPE,
+      });
       return;
     }
     if (!resource.id) {
-      result.rejects.push({ resource: name, field: 'id', reason: 'a device reading needs an id, the key that makes re-sending it harmless' });
+      result.rejects.push({ resource: name, field: 'id', reason: 'a device reading needs an id, the key that makes re-sending it harmless', code: IngestRejectCode.MISSING_ELEMENT });
       return;
     }
     // As in a bundle: PostgreSQL text cannot hold NUL, so name where it is instead of failing internally.
     if (JSON.stringify(resource).includes('\\u0000')) {
-      result.rejects.push({ resource: name, field: nulPath(resource) ?? 'resource', reason: 'contains a NUL character' });
+      result.rejects.push(nulReject(resource, name));
       return;
     }
     if (resource.status === 'entered-in-error' || seen.has(name)) {
@@ -159,7 +179,7 @@ export function parseDeviceObservations(resources: unknown[], sourcePatient: str
       result.rows.push(...observationRows(resource, name, { patientRef: sourcePatient, sourcePatient }, warnings));
       result.warnings.push(...warnings);
     } catch (error) {
-      if (error instanceof Reject) result.rejects.push({ resource: error.resource, field: error.field, reason: error.message });
+      if (error instanceof Reject) result.rejects.push(error.toReject());
       else throw error;
     }
   });
@@ -187,12 +207,17 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
   };
   if (!input || typeof input !== 'object' || (input as Resource).resourceType !== 'Bundle') {
     const got = input && typeof input === 'object' ? String((input as Resource).resourceType) : typeof input;
-    parsed.rejects.push({ resource: 'Bundle', field: 'resourceType', reason: `expected a FHIR Bundle, got ${got}` });
+    parsed.rejects.push({ resource: 'Bundle', field: 'resourceType', reason: `expected a FHIR Bundle, got ${got}`, code: IngestRejectCode.INVALID_BUNDLE });
     return parsed;
   }
   const bundle = input as Bundle;
   if (bundle.type !== 'transaction' && bundle.type !== 'collection' && bundle.type !== 'batch' && bundle.type !== 'searchset') {
-    parsed.rejects.push({ resource: 'Bundle', field: 'type', reason: `"${bundle.type}" bundles are not ingested (transaction, batch, collection or searchset)` });
+    parsed.rejects.push({
+      resource: 'Bundle',
+      field: 'type',
+      reason: `"${bundle.type}" bundles are not ingested (transaction, batch, collection or searchset)`,
+      code: IngestRejectCode.INVALID_BUNDLE,
+    });
     return parsed;
   }
 
@@ -203,26 +228,26 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
   (bundle.entry ?? []).forEach((entry, index) => {
     const resource = entry.resource;
     if (!resource || typeof resource !== 'object' || typeof resource.resourceType !== 'string') {
-      parsed.rejects.push({ resource: `Bundle.entry[${index}]`, field: 'resource', reason: 'entry has no resource' });
+      parsed.rejects.push({ resource: `Bundle.entry[${index}]`, field: 'resource', reason: 'entry has no resource', code: IngestRejectCode.INVALID_BUNDLE });
       return;
     }
     const name = resourceName(resource, entry.fullUrl, index);
     const json = JSON.stringify(resource);
     // PostgreSQL text cannot hold NUL: name where it is rather than fail the bundle as an internal error.
     if (json.includes('\\u0000')) {
-      parsed.rejects.push({ resource: name, field: nulPath(resource) ?? 'resource', reason: 'contains a NUL character' });
+      parsed.rejects.push(nulReject(resource, name));
       return;
     }
     const previous = seen.get(name);
     if (previous !== undefined) {
       if (previous === json) parsed.skipped += 1;
-      else parsed.rejects.push({ resource: name, field: 'id', reason: 'appears twice in the bundle with different content' });
+      else parsed.rejects.push({ resource: name, field: 'id', reason: 'appears twice in the bundle with different content', code: IngestRejectCode.DUPLICATE_RESOURCE });
       return;
     }
     seen.set(name, json);
     if (entry.fullUrl && byRef.has(entry.fullUrl)) {
       // Two resources behind one fullUrl: references to it would land on whichever came last.
-      parsed.rejects.push({ resource: name, field: 'fullUrl', reason: `"${entry.fullUrl}" is the fullUrl of another entry too` });
+      parsed.rejects.push({ resource: name, field: 'fullUrl', reason: `"${entry.fullUrl}" is the fullUrl of another entry too`, code: IngestRejectCode.DUPLICATE_FULL_URL });
       return;
     }
     if (entry.fullUrl) byRef.set(entry.fullUrl, resource);
@@ -236,9 +261,11 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
   const patientNames = new Map(resources.filter((r) => r.resource.resourceType === 'Patient').map((r) => [r.resource, r.name]));
   const subjectOf = (reference: Reference | undefined, name: string, field: string): Subject => {
     const target = reference?.reference ? byRef.get(reference.reference) : undefined;
-    if (!reference?.reference) throw new Reject(name, field, 'no patient reference');
-    if (!target) throw new Reject(name, field, `reference "${reference.reference}" does not resolve in the bundle`);
-    if (target.resourceType !== 'Patient') throw new Reject(name, field, `reference "${reference.reference}" is a ${target.resourceType}, not a Patient`);
+    if (!reference?.reference) throw new Reject(name, field, 'no patient reference', IngestRejectCode.MISSING_ELEMENT);
+    if (!target) throw new Reject(name, field, `reference "${reference.reference}" does not resolve in the bundle`, IngestRejectCode.UNRESOLVED_REFERENCE);
+    if (target.resourceType !== 'Patient') {
+      throw new Reject(name, field, `reference "${reference.reference}" is a ${target.resourceType}, not a Patient`, IngestRejectCode.UNRESOLVED_REFERENCE);
+    }
     return { patientRef: patientRefs.get(target)!, sourcePatient: patientNames.get(target)! };
   };
 
@@ -255,7 +282,7 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
     try {
       mapResource(resource, name, parsed, { subjectOf, byRef, patientRef: patientRefs.get(resource) });
     } catch (error) {
-      if (error instanceof Reject) parsed.rejects.push({ resource: error.resource, field: error.field, reason: error.message });
+      if (error instanceof Reject) parsed.rejects.push(error.toReject());
       else throw error;
     }
   }
@@ -316,20 +343,20 @@ const ADMINISTRATIVE_GENDER = new Set(['male', 'female', 'other', 'unknown']);
 
 function mapPatient(patient: Patient, name: string, ref: string): PatientData {
   if (patient.gender !== undefined && !ADMINISTRATIVE_GENDER.has(patient.gender)) {
-    throw new Reject(name, 'gender', `"${patient.gender}" is not an administrative-gender code (male, female, other, unknown)`);
+    throw new Reject(name, 'gender', `"${patient.gender}" is not an administrative-gender code (male, female, other, unknown)`, IngestRejectCode.INVALID_CODE);
   }
   const displayName = humanName(patient);
-  if (!displayName) throw new Reject(name, 'name', 'no name');
-  const nameProblem = textProblem(displayName, MAX_NAME_LENGTH);
-  if (nameProblem) throw new Reject(name, 'name', nameProblem);
+  if (!displayName) throw new Reject(name, 'name', 'no name', IngestRejectCode.MISSING_ELEMENT);
+  const nameProblem = textCheck(displayName, MAX_NAME_LENGTH);
+  if (nameProblem) throw new Reject(name, 'name', nameProblem.problem, nameProblem.kind);
   const birthDate = patient.birthDate ? toInstant(patient.birthDate, name, 'birthDate')!.slice(0, 10) : null;
   const identifiers = (patient.identifier ?? [])
     .filter((i) => i.value && i.value.trim())
     .map((i) => ({ system: i.system?.trim() || 'urn:precision-hub:unspecified-system', value: i.value!.trim() }));
-  if (!identifiers.length) throw new Reject(name, 'identifier', 'no identifier: re-ingest could not find this patient again');
+  if (!identifiers.length) throw new Reject(name, 'identifier', 'no identifier: re-ingest could not find this patient again', IngestRejectCode.MISSING_ELEMENT);
   identifiers.forEach((identifier, index) => {
-    const problem = textProblem(identifier.system, MAX_IDENTIFIER_LENGTH) ?? textProblem(identifier.value, MAX_IDENTIFIER_LENGTH);
-    if (problem) throw new Reject(name, `identifier[${index}]`, problem);
+    const problem = textCheck(identifier.system, MAX_IDENTIFIER_LENGTH) ?? textCheck(identifier.value, MAX_IDENTIFIER_LENGTH);
+    if (problem) throw new Reject(name, `identifier[${index}]`, problem.problem, problem.kind);
   });
   const address = patient.address?.[0];
   const phone = patient.telecom?.find((t) => t.system === 'phone' && t.value)?.value ?? null;
@@ -358,7 +385,7 @@ function organisationOf(reference: Patient['managingOrganization']): string | nu
 function effectiveOf(o: Observation, name: string): string {
   const value = o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant ?? o.issued;
   const instant = toInstant(value, name, 'effective[x]');
-  if (!instant) throw new Reject(name, 'effective[x]', 'no effective time');
+  if (!instant) throw new Reject(name, 'effective[x]', 'no effective time', IngestRejectCode.MISSING_ELEMENT);
   return instant;
 }
 
@@ -370,9 +397,9 @@ function effectiveOf(o: Observation, name: string): string {
  * unit lacks (eGFR in mL/min) is accepted with a warning.
  */
 function quantityRow(quantity: Quantity, coding: Coding, base: ObservationBase, name: string, field: string, warnings: IngestWarning[]): ObservationRow {
-  if (typeof quantity.value !== 'number') throw new Reject(name, `${field}.value`, 'no numeric value');
+  if (typeof quantity.value !== 'number') throw new Reject(name, `${field}.value`, 'no numeric value', IngestRejectCode.MISSING_ELEMENT);
   const unit = (quantity.system === SYSTEMS.ucum && quantity.code) || quantity.unit || quantity.code;
-  if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`);
+  if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`, IngestRejectCode.MISSING_ELEMENT);
   const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null };
   const known = coding.system === SYSTEMS.loinc ? LOINC_CATALOGUE.get(coding.code!) : undefined;
   if (!known) return { ...base, ...empty, value: quantity.value, unit, originalValue: quantity.value, originalUnit: unit, normalised: false, flag: null, flagReason: null };
@@ -383,13 +410,16 @@ function quantityRow(quantity: Quantity, coding: Coding, base: ObservationBase, 
   const asDisplay = display ? unitConversion(known, display) : undefined;
   const asCode = code ? unitConversion(known, code) : undefined;
   if (asDisplay?.convertible && asCode?.convertible && asDisplay.convert(1) !== asCode.convert(1)) {
-    throw new Reject(name, `${field}.unit`, `unit "${display}" and code "${code}" name different units for LOINC ${known.code}`);
+    throw new Reject(name, `${field}.unit`, `unit "${display}" and code "${code}" name different units for LOINC ${known.code}`, IngestRejectCode.UNIT_CONFLICT);
   }
   let q;
   try {
     q = normaliseQuantity(known.code, quantity.value, unit, name, { keepUnconvertible: true });
   } catch (error) {
-    if (error instanceof HubError && error.details.field === 'value') throw new Reject(name, `${field}.value`, error.message.replace(`${name} value: `, ''));
+    if (error instanceof HubError && error.details.field === 'value') {
+      const code = error.code === ErrorCode.IMPOSSIBLE_VALUE ? IngestRejectCode.IMPOSSIBLE_VALUE : IngestRejectCode.NON_FINITE_VALUE;
+      throw new Reject(name, `${field}.value`, error.message.replace(`${name} value: `, ''), code);
+    }
     throw error;
   }
   if (q.flag === ObservationFlag.UNIT_NOT_CONVERTIBLE) {
@@ -432,7 +462,7 @@ function observationRows(o: Observation, name: string, subject: Subject, warning
     if (component.valueQuantity) rows.push(quantityRow(component.valueQuantity, componentCoding, base(componentCoding, key), name, `${field}.valueQuantity`, warnings));
     else if (component.valueCodeableConcept) rows.push(codedRow(component.valueCodeableConcept, base(componentCoding, key), name, `${field}.valueCodeableConcept`));
   });
-  if (!rows.length) throw new Reject(name, 'value[x]', 'no quantity or coded value (itself or in a component)');
+  if (!rows.length) throw new Reject(name, 'value[x]', 'no quantity or coded value (itself or in a component)', IngestRejectCode.MISSING_ELEMENT);
   return rows;
 }
 
@@ -472,7 +502,9 @@ function mapMedication(m: MedicationRequest | MedicationStatement, name: string,
   let concept = m.medicationCodeableConcept;
   if (!concept && m.medicationReference?.reference) {
     const medication = ctx.byRef.get(m.medicationReference.reference) as Medication | undefined;
-    if (!medication) throw new Reject(name, 'medicationReference', `reference "${m.medicationReference.reference}" does not resolve in the bundle`);
+    if (!medication) {
+      throw new Reject(name, 'medicationReference', `reference "${m.medicationReference.reference}" does not resolve in the bundle`, IngestRejectCode.UNRESOLVED_REFERENCE);
+    }
     concept = medication.code;
   }
   const coding = requireCoding(concept, [SYSTEMS.rxnorm], name, 'medication[x]');
@@ -553,30 +585,30 @@ function mapNote(r: DocumentReference | DiagnosticReport, name: string, ctx: Map
   attachments.forEach((attachment, index) => {
     if (!attachment?.data || !attachment.contentType?.startsWith('text/')) return;
     const text = Buffer.from(attachment.data, 'base64').toString('utf8');
-    if (text.includes('\uFFFD')) throw new Reject(name, `attachment[${index}].data`, 'is not base64 text in UTF-8');
+    if (text.includes('\uFFFD')) throw new Reject(name, `attachment[${index}].data`, 'is not base64 text in UTF-8', IngestRejectCode.INVALID_ENCODING);
     // PostgreSQL text cannot hold NUL, and text with NUL bytes is binary content labelled as text.
-    if (text.includes('\u0000')) throw new Reject(name, `attachment[${index}].data`, 'holds NUL bytes: binary content, not text');
-    const problem = noteTextProblem(text);
-    if (problem) throw new Reject(name, `attachment[${index}].data`, problem);
+    if (text.includes('\u0000')) throw new Reject(name, `attachment[${index}].data`, 'holds NUL bytes: binary content, not text', IngestRejectCode.INVALID_ENCODING);
+    const problem = noteTextCheck(text);
+    if (problem) throw new Reject(name, `attachment[${index}].data`, problem.problem, problem.kind);
     contentType = attachment.contentType.split(';')[0]!;
     texts.push(text);
   });
   if (r.resourceType === 'DiagnosticReport' && r.conclusion) {
-    const problem = noteTextProblem(r.conclusion);
-    if (problem) throw new Reject(name, 'conclusion', problem);
+    const problem = noteTextCheck(r.conclusion);
+    if (problem) throw new Reject(name, 'conclusion', problem.problem, problem.kind);
     texts.push(r.conclusion);
   }
   if (!texts.length) return null;
   const text = texts.join('\n\n');
-  const tooLong = noteTextProblem(text);
-  if (tooLong) throw new Reject(name, r.resourceType === 'DocumentReference' ? 'content' : 'presentedForm', `all its text together: ${tooLong}`);
+  const tooLong = noteTextCheck(text);
+  if (tooLong) throw new Reject(name, r.resourceType === 'DocumentReference' ? 'content' : 'presentedForm', `all its text together: ${tooLong.problem}`, tooLong.kind);
   const title =
     r.resourceType === 'DocumentReference'
       ? (r.description ?? r.type?.text ?? r.type?.coding?.[0]?.display ?? null)
       : (r.code?.text ?? r.code?.coding?.[0]?.display ?? null);
   const titleField = r.resourceType === 'DiagnosticReport' ? 'code' : r.description ? 'description' : 'type';
-  const titleProblem = title === null ? null : noteTextProblem(title, MAX_NOTE_TITLE_LENGTH);
-  if (titleProblem) throw new Reject(name, titleField, titleProblem);
+  const titleProblem = title === null ? null : noteTextCheck(title, MAX_NOTE_TITLE_LENGTH);
+  if (titleProblem) throw new Reject(name, titleField, titleProblem.problem, titleProblem.kind);
   const when = r.resourceType === 'DocumentReference' ? r.date : (r.effectiveDateTime ?? r.issued);
   return {
     ...ctx.subjectOf(r.subject, name, 'subject'),

@@ -93,11 +93,57 @@ export interface ImagingStudyRow extends ClinicalRow {
   reportText: string | null;
 }
 
+/**
+ * Why an ingest path refused a resource (or a bundle, a line, a file): the `code` of an IngestReject.
+ * Clients branch on the code and show the reason; the codes shared with GraphQL errors
+ * (IMPOSSIBLE_VALUE) mean the same as there (lib/errors.ts).
+ */
+export const IngestRejectCode = {
+  /** Not JSON at all (the ingest CLI's files and NDJSON lines). */
+  INVALID_JSON: 'INVALID_JSON',
+  /** The bundle itself: not a Bundle, a type the hub does not ingest, an entry without a resource. */
+  INVALID_BUNDLE: 'INVALID_BUNDLE',
+  /** Not what this path takes (a device feed line that is not an Observation). */
+  WRONG_RESOURCE_TYPE: 'WRONG_RESOURCE_TYPE',
+  /** Fails the FHIR R4 JSON Schema: element type, format, a required binding, an unknown element. */
+  INVALID_FHIR: 'INVALID_FHIR',
+  /** An element the hub needs is absent or empty (a name, an identifier, a coding, a value, a unit, an id). */
+  MISSING_ELEMENT: 'MISSING_ELEMENT',
+  /** A code outside its required value set (administrative-gender). */
+  INVALID_CODE: 'INVALID_CODE',
+  /** A date that is not a calendar date, before 1900 or in the future (domain/clinical-time.ts). */
+  INVALID_DATE: 'INVALID_DATE',
+  /** A reference that does not resolve in the bundle, or points at the wrong resource type. */
+  UNRESOLVED_REFERENCE: 'UNRESOLVED_REFERENCE',
+  /** The same Type/id twice with different content. */
+  DUPLICATE_RESOURCE: 'DUPLICATE_RESOURCE',
+  /** Two entries behind one fullUrl. */
+  DUPLICATE_FULL_URL: 'DUPLICATE_FULL_URL',
+  /** Text longer than its limit (domain/text-limits.ts). */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A NUL byte or another control character where text belongs. */
+  CONTROL_CHARACTER: 'CONTROL_CHARACTER',
+  /** An attachment that is not base64 UTF-8 text. */
+  INVALID_ENCODING: 'INVALID_ENCODING',
+  /** A quantity whose display unit and UCUM code name different units. */
+  UNIT_CONFLICT: 'UNIT_CONFLICT',
+  /** Physically impossible for its LOINC code (lib/loinc-catalogue.ts), as ErrorCode.IMPOSSIBLE_VALUE. */
+  IMPOSSIBLE_VALUE: 'IMPOSSIBLE_VALUE',
+  /** Not a finite number, or one that overflows once converted to the canonical unit. */
+  NON_FINITE_VALUE: 'NON_FINITE_VALUE',
+  /** Clinical resources and no Patient to hold them. */
+  MISSING_PATIENT: 'MISSING_PATIENT',
+  /** The Patient's identifiers name more than one hub patient. */
+  IDENTIFIER_CONFLICT: 'IDENTIFIER_CONFLICT',
+} as const;
+export type IngestRejectCode = (typeof IngestRejectCode)[keyof typeof IngestRejectCode];
+
 export interface IngestReject {
   /** `<ResourceType>/<id>`, or `Bundle` / `Bundle.entry[n]` when the resource cannot be named. */
   resource: string;
   field: string;
   reason: string;
+  code: IngestRejectCode;
 }
 
 /** What an ingest warning is about; the value was stored. */

@@ -3,7 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { Resource } from '@medplum/fhirtypes';
 import { INGESTED_TYPES } from './fhir-mapping';
-import type { IngestReject } from './fhir-records';
+import { IngestRejectCode, type IngestReject } from './fhir-records';
 
 /*
  * Validation against the official FHIR R4 JSON Schema (hl7.org/fhir/R4/fhir.schema.json, the copy
@@ -82,7 +82,7 @@ export function validateFhirResource(resource: Resource, name: string): IngestRe
     // A `type` failure also fails the type's pattern: one reject per element is enough.
     if (seen.has(field)) continue;
     seen.add(field);
-    rejects.push({ resource: name, field, reason: reasonOf(error) });
+    rejects.push({ resource: name, field, reason: reasonOf(error), code: IngestRejectCode.INVALID_FHIR });
   }
   return rejects;
 }

@@ -164,30 +164,35 @@ describe('FhirIngestor', () => {
   });
 
   describe('bad input: a counted reject naming resource and field, nothing written', () => {
-    async function expectRejected(bundle: unknown, reject: { resource: string; field: string; reason: string | RegExp }, mrn?: string) {
+    async function expectRejected(bundle: unknown, reject: { resource: string; field: string; reason: string | RegExp; code: string }, mrn?: string) {
       const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.patientIds).toEqual([]);
       expect(report.created + report.updated).toBe(0);
-      expect(report.rejected).toContainEqual({ resource: reject.resource, field: reject.field, reason: typeof reject.reason === 'string' ? expect.stringContaining(reject.reason) : expect.stringMatching(reject.reason) });
+      expect(report.rejected).toContainEqual({
+        resource: reject.resource,
+        field: reject.field,
+        reason: typeof reject.reason === 'string' ? expect.stringContaining(reject.reason) : expect.stringMatching(reject.reason),
+        code: reject.code,
+      });
       if (mrn) expect(await patientIdsByMrn(mrn)).toEqual([]);
     }
 
     it('rejects a value without a unit', async () => {
       const { bundle, mrn, suffix } = fresh();
       (entry(bundle, 'Observation', 1) as Observation).valueQuantity = { value: 50 };
-      await expectRejected(bundle, { resource: `Observation/${suffix}-3`, field: 'valueQuantity.unit', reason: 'value 50 has no unit' }, mrn);
+      await expectRejected(bundle, { resource: `Observation/${suffix}-3`, field: 'valueQuantity.unit', reason: 'value 50 has no unit', code: 'MISSING_ELEMENT' }, mrn);
     });
 
     it('rejects a broken reference', async () => {
       const { bundle, mrn, suffix } = fresh();
       (entry(bundle, 'Condition') as Condition).subject = { reference: 'urn:uuid:not-in-this-bundle' };
-      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'subject', reason: 'reference "urn:uuid:not-in-this-bundle" does not resolve in the bundle' }, mrn);
+      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'subject', reason: 'reference "urn:uuid:not-in-this-bundle" does not resolve in the bundle', code: 'UNRESOLVED_REFERENCE' }, mrn);
     });
 
     it('rejects a date out of range', async () => {
       const { bundle, mrn, suffix } = fresh();
       (entry(bundle, 'Condition') as Condition).onsetDateTime = '2190-01-01T00:00:00Z';
-      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'onset[x]', reason: 'out of range' }, mrn);
+      await expectRejected(bundle, { resource: `Condition/${suffix}-7`, field: 'onset[x]', reason: 'out of range', code: 'INVALID_DATE' }, mrn);
     });
 
     it('rejects an element FHIR R4 does not define, and a malformed date', async () => {
@@ -196,8 +201,8 @@ describe('FhirIngestor', () => {
       (entry(bundle, 'Condition') as Condition).recordedDate = '2020-13-45';
       const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.rejected).toEqual([
-        { resource: `Condition/${suffix}-7`, field: 'severityScore', reason: 'is not an element of this resource type in FHIR R4' },
-        { resource: `Condition/${suffix}-7`, field: 'recordedDate', reason: '"2020-13-45" is not in the format FHIR R4 defines for this element' },
+        { resource: `Condition/${suffix}-7`, field: 'severityScore', reason: 'is not an element of this resource type in FHIR R4', code: 'INVALID_FHIR' },
+        { resource: `Condition/${suffix}-7`, field: 'recordedDate', reason: '"2020-13-45" is not in the format FHIR R4 defines for this element', code: 'INVALID_FHIR' },
       ]);
     });
 
@@ -207,8 +212,8 @@ describe('FhirIngestor', () => {
       (entry(bundle, 'Observation', 1) as { valueQuantity: unknown }).valueQuantity = { value: 'fifty', unit: 'mg/dL' };
       const report = await ingestor.ingestBundle(bundle, WRITER);
       expect(report.rejected).toEqual([
-        { resource: `Patient/00000000-0000-4000-8000-${suffix}`, field: 'gender', reason: '"mail" is not one of male, female, other, unknown' },
-        { resource: `Observation/${suffix}-3`, field: 'valueQuantity.value', reason: '"fifty" is not of FHIR JSON type number' },
+        { resource: `Patient/00000000-0000-4000-8000-${suffix}`, field: 'gender', reason: '"mail" is not one of male, female, other, unknown', code: 'INVALID_FHIR' },
+        { resource: `Observation/${suffix}-3`, field: 'valueQuantity.value', reason: '"fifty" is not of FHIR JSON type number', code: 'INVALID_FHIR' },
       ]);
       expect(await patientIdsByMrn(mrn)).toEqual([]);
     });
@@ -224,14 +229,14 @@ describe('FhirIngestor', () => {
       const changed = structuredClone(other.bundle.entry![2]!);
       (changed.resource as Observation).valueQuantity!.value = 9;
       other.bundle.entry!.push(changed);
-      await expectRejected(other.bundle, { resource: `Observation/${other.suffix}-2`, field: 'id', reason: 'appears twice in the bundle with different content' }, other.mrn);
+      await expectRejected(other.bundle, { resource: `Observation/${other.suffix}-2`, field: 'id', reason: 'appears twice in the bundle with different content', code: 'DUPLICATE_RESOURCE' }, other.mrn);
       expect(suffix).not.toBe(other.suffix);
       expect(await patientIdsByMrn(mrn)).toHaveLength(1);
     });
 
     it('rejects something that is not a Bundle, and counts resource types it does not ingest', async () => {
-      await expectRejected({ resourceType: 'Patient', id: 'x' }, { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got Patient' });
-      await expectRejected('{"resourceType": "Bund', { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got string' });
+      await expectRejected({ resourceType: 'Patient', id: 'x' }, { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got Patient', code: 'INVALID_BUNDLE' });
+      await expectRejected('{"resourceType": "Bund', { resource: 'Bundle', field: 'resourceType', reason: 'expected a FHIR Bundle, got string', code: 'INVALID_BUNDLE' });
       const { bundle } = fresh();
       bundle.entry!.push({ resource: { resourceType: 'Claim' } as never }, { resource: { resourceType: 'Claim' } as never });
       expect((await ingestor.ingestBundle(bundle, WRITER)).skippedTypes).toEqual({ Encounter: 1, Claim: 2 });

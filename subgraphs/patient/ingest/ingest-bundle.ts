@@ -4,13 +4,13 @@ import type { Logger } from '../../../lib/logger';
 import { announcePatientChange } from '../repository/outbox';
 import { PatientTopic } from '../../../lib/event-contracts';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
-import type { IngestReject, IngestWarning, ObservationRow, ParsedBundle, PatientData } from './fhir-records';
+import { IngestRejectCode, type IngestReject, type IngestWarning, type ObservationRow, type ParsedBundle, type PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
 import { matchPatients, type Demographics } from '../domain/patient-matching';
 import type { Identity } from '../../../lib/identity';
 import { assertMayLinkAcrossOrganisations, organisationForWrite } from '../../../lib/patient-access';
 
-export type { IngestReject, IngestWarning } from './fhir-records';
+export { IngestRejectCode, type IngestReject, type IngestWarning } from './fhir-records';
 
 export interface IngestReport {
   /** Hub ids of the bundle's patients (empty when the bundle was rejected). */
@@ -213,7 +213,7 @@ export class FhirIngestor {
     const organisations = parsed.patients.map((p) => organisationForWrite(writer, p.organization, `${p.sourceKey} managingOrganization`, 'managingOrganization'));
     if (!parsed.patients.length) {
       const clinical = [parsed.observations, parsed.conditions, parsed.medications, parsed.allergies, parsed.notes, parsed.imagingStudies].reduce((n, rows) => n + rows.length, 0);
-      if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient' });
+      if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient', code: IngestRejectCode.MISSING_PATIENT });
       return report;
     }
     return inTransaction(this.pool, async (client) => {
@@ -226,6 +226,7 @@ export class FhirIngestor {
             resource: patient.sourceKey,
             field: 'identifier',
             reason: 'its identifiers belong to more than one hub patient; link or unlink them first',
+            code: IngestRejectCode.IDENTIFIER_CONFLICT,
           });
           continue;
         }

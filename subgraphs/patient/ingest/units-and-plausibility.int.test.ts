@@ -129,7 +129,7 @@ describe('FhirIngestor units and plausibility (issue 16)', () => {
       created: 0,
       updated: 0,
       skipped: 0,
-      rejected: [{ resource: `Observation/${suffix}-bad`, field: 'valueQuantity.value', reason }],
+      rejected: [{ resource: `Observation/${suffix}-bad`, field: 'valueQuantity.value', reason, code: 'IMPOSSIBLE_VALUE' }],
       warnings: [],
       skippedTypes: { Encounter: 1 },
       linked: [],
