@@ -14,6 +14,7 @@ const log = createLogger('test', 'silent');
 const RUN = `OU${randomInt(1e5, 1e6 - 1)}`;
 const ORG = `org-${RUN}`;
 const ADD = `mutation ($id: ID!, $input: ObservationInput!) { addObservation(patientId: $id, input: $input) { code value unit originalValue originalUnit normalised excludedReason } }`;
+const ADD_WITH_WARNINGS = `mutation ($id: ID!, $input: ObservationInput!) { addObservation(patientId: $id, input: $input) { id value unit excludedReason warnings { resource field reason code } } }`;
 
 describe('units and plausibility through the gateway', () => {
   let hub: Hub;
@@ -65,6 +66,56 @@ describe('units and plausibility through the gateway', () => {
     expect(cardiovascular.inputs.totalCholesterol).toBeNull();
     expect(cardiovascular.missing).toContain('totalCholesterol');
     expect(cardiovascular.excludedValues).toEqual([{ input: 'totalCholesterol', value: 5.2, unit: 'mg/dL', reason }]);
+  });
+
+  it('answers addObservation of an implausible value with an IMPLAUSIBLE_VALUE warning, and a usable one with none', async () => {
+    const implausible = await gql<{ addObservation: { id: string } }>(
+      hub.gateway.url,
+      ADD_WITH_WARNINGS,
+      { id: patientId, input: { code: '8480-6', value: 1200, unit: 'mm[Hg]', effectiveAt: '2026-04-02T09:00:00Z' } },
+      clinician,
+    );
+    const id = implausible.data!.addObservation.id;
+    const reason = 'systolic blood pressure 1200 mm[Hg] is implausible (outside 50–300 mm[Hg])';
+    expect(implausible).toEqual({
+      data: {
+        addObservation: {
+          id,
+          value: 1200,
+          unit: 'mm[Hg]',
+          excludedReason: reason,
+          warnings: [{ resource: `Observation/${id}`, field: 'value', reason: `stored and left out of calculations: ${reason}`, code: 'IMPLAUSIBLE_VALUE' }],
+        },
+      },
+    });
+    const usable = await gql<{ addObservation: { warnings: unknown[] } }>(
+      hub.gateway.url,
+      ADD_WITH_WARNINGS,
+      { id: patientId, input: { code: '8480-6', value: 128, unit: 'mm[Hg]', effectiveAt: '2026-04-02T09:05:00Z' } },
+      clinician,
+    );
+    expect(usable.data!.addObservation.warnings).toEqual([]);
+  });
+
+  it('answers addObservation of eGFR in mL/min with a UNIT_ANNOTATION_ASSUMED warning, as a bundle reports it', async () => {
+    const added = await gql<{ addObservation: { id: string } }>(
+      hub.gateway.url,
+      ADD_WITH_WARNINGS,
+      { id: patientId, input: { code: '33914-3', value: 71.2, unit: 'mL/min', effectiveAt: '2026-04-03T09:00:00Z' } },
+      clinician,
+    );
+    const id = added.data!.addObservation.id;
+    expect(added).toEqual({
+      data: {
+        addObservation: {
+          id,
+          value: 71.2,
+          unit: 'mL/min/{1.73_m2}',
+          excludedReason: null,
+          warnings: [{ resource: `Observation/${id}`, field: 'unit', reason: expect.stringContaining('"mL/min" taken as mL/min/{1.73_m2}'), code: 'UNIT_ANNOTATION_ASSUMED' }],
+        },
+      },
+    });
   });
 
   it('reports warnings from ingestFhirBundle: eGFR in mL/min accepted, a lab in a unit that does not convert kept as sent', async () => {

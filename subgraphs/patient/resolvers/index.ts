@@ -1,5 +1,6 @@
 import { cohort, CohortSummary } from './Cohort';
 import { Mutation } from './Mutation';
+import { Observation } from './Observation';
 import { Patient } from './Patient';
 import { Query } from './Query';
 import { researchCohort, ResearchPatient } from './Research';
@@ -23,6 +24,7 @@ export const resolvers = {
   Query: { ...Query, cohort, researchCohort },
   Mutation,
   Patient,
+  Observation,
   CohortSummary,
   ResearchPatient,
   Sex,
