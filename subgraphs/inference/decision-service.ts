@@ -18,9 +18,9 @@ import { historyFromRecord } from './learning/training-job';
 
 /** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
 export const SNAPSHOT_SELECTION = `birthDate sex race
-  observations { code value unit effectiveAt valueCode { system code } excludedReason }
-  conditions { code { system code display } clinicalStatus onsetAt recordedAt }
-  medications { code { system code display } status authoredAt }`;
+  observations { id code value unit effectiveAt valueCode { system code } excludedReason }
+  conditions { id code { system code display } clinicalStatus onsetAt recordedAt }
+  medications { id code { system code display } status authoredAt }`;
 
 /** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
 const GENOMICS_SELECTION = `clinical: variants(filter: { clinicalOnly: true }, first: 5000) { id }
@@ -88,8 +88,8 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
     return snapshots.map((s) => {
       if (s instanceof Error) return s;
       if (!s) return null;
-      const { input, excluded } = screenedRiskInput(s, now());
-      return { cardiovascular: estimateCardiovascularRisk(input, excluded) };
+      const { input, excluded, record } = screenedRiskInput(s, now());
+      return { cardiovascular: estimateCardiovascularRisk(input, excluded, record) };
     });
   });
 

@@ -1,7 +1,11 @@
-import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type CodedCondition, type RecordedMedication } from './clinical-facts';
-import { implausibility, type PlausibilityField } from './plausibility';
+import { ALL_APPLICABLE, modelApplicability, statedDisease, type ModelApplicability, type PrevalentDisease } from './ascvd-applicability';
+import { describeAge } from './input-freshness';
 import { PREVENT_MODEL, preventRisk, type PreventInput, type PreventResult } from './prevent';
 import { ascvdRiskCategory, PCE_MODEL, pooledCohortRisk, type PceInput, type PceRace, type PceSex } from './pooled-cohort';
+import type { DatedInput, RecordContext } from './risk-record';
+
+export { ageOn, CREATININE_LOINC, CYSTATIN_C_LOINC, EGFR_LOINC, RISK_LOINC, riskInputFromSnapshot, screenedRiskInput } from './risk-record';
+export type { ClinicalSnapshot, DatedInput, Derivation, RecordContext, RecordedObservation } from './risk-record';
 
 /** What the calculator query takes; every field may be absent, and absent fields are listed, never defaulted. */
 export interface RiskInput {
@@ -22,6 +26,17 @@ export interface RiskInput {
   onStatin?: boolean | null;
 }
 
+/** What the calculator's caller may state about the patient's history (the patient path reads the problem list). */
+export interface StatedDiseases {
+  /**
+   * Established ASCVD (MI, coronary heart disease, stroke/TIA, PAD, revascularisation): PCE and PREVENT then
+   * do not apply. Absent or false: not stated, computed as before.
+   */
+  establishedAscvd?: boolean | null;
+  /** Prevalent heart failure: PREVENT then does not apply. */
+  heartFailure?: boolean | null;
+}
+
 export interface ExcludedValue {
   input: string;
   value: number;
@@ -36,10 +51,14 @@ export interface ModelInfo {
   source: string;
 }
 
+/** category of a patient the primary-prevention models do not apply to (rendered "secondary prevention"). */
+export const SECONDARY_PREVENTION = 'SECONDARY_PREVENTION';
+
 export interface RiskEstimate {
   pce10y: number | null;
-  /** Null when a PREVENT input is missing; each estimate inside is null outside its valid range. */
+  /** Null when a PREVENT input is missing or PREVENT does not apply; each estimate inside is null outside its valid range. */
   prevent: Omit<PreventResult, 'notApplicableReasons'> | null;
+  /** LOW … HIGH for pce10y; SECONDARY_PREVENTION with established ASCVD; null otherwise. */
   category: string | null;
   inputs: RiskInput;
   /** Inputs either model needs that were not available, in PCE then PREVENT order. */
@@ -50,6 +69,16 @@ export interface RiskEstimate {
   /** The model that produced `pce10y` (kept for clients of the first release). */
   model: ModelInfo;
   models: ModelInfo[];
+  /** Per model: whether the patient is in the population it was derived for, and the record that says not. */
+  applicability: readonly ModelApplicability[];
+  /** The instant the estimate is for (age is the age on that day); null for the calculator. */
+  asOf: string | null;
+  /** Each input taken from the record: value, unit, date, source record, staleness, derivation. */
+  datedInputs: readonly DatedInput[];
+  /** Inputs older than their maximum age (used, and flagged). */
+  staleInputs: readonly string[];
+  /** What a reader must know about this estimate: stale inputs, derived values. */
+  notes: readonly string[];
 }
 
 const PCE_FIELDS = [
@@ -87,43 +116,100 @@ const PREVENT_FIELD_SET = new Set<keyof RiskInput>(PREVENT_FIELDS);
 const MODEL = Object.freeze({ ...PCE_MODEL });
 const MODELS = Object.freeze([MODEL, Object.freeze({ ...PREVENT_MODEL })]) as ModelInfo[];
 
+const NONE: readonly string[] = Object.freeze([]);
+const NO_DATED_INPUTS: readonly DatedInput[] = Object.freeze([]);
+
 /**
  * Both guideline models on the same inputs: the 2013 Pooled Cohort Equations (10-year ASCVD) and
- * the 2023 PREVENT base model (10- and 30-year total CVD, ASCVD, heart failure). Each runs only when
- * all of its inputs are present; what is missing is listed, never assumed.
+ * the 2023 PREVENT base model (10- and 30-year total CVD, ASCVD, heart failure). Applicability comes
+ * first (ascvd-applicability.ts): a model whose population excludes the patient is not computed at all
+ * and its inputs are not listed as missing. Each applicable model runs only when all of its inputs are
+ * present; what is missing is listed, never assumed. `record` (patient path) brings the prevalent
+ * diseases, the estimate's time and each input's date; without it (calculator, cohort runs) the input's
+ * establishedAscvd / heartFailure flags decide, and nothing is allocated beyond the estimate itself.
  */
-export function estimateCardiovascularRisk(input: RiskInput, excludedValues: ExcludedValue[] = []): RiskEstimate {
+export function estimateCardiovascularRisk(input: RiskInput & StatedDiseases, excludedValues: ExcludedValue[] = [], record?: RecordContext): RiskEstimate {
+  let applicability: readonly ModelApplicability[] = ALL_APPLICABLE;
+  if (record?.diseases.length) applicability = modelApplicability(record.diseases);
+  else if (!record && (input.establishedAscvd || input.heartFailure)) applicability = modelApplicability(statedDiseases(input));
+  const pceApplies = applicability[0]!.applicable;
+  const preventApplies = applicability[1]!.applicable;
+
   const missing: string[] = [];
-  let pceComplete = true;
-  let preventComplete = true;
+  let pceComplete = pceApplies;
+  let preventComplete = preventApplies;
   if (!hasEveryInput(input)) {
     for (const field of ALL_FIELDS) {
       if (!isAbsent(input[field])) continue;
-      missing.push(field);
-      if (PCE_FIELD_SET.has(field)) pceComplete = false;
-      if (PREVENT_FIELD_SET.has(field)) preventComplete = false;
+      const forPce = pceApplies && PCE_FIELD_SET.has(field);
+      const forPrevent = preventApplies && PREVENT_FIELD_SET.has(field);
+      if (forPce || forPrevent) missing.push(field);
+      if (forPce) pceComplete = false;
+      if (forPrevent) preventComplete = false;
     }
   }
   const pce = pceComplete ? pooledCohortRisk(input as PceInput) : null;
   const prevent = preventComplete ? preventRisk(input as PreventInput) : null;
   const reasons: string[] = [];
+  if (!pceApplies) reasons.push(`PCE: ${applicability[0]!.reason}`);
+  if (!preventApplies) reasons.push(`PREVENT: ${applicability[1]!.reason}`);
   if (pce) for (const r of pce.notApplicableReasons) reasons.push(`PCE: ${r}`);
   if (prevent) for (const r of prevent.notApplicableReasons) reasons.push(`PREVENT: ${r}`);
   const pce10y = pce?.risk10y ?? null;
   const preventEstimates: RiskEstimate['prevent'] = prevent
     ? { cvd10y: prevent.cvd10y, ascvd10y: prevent.ascvd10y, hf10y: prevent.hf10y, cvd30y: prevent.cvd30y, ascvd30y: prevent.ascvd30y, hf30y: prevent.hf30y }
     : null;
+  const datedInputs = record?.datedInputs ?? NO_DATED_INPUTS;
+  const { staleInputs, notes } = record ? recordNotes(datedInputs) : { staleInputs: NONE, notes: NONE };
   return {
     pce10y,
     prevent: preventEstimates,
-    category: pce10y === null ? null : ascvdRiskCategory(pce10y),
+    category: !pceApplies ? SECONDARY_PREVENTION : pce10y === null ? null : ascvdRiskCategory(pce10y),
     inputs: input,
     missing,
     excludedValues,
     notApplicableReasons: reasons,
     model: MODEL,
     models: MODELS,
+    applicability,
+    asOf: record?.asOf ?? null,
+    datedInputs,
+    staleInputs,
+    notes,
   };
+}
+
+function statedDiseases(input: StatedDiseases): PrevalentDisease[] {
+  const stated: PrevalentDisease[] = [];
+  if (input.establishedAscvd) stated.push(statedDisease('ESTABLISHED_ASCVD'));
+  if (input.heartFailure) stated.push(statedDisease('HEART_FAILURE'));
+  return stated;
+}
+
+const INPUT_NAMES: Record<string, string> = {
+  totalCholesterol: 'total cholesterol', hdlCholesterol: 'HDL cholesterol', systolicBp: 'systolic BP', bmi: 'BMI', egfr: 'eGFR', smoker: 'smoking status',
+};
+
+/** The stale inputs (used, flagged) and the notes that say so and name each derivation. */
+function recordNotes(datedInputs: readonly DatedInput[]): { staleInputs: string[]; notes: string[] } {
+  const staleInputs: string[] = [];
+  const staleParts: string[] = [];
+  const notes: string[] = [];
+  for (const d of datedInputs) {
+    if (d.stale) {
+      staleInputs.push(d.input);
+      staleParts.push(`${INPUT_NAMES[d.input] ?? d.input} of ${d.effectiveAt?.slice(0, 10)} (${describeAge(d.ageDays ?? 0)} old; maximum ${describeAge(d.maxAgeDays ?? 0)})`);
+    }
+    if (d.derivation) {
+      const from = d.derivation.inputs
+        .filter((i) => i.name !== 'age')
+        .map((i) => `${i.name} ${i.value} ${i.unit} of ${i.effectiveAt.slice(0, 10)}`)
+        .join(' and ');
+      notes.push(`${INPUT_NAMES[d.input] ?? d.input} ${d.value} derived by ${d.derivation.formula} from ${from} (${d.derivation.citation})`);
+    }
+  }
+  if (staleParts.length) notes.unshift(`Computed with stale inputs, used and flagged: ${staleParts.join('; ')}. Re-measure before acting on the estimate.`);
+  return { staleInputs, notes };
 }
 
 /**
@@ -148,90 +234,3 @@ function hasEveryInput(input: RiskInput): boolean {
   );
 }
 
-/** The part of a patient record risk needs, as the patient subgraph returns it. */
-export interface ClinicalSnapshot {
-  id: string;
-  birthDate: string | null;
-  sex: 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN' | null;
-  race: string | null;
-  observations: {
-    code: string;
-    value: number | null;
-    unit: string | null;
-    effectiveAt: string;
-    valueCode: { system: string; code: string } | null;
-    /** Set by the patient subgraph when the value must not be computed with (unconverted unit, implausible). */
-    excludedReason?: string | null;
-  }[];
-  conditions: CodedCondition[];
-  medications: RecordedMedication[];
-}
-
-/** LOINC codes risk is read from, each in the canonical unit the patient subgraph stores. */
-export const RISK_LOINC = {
-  totalCholesterol: '2093-3', // mg/dL
-  hdlCholesterol: '2085-9', // mg/dL
-  systolicBp: '8480-6', // mm[Hg]
-  bmi: '39156-5', // kg/m2
-} as const;
-
-/** eGFR by creatinine: CKD-EPI 2021, CKD-EPI, MDRD — the latest of any of them (mL/min/{1.73_m2}). */
-export const EGFR_LOINC = ['98979-8', '62238-1', '33914-3'] as const;
-
-export function ageOn(birthDate: string, at: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = at.getUTCFullYear() - y;
-  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age -= 1;
-  return age;
-}
-
-/**
- * The latest plausible value of any of `codes`. Newer values that are implausible, in another unit or
- * flagged by the patient subgraph (excludedReason) are skipped and reported in `excluded` (an SBP of
- * 1200 must not hide the 132 measured last week).
- */
-function latestPlausible(snapshot: ClinicalSnapshot, field: PlausibilityField, codes: readonly string[], excluded: ExcludedValue[]): number | null {
-  const candidates = snapshot.observations
-    .filter((o) => codes.includes(o.code) && o.value !== null)
-    .sort((a, b) => (a.effectiveAt < b.effectiveAt ? 1 : a.effectiveAt > b.effectiveAt ? -1 : 0));
-  for (const o of candidates) {
-    const reason = o.excludedReason ?? implausibility(field, o.value!, o.unit);
-    if (!reason) return o.value;
-    excluded.push({ input: field, value: o.value!, unit: o.unit, effectiveAt: o.effectiveAt, reason });
-  }
-  return null;
-}
-
-/**
- * Builds risk input from the patient's own latest data: the latest lipid and blood-pressure values,
- * smoking status, the problem list (diabetes) and the medication list (antihypertensives). What the
- * record cannot say stays missing rather than being assumed absent.
- */
-export function riskInputFromSnapshot(snapshot: ClinicalSnapshot, at: Date): RiskInput {
-  return screenedRiskInput(snapshot, at).input;
-}
-
-/** riskInputFromSnapshot, and the recorded values it left out and why. */
-export function screenedRiskInput(snapshot: ClinicalSnapshot, at: Date): { input: RiskInput; excluded: ExcludedValue[] } {
-  const excluded: ExcludedValue[] = [];
-  const sex = snapshot.sex === 'FEMALE' || snapshot.sex === 'MALE' ? snapshot.sex : null;
-  let race: PceRace | null = null;
-  if (snapshot.race === 'WHITE') race = 'WHITE';
-  else if (snapshot.race === 'BLACK_OR_AFRICAN_AMERICAN') race = 'AFRICAN_AMERICAN';
-  else if (snapshot.race) race = 'OTHER';
-  const input: RiskInput = {
-    age: snapshot.birthDate ? ageOn(snapshot.birthDate, at) : null,
-    sex,
-    race,
-    totalCholesterol: latestPlausible(snapshot, 'totalCholesterol', [RISK_LOINC.totalCholesterol], excluded),
-    hdlCholesterol: latestPlausible(snapshot, 'hdlCholesterol', [RISK_LOINC.hdlCholesterol], excluded),
-    systolicBp: latestPlausible(snapshot, 'systolicBp', [RISK_LOINC.systolicBp], excluded),
-    onHypertensionTreatment: onHypertensionTreatment(snapshot.medications),
-    smoker: currentSmoker(snapshot.observations),
-    diabetes: hasDiabetes(snapshot.conditions),
-    bmi: latestPlausible(snapshot, 'bmi', [RISK_LOINC.bmi], excluded),
-    egfr: latestPlausible(snapshot, 'egfr', EGFR_LOINC, excluded),
-    onStatin: onStatin(snapshot.medications),
-  };
-  return { input, excluded };
-}

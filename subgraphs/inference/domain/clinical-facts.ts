@@ -4,16 +4,23 @@
  */
 
 export interface CodedCondition {
-  code: { system: string; code: string };
+  /** The record's id in the patient subgraph (absent in records built by hand). */
+  id?: string | null;
+  code: { system: string; code: string; display?: string | null };
   clinicalStatus: string | null;
+  onsetAt?: string | null;
+  recordedAt?: string | null;
 }
 
 export interface RecordedMedication {
+  id?: string | null;
   code: { system: string; code: string; display: string | null };
   status: string | null;
+  authoredAt?: string | null;
 }
 
 export interface CodedObservation {
+  id?: string | null;
   code: string;
   effectiveAt: string;
   valueCode: { system: string; code: string } | null;
@@ -77,15 +84,37 @@ export const ANTIHYPERTENSIVE_INGREDIENTS = [
 ];
 const ANTIHYPERTENSIVE = new RegExp(`\\b(${ANTIHYPERTENSIVE_INGREDIENTS.join('|')})\\b`, 'i');
 
-export function currentSmoker(observations: CodedObservation[]): boolean | null {
-  let latest: CodedObservation | undefined;
+/** Display names of the smoking-status answers above (LOINC answer list LL2201-3). */
+export const SMOKING_STATUS_DISPLAY: Readonly<Record<string, string>> = {
+  '449868002': 'Smokes tobacco daily',
+  '428041000124106': 'Occasional tobacco smoker',
+  '77176002': 'Smoker, current status unknown',
+  '428071000124103': 'Heavy tobacco smoker',
+  '428061000124105': 'Light tobacco smoker',
+  '65568007': 'Cigarette smoker',
+  '8517006': 'Ex-smoker',
+  '266919005': 'Never smoked tobacco',
+};
+
+/** The latest SNOMED-coded smoking status observation, whatever its answer. */
+export function latestSmokingStatus<T extends CodedObservation>(observations: readonly T[]): T | null {
+  let latest: T | null = null;
   for (const o of observations) {
     if (o.code === SMOKING_STATUS_LOINC && o.valueCode?.system === SNOMED && (!latest || o.effectiveAt > latest.effectiveAt)) latest = o;
   }
-  if (!latest) return null;
-  if (CURRENT_SMOKER.has(latest.valueCode!.code)) return true;
-  if (NOT_CURRENT_SMOKER.has(latest.valueCode!.code)) return false;
+  return latest;
+}
+
+/** Whether a smoking-status answer means a current smoker; null for an answer that does not say. */
+export function smokerFromStatus(status: CodedObservation | null): boolean | null {
+  if (!status) return null;
+  if (CURRENT_SMOKER.has(status.valueCode!.code)) return true;
+  if (NOT_CURRENT_SMOKER.has(status.valueCode!.code)) return false;
   return null;
+}
+
+export function currentSmoker(observations: CodedObservation[]): boolean | null {
+  return smokerFromStatus(latestSmokingStatus(observations));
 }
 
 const isDiabetes = (c: CodedCondition) =>
@@ -97,10 +126,20 @@ export function hasDiabetes(conditions: CodedCondition[]): boolean | null {
   return conditions.some((c) => isDiabetes(c) && isPresentCondition(c));
 }
 
+/** The present diabetes diagnosis hasDiabetes found, for its date and record id. */
+export function diabetesCondition<T extends CodedCondition>(conditions: readonly T[]): T | null {
+  return conditions.find((c) => isDiabetes(c) && isPresentCondition(c)) ?? null;
+}
+
 /** True with an active antihypertensive; false when medications are recorded but none is one; null without a medication list. */
 export function onHypertensionTreatment(medications: RecordedMedication[]): boolean | null {
   if (!medications.length) return null;
   return medications.some((m) => m.status === 'active' && ANTIHYPERTENSIVE.test(m.code.display ?? ''));
+}
+
+/** The active antihypertensive onHypertensionTreatment found (the first listed). */
+export function activeAntihypertensive<T extends RecordedMedication>(medications: readonly T[]): T | null {
+  return medications.find((m) => m.status === 'active' && ANTIHYPERTENSIVE.test(m.code.display ?? '')) ?? null;
 }
 
 /** HMG-CoA reductase inhibitors (statins), matched on the RxNorm name like the antihypertensives. */
@@ -111,4 +150,9 @@ const STATIN = new RegExp(`\\b(${STATIN_INGREDIENTS.join('|')})\\b`, 'i');
 export function onStatin(medications: RecordedMedication[]): boolean | null {
   if (!medications.length) return null;
   return medications.some((m) => m.status === 'active' && STATIN.test(m.code.display ?? ''));
+}
+
+/** The active statin onStatin found (the first listed). */
+export function activeStatin<T extends RecordedMedication>(medications: readonly T[]): T | null {
+  return medications.find((m) => m.status === 'active' && STATIN.test(m.code.display ?? '')) ?? null;
 }

@@ -9,7 +9,7 @@
  *  - stopSmoking: smoker false (the equations' never/former-smoker estimate; benefit accrues over years).
  *  - totalCholesterol / hdlCholesterol / bmi: a value to assume (e.g. after lipid-lowering therapy).
  */
-import { estimateCardiovascularRisk, type ExcludedValue, type RiskEstimate, type RiskInput } from './cardiovascular';
+import { estimateCardiovascularRisk, type ExcludedValue, type RecordContext, type RiskEstimate, type RiskInput } from './cardiovascular';
 import { implausibility } from './plausibility';
 
 export interface RiskChanges {
@@ -123,9 +123,10 @@ export function riskDeltas(baseline: RiskEstimate, scenario: RiskEstimate): Risk
   return deltas;
 }
 
-export function riskWhatIf(input: RiskInput, changes: RiskChanges, excludedValues: ExcludedValue[] = []): RiskWhatIf {
-  const baseline = estimateCardiovascularRisk(input, excludedValues);
+/** `record`: the patient's dated inputs and prevalent diseases, so that both estimates apply the same populations. */
+export function riskWhatIf(input: RiskInput, changes: RiskChanges, excludedValues: ExcludedValue[] = [], record?: RecordContext): RiskWhatIf {
+  const baseline = estimateCardiovascularRisk(input, excludedValues, record);
   const scenarioInput = applyRiskChanges(input, changes);
-  const scenario = estimateCardiovascularRisk(scenarioInput.input, excludedValues);
+  const scenario = estimateCardiovascularRisk(scenarioInput.input, excludedValues, record);
   return { baseline, scenario, changes: scenarioInput.changes, deltas: riskDeltas(baseline, scenario) };
 }

@@ -57,9 +57,9 @@ export const Patient = {
   async riskWhatIf(patient: { id: string }, args: { changes: RiskChanges }, ctx: InferenceContext) {
     const snapshot = await ctx.loaders.snapshot.load(patient.id);
     if (!snapshot) throw notFound(patient.id);
-    const { input, excluded } = screenedRiskInput(snapshot, new Date());
+    const { input, excluded, record } = screenedRiskInput(snapshot, new Date());
     try {
-      return riskWhatIf(input, args.changes, excluded);
+      return riskWhatIf(input, args.changes, excluded, record);
     } catch (error) {
       if (error instanceof RiskChangeError) throw new HubError(ErrorCode.INVALID_RISK_INPUT, error.message, { field: `changes.${error.field}` });
       throw error;

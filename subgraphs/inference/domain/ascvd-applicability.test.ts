@@ -1,0 +1,95 @@
+import { cardiovascularCategory, modelApplicability, prevalentDiseases } from './ascvd-applicability';
+
+const SNOMED = 'http://snomed.info/sct';
+const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
+
+describe('cardiovascularCategory', () => {
+  // Synthea's codes: CardiovascularDiseaseModule.java, heart/stemi_pathway.json, heart/nsteacs_pathway.json,
+  // congestive_heart_failure.json (synthetichealth/synthea); see data/SOURCE.md.
+  it.each([
+    ['22298006', 'myocardial infarction'],
+    ['399211009', 'myocardial infarction'],
+    ['401303003', 'myocardial infarction'],
+    ['401314000', 'myocardial infarction'],
+    ['53741008', 'coronary heart disease'],
+    ['4557003', 'coronary heart disease'],
+    ['230690007', 'ischaemic stroke or transient ischaemic attack'],
+    ['266257000', 'ischaemic stroke or transient ischaemic attack'],
+    ['399957001', 'peripheral arterial disease'],
+    ['399261000', 'coronary or peripheral revascularisation'],
+    ['88805009', 'heart failure'],
+    ['84114007', 'heart failure'],
+  ])('knows SNOMED CT %s as %s', (code, label) => {
+    expect(cardiovascularCategory({ system: SNOMED, code })?.label).toBe(label);
+  });
+
+  it.each([
+    ['I21.4', 'myocardial infarction'],
+    ['I25.2', 'myocardial infarction'],
+    ['I25.10', 'coronary heart disease'],
+    ['I20.0', 'coronary heart disease'],
+    ['I63.9', 'ischaemic stroke or transient ischaemic attack'],
+    ['G45.9', 'ischaemic stroke or transient ischaemic attack'],
+    ['I70.213', 'peripheral arterial disease'],
+    ['I73.9', 'peripheral arterial disease'],
+    ['Z95.1', 'coronary or peripheral revascularisation'],
+    ['Z955', 'coronary or peripheral revascularisation'],
+    ['I50.22', 'heart failure'],
+    ['I11.0', 'heart failure'],
+  ])('knows ICD-10-CM %s as %s', (code, label) => {
+    expect(cardiovascularCategory({ system: ICD10CM, code })?.label).toBe(label);
+  });
+
+  it.each([
+    ['I20.1', 'vasospastic angina'],
+    ['I25.42', 'coronary artery dissection'],
+    ['G45.4', 'transient global amnesia'],
+    ['I61.9', 'haemorrhagic stroke'],
+    ['I70.0', 'aortic atherosclerosis'],
+    ['I10', 'hypertension'],
+    ['I48.91', 'atrial fibrillation'],
+  ])('does not count ICD-10-CM %s (%s) as established ASCVD', (code) => {
+    expect(cardiovascularCategory({ system: ICD10CM, code })).toBeNull();
+  });
+
+  it('ignores codes of other systems and SNOMED codes outside the sets', () => {
+    expect(cardiovascularCategory({ system: SNOMED, code: '38341003' })).toBeNull(); // hypertension
+    expect(cardiovascularCategory({ system: 'http://loinc.org', code: 'I21' })).toBeNull();
+  });
+});
+
+describe('prevalentDiseases and modelApplicability', () => {
+  const chd = { id: 'c-chd', code: { system: SNOMED, code: '53741008', display: 'Coronary Heart Disease' }, clinicalStatus: 'active', onsetAt: '2012-04-02T10:00:00Z' };
+  const mi = { id: 'c-mi', code: { system: SNOMED, code: '22298006', display: 'Myocardial Infarction' }, clinicalStatus: 'resolved', onsetAt: '2009-11-20T08:00:00Z' };
+  const hf = { id: 'c-hf', code: { system: ICD10CM, code: 'I50.9', display: 'Heart failure, unspecified' }, clinicalStatus: 'active', recordedAt: '2020-01-05T00:00:00Z' };
+
+  it('takes a resolved MI as established ASCVD and names the earliest condition as the cause', () => {
+    const diseases = prevalentDiseases([chd, mi]);
+    expect(diseases).toEqual([
+      { kind: 'ESTABLISHED_ASCVD', category: 'myocardial infarction',
+        causedBy: { id: 'c-mi', system: SNOMED, code: '22298006', display: 'Myocardial Infarction', onsetAt: '2009-11-20T08:00:00Z', recordedAt: null } },
+    ]);
+    const [pce, prevent] = modelApplicability(diseases);
+    expect(pce).toEqual({
+      model: 'PCE',
+      applicable: false,
+      reason: 'secondary prevention, established ASCVD — myocardial infarction: Myocardial Infarction (SNOMED CT 22298006), onset 2009-11-20; the Pooled Cohort Equations estimate a first ASCVD event in adults without ASCVD (2019 ACC/AHA primary prevention guideline)',
+      causedBy: diseases[0]!.causedBy,
+    });
+    expect(prevent).toMatchObject({ model: 'PREVENT', applicable: false, causedBy: diseases[0]!.causedBy });
+    expect(prevent!.reason).toMatch(/^established ASCVD — myocardial infarction: .*PREVENT was derived in adults without known cardiovascular disease/);
+  });
+
+  it('leaves PCE applicable with heart failure alone, and takes PREVENT out of it', () => {
+    const [pce, prevent] = modelApplicability(prevalentDiseases([hf]));
+    expect(pce).toEqual({ model: 'PCE', applicable: true, reason: null, causedBy: null });
+    expect(prevent).toMatchObject({ applicable: false, causedBy: { id: 'c-hf', code: 'I50.9' } });
+    expect(prevent!.reason).toMatch(/^prevalent heart failure — heart failure: Heart failure, unspecified \(ICD-10-CM I50.9\), recorded 2020-01-05; PREVENT was derived/);
+  });
+
+  it('applies both models to a problem list without cardiovascular disease', () => {
+    const hypertension = { code: { system: SNOMED, code: '38341003' }, clinicalStatus: 'active' };
+    expect(prevalentDiseases([hypertension])).toEqual([]);
+    expect(modelApplicability([]).map((a) => a.applicable)).toEqual([true, true]);
+  });
+});
