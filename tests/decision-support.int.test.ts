@@ -1,9 +1,9 @@
 import { startHub, type Hub } from '../scripts/hub';
 import { createLogger } from '../lib/logger';
-import { vcf } from '../subgraphs/genomics/ingest/fixtures/vcf';
 import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
 import { iwpcWarfarinDose } from '../subgraphs/inference/domain/warfarin';
 import { testConfig, testNeo4j } from './support/config';
+import { pharmcatBuiltVcf, pharmcatTestVcf } from './support/pharmcat-vcf';
 import { collect, gql, settle, wsClient } from './support/graphql';
 
 const log = createLogger('test', 'silent');
@@ -70,14 +70,8 @@ describe('decision support through the gateway', () => {
     expect(ingest.errors).toBeUndefined();
     expect(ingest.data!.ingestFhirBundle.rejected).toEqual([]);
     patientId = ingest.data!.ingestFhirBundle.patientIds[0]!;
-    // CYP2C19 *2/*2 (rs4244285 and rs12769205 homozygous, no *17): a poor metabolizer.
-    const gt = (pos: number, ref: string, alt: string, genotype: string) => ['chr10', pos, '.', ref, alt, 500, 'PASS', '.', 'GT', genotype];
-    const file = vcf(
-      [gt(94761900, 'C', 'T', '0/0'), gt(94762706, 'A', 'G', '0/0'), gt(94775367, 'A', 'G', '1/1'), gt(94780653, 'G', 'A', '0/0'),
-        gt(94781859, 'G', 'A', '1/1'), gt(94842866, 'A', 'G', '1/1')],
-      { header: ['##fileformat=VCFv4.2', '##reference=GRCh38', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'], samples: ['S1'] },
-    );
-    const ingested = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id: patientId, vcf: file });
+    // CYP2C19 *2/*2, a poor metabolizer: PharmCAT's NamedAlleleMatcherCyp2c19Test.s2s2 VCF.
+    const ingested = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id: patientId, vcf: pharmcatBuiltVcf('CYP2C19 s2s2') });
     expect(ingested.errors).toBeUndefined();
     const calls = await gql(gateway, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, {
       id: patientId,
@@ -146,7 +140,7 @@ describe('decision support through the gateway', () => {
       }),
     ]);
     const clopidogrel = drugResponses.filter((r) => r.drugName === 'clopidogrel');
-    expect(clopidogrel.length).toBeGreaterThan(0);
+    expect(clopidogrel).toHaveLength(1);
     expect(clopidogrel[0]).toMatchObject({ currentMedication: true, diplotypes: ['*2/*2'], source: 'CPIC', sourceVersion: expect.stringContaining('CPIC') });
     expect((clopidogrel[0]!.citations as string[]).some((c) => c.includes('PMID:35034351'))).toBe(true);
   });
@@ -186,9 +180,9 @@ describe('decision support through the gateway', () => {
   });
 
   it('matches BRAF V600 melanoma trials with every criterion evaluated', async () => {
-    const response = await gql<{ patient: { trialMatches: { trial: { nctId: string; title: string }; status: string; score: number; criteria: { criterion: string; result: string; reason: string }[] }[] } }>(
+    const response = await gql<{ patient: { trialMatches: { trial: { nctId: string; title: string }; status: string; score: number; genomicMatch: boolean; criteria: { criterion: string; result: string; reason: string }[] }[] } }>(
       gateway,
-      `query ($id: ID!) { patient(id: $id) { trialMatches(first: 50) { trial { nctId title } status score criteria { criterion description result reason } } } }`,
+      `query ($id: ID!) { patient(id: $id) { trialMatches(first: 50) { trial { nctId title } status score genomicMatch criteria { criterion description result reason } } } }`,
       { id: patientId },
     );
     expect(response.errors).toBeUndefined();
@@ -197,7 +191,95 @@ describe('decision support through the gateway', () => {
     expect(brim3).toMatchObject({ status: 'ELIGIBLE', score: 1 });
     expect(brim3.trial.title).toContain('BRIM 3');
     expect(brim3.criteria.map((c) => [c.criterion, c.result])).toEqual([['CONDITION', 'MET'], ['REQUIRED_VARIANT', 'MET']]);
-    expect(matches.every((m) => m.status !== 'NOT_ELIGIBLE')).toBe(true);
+    expect(matches.every((m) => m.status !== 'NOT_ELIGIBLE' && m.genomicMatch)).toBe(true);
+  });
+
+  /** A patient of bundle() (melanoma, on clopidogrel) with the given VCF. */
+  async function patientWithVcf(file: string): Promise<string> {
+    const suffix = `${Date.now()}${Math.floor(Math.random() * 10)}`.slice(-12);
+    const ingest = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(gateway, `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds } }`, { bundle: bundle(suffix) });
+    expect(ingest.errors).toBeUndefined();
+    const id = ingest.data!.ingestFhirBundle.patientIds[0]!;
+    const ingested = await gql(gateway, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id, vcf: file });
+    expect(ingested.errors).toBeUndefined();
+    return id;
+  }
+
+  const DRUG_RESPONSES = `query ($id: ID!) { patient(id: $id) {
+    pharmacogenomics { gene status diplotype phenotype }
+    medicationAlerts { severity drug { name } phenotype message }
+    drugResponses { drugName genes phenotype diplotypes untestedGenes notes guidelineCitation currentMedication strength population
+      recommendationsByPopulation { population classification recommendation implications { gene implication } comments phenotype } } } }`;
+  interface Responses {
+    patient: {
+      pharmacogenomics: { gene: string; status: string; diplotype: string | null; phenotype: string }[];
+      medicationAlerts: { severity: string; drug: { name: string }; phenotype: string; message: string }[];
+      drugResponses: { drugName: string; phenotype: string; diplotypes: string[]; untestedGenes: string[]; notes: string[]; guidelineCitation: string | null; strength: string | null; population: string | null;
+        recommendationsByPopulation: { population: string; classification: string; recommendation: string; implications: { gene: string; implication: string }[]; comments: string | null }[] }[];
+    };
+  }
+
+  // Issue 17: a CYP2C19 *1/*2 patient saw three clopidogrel cards with conflicting advice and no indication.
+  // CPIC 2022 (Lee CR et al., Clin Pharmacol Ther 2022;112:959, Table 2): intermediate metabolizer, advice per indication.
+  it('shows a CYP2C19 *1/*2 patient one clopidogrel response, a section per CPIC indication with its classification', async () => {
+    const id = await patientWithVcf(pharmcatBuiltVcf('CYP2C19 s1s2'));
+    const response = await gql<Responses>(gateway, DRUG_RESPONSES, { id });
+    expect(response.errors).toBeUndefined();
+    const { drugResponses, medicationAlerts, pharmacogenomics } = response.data!.patient;
+    expect(pharmacogenomics.find((p) => p.gene === 'CYP2C19')).toEqual({ gene: 'CYP2C19', status: 'CALLED', diplotype: '*1/*2', phenotype: 'Intermediate Metabolizer' });
+    const clopidogrel = drugResponses.filter((r) => r.drugName === 'clopidogrel');
+    expect(clopidogrel).toHaveLength(1);
+    expect(clopidogrel[0]).toMatchObject({ phenotype: 'CYP2C19 Intermediate Metabolizer', diplotypes: ['*1/*2'], currentMedication: true, untestedGenes: [], strength: null, population: null });
+    expect(clopidogrel[0]!.guidelineCitation).toContain('PMID:35034351');
+    expect(clopidogrel[0]!.recommendationsByPopulation.map((p) => [p.population, p.classification, p.recommendation])).toEqual([
+      ['CVI ACS PCI', 'Strong', 'Avoid standard dose (75 mg) clopidogrel if possible. Use prasugrel or ticagrelor at standard dose if no contraindication.'],
+      ['CVI non-ACS non-PCI', 'No Recommendation', 'No recommendation'],
+      ['NVI', 'Moderate', 'Consider an alternative P2Y12 inhibitor at standard dose if clinically indicated and no contraindication.'],
+    ]);
+    expect(clopidogrel[0]!.recommendationsByPopulation[2]!.comments).toMatch(/^For neurovascular indications\./);
+    expect(clopidogrel[0]!.recommendationsByPopulation[0]!.implications).toEqual([{ gene: 'CYP2C19', implication: expect.stringMatching(/^Reduced clopidogrel active metabolite formation/) }]);
+    expect(medicationAlerts).toEqual([expect.objectContaining({ severity: 'HIGH', drug: { name: 'clopidogrel' }, message: expect.stringContaining('(CVI ACS PCI)') })]);
+  });
+
+  // Issue 17: a TPMT poor metabolizer without an NUDT15 result got "no CPIC recommendation". CPIC's thiopurine
+  // guideline (Relling MV et al., Clin Pharmacol Ther 2019;105:1095) gives TPMT-only results their own rows.
+  it('gives a TPMT poor metabolizer never genotyped for NUDT15 the CPIC recommendation for that result, naming NUDT15 untested', async () => {
+    // PharmCAT's TPMT test VCF s3as3b.vcf (NamedAlleleMatcherTpmtTest.tpmts3as3b: *3A/*3B); no NUDT15 position in it.
+    const id = await patientWithVcf(pharmcatTestVcf('TPMT/s3as3b.vcf'));
+    const response = await gql<Responses>(gateway, DRUG_RESPONSES, { id });
+    expect(response.errors).toBeUndefined();
+    const { drugResponses, pharmacogenomics } = response.data!.patient;
+    expect(pharmacogenomics.filter((p) => p.gene === 'TPMT' || p.gene === 'NUDT15')).toEqual([
+      { gene: 'NUDT15', status: 'NOT_GENOTYPED', diplotype: null, phenotype: 'Not genotyped' },
+      { gene: 'TPMT', status: 'CALLED', diplotype: '*3A/*3B', phenotype: 'Poor Metabolizer' },
+    ]);
+    // CYP2C19 and the other genes were not genotyped either: nothing for clopidogrel.
+    expect(drugResponses.map((r) => r.drugName)).toEqual(['azathioprine', 'mercaptopurine', 'thioguanine']);
+    const azathioprine = drugResponses[0]!;
+    expect(azathioprine).toMatchObject({ phenotype: 'TPMT Poor Metabolizer; NUDT15 not genotyped', untestedGenes: ['NUDT15'], strength: 'Strong', population: 'general' });
+    expect(azathioprine.notes).toEqual([expect.stringMatching(/^NUDT15 was not genotyped: this is CPIC's recommendation for TPMT Poor Metabolizer when no NUDT15 result is available/)]);
+    expect(azathioprine.recommendationsByPopulation).toHaveLength(1);
+    expect(azathioprine.recommendationsByPopulation[0]!.recommendation).toMatch(/^Based on TPMT status, for non-malignant conditions, consider alternative non-thiopurine immunosuppressant therapy\./);
+    expect(azathioprine.recommendationsByPopulation[0]!.recommendation).toContain('NUDT15 genotype is not available.');
+    expect(azathioprine.guidelineCitation).toContain('PMID:30447069');
+  });
+
+  // Issue 17: a patient with no variants was "possibly eligible, score 0.00" for ten genomic oncology trials.
+  it('lists no trial for a patient without genomic data unless asked for all, and then none with score 0 as possibly eligible', async () => {
+    const created = await gql<{ createPatient: { id: string } }>(gateway, `mutation { createPatient(input: { name: "Without Variants", birthDate: "1970-01-01", sex: FEMALE }) { id } }`);
+    expect(created.errors).toBeUndefined();
+    const id = created.data!.createPatient.id;
+    const query = `query ($id: ID!, $all: Boolean!) { patient(id: $id) { trialMatches(includeUnmatched: $all, includeNotEligible: $all, first: 500) { trial { nctId } status score genomicMatch } } }`;
+    const byDefault = await gql<{ patient: { trialMatches: { trial: { nctId: string }; status: string; score: number; genomicMatch: boolean }[] } }>(gateway, query, { id, all: false });
+    expect(byDefault.errors).toBeUndefined();
+    expect(byDefault.data!.patient.trialMatches).toEqual([]);
+    const all = await gql<{ patient: { trialMatches: { trial: { nctId: string }; status: string; score: number; genomicMatch: boolean }[] } }>(gateway, query, { id, all: true });
+    expect(all.errors).toBeUndefined();
+    const matches = all.data!.patient.trialMatches;
+    expect(matches.map((m) => m.trial.nctId)).toContain('NCT01006980');
+    expect(matches.find((m) => m.trial.nctId === 'NCT01006980')).toEqual({ trial: { nctId: 'NCT01006980' }, status: 'INSUFFICIENT_DATA', score: 0, genomicMatch: false });
+    expect(matches.filter((m) => m.score === 0 && m.status === 'POSSIBLY_ELIGIBLE')).toEqual([]);
+    expect(matches.every((m) => !m.genomicMatch)).toBe(true);
   });
 
   it('ranks Marfan syndrome first for its phenotypes, boosted by the FBN1 variant, and names unknown HPO ids', async () => {
