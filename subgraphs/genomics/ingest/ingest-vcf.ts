@@ -1,11 +1,10 @@
-import readline from 'node:readline';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { parseHeader, recordCalls, VcfError, type ReferenceCall, type VcfCall, type VcfHeader } from './vcf-records';
+import { parseHeader, recordCalls, VcfError, type ReferenceCall, type VcfHeader } from './vcf-records';
+import { lineBatches } from './vcf-lines';
+import { ChunkedStage, CREATE_STAGE } from './copy-stage';
 import { coversPgxPosition } from '../domain/pharmacogenomics';
 import { announceVariantsChanged } from '../repository/outbox';
 
@@ -38,29 +37,9 @@ export interface VcfIngestReport {
 /** Stop reading a broken file after this many problems; they are usually all the same one. */
 export const MAX_REJECTS = 50;
 
-// Calls stream into a temporary table with COPY, then land in the real tables in two statements.
-const CREATE_STAGE = `
-  CREATE TEMP TABLE vcf_stage (
-    line integer, variant_id text, chrom text, pos integer, ref text, alt text, genotype text, phased boolean,
-    zygosity text, depth integer, genotype_quality integer, allele_fraction real, filter text, quality real, gene text
-  ) ON COMMIT DROP`;
-const COPY_STAGE = `COPY vcf_stage FROM STDIN`;
-// First VCF for a patient: nothing to merge with, so rows go straight into the calls table (one pass).
-const COPY_CALLS = `COPY genomics.variant_calls
-  (variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, patient_id, source) FROM STDIN`;
 // One VCF load per patient at a time: the direct path must not race another load for the same patient.
 const LOCK_PATIENT = `SELECT pg_advisory_xact_lock(hashtextextended('vcf:' || $1, 0))`;
 const PATIENT_HAS_CALLS = `SELECT 1 FROM genomics.variant_calls WHERE patient_id = $1 LIMIT 1`;
-const UPSERT_CALLS = `
-  INSERT INTO genomics.variant_calls
-    (patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, source)
-  SELECT $1::uuid, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, gene, $2
-  FROM vcf_stage
-  ON CONFLICT (patient_id, variant_id) DO UPDATE SET
-    genotype = EXCLUDED.genotype, phased = EXCLUDED.phased, zygosity = EXCLUDED.zygosity, depth = EXCLUDED.depth,
-    genotype_quality = EXCLUDED.genotype_quality, allele_fraction = EXCLUDED.allele_fraction, filter = EXCLUDED.filter,
-    quality = EXCLUDED.quality, gene = EXCLUDED.gene, source = EXCLUDED.source, updated_at = now()`;
-
 // ALT=. hom-ref records at pharmacogenomic positions (at most a few hundred per file): one statement.
 const UPSERT_REFERENCE_CALLS = `
   INSERT INTO genomics.reference_calls (patient_id, chrom, pos, ref, genotype, source)
@@ -68,108 +47,6 @@ const UPSERT_REFERENCE_CALLS = `
   ON CONFLICT (patient_id, chrom, pos) DO UPDATE SET ref = EXCLUDED.ref, genotype = EXCLUDED.genotype, source = EXCLUDED.source, updated_at = now()`;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** COPY text format: tab-separated, `\N` for null, backslash escaped. */
-const copyField = (v: string | number | boolean | null) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\'));
-const callFields = (c: VcfCall) => [c.genotype, c.phased, c.zygosity, c.depth, c.genotypeQuality, c.alleleFraction, c.filter, c.quality, c.gene];
-
-/** A row for the stage table (merge path). */
-function stageLine(line: number, c: VcfCall): string {
-  return [line, c.variantId, c.chrom, c.pos, c.ref, c.alt, ...callFields(c)].map(copyField).join('\t') + '\n';
-}
-
-/** A row for the calls table itself (direct path); patient id and source are the same for the whole file. */
-function callLine(c: VcfCall, patientAndSource: string): string {
-  return [c.variantId, ...callFields(c)].map(copyField).join('\t') + patientAndSource;
-}
-
-/**
- * COPY text goes to the socket in pieces of about this many bytes, not a line at a time: each piece
- * is one socket write (a system call), and ~80,000 writes per chunk made the writes, not parsing or
- * PostgreSQL, the bottleneck on machines where system calls are dear (a Firecracker VM here: 45-50k
- * records/s with one write per line; see docs/benchmarks.md).
- */
-const COPY_PIECE_BYTES = 256 * 1024;
-
-/** Joins COPY lines into pieces of ~COPY_PIECE_BYTES. */
-function* copyPieces(lines: string[]): Generator<string> {
-  let start = 0;
-  let bytes = 0;
-  for (const [i, line] of lines.entries()) {
-    bytes += line.length;
-    if (bytes >= COPY_PIECE_BYTES) {
-      yield lines.slice(start, i + 1).join('');
-      start = i + 1;
-      bytes = 0;
-    }
-  }
-  if (start < lines.length) yield lines.slice(start).join('');
-}
-
-/** Calls move to the database in chunks of about this many bytes of COPY text (~80,000 calls). */
-const CHUNK_BYTES = 8 * 1024 * 1024;
-const TRUNCATE_STAGE = `TRUNCATE vcf_stage`;
-
-/**
- * The load pipeline: while the database copies and merges one chunk (COPY into the stage table,
- * then the two set-based statements), the parser fills the next, so parsing and the database's
- * work overlap on separate cores. At most two chunks are in memory, whatever the file's size.
- */
-class ChunkedStage {
-  private chunk: string[] = [];
-  private bytes = 0;
-  private inFlight: Promise<void> = Promise.resolve();
-  private readonly suffix: string;
-
-  /** `direct`: the patient has no calls yet, so COPY goes straight into the calls table. */
-  constructor(
-    private readonly client: PoolClient,
-    private readonly patientId: string,
-    private readonly source: string,
-    private readonly direct: boolean,
-  ) {
-    this.suffix = `\t${copyField(patientId)}\t${copyField(source)}\n`;
-  }
-
-  async add(line: number, call: VcfCall): Promise<void> {
-    const text = this.direct ? callLine(call, this.suffix) : stageLine(line, call);
-    this.chunk.push(text);
-    this.bytes += text.length;
-    if (this.bytes >= CHUNK_BYTES) await this.ship();
-  }
-
-  private async ship(): Promise<void> {
-    const data = this.chunk;
-    this.chunk = [];
-    this.bytes = 0;
-    await this.inFlight;
-    this.inFlight = this.load(data);
-    // Awaited by the next ship() or by finish()/settle(); never left unobserved.
-    this.inFlight.catch(() => undefined);
-  }
-
-  private async load(data: string[]): Promise<void> {
-    if (!data.length) return;
-    if (this.direct) {
-      await pipeline(Readable.from(copyPieces(data)), this.client.query(copyFrom(COPY_CALLS)));
-      return;
-    }
-    await pipeline(Readable.from(copyPieces(data)), this.client.query(copyFrom(COPY_STAGE)));
-    await this.client.query(UPSERT_CALLS, [this.patientId, this.source]);
-    await this.client.query(TRUNCATE_STAGE);
-  }
-
-  /** Loads what is left and waits until everything is in the tables. */
-  async finish(): Promise<void> {
-    await this.ship();
-    await this.inFlight;
-  }
-
-  /** Waits for the chunk in flight (before a rollback), ignoring its outcome. */
-  async settle(): Promise<void> {
-    await this.inFlight.catch(() => undefined);
-  }
-}
 
 /** Plain or gzip/bgzip (BGZF is a series of gzip members, which zlib reads as one stream). */
 async function decompressed(input: Readable): Promise<Readable> {
@@ -187,7 +64,7 @@ async function decompressed(input: Readable): Promise<Readable> {
     })(),
   );
   if (firstChunk && firstChunk[0] === GZIP_MAGIC[0] && firstChunk[1] === GZIP_MAGIC[1]) {
-    const gunzip = zlib.createGunzip();
+    const gunzip = zlib.createGunzip({ chunkSize: 64 * 1024 });
     rest.on('error', (error) => gunzip.destroy(error));
     return rest.pipe(gunzip);
   }
@@ -195,8 +72,8 @@ async function decompressed(input: Readable): Promise<Readable> {
 }
 
 /**
- * Streams a VCF (plain or bgzip) into PostgreSQL for one patient: parsed with @gmod/vcf, split and
- * normalised, bulk-loaded with COPY, all in one transaction — a file with any bad line stores nothing
+ * Streams a VCF (plain or bgzip) into PostgreSQL for one patient: header parsed with @gmod/vcf, records
+ * read by offsets (only the stored columns: vcf-records.ts), split and normalised, bulk-loaded with COPY, all in one transaction — a file with any bad line stores nothing
  * and says which lines were bad. Memory stays flat: lines flow to COPY with back-pressure.
  */
 export class VcfIngestor {
@@ -225,7 +102,7 @@ export class VcfIngestor {
   private async load(client: PoolClient, patientId: string, input: Readable, options: VcfIngestOptions): Promise<VcfIngestReport> {
     const report: VcfIngestReport = { records: 0, variants: 0, skipped: 0, rejected: [], sample: null, build: null };
     const reject = (line: number, reason: string) => report.rejected.push({ line, reason });
-    const lines = readline.createInterface({ input: await decompressed(input), crlfDelay: Infinity });
+    const batches = lineBatches(await decompressed(input));
     const headerLines: string[] = [];
     let header: VcfHeader | undefined;
     let sample = '';
@@ -234,7 +111,7 @@ export class VcfIngestor {
     const references = new Map<string, ReferenceCall>();
 
     try {
-      for await (const line of lines) {
+      reading: for await (const batch of batches) for (const line of batch) {
         lineNumber += 1;
         if (!header) {
           if (line.startsWith('#')) {
@@ -272,12 +149,15 @@ export class VcfIngestor {
           for (const call of calls) {
             report.variants += 1;
             // Once a line is refused nothing will be stored: stop feeding the database.
-            if (!report.rejected.length) await stage!.add(lineNumber, call);
+            if (!report.rejected.length) {
+              const shipping = stage!.add(lineNumber, call);
+              if (shipping) await shipping;
+            }
           }
         } catch (error) {
           if (!(error instanceof VcfError)) throw error;
           reject(error.line, error.message);
-          if (report.rejected.length >= MAX_REJECTS) break;
+          if (report.rejected.length >= MAX_REJECTS) break reading;
         }
         if (report.records % 50_000 === 0) options.onProgress?.(report.records);
       }

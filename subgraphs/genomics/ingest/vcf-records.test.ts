@@ -51,3 +51,30 @@ describe('genome build and reference records (PharmCAT-style VCFs)', () => {
     expect(recordCalls(header, 'chr6\t18143724\trs1800462\tC\t.\t.\tPASS\t.\tGT\t0/1', 5, 'S1')).toEqual({ calls: [], skipped: 1 });
   });
 });
+
+describe('reading only the stored columns (the values @gmod/vcf SAMPLES() gave, issue 16)', () => {
+  const header = (...format: string[]) =>
+    parseHeader(['##fileformat=VCFv4.2', '##reference=GRCh38', ...format, '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2']);
+  const call = (h: ReturnType<typeof parseHeader>, sample: string, format: string, s1: string, s2: string) =>
+    recordCalls(h, `chr10\t94781859\t.\tG\tA,T\t50\tq10;LowQual\t.\t${format}\t${s1}\t${s2}`, 5, sample).calls;
+
+  it('reads the named sample, a repeated FORMAT key from its later column, AD items "." as unknown, AF when AD is missing', () => {
+    const h = header('##FORMAT=<ID=AF,Number=A,Type=Float,Description="fraction">');
+    expect(call(h, 'S2', 'GT:DP:GQ:AD', '0/1:5:6:1,1,1', '1/2:40:.:10,.,20')).toMatchObject([
+      { genotype: '1/0', zygosity: 'HETEROZYGOUS', depth: 40, genotypeQuality: null, alleleFraction: null, filter: 'q10;LowQual', quality: 50 },
+      { genotype: '0/1', alleleFraction: 0.6667 },
+    ]);
+    expect(call(h, 'S1', 'GT:DP:DP:AF', '0/1:5:7:0.25,0.5', '.')).toMatchObject([{ depth: 7, alleleFraction: 0.25 }, { depth: 7, alleleFraction: 0.25 }]);
+  });
+
+  it('refuses a count whose header type is not numeric, as before', () => {
+    const h = header('##FORMAT=<ID=DP,Number=1,Type=String,Description="depth">');
+    expect(() => call(h, 'S1', 'GT:DP', '0/1:30', '0/1:30')).toThrow('VCF line 5: DP: 30 is not a non-negative integer');
+  });
+
+  it('refuses an empty INFO column with a coded reason (it escaped as an uncoded parser error)', () => {
+    expect(() => recordCalls(header(), 'chr10\t94781859\t.\tG\tA\t50\tPASS\t\tGT\t0/1\t0/1', 5, 'S1')).toThrow(
+      'VCF line 5: INFO: is empty: write "." for a record without INFO',
+    );
+  });
+});

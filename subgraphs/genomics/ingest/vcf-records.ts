@@ -1,6 +1,7 @@
 import VCF from '@gmod/vcf';
 import { HubError, ErrorCode } from '../../../lib/errors';
-import { normaliseVariant, parseGenotype, type Zygosity } from '../domain/variant';
+import { normaliseVariant, parseGenotype, type ParsedGenotype, type Zygosity } from '../domain/variant';
+import { FormatLayouts, SampleFields, type ItemVisitor } from './vcf-sample-fields';
 import { geneAt } from '../domain/gene-annotation';
 import { chromosomeName } from '../domain/pharmacogenomics/observations';
 
@@ -146,27 +147,55 @@ const MAX_COUNT = 2_147_483_647;
 /** QUAL is stored as PostgreSQL `real` (float4): finite values beyond this do not fit. */
 const MAX_REAL = 3.4028234663852886e38;
 
-/** A FORMAT count (DP, GQ, AD): missing (`.`) or a non-negative integer; @gmod/vcf gives NaN for text. */
+/** A FORMAT count (DP, GQ, AD): missing (`.`) or a non-negative integer; a numeric type gives NaN for text. */
 function checkCount(value: unknown, line: number, field: string): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT) return;
   throw new VcfError(line, field, `${String(value)} is not a non-negative integer (up to ${MAX_COUNT}) or "."`);
 }
 
-/** Every value of a FORMAT count field; a plain loop, no copies (this runs for every record). */
-function checkCounts(values: unknown, line: number, field: string): void {
-  if (!Array.isArray(values)) return checkCount(values, line, field);
-  for (let i = 0; i < values.length; i++) checkCount(values[i], line, field);
+/** Checks every item of DP, GQ or AD; keeps AD's items (allele fractions are read from them). */
+class CountCheck implements ItemVisitor {
+  line = 0;
+  field = '';
+  /** AD items of the current record: a number, or NaN for `.` (a NaN count never passes the check). */
+  readonly allelic: number[] = [];
+  item(value: number | string | undefined, index: number): void {
+    checkCount(value, this.line, this.field);
+    if (this.field === 'AD') this.allelic[index] = typeof value === 'number' ? value : NaN;
+  }
 }
-const first = (values: unknown): number | null => {
-  const value = Array.isArray(values) ? values[0] : values;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-};
+
+/** Per-file scratch for recordCalls: the located FORMAT fields and the count checker. */
+const scratch = new WeakMap<VcfHeader, { fields: SampleFields; counts: CountCheck }>();
+function scratchOf(header: VcfHeader) {
+  let found = scratch.get(header);
+  if (!found) {
+    const formats = header.parser.getMetadata('FORMAT') as Record<string, { Type?: unknown } | undefined> | undefined;
+    found = { fields: new SampleFields(new FormatLayouts((key) => formats?.[key]?.Type)), counts: new CountCheck() };
+    scratch.set(header, found);
+  }
+  return found;
+}
+
+/** Parsed genotypes by GT text: a file has a handful of distinct GT strings and ParsedGenotype is read-only. */
+const genotypes = new Map<string, ParsedGenotype>();
+function genotypeOf(gt: string, lineNumber: number): ParsedGenotype {
+  const known = genotypes.get(gt);
+  if (known) return known;
+  const parsed = parseGenotype(gt, `VCF line ${lineNumber} GT`);
+  if (genotypes.size < 1024) genotypes.set(gt, parsed);
+  return parsed;
+}
 
 /**
  * One data line → one call per ALT allele (multi-allelic records are split, as `bcftools norm -m-`
  * does: in each split record the other ALT alleles of the genotype become 0). Symbolic and
  * breakend ALTs are skipped and counted; anything malformed is a VcfError naming the line.
+ *
+ * Columns are found with indexOf and only the stored ones are read (see vcf-sample-fields.ts): the
+ * values, checks and their order are those of the @gmod/vcf `parseLine`/`SAMPLES()` reading this
+ * replaced, so a file is refused for the same reason at the same line.
  */
 export function recordCalls(
   header: VcfHeader,
@@ -176,59 +205,94 @@ export function recordCalls(
 ): { calls: VcfCall[]; skipped: number; reference?: ReferenceCall } {
   const nul = line.indexOf('\u0000');
   if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text');
-  const expectedColumns = header.samples.length ? 9 + header.samples.length : 8;
-  let tabs = 0;
-  for (let i = line.indexOf('\t'); i !== -1; i = line.indexOf('\t', i + 1)) tabs += 1;
-  if (tabs + 1 !== expectedColumns) {
-    throw new VcfError(lineNumber, '', `has ${tabs + 1} tab-separated columns, the header declares ${expectedColumns}`);
+  const sampleCount = header.samples.length;
+  const expectedColumns = sampleCount ? 9 + sampleCount : 8;
+  // Tab offsets of the fixed columns (CHROM..FORMAT end at tabs[0..8]); then the rest are counted.
+  const tabs = columnTabs;
+  let count = 0;
+  for (let i = line.indexOf('\t'); i !== -1; i = line.indexOf('\t', i + 1)) {
+    if (count < 9) tabs[count] = i;
+    count += 1;
   }
-  const chromEnd = line.indexOf('\t');
-  const pos = line.slice(chromEnd + 1, line.indexOf('\t', chromEnd + 1));
+  if (count + 1 !== expectedColumns) {
+    throw new VcfError(lineNumber, '', `has ${count + 1} tab-separated columns, the header declares ${expectedColumns}`);
+  }
+  // A trailing line terminator is not part of the last column.
+  let lineEnd = line.length;
+  while (lineEnd > 0 && (line.charCodeAt(lineEnd - 1) === 10 || line.charCodeAt(lineEnd - 1) === 13)) lineEnd -= 1;
+  const pos = line.slice(tabs[0]! + 1, tabs[1]!);
   if (!/^\d+$/.test(pos)) throw new VcfError(lineNumber, 'POS', `"${pos}" is not a position`);
-  const record = header.parser.parseLine(line);
-  if (!record.REF) throw new VcfError(lineNumber, 'REF', 'is empty');
-  const qual: unknown = record.QUAL;
-  if (qual !== null && qual !== undefined) {
-    if (typeof qual !== 'number' || !Number.isFinite(qual)) throw new VcfError(lineNumber, 'QUAL', `${String(qual)} is not a finite number or "."`);
+  // @gmod/vcf (strict, as parseHeader built it) refused an empty INFO with an uncoded error; now coded.
+  if ((count > 7 ? tabs[7]! : lineEnd) === tabs[6]! + 1) throw new VcfError(lineNumber, 'INFO', 'is empty: write "." for a record without INFO');
+  const chrom = line.slice(0, tabs[0]!);
+  const position = +pos;
+  const ref = line.slice(tabs[2]! + 1, tabs[3]!);
+  if (!ref) throw new VcfError(lineNumber, 'REF', 'is empty');
+  const qualText = line.slice(tabs[4]! + 1, tabs[5]!);
+  let quality: number | null = null;
+  if (qualText !== '.') {
+    const qual = +qualText;
+    if (!Number.isFinite(qual)) throw new VcfError(lineNumber, 'QUAL', `${String(qual)} is not a finite number or "."`);
     if (Math.abs(qual) > MAX_REAL) throw new VcfError(lineNumber, 'QUAL', `${qual} is beyond the range stored (±${MAX_REAL})`);
+    quality = qual;
   }
-  const alts = record.ALT ?? [];
-  if (!alts.length) {
+  const { fields, counts } = scratchOf(header);
+  // The chosen sample's column; a name given twice reads its last column, as SAMPLES() did.
+  const sampleIndex = sampleCount ? header.samples.lastIndexOf(sample) : -1;
+  if (sampleIndex === -1) fields.clear();
+  else {
+    let from = tabs[8]! + 1;
+    for (let i = 0; i < sampleIndex; i++) from = line.indexOf('\t', from) + 1;
+    let to = line.indexOf('\t', from);
+    if (to === -1 || to > lineEnd) to = lineEnd;
+    fields.locate(line, line.slice(tabs[7]! + 1, tabs[8]!), from, to);
+  }
+  const altText = line.slice(tabs[3]! + 1, tabs[4]!);
+  if (altText === '.') {
     // Not stored as a variant, but a hom-ref genotype here is a reference call (PharmCAT reads it so).
-    const gt = header.samples.length ? (record.SAMPLES()[sample]?.GT?.[0] as string | undefined) : undefined;
-    if (!gt || !HOM_REF.test(gt.trim()) || !/^[ACGTN]+$/i.test(record.REF)) return { calls: [], skipped: 1 };
-    return { calls: [], skipped: 1, reference: { chrom: chromosomeName(record.CHROM!), pos: record.POS!, ref: record.REF.toUpperCase(), genotype: gt.trim() } };
+    const gt = fields.firstText('GT');
+    if (!gt || !HOM_REF.test(gt.trim()) || !/^[ACGTN]+$/i.test(ref)) return { calls: [], skipped: 1 };
+    return { calls: [], skipped: 1, reference: { chrom: chromosomeName(chrom), pos: position, ref: ref.toUpperCase(), genotype: gt.trim() } };
   }
-  const genotypes = header.samples.length ? (record.SAMPLES()[sample] ?? {}) : {};
-  checkCounts(genotypes.DP, lineNumber, 'DP');
-  checkCounts(genotypes.GQ, lineNumber, 'GQ');
-  checkCounts(genotypes.AD, lineNumber, 'AD');
-  const gt = (genotypes.GT?.[0] as string | undefined) ?? './.';
-  const ad = Array.isArray(genotypes.AD) ? (genotypes.AD as (number | null)[]) : null;
-  const adTotal = ad?.reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0) ?? 0;
-  const filter = Array.isArray(record.FILTER) ? record.FILTER.join(';') : (record.FILTER ?? null);
+  counts.line = lineNumber;
+  counts.field = 'DP';
+  fields.forEachItem('DP', counts);
+  counts.field = 'GQ';
+  fields.forEachItem('GQ', counts);
+  counts.field = 'AD';
+  const adCount = fields.forEachItem('AD', counts);
+  const ad = counts.allelic;
+  let adTotal = 0;
+  for (let i = 0; i < adCount; i++) if (!Number.isNaN(ad[i])) adTotal += ad[i]!;
+  const gt = fields.firstText('GT') ?? './.';
+  const filterText = line.slice(tabs[5]! + 1, tabs[6]!);
+  const filter = filterText === '.' ? null : filterText;
+  const depth = fields.firstNumber('DP');
+  const genotypeQuality = fields.firstNumber('GQ');
+  const alts = altText.indexOf(',') === -1 ? [altText] : altText.split(',');
   const calls: VcfCall[] = [];
   let skipped = 0;
-  alts.forEach((alt, index) => {
+  for (let index = 0; index < alts.length; index++) {
+    const alt = alts[index]!;
     if (SYMBOLIC.test(alt)) {
       skipped += 1;
-      return;
+      continue;
     }
     let variant;
     let genotype;
     try {
-      variant = normaliseVariant({ chrom: record.CHROM!, pos: record.POS!, ref: record.REF!, alt }, `VCF line ${lineNumber}`, header.contigLengths);
+      variant = normaliseVariant({ chrom, pos: position, ref, alt }, `VCF line ${lineNumber}`, header.contigLengths);
       const allele = String(index + 1);
       // Only a multi-allelic record needs its genotype rewritten for the split allele.
       const split = alts.length === 1 ? gt : gt.replace(/[0-9]+/g, (a) => (a === '0' ? '0' : a === allele ? '1' : '0'));
-      genotype = parseGenotype(split, `VCF line ${lineNumber} GT`);
+      genotype = genotypeOf(split, lineNumber);
     } catch (error) {
       if (error instanceof HubError && error.code === ErrorCode.INVALID_VARIANT) {
         throw new VcfError(lineNumber, '', error.message.replace(`VCF line ${lineNumber} `, '').replace(`VCF line ${lineNumber}`, ''));
       }
       throw error;
     }
-    const alleleDepth = ad?.[index + 1];
+    const alleleDepth = index + 1 < adCount ? ad[index + 1]! : NaN;
     calls.push({
       variantId: variant.id,
       chrom: variant.chrom,
@@ -238,13 +302,16 @@ export function recordCalls(
       genotype: genotype.genotype,
       phased: genotype.phased,
       zygosity: genotype.zygosity,
-      depth: first(genotypes.DP),
-      genotypeQuality: first(genotypes.GQ),
-      alleleFraction: typeof alleleDepth === 'number' && adTotal > 0 ? Math.round((alleleDepth / adTotal) * 1e4) / 1e4 : first(genotypes.AF),
+      depth,
+      genotypeQuality,
+      alleleFraction: !Number.isNaN(alleleDepth) && adTotal > 0 ? Math.round((alleleDepth / adTotal) * 1e4) / 1e4 : fields.firstNumber('AF'),
       filter,
-      quality: typeof record.QUAL === 'number' ? record.QUAL : null,
+      quality,
       gene: geneAt(variant.chrom, variant.pos),
     });
-  });
+  }
   return { calls, skipped };
 }
+
+/** Scratch for the offsets of a line's first nine tabs (recordCalls is synchronous). */
+const columnTabs = new Int32Array(9);
