@@ -12,6 +12,7 @@ import { createLogger } from '../lib/logger';
 import { testConfig, testNeo4j } from './support/config';
 import { bearer, bearerToken } from './support/auth';
 import { gql } from './support/graphql';
+import { pharmcatBuiltVcf } from './support/pharmcat-vcf';
 import { LOINC_CATALOGUE } from '../subgraphs/patient/domain/loinc';
 import { LAB_CODES } from '../dashboard/src/lab-codes';
 import { DASHBOARD_MANIFEST } from '../gateway/publish-manifest';
@@ -171,6 +172,18 @@ describe('the dashboard in a browser', () => {
       expect(page.url()).toBe(`${origin}/dashboard/patients/${patientId}`);
       await expect(page.getByTestId('patient-name').textContent()).resolves.toBe('Ada Lovelace');
       await expect(page.getByTestId('panel-observations').textContent()).resolves.toContain('mm[Hg]');
+      // Never genotyped for any pharmacogene (one BRAF call): seven "no genotype on file" rows, not seven results.
+      const pgx = page.getByTestId('panel-pharmacogenomics');
+      await pgx.locator('tr[data-status="NOT_GENOTYPED"]').first().waitFor({ timeout: 15_000 });
+      await expect(pgx.locator('tr[data-status="NOT_GENOTYPED"]').count()).resolves.toBe(7);
+      await expect(pgx.locator('tr[data-status="NOT_GENOTYPED"]').first().textContent()).resolves.toMatch(/^CYP2C19Not genotyped — no genotype on file for CYP2C19$/);
+      await expect(pgx.locator('tr.pgx-indeterminate').count()).resolves.toBe(0);
+      // Trials are listed on a genomic match (BRAF V600E): each says so, and BRIM-3 is one.
+      const trials = page.getByTestId('panel-trials').getByTestId('trial-match');
+      await trials.first().waitFor({ timeout: 15_000 });
+      const summaries = await trials.locator('summary').allTextContents();
+      expect(summaries.every((t) => t.includes('genomic match'))).toBe(true);
+      expect(summaries.some((t) => t.startsWith('NCT01006980'))).toBe(true);
       // What if: the patient stops smoking.
       await page.getByText('What if…').click();
       await page.getByLabel('stop smoking').check();
@@ -183,6 +196,41 @@ describe('the dashboard in a browser', () => {
       expect(ids.every(Boolean)).toBe(true);
       expect(new Set(graphqlRequests.map((body) => body.documentId))).toEqual(new Set(ids));
       for (const body of graphqlRequests) expect(Object.keys(body).sort()).toEqual(['documentId', 'operationName', 'variables']);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  // Issue 17: three clopidogrel cards with conflicting advice and no indication for a CYP2C19 *1/*2 patient.
+  it('shows one clopidogrel card with a section per CPIC indication and its classification, and untested genes as not genotyped', async () => {
+    const suffix = String(Date.now()).slice(-11);
+    const ingest = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(
+      hub.gateway.url,
+      `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds } }`,
+      // Another marker: this patient stays out of the cohort the researcher tests count.
+      { bundle: bundle(suffix, 7, { gender: 'female', birthDate: '1961-05-05', family: 'Franklin' }, `${marker}-pgx`, ORG) },
+    );
+    const id = ingest.data!.ingestFhirBundle.patientIds[0]!;
+    // PharmCAT's NamedAlleleMatcherCyp2c19Test.s1s2 VCF: CYP2C19 *1/*2, an intermediate metabolizer; no other pharmacogene.
+    const ingested = await gql(hub.gateway.url, `mutation ($id: ID!, $vcf: String!) { ingestVcf(patientId: $id, vcf: $vcf) { variants } }`, { id, vcf: pharmcatBuiltVcf('CYP2C19 s1s2') });
+    expect(ingested.errors).toBeUndefined();
+    const page = await open(`/patients/${id}`, clinician);
+    try {
+      const card = page.getByTestId('panel-drug-responses').getByTestId('drug-response').filter({ hasText: 'clopidogrel' });
+      await card.first().waitFor({ timeout: 15_000 });
+      await expect(card.count()).resolves.toBe(1);
+      const populations = card.getByTestId('population');
+      await expect(populations.evaluateAll((sections) => sections.map((s) => s.getAttribute('data-population')))).resolves.toEqual(['CVI ACS PCI', 'CVI non-ACS non-PCI', 'NVI']);
+      await expect(populations.nth(0).textContent()).resolves.toMatch(/^Cardiovascular: ACS and\/or PCI \(CVI ACS PCI\)Strong Avoid standard dose \(75 mg\) clopidogrel/);
+      await expect(populations.nth(1).locator('.classification').textContent()).resolves.toBe('No Recommendation');
+      await expect(populations.nth(2).textContent()).resolves.toMatch(/^Neurovascular \(NVI\)Moderate Consider an alternative P2Y12 inhibitor/);
+      await expect(card.textContent()).resolves.toContain('PMID:35034351');
+      const pgx = page.getByTestId('panel-pharmacogenomics');
+      await expect(pgx.locator('tr[data-status="CALLED"]').textContent()).resolves.toMatch(/^CYP2C19\*1\/\*2Intermediate Metabolizer/);
+      await expect(pgx.locator('tr[data-status="NOT_GENOTYPED"]').count()).resolves.toBe(6);
+      // No variant a trial requires: no trial listed, and the panel says why.
+      await expect(page.getByTestId('panel-trials').textContent()).resolves.toContain('No trial with a genomic match');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-pgx-by-indication.png'), fullPage: true });
     } finally {
       await page.context().close();
     }

@@ -41,7 +41,7 @@ export const PatientGenomicsQuery = graphql(`
           citation
         }
       }
-      pharmacogenomics { gene diplotype phenotype activityScore missingPositions notes source }
+      pharmacogenomics { gene status diplotype phenotype activityScore missingPositions notes source }
     }
   }
 `);
@@ -73,12 +73,26 @@ export const PatientDecisionsQuery = graphql(`
     patient(id: $id) {
       id
       medicationAlerts { ...MedicationAlertItem }
-      drugResponses { drugName genes phenotype diplotypes recommendation strength source sourceVersion url currentMedication }
+      drugResponses {
+        drugName
+        phenotype
+        diplotypes
+        currentMedication
+        untestedGenes
+        notes
+        recommendationsByPopulation { population classification recommendation implications { gene implication } comments }
+        guideline
+        guidelineCitation
+        source
+        sourceVersion
+        url
+      }
       trialMatches(first: 10) {
         trial { nctId }
         title
         status
         score
+        genomicMatch
         criteria { criterion description result reason }
       }
     }

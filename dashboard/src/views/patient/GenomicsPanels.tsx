@@ -58,15 +58,23 @@ export function GenomicsPanels({ state }: { state: QueryState<DashboardPatientGe
         <table>
           <thead><tr><th>Gene</th><th>Diplotype</th><th>Phenotype</th><th class="num">Activity</th><th>Not called</th></tr></thead>
           <tbody>
-            {patient?.pharmacogenomics.map((p) => (
-              <tr key={p.gene}>
-                <td>{p.gene}</td>
-                <td>{p.diplotype ?? '—'}</td>
-                <td>{p.phenotype}</td>
-                <td class="num">{p.activityScore ?? '—'}</td>
-                <td title={p.missingPositions.join(', ')}>{p.missingPositions.length ? `${p.missingPositions.length} positions` : 'none'}</td>
-              </tr>
-            ))}
+            {patient?.pharmacogenomics.map((p) =>
+              // Not genotyped is the absence of a test, not a result: said so, and styled apart from Indeterminate (a test that allowed no phenotype).
+              p.status === 'NOT_GENOTYPED' ? (
+                <tr key={p.gene} class="pgx-not-genotyped" data-testid="pgx-row" data-status={p.status}>
+                  <td>{p.gene}</td>
+                  <td colSpan={4} class="muted" title={p.notes.join(' ')}>Not genotyped — no genotype on file for {p.gene}</td>
+                </tr>
+              ) : (
+                <tr key={p.gene} class={`pgx-${p.status.toLowerCase()}`} data-testid="pgx-row" data-status={p.status}>
+                  <td>{p.gene}</td>
+                  <td>{p.diplotype ?? '—'}</td>
+                  <td title={p.status === 'INDETERMINATE' ? p.notes.join(' ') : undefined}>{p.phenotype}{p.status === 'INDETERMINATE' ? ' (genotyped; no phenotype could be assigned)' : ''}</td>
+                  <td class="num">{p.activityScore ?? '—'}</td>
+                  <td title={p.missingPositions.join(', ')}>{p.missingPositions.length ? `${p.missingPositions.length} positions` : 'none'}</td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
         <p class="muted">{patient?.pharmacogenomics[0]?.source}</p>
