@@ -143,12 +143,12 @@ describe('knowledge-graph subgraph queries', () => {
     const response = await gql<{
       clopidogrel: { rxnormCui: string; interactions: { gene: { symbol: string }; kind: string; count: number }[] };
       vemurafenib: { interactions: { gene: { symbol: string }; kind: string; bestLevel: string }[] };
-      gene: { guidelines: { drug: { name: string }; phenotypes: { gene: string; phenotype: string }[]; recommendation: string; strength: string; source: string; citations: string[] }[] };
+      gene: { guidelines: { drug: { name: string }; phenotypes: { gene: string; phenotype: string }[]; recommendation: string; strength: string; population: string; implications: { gene: string; implication: string }[]; comments: string | null; source: string; citations: string[] }[] };
     }>(
       service.url,
       `{ clopidogrel: drug(id: "32968") { rxnormCui interactions { gene { symbol } kind count } }
          vemurafenib: drug(id: "1147220") { interactions { gene { symbol } kind bestLevel } }
-         gene(symbol: "CYP2C19") { guidelines { drug { name } phenotypes { gene phenotype } recommendation strength source citations } } }`,
+         gene(symbol: "CYP2C19") { guidelines { drug { name } phenotypes { gene phenotype } recommendation strength population implications { gene implication } comments source citations } } }`,
     );
     const data = response.data!;
     expect(data.clopidogrel.rxnormCui).toBe('32968');
@@ -158,6 +158,11 @@ describe('knowledge-graph subgraph queries', () => {
     expect(poor.length).toBeGreaterThan(0);
     expect(poor[0]).toMatchObject({ source: 'CPIC', strength: expect.any(String), recommendation: expect.stringMatching(/prasugrel|ticagrelor|alternative/i) });
     expect(poor[0]!.citations.some((c) => c.includes('PMID:35034351'))).toBe(true);
+    // CPIC 2022 (Lee CR et al.) gives a poor metabolizer one recommendation per indication, each with CPIC's implication and comment.
+    expect(poor.map((g) => g.population).sort()).toEqual(['CVI ACS PCI', 'CVI non-ACS non-PCI', 'NVI']);
+    const acs = poor.find((g) => g.population === 'CVI ACS PCI')!;
+    expect(acs.implications).toEqual([{ gene: 'CYP2C19', implication: expect.stringMatching(/^Significantly reduced clopidogrel active metabolite formation/) }]);
+    expect(acs.comments).toMatch(/^For cardiovascular indications of acute coronary syndrome \(ACS\)/);
   });
 
   it('filters trials by status and by distance to a site, and gives their eligibility', async () => {
