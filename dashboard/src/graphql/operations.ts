@@ -80,7 +80,7 @@ export const PatientDecisionsQuery = graphql(`
         currentMedication
         untestedGenes
         notes
-        recommendationsByPopulation { population classification recommendation implications { gene implication } comments }
+        recommendationsByPopulation { population classification recommendation implications { gene implication } comments recommendationId }
         guideline
         guidelineCitation
         source

@@ -30,7 +30,7 @@ function DrugResponseCard({ response: r }: { response: DrugResponse }) {
       {r.notes.map((note, i) => <p key={i} class="untested" data-testid="untested-note">{note}</p>)}
       {several && <p class="muted">CPIC recommends by indication: read the section for the patient's.</p>}
       {r.recommendationsByPopulation.map((p) => (
-        <section key={p.population} class="population" data-testid="population" data-population={p.population}>
+        <section key={p.recommendationId} class="population" data-testid="population" data-population={p.population}>
           {(several || p.population !== 'general') && (
             <h4>
               {POPULATION_LABEL[p.population] ?? p.population} <span class="muted">({p.population})</span>
