@@ -5,7 +5,7 @@ import { ErrorCode, HubError } from '../../../lib/errors';
 import { parseHeader, recordCalls, VcfError, type ReferenceCall, type VcfHeader } from './vcf-records';
 import { lineBatches } from './vcf-lines';
 import { ChunkedStage, CREATE_STAGE } from './copy-stage';
-import { coversPgxPosition } from '../domain/pharmacogenomics';
+import { coversPgxPosition, pgxPositionsIn } from '../domain/pharmacogenomics';
 import { announceVariantsChanged } from '../repository/outbox';
 
 export interface VcfIngestOptions {
@@ -40,7 +40,8 @@ export const MAX_REJECTS = 50;
 // One VCF load per patient at a time: the direct path must not race another load for the same patient.
 const LOCK_PATIENT = `SELECT pg_advisory_xact_lock(hashtextextended('vcf:' || $1, 0))`;
 const PATIENT_HAS_CALLS = `SELECT 1 FROM genomics.variant_calls WHERE patient_id = $1 LIMIT 1`;
-// ALT=. hom-ref records at pharmacogenomic positions (at most a few hundred per file): one statement.
+const DELETE_SAMPLE_REFERENCE_CALLS = `DELETE FROM genomics.reference_calls WHERE patient_id = $1 AND source = $2`;
+// ALT=. hom-ref records and gVCF reference blocks at pharmacogenomic positions (at most a few hundred per file): one statement.
 const UPSERT_REFERENCE_CALLS = `
   INSERT INTO genomics.reference_calls (patient_id, chrom, pos, ref, genotype, source)
   SELECT $1::uuid, chrom, pos, ref, genotype, $2 FROM unnest($3::text[], $4::int[], $5::text[], $6::text[]) AS r(chrom, pos, ref, genotype)
@@ -142,10 +143,16 @@ export class VcfIngestor {
         if (!line) continue;
         report.records += 1;
         try {
-          const { calls, skipped, reference } = recordCalls(header, line, lineNumber, sample);
+          const { calls, skipped, reference, referenceBlock: block } = recordCalls(header, line, lineNumber, sample);
           report.skipped += skipped;
           // Kept only where star-allele/DPYD calling reads: there "0/0, ALT=." means tested, reference.
           if (reference && coversPgxPosition(reference.chrom, reference.pos, reference.ref)) references.set(`${reference.chrom}:${reference.pos}`, reference);
+          // A gVCF reference block: one reference call per position read inside it (its base when REF gives it, else N).
+          if (block) {
+            for (const pos of pgxPositionsIn(block.chrom, block.start, block.end)) {
+              references.set(`${block.chrom}:${pos}`, { chrom: block.chrom, pos, ref: block.ref[pos - block.start] ?? 'N', genotype: block.genotype });
+            }
+          }
           for (const call of calls) {
             report.variants += 1;
             // Once a line is refused nothing will be stored: stop feeding the database.
@@ -175,6 +182,8 @@ export class VcfIngestor {
     }
     try {
       await stage!.finish();
+      // Re-ingesting a sample replaces its reference calls: a position no longer reference must not stay so.
+      await client.query(DELETE_SAMPLE_REFERENCE_CALLS, [patientId, `vcf:${sample}`]);
       if (references.size) {
         const rows = [...references.values()];
         await client.query(UPSERT_REFERENCE_CALLS, [

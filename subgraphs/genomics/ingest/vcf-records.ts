@@ -1,6 +1,6 @@
 import VCF from '@gmod/vcf';
 import { HubError, ErrorCode } from '../../../lib/errors';
-import { normaliseVariant, parseGenotype, type ParsedGenotype, type Zygosity } from '../domain/variant';
+import { GRCH38_LENGTHS, normaliseVariant, parseGenotype, type ParsedGenotype, type Zygosity } from '../domain/variant';
 import { FormatLayouts, SampleFields, type ItemVisitor } from './vcf-sample-fields';
 import { geneAt } from '../domain/gene-annotation';
 import { chromosomeName } from '../domain/pharmacogenomics/observations';
@@ -117,6 +117,21 @@ export interface ReferenceCall {
   genotype: string;
 }
 
+/**
+ * A gVCF reference block (ALT `<NON_REF>` as GATK writes it, or `<*>` as bcftools and DRAGEN do) whose
+ * GT is homozygous reference: every base from `start` to `end` (INFO END; without END, the REF's
+ * bases, VCF 4.3 §1.6.1) was read and is reference. `ref` is the REF column: the base(s) at `start`.
+ */
+export interface ReferenceBlock {
+  chrom: string;
+  start: number;
+  end: number;
+  ref: string;
+  genotype: string;
+}
+
+const REFERENCE_BLOCK_ALT = /^<(NON_REF|\*)>$/;
+
 /** `0/0`, `0|0`, `0`: called, and reference on every copy. */
 const HOM_REF = /^0([/|]0)*$/;
 
@@ -202,7 +217,7 @@ export function recordCalls(
   line: string,
   lineNumber: number,
   sample: string,
-): { calls: VcfCall[]; skipped: number; reference?: ReferenceCall } {
+): { calls: VcfCall[]; skipped: number; reference?: ReferenceCall; referenceBlock?: ReferenceBlock } {
   const nul = line.indexOf('\u0000');
   if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text');
   const sampleCount = header.samples.length;
@@ -310,7 +325,31 @@ export function recordCalls(
       gene: geneAt(variant.chrom, variant.pos),
     });
   }
+  if (!calls.length && alts.every((alt) => REFERENCE_BLOCK_ALT.test(alt))) {
+    const blockGt = fields.firstText('GT');
+    if (blockGt && HOM_REF.test(blockGt.trim()) && /^[ACGTN]+$/i.test(ref)) {
+      const info = line.slice(tabs[6]! + 1, count > 7 ? tabs[7]! : lineEnd);
+      const end = blockEnd(info, chrom, position, ref.length, lineNumber, header.contigLengths);
+      return { calls, skipped, referenceBlock: { chrom: chromosomeName(chrom), start: position, end, ref: ref.toUpperCase(), genotype: blockGt.trim() } };
+    }
+  }
   return { calls, skipped };
+}
+
+/**
+ * The last base of a reference block: INFO END, or POS + len(REF) - 1 without one. An END before POS,
+ * not a number, or past the chromosome's end is refused: the block would claim bases it cannot cover.
+ */
+function blockEnd(info: string, chrom: string, pos: number, refLength: number, lineNumber: number, contigLengths: ReadonlyMap<string, number>): number {
+  const entry = info === '.' ? undefined : info.split(';').find((item) => item.startsWith('END='));
+  if (entry === undefined) return pos + refLength - 1;
+  const text = entry.slice(4);
+  const end = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(end >= pos)) throw new VcfError(lineNumber, 'INFO', `END=${text} is not a position at or after POS ${pos}`);
+  const name = chromosomeName(chrom);
+  const length = contigLengths.get(name) ?? GRCH38_LENGTHS.get(name);
+  if (length !== undefined && end > length) throw new VcfError(lineNumber, 'INFO', `END=${end} is beyond the end of chromosome ${name} (${length} bases)`);
+  return end;
 }
 
 /** Scratch for the offsets of a line's first nine tabs (recordCalls is synchronous). */

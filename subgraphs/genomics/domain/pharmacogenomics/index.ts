@@ -21,6 +21,39 @@ export function coversPgxPosition(chrom: string, pos: number, ref: string): bool
   return false;
 }
 
+/** The defining positions by chromosome, ascending: what a gVCF reference block is searched for. */
+let positionsByChrom: Map<string, number[]> | undefined;
+
+/**
+ * The positions the calling reads that lie in [start, end] on `chrom` (a gVCF reference block's
+ * span): the block is kept as a reference call at each of them, and nowhere else.
+ */
+export function pgxPositionsIn(chrom: string, start: number, end: number): number[] {
+  if (!positionsByChrom) {
+    positionsByChrom = new Map();
+    for (const key of DEFINING_POSITIONS) {
+      const [name = '', pos = ''] = key.split(':');
+      const list = positionsByChrom.get(name) ?? [];
+      list.push(Number(pos));
+      positionsByChrom.set(name, list);
+    }
+    for (const list of positionsByChrom.values()) list.sort((a, b) => a - b);
+  }
+  const positions = positionsByChrom.get(chromosomeName(chrom));
+  if (!positions) return [];
+  // First position >= start (binary search), then every one up to end.
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (positions[mid]! < start) low = mid + 1;
+    else high = mid;
+  }
+  const found: number[] = [];
+  for (let i = low; i < positions.length && positions[i]! <= end; i += 1) found.push(positions[i]!);
+  return found;
+}
+
 /**
  * Pharmacogenomic genotype → diplotype → CPIC phenotype for CYP2C19, CYP2C9, DPYD, NUDT15,
  * SLCO1B1, TPMT and VKORC1 (GRCh38). Clinical decision support: every result names what was not
