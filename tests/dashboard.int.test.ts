@@ -13,6 +13,7 @@ import { testConfig, testNeo4j } from './support/config';
 import { bearer, bearerToken } from './support/auth';
 import { gql } from './support/graphql';
 import { pharmcatBuiltVcf } from './support/pharmcat-vcf';
+import { freshSyntheaBundle } from './support/synthea-fixture';
 import { LOINC_CATALOGUE } from '../subgraphs/patient/domain/loinc';
 import { LAB_CODES } from '../dashboard/src/lab-codes';
 import { DASHBOARD_MANIFEST } from '../gateway/publish-manifest';
@@ -168,6 +169,8 @@ describe('the dashboard in a browser', () => {
       await expect(variants.getByRole('link', { name: 'BRAF' }).count()).resolves.toBeGreaterThan(0);
       await expect(variants.getByTestId('therapy').filter({ hasText: therapy.drug.name }).first().textContent()).resolves.toContain(therapy.source);
       await page.getByTestId('pce10y').filter({ hasText: /\d+\.\d %/ }).waitFor({ timeout: 15_000 });
+      // Each input with its date (issue 17): the blood pressure of 2026-10-01, not the older one.
+      await expect(page.getByTestId('risk-input-systolicBp').textContent()).resolves.toBe('142 (2026-10-01)');
       // The URL fragment with the token is gone from the address bar once read.
       expect(page.url()).toBe(`${origin}/dashboard/patients/${patientId}`);
       await expect(page.getByTestId('patient-name').textContent()).resolves.toBe('Ada Lovelace');
@@ -231,6 +234,40 @@ describe('the dashboard in a browser', () => {
       // No variant a trial requires: no trial listed, and the panel says why.
       await expect(page.getByTestId('panel-trials').textContent()).resolves.toContain('No trial with a genomic match');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-pgx-by-indication.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  // Issue 17: a Synthea-shaped patient with coronary heart disease and a prior MI was shown PCE 18.9 % "INTERMEDIATE".
+  it('shows secondary prevention with the condition and its date instead of a percentage, and stale inputs marked', async () => {
+    const ingest = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(hub.gateway.url, `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds } }`,
+      { bundle: freshSyntheaBundle('chd-prior-mi.json', ORG) });
+    const page = await open(`/patients/${ingest.data!.ingestFhirBundle.patientIds[0]}`, clinician);
+    try {
+      const risk = page.getByTestId('panel-risk');
+      const secondary = risk.getByTestId('risk-secondary-prevention');
+      await secondary.waitFor({ timeout: 15_000 });
+      await expect(secondary.textContent()).resolves.toBe('Secondary prevention — not applicable because Coronary Heart Disease (2012-05-03): PCE and PREVENT estimate a first event.');
+      await expect(risk.getByTestId('pce10y').count()).resolves.toBe(0);
+      await expect(risk.textContent()).resolves.not.toMatch(/\d+\.\d %/);
+      // Lipids of 2020, used and marked stale.
+      await expect(risk.getByTestId('risk-input-totalCholesterol').textContent()).resolves.toBe('219.6 (2020-02-03) stale');
+      await expect(risk.getByTestId('risk-note').first().textContent()).resolves.toMatch(/^Computed with stale inputs, used and flagged: total cholesterol of 2020-02-03/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'risk-secondary-prevention.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('labels an eGFR derived from creatinine as derived, with the formula and the creatinine date', async () => {
+    const ingest = await gql<{ ingestFhirBundle: { patientIds: string[] } }>(hub.gateway.url, `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds } }`,
+      { bundle: freshSyntheaBundle('creatinine-only.json', ORG) });
+    const page = await open(`/patients/${ingest.data!.ingestFhirBundle.patientIds[0]}`, clinician);
+    try {
+      const risk = page.getByTestId('panel-risk');
+      await risk.getByTestId('prevent-cvd10y').filter({ hasText: /\d+\.\d %/ }).waitFor({ timeout: 15_000 });
+      await expect(risk.getByTestId('risk-derived').textContent()).resolves.toBe(' derived: CKD-EPI 2021 creatinine (race-free) from creatinine of 2026-10-14');
     } finally {
       await page.context().close();
     }

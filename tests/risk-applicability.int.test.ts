@@ -4,9 +4,6 @@
  * PREVENT on an eGFR derived by CKD-EPI 2021, shown with its formula and inputs; every input is dated.
  * Bundles: tests/fixtures/synthea (Synthea-shaped, Synthea's codes; see SOURCE.md there).
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startHub, type Hub } from '../scripts/hub';
 import { createLogger } from '../lib/logger';
 import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
@@ -14,16 +11,9 @@ import { ckdEpi2021Creatinine } from '../subgraphs/inference/domain/egfr';
 import { MAX_AGE_DAYS } from '../subgraphs/inference/domain/input-freshness';
 import { testConfig, testNeo4j } from './support/config';
 import { gql } from './support/graphql';
+import { freshSyntheaBundle } from './support/synthea-fixture';
 
 const log = createLogger('test', 'silent');
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-/** The fixture with every UUID replaced by a fresh one, so that runs never share a patient. */
-function freshBundle(file: string): unknown {
-  const fresh = new Map<string, string>();
-  const text = readFileSync(path.join(__dirname, 'fixtures', 'synthea', file), 'utf8');
-  return JSON.parse(text.replace(UUID, (u) => fresh.get(u) ?? (fresh.set(u, randomUUID()), fresh.get(u)!)));
-}
 
 const RISK = `query ($id: ID!) { patient(id: $id) {
   conditions { id code { code } }
@@ -77,7 +67,7 @@ describe('risk applicability, dated inputs and derived eGFR through the gateway'
     const response = await gql<{ ingestFhirBundle: { patientIds: string[]; rejected: unknown[] } }>(
       hub.gateway.url,
       `mutation ($bundle: JSON!) { ingestFhirBundle(bundle: $bundle) { patientIds rejected { resource field reason } } }`,
-      { bundle: freshBundle(file) },
+      { bundle: freshSyntheaBundle(file) },
     );
     expect(response.errors).toBeUndefined();
     expect(response.data!.ingestFhirBundle.rejected).toEqual([]);

@@ -65,6 +65,11 @@ export const CardiovascularRiskFragment = graphql(`
     excludedValues { input value unit reason }
     notApplicableReasons
     models { name version source }
+    applicability { model applicable reason causedBy { code display onsetAt recordedAt } }
+    asOf
+    datedInputs { input value unit display effectiveAt source stale maxAgeDays derivation { formula inputs { name value unit effectiveAt } } }
+    staleInputs
+    notes
   }
 `);
 

@@ -11,36 +11,74 @@ const INPUT_LABELS: Record<string, string> = {
   systolicBp: 'systolic BP (mmHg)', onHypertensionTreatment: 'on BP treatment', smoker: 'smoker', diabetes: 'diabetes', bmi: 'BMI', egfr: 'eGFR', onStatin: 'on statin',
 };
 
+/** category as a clinician reads it: "secondary prevention" rather than SECONDARY_PREVENTION. */
+const SECONDARY_PREVENTION = 'SECONDARY_PREVENTION';
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
+type Risk = CardiovascularRiskFragment;
+
+/** "Coronary Heart Disease (2012-05-03)", or "established ASCVD (stated)" when no record is behind it. */
+function conditionLabel(causedBy: Risk['applicability'][number]['causedBy']): string {
+  if (!causedBy?.code) return 'established ASCVD (stated)';
+  const date = day(causedBy.onsetAt) ?? day(causedBy.recordedAt);
+  return `${causedBy.display ?? causedBy.code}${date ? ` (${date})` : ''}`;
+}
+
 export function RiskPanel(props: { patientId: string; state: QueryState<DashboardPatientRiskQuery>; live?: { risk: CardiovascularRiskFragment; at: string; reason: string } }) {
   const { state, live } = props;
   const loaded = state.result?.data?.patient?.risk?.cardiovascular;
   const risk = live?.risk ?? loaded;
+  const pce = risk?.applicability.find((a) => a.model === 'PCE');
+  const prevent = risk?.applicability.find((a) => a.model === 'PREVENT');
+  const secondary = risk?.category === SECONDARY_PREVENTION;
   return (
     <Panel title="Cardiovascular risk" id="risk" loading={state.loading && !risk} failure={state.failure} errors={patientPanelErrors(state.result, 'risk')} empty={!state.loading && !risk && 'No risk estimate.'}>
       {risk && (
         <>
-          <div class="risk-figures">
-            <Figure label="PCE 10-year ASCVD" value={percent(risk.pce10y)} testId="pce10y" />
-            <Figure label="PREVENT 10-year CVD" value={percent(risk.prevent?.cvd10y)} testId="prevent-cvd10y" />
-            <Figure label="PREVENT 10-year ASCVD" value={percent(risk.prevent?.ascvd10y)} />
-            <Figure label="PREVENT 10-year HF" value={percent(risk.prevent?.hf10y)} />
-            <Figure label="PREVENT 30-year CVD" value={percent(risk.prevent?.cvd30y)} />
-            <Figure label="Category" value={risk.category ?? '—'} />
-          </div>
+          {secondary ? (
+            // Issue 17: a primary-prevention percentage must not be shown for a patient with established ASCVD.
+            <p class="warning" data-testid="risk-secondary-prevention">
+              Secondary prevention — not applicable because {conditionLabel(pce?.causedBy ?? null)}: PCE and PREVENT estimate a first event.
+            </p>
+          ) : (
+            <div class="risk-figures">
+              <Figure label="PCE 10-year ASCVD" value={percent(risk.pce10y)} testId="pce10y" />
+              {prevent?.applicable === false ? (
+                <Figure label="PREVENT" value="not applicable" testId="prevent-cvd10y" />
+              ) : (
+                <>
+                  <Figure label="PREVENT 10-year CVD" value={percent(risk.prevent?.cvd10y)} testId="prevent-cvd10y" />
+                  <Figure label="PREVENT 10-year ASCVD" value={percent(risk.prevent?.ascvd10y)} />
+                  <Figure label="PREVENT 10-year HF" value={percent(risk.prevent?.hf10y)} />
+                  <Figure label="PREVENT 30-year CVD" value={percent(risk.prevent?.cvd30y)} />
+                </>
+              )}
+              <Figure label="Category" value={risk.category ?? '—'} />
+            </div>
+          )}
+          {!secondary && prevent?.applicable === false && (
+            <p class="warning" data-testid="risk-prevent-not-applicable">PREVENT not applicable because {conditionLabel(prevent.causedBy)}.</p>
+          )}
           {live && (
             <p class="updated" data-testid="risk-updated">
               Updated live {new Date(live.at).toLocaleTimeString()} ({live.reason})
             </p>
           )}
+          {risk.notes.map((n) => <p class="warning" key={n} data-testid="risk-note">{n}</p>)}
           <details open>
-            <summary>Inputs{risk.missing.length ? ` — ${risk.missing.length} missing` : ''}</summary>
+            <summary>
+              Inputs{risk.asOf ? ` as of ${day(risk.asOf)}` : ''}{risk.missing.length ? ` — ${risk.missing.length} missing` : ''}{risk.staleInputs.length ? ` — ${risk.staleInputs.length} stale` : ''}
+            </summary>
             <dl class="facts">
               {Object.entries(INPUT_LABELS).map(([key, label]) => {
                 const value = risk.inputs[key as keyof typeof risk.inputs];
+                const dated = risk.datedInputs.find((d) => d.input === key);
                 return (
                   <>
                     <dt>{label}</dt>
-                    <dd class={risk.missing.includes(key) ? 'missing' : ''}>{value === null || value === undefined ? 'missing' : String(value).toLowerCase()}</dd>
+                    <dd class={risk.missing.includes(key) ? 'missing' : ''} data-testid={`risk-input-${key}`}>
+                      {value === null || value === undefined ? 'missing' : String(value).toLowerCase()}
+                      {dated && <InputOrigin dated={dated} isAge={key === 'age'} />}
+                    </dd>
                   </>
                 );
               })}
@@ -52,10 +90,26 @@ export function RiskPanel(props: { patientId: string; state: QueryState<Dashboar
             {risk.notApplicableReasons.map((r) => <p class="muted" key={r}>{r}</p>)}
           </details>
           <p class="muted">Models: {risk.models.map((m) => `${m.name} ${m.version} (${m.source})`).join('; ')}</p>
-          <WhatIf patientId={props.patientId} />
+          {!secondary && <WhatIf patientId={props.patientId} />}
         </>
       )}
     </Panel>
+  );
+}
+
+/** Where an input came from: its date, a stale mark, and for a derived value its formula and source value. */
+function InputOrigin({ dated, isAge }: { dated: Risk['datedInputs'][number]; isAge: boolean }) {
+  if (isAge) return <span class="muted"> (on {day(dated.effectiveAt)})</span>;
+  const from = dated.derivation?.inputs.filter((i) => i.name !== 'age').map((i) => `${i.name} of ${day(i.effectiveAt)}`).join(' and ');
+  return (
+    <>
+      {dated.display && <span class="muted"> — {dated.display}</span>}
+      {dated.effectiveAt && <span class="muted"> ({day(dated.effectiveAt)})</span>}
+      {dated.derivation && <span class="muted" data-testid="risk-derived"> derived: {dated.derivation.formula} from {from}</span>}
+      {dated.stale && (
+        <span class="warning" data-testid="risk-stale" title={`older than ${dated.maxAgeDays} days`}> stale</span>
+      )}
+    </>
   );
 }
 
