@@ -118,6 +118,7 @@ const MODELS = Object.freeze([MODEL, Object.freeze({ ...PREVENT_MODEL })]) as Mo
 
 const NONE: readonly string[] = Object.freeze([]);
 const NO_DATED_INPUTS: readonly DatedInput[] = Object.freeze([]);
+const NO_RECORD_NOTES = Object.freeze({ staleInputs: NONE, notes: NONE });
 
 /**
  * Both guideline models on the same inputs: the 2013 Pooled Cohort Equations (10-year ASCVD) and
@@ -160,7 +161,7 @@ export function estimateCardiovascularRisk(input: RiskInput & StatedDiseases, ex
     ? { cvd10y: prevent.cvd10y, ascvd10y: prevent.ascvd10y, hf10y: prevent.hf10y, cvd30y: prevent.cvd30y, ascvd30y: prevent.ascvd30y, hf30y: prevent.hf30y }
     : null;
   const datedInputs = record?.datedInputs ?? NO_DATED_INPUTS;
-  const { staleInputs, notes } = record ? recordNotes(datedInputs) : { staleInputs: NONE, notes: NONE };
+  const { staleInputs, notes } = record ? recordNotes(datedInputs) : NO_RECORD_NOTES;
   return {
     pce10y,
     prevent: preventEstimates,

@@ -11,8 +11,9 @@ const BINS = 9;
 /**
  * Query.cohortRiskDistribution: the cohort as the patient subgraph's filter selects it, counted as
  * Query.cohort counts for this caller (organisation, research consent), each patient's PCE from their
- * own latest data (the same computation as Patient.risk), binned. A researcher sees no cell under 11,
- * and the bins with the patients the equations do not apply to are one dimension of the count shown,
+ * own latest data (the same computation as Patient.risk), binned. Patients the equations do not apply to
+ * (established ASCVD, issue 17; out-of-range values; missing inputs) are counted as not applicable, never
+ * binned. A researcher sees no cell under 11, and the bins with the not-applicable count are one dimension of the count shown,
  * protected against complementary disclosure (lib/disclosure-control.ts).
  */
 export async function cohortRiskDistribution(_: unknown, args: { cohort?: Record<string, unknown> | null }, ctx: InferenceContext) {
