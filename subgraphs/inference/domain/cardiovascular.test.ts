@@ -145,3 +145,23 @@ describe('riskInputFromSnapshot', () => {
     expect(ageOn('1970-06-15', new Date('2026-06-14T23:59:59Z'))).toBe(55);
   });
 });
+
+describe('estimateCardiovascularRisk with a stated history (calculator)', () => {
+  const complete = { age: 55, sex: 'MALE', race: 'WHITE', totalCholesterol: 213, hdlCholesterol: 50, systolicBp: 120, onHypertensionTreatment: false,
+    smoker: false, diabetes: false, onStatin: false, bmi: 27, egfr: 90 } as const;
+
+  it('keeps PCE and takes PREVENT out for stated heart failure (PREVENT was derived without prevalent CVD, Khan et al. 2024)', () => {
+    const estimate = estimateCardiovascularRisk({ ...complete, heartFailure: true });
+    expect(estimate.pce10y).toEqual(expect.any(Number));
+    expect(estimate.category).toBe('BORDERLINE');
+    expect(estimate.prevent).toBeNull();
+    expect(estimate.applicability.map((a) => [a.model, a.applicable])).toEqual([['PCE', true], ['PREVENT', false]]);
+    expect(estimate.notApplicableReasons).toEqual([expect.stringMatching(/^PREVENT: prevalent heart failure — heart failure \(stated\); PREVENT was derived/)]);
+  });
+
+  it('computes as before when no history is stated', () => {
+    const estimate = estimateCardiovascularRisk({ ...complete, establishedAscvd: false, heartFailure: null });
+    expect(estimate).toMatchObject({ category: 'BORDERLINE', notApplicableReasons: [], asOf: null, datedInputs: [], staleInputs: [], notes: [] });
+    expect(estimate.prevent?.cvd10y).toEqual(expect.any(Number));
+  });
+});
