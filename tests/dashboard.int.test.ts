@@ -232,7 +232,15 @@ describe('the dashboard in a browser', () => {
       await expect(pgx.locator('tr[data-status="CALLED"]').textContent()).resolves.toMatch(/^CYP2C19\*1\/\*2Intermediate Metabolizer/);
       await expect(pgx.locator('tr[data-status="NOT_GENOTYPED"]').count()).resolves.toBe(6);
       // No variant a trial requires: no trial listed, and the panel says why.
-      await expect(page.getByTestId('panel-trials').textContent()).resolves.toContain('No trial with a genomic match');
+      const trials = page.getByTestId('panel-trials');
+      await expect(trials.textContent()).resolves.toContain('No trial with a genomic match');
+      // Asked for every screened trial: listed, none "possibly eligible" on a score of 0.
+      await trials.getByTestId('all-trials').click();
+      await trials.getByTestId('trial-match').first().waitFor({ timeout: 15_000 });
+      const summaries = await trials.getByTestId('trial-match').locator('summary').allTextContents();
+      expect(summaries.length).toBeGreaterThan(0);
+      expect(summaries.filter((t) => /possibly eligible, score 0\.00/.test(t))).toEqual([]);
+      expect(summaries.some((t) => t.includes('genomic match'))).toBe(false);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-pgx-by-indication.png'), fullPage: true });
     } finally {
       await page.context().close();

@@ -92,15 +92,29 @@ export const PatientDecisionsQuery = graphql(`
         sourceVersion
         url
       }
-      trialMatches(first: 10) {
-        trial { nctId }
-        title
-        status
-        score
-        genomicMatch
-        criteria { criterion description result reason }
-      }
+      trialMatches(first: 10) { ...TrialMatchItem }
     }
+  }
+`);
+
+/** Every screened trial, matched genomically or not, eligible or not: run only when the clinician asks. */
+export const PatientAllTrialsQuery = graphql(`
+  query DashboardPatientAllTrials($id: ID!) {
+    patient(id: $id) {
+      id
+      trialMatches(first: 20, includeUnmatched: true, includeNotEligible: true) { ...TrialMatchItem }
+    }
+  }
+`);
+
+export const TrialMatchFragment = graphql(`
+  fragment TrialMatchItem on TrialMatch {
+    trial { nctId }
+    title
+    status
+    score
+    genomicMatch
+    criteria { criterion description result reason }
   }
 `);
 

@@ -1,6 +1,8 @@
-import type { QueryState } from '../../graphql/hooks';
+import { useState } from 'preact/hooks';
+import { useQuery, type QueryState } from '../../graphql/hooks';
 import { patientPanelErrors } from '../../graphql/client';
-import type { DashboardPatientDecisionsQuery, MedicationAlertItemFragment } from '../../gql/graphql';
+import { PatientAllTrialsQuery } from '../../graphql/operations';
+import type { DashboardPatientDecisionsQuery, MedicationAlertItemFragment, TrialMatchItemFragment } from '../../gql/graphql';
 import { Panel } from '../../components/Panel';
 
 const RESULT_MARK: Record<string, string> = { MET: '✓', NOT_MET: '✗', UNKNOWN: '?' };
@@ -51,11 +53,34 @@ function DrugResponseCard({ response: r }: { response: DrugResponse }) {
   );
 }
 
+function TrialMatchItem({ match: m }: { match: TrialMatchItemFragment }) {
+  return (
+    <details data-testid="trial-match" class={`trial status-${m.status.toLowerCase()}`}>
+      <summary>
+        <a href={`https://clinicaltrials.gov/study/${m.trial.nctId}`} target="_blank" rel="noreferrer noopener">{m.trial.nctId}</a> {m.title} — {m.status.toLowerCase().replace(/_/g, ' ')}, score {m.score.toFixed(2)}
+        {m.genomicMatch && <span class="genomic-match"> · genomic match</span>}
+      </summary>
+      <ul class="criteria">
+        {m.criteria.map((c, i) => (
+          <li key={i} class={`criterion ${c.result.toLowerCase()}`}>
+            <span class="mark" title={c.result}>{RESULT_MARK[c.result] ?? c.result}</span> {c.description} <span class="muted">— {c.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function DecisionPanels(props: { state: QueryState<DashboardPatientDecisionsQuery>; live?: { alerts: MedicationAlertItemFragment[]; at: string; reason: string } }) {
   const { state, live } = props;
   const patient = state.result?.data?.patient;
   const loading = state.loading && !patient;
   const alerts = live?.alerts ?? patient?.medicationAlerts ?? [];
+  // By default only trials with a genomic match; every screened trial when the clinician asks (issue 17).
+  const [allTrials, setAllTrials] = useState(false);
+  const all = useQuery(PatientAllTrialsQuery, { id: patient?.id ?? '' }, !allTrials || !patient);
+  const trialState = allTrials ? all : state;
+  const trials = allTrials ? all.result?.data?.patient?.trialMatches : patient?.trialMatches;
   return (
     <>
       <Panel title="Medication alerts" id="alerts" loading={loading && !live} failure={state.failure} errors={live ? [] : patientPanelErrors(state.result, 'medicationAlerts')} empty={(patient || live) && !alerts.length && 'No pharmacogenomic conflicts with current medications.'}>
@@ -73,22 +98,22 @@ export function DecisionPanels(props: { state: QueryState<DashboardPatientDecisi
           {patient?.drugResponses.map((r) => <DrugResponseCard key={r.drugName} response={r} />)}
         </ul>
       </Panel>
-      <Panel title="Trial matches" id="trials" loading={loading} failure={state.failure} errors={patientPanelErrors(state.result, 'trialMatches')} empty={patient && !patient.trialMatches.length && 'No trial with a genomic match: the patient carries none of the variants the trials require.'}>
-        {patient?.trialMatches.map((m) => (
-          <details key={m.trial.nctId} data-testid="trial-match" class={`trial status-${m.status.toLowerCase()}`}>
-            <summary>
-              <a href={`https://clinicaltrials.gov/study/${m.trial.nctId}`} target="_blank" rel="noreferrer noopener">{m.trial.nctId}</a> {m.title} — {m.status.toLowerCase().replace(/_/g, ' ')}, score {m.score.toFixed(2)}
-              {m.genomicMatch && <span class="genomic-match"> · genomic match</span>}
-            </summary>
-            <ul class="criteria">
-              {m.criteria.map((c, i) => (
-                <li key={i} class={`criterion ${c.result.toLowerCase()}`}>
-                  <span class="mark" title={c.result}>{RESULT_MARK[c.result] ?? c.result}</span> {c.description} <span class="muted">— {c.reason}</span>
-                </li>
-              ))}
-            </ul>
-          </details>
-        ))}
+      <Panel
+        title="Trial matches"
+        id="trials"
+        loading={loading || (allTrials && all.loading && !trials)}
+        failure={trialState.failure}
+        errors={patientPanelErrors(trialState.result, 'trialMatches')}
+        empty={trials && !trials.length && (allTrials ? 'No trials screened.' : 'No trial with a genomic match: the patient carries none of the variants the trials require.')}
+        actions={
+          patient && (
+            <button type="button" class="link" data-testid="all-trials" onClick={() => setAllTrials(!allTrials)}>
+              {allTrials ? 'Show genomic matches only' : 'Show every screened trial'}
+            </button>
+          )
+        }
+      >
+        {trials?.map((m) => <TrialMatchItem key={m.trial.nctId} match={m} />)}
       </Panel>
     </>
   );
