@@ -10,7 +10,9 @@
  * applied, stopped afterwards). Streams and writes batches of --batch-size rows (default 1000), one
  * transaction each, MERGEd on ids: re-importing changes nothing, and an import that failed midway
  * (Neo4j gone: that batch rolls back, the ImportRun is marked failed) completes when run again.
- * Prints a progress bar, the counts and every skip reason with a few examples.
+ * Prints a progress bar, the counts and every skipped record's code and reason with a few examples
+ * (line or file). A bad record (importers/record-checks.ts) is skipped and the import goes on; a file
+ * that cannot be read as its format (a missing column, an empty file, an is_a cycle) is refused whole.
  * Exit code 0: imported (skips are listed); 1: refused input (nothing written) or failed; 2: usage.
  */
 import fs from 'node:fs';
@@ -87,7 +89,7 @@ export function formatResult(result: ImportResult): string {
   for (const [key, n] of Object.entries(result.counts)) lines.push(`  ${key}: ${n}`);
   if (result.skipped.length) {
     lines.push('skipped:');
-    for (const s of result.skipped) lines.push(`  ${s.count} × ${s.reason}  (e.g. ${s.examples.join(', ')})`);
+    for (const s of result.skipped) lines.push(`  ${s.count} × ${s.code}: ${s.reason}  (e.g. ${s.examples.join(', ')})`);
   }
   return lines.join('\n');
 }

@@ -186,4 +186,46 @@ describe('CIViC importer', () => {
     });
     expect(all.records[0]!.get('n')).toBe(3);
   });
+
+  it('skips malformed rows with their code and line, imports the rest, and records the codes on the run', async () => {
+    const tag = randomTag();
+    const eid = randomDigits(8);
+    const row = (over: Record<string, string>) =>
+      HEADER.map((h) => ({
+        molecular_profile: `BRAF${tag} V600E`, molecular_profile_id: randomDigits(8), disease: `Melanoma ${tag}`, doid: randomDigits(8), therapies: `Drug${tag}`,
+        evidence_type: 'Predictive', evidence_direction: 'Supports', evidence_level: 'A', significance: 'Sensitivity/Response', citation_id: '21639808',
+        source_type: 'PubMed', citation: 'Chapman et al., 2011', evidence_status: 'accepted', rating: '4', ...over,
+      })[h] ?? '').join('\t');
+    const file = path.join(tempDir(), '01-Nov-2026-ClinicalEvidenceSummaries.tsv');
+    fs.writeFileSync(
+      file,
+      [
+        HEADER.join('\t'),
+        row({ evidence_id: `${eid}1` }),
+        row({ evidence_id: `${eid}2`, molecular_profile: `braf${tag.toLowerCase()} V600E` }),
+        row({ evidence_id: `${eid}3`, nct_ids: 'NCT0100698' }),
+        row({ evidence_id: `${eid}4`, rating: 'NaN' }),
+        row({ evidence_id: `${eid}5`, evidence_statement: 'Clears the screen \u001b[2J' }),
+        row({ evidence_id: `${eid}6`, disease: 'x'.repeat(2001) }),
+        row({ evidence_id: `${eid}7`, doid: 'melanoma' }),
+      ].join('\n') + '\n',
+    );
+    const result = await importCivic(executor, file);
+    expect(result.counts).toMatchObject({ rows: 7, evidence: 1, skipped: 6 });
+    expect(result.skipped.map(({ code, examples }) => [code, examples])).toEqual([
+      ['INVALID_GENE_SYMBOL', ['line 3']],
+      ['INVALID_NCT_ID', ['line 4']],
+      ['NON_FINITE_NUMBER', ['line 5']],
+      ['CONTROL_CHARACTER', ['line 6']],
+      ['TEXT_TOO_LONG', ['line 7']],
+      ['INVALID_IDENTIFIER', ['line 8']],
+    ]);
+    expect(result.skipped[0]!.reason).toBe(`gene "braf${tag.toLowerCase()}" is not an HGNC gene symbol`);
+    const run = await importRun(executor, result.runId);
+    expect(JSON.parse(run.counts as string).skippedCodes).toEqual({
+      INVALID_GENE_SYMBOL: 1, INVALID_NCT_ID: 1, NON_FINITE_NUMBER: 1, CONTROL_CHARACTER: 1, TEXT_TOO_LONG: 1, INVALID_IDENTIFIER: 1,
+    });
+    const stored = await executor.read<{ n: number }>('MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix RETURN count(e) AS n', { prefix: `civic:EID${eid}` });
+    expect(stored.records[0]!.get('n')).toBe(1);
+  });
 });

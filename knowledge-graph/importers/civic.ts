@@ -19,6 +19,9 @@
  * - Drug id: an existing Drug named like the therapy (lowercase) is reused, else `name:<lowercase>`.
  * - Disease id: `DOID:<doid>`; rows without a DOID are skipped (the evidence would float free).
  * - A required column missing → ImportInputError naming it, before anything is written.
+ * - Each row passes record-checks.ts: an HGNC gene symbol, a numeric evidence id and DOID, NCT ids of
+ *   NCT and 8 digits, a finite rating, text without control characters and within limits. A row that
+ *   fails is skipped with its code and line; the import goes on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +41,7 @@ import {
   type ImportResult,
 } from './common';
 import { ENCODES_PREDICATE, knowledgeVariantId, normalizeProteinChange, variantLevel, type VariantLevel } from './variants';
+import { finiteNumberProblem, firstProblem, geneSymbolProblem, ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
 
 /** Needed in every file. */
 export const CIVIC_REQUIRED_COLUMNS = [
@@ -138,12 +142,12 @@ function checkHeader(header: string[]): void {
   }
 }
 
-/** One TSV row → a CivicRow, or a skip reason. */
-export function civicRow(get: (column: string) => string, line: number): CivicRow | { skip: string } {
+/** One TSV row → a CivicRow, or why it is skipped. */
+export function civicRow(get: (column: string) => string, line: number): CivicRow | Skip {
   const status = get('evidence_status').trim().toLowerCase();
-  if (status !== 'accepted') return { skip: `evidence_status "${status || '(empty)'}" (only accepted evidence is imported)` };
+  if (status !== 'accepted') return skipRecord(ImportRejectCode.NOT_IMPORTED, `evidence_status "${status || '(empty)'}" (only accepted evidence is imported)`);
   const eid = get('evidence_id').trim();
-  if (!/^\d+$/.test(eid)) return { skip: 'evidence_id is not a number' };
+  if (!/^\d+$/.test(eid)) return skipRecord(ImportRejectCode.INVALID_IDENTIFIER, 'evidence_id is not a number');
 
   let gene = get('gene').trim();
   let variant = get('variant').trim();
@@ -153,17 +157,29 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
   } else {
     const profile = get('molecular_profile').trim();
     const profileId = get('molecular_profile_id').trim();
-    if (!profile || !profileId) return { skip: 'no molecular profile' };
-    if (/\b(AND|OR|NOT)\b/.test(profile)) return { skip: 'complex molecular profile (AND/OR/NOT)' };
+    if (!profile || !profileId) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no molecular profile');
+    if (/\b(AND|OR|NOT)\b/.test(profile)) return skipRecord(ImportRejectCode.NOT_IMPORTED, 'complex molecular profile (AND/OR/NOT)');
     const m = /^(\S+)\s+(.+)$/.exec(profile);
-    if (!m) return { skip: 'molecular profile is not "<gene> <variant>"' };
+    if (!m) return skipRecord(ImportRejectCode.INVALID_IDENTIFIER, 'molecular profile is not "<gene> <variant>"');
     gene = m[1]!;
     variant = m[2]!;
     civicVariantId = `civic:molecular-profile:${profileId}`;
   }
   const doid = get('doid').trim();
-  if (!doid) return { skip: 'no DOID for the disease' };
+  if (!doid) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no DOID for the disease');
   const diseaseId = /^DOID:/i.test(doid) ? `DOID:${doid.slice(5)}` : `DOID:${doid}`;
+  const nctIds = splitList(get('nct_ids'));
+  const problem = firstProblem(
+    geneSymbolProblem('gene', gene),
+    /^DOID:\d+$/.test(diseaseId) ? null : skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `doid ${JSON.stringify(doid.slice(0, 40))} is not a Disease Ontology id`),
+    ...nctIds.map((id) => nctIdProblem('nct_ids', id)),
+    get('rating').trim() ? finiteNumberProblem('rating', get('rating')) : null,
+    textProblem(
+      { variant, disease: get('disease'), therapies: get('therapies'), citation: get('citation'), citation_id: get('citation_id'), evidence_statement: get('evidence_statement') },
+      ['evidence_statement'],
+    ),
+  );
+  if (problem) return problem;
 
   const type = enumCase(get('evidence_type'));
   const significance = get('significance').trim();
@@ -194,8 +210,8 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
       citationId: citationId || null,
       statement: get('evidence_statement').trim() || null,
       interaction: enumCase(get('therapy_interaction_type')) || null,
-      rating: Number.isFinite(rating) && get('rating').trim() ? rating : null,
-      nctIds: splitList(get('nct_ids')),
+      rating: get('rating').trim() ? rating : null,
+      nctIds,
       variantOrigin: get('variant_origin').trim() || null,
       lastReviewed: get('last_review_date').trim() || null,
       sourceUrl: get('evidence_civic_url').trim() || `https://civicdb.org/evidence/${eid}/summary`,
@@ -234,7 +250,7 @@ export async function importCivic(executor: Neo4jExecutor, file: string, options
           return i === undefined ? '' : (cells[i] ?? '');
         };
         const row = civicRow(get, lineNo);
-        if ('skip' in row) report.skip(row.skip, `line ${lineNo}`);
+        if ('skip' in row) report.skip(row.skip, `line ${lineNo}`, row.code);
         else await writer.add(row);
       }
       await writer.flush();

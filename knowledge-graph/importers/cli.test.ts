@@ -31,8 +31,8 @@ describe('kg:import arguments', () => {
     expect(
       formatResult({
         runId: 'r1', source: 'civic', version: 'v', status: 'completed', counts: { rows: 2, evidence: 1, skipped: 1 },
-        skipped: [{ reason: 'no DOID for the disease', count: 1, examples: ['line 3'] }],
+        skipped: [{ code: 'MISSING_FIELD', reason: 'no DOID for the disease', count: 1, examples: ['line 3'] }],
       }),
-    ).toBe('civic v: completed (ImportRun r1)\n  rows: 2\n  evidence: 1\n  skipped: 1\nskipped:\n  1 × no DOID for the disease  (e.g. line 3)');
+    ).toBe('civic v: completed (ImportRun r1)\n  rows: 2\n  evidence: 1\n  skipped: 1\nskipped:\n  1 × MISSING_FIELD: no DOID for the disease  (e.g. line 3)');
   });
 });

@@ -21,6 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Neo4jExecutor } from '../executor';
+import type { ImportRejectCode } from './record-checks';
 
 export const DEFAULT_BATCH_SIZE = 1000;
 /** Examples kept per skip reason in the report (the count is always complete). */
@@ -37,6 +38,8 @@ export interface ImportOptions {
 }
 
 export interface SkipEntry {
+  /** Why, for scripts to branch on (record-checks.ts ImportRejectCode). */
+  code: ImportRejectCode;
   reason: string;
   count: number;
   examples: string[];
@@ -65,11 +68,13 @@ export class ImportReport {
     this.counts[key] = (this.counts[key] ?? 0) + n;
   }
 
-  skip(reason: string, where: string): void {
-    let entry = this.skips.get(reason);
+  /** A record not imported: counted under its reason, with up to SKIP_EXAMPLES places (line, file). */
+  skip(reason: string, where: string, code: ImportRejectCode): void {
+    const key = `${code}\u0000${reason}`;
+    let entry = this.skips.get(key);
     if (!entry) {
-      entry = { reason, count: 0, examples: [] };
-      this.skips.set(reason, entry);
+      entry = { code, reason, count: 0, examples: [] };
+      this.skips.set(key, entry);
     }
     entry.count += 1;
     if (entry.examples.length < SKIP_EXAMPLES) entry.examples.push(where);
@@ -81,7 +86,13 @@ export class ImportReport {
   }
 
   toJson(): string {
-    return JSON.stringify({ ...this.counts, skippedReasons: Object.fromEntries([...this.skips].map(([r, e]) => [r, e.count])) });
+    const byCode: Record<string, number> = {};
+    for (const e of this.skips.values()) byCode[e.code] = (byCode[e.code] ?? 0) + e.count;
+    return JSON.stringify({
+      ...this.counts,
+      skippedReasons: Object.fromEntries([...this.skips.values()].map((e) => [e.reason, e.count])),
+      skippedCodes: byCode,
+    });
   }
 }
 

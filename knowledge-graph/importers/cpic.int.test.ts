@@ -52,9 +52,9 @@ describe('CPIC importer', () => {
     expect(result.counts).toMatchObject({ files: 3, recommendations: 4, guidelines: 2, skipped: 3 });
     expect(result.skipped).toEqual(
       expect.arrayContaining([
-        { reason: 'no drugrecommendation', count: 1, examples: ['clopidogrel.json[1]'] },
-        { reason: 'no gene (lookupkey/phenotypes empty)', count: 1, examples: ['clopidogrel.json[2]'] },
-        expect.objectContaining({ reason: 'not valid JSON', count: 1 }),
+        { code: 'MISSING_FIELD', reason: 'no drugrecommendation', count: 1, examples: ['clopidogrel.json[1]'] },
+        { code: 'MISSING_FIELD', reason: 'no gene (lookupkey/phenotypes empty)', count: 1, examples: ['clopidogrel.json[2]'] },
+        expect.objectContaining({ code: 'INVALID_JSON', reason: 'not valid JSON', count: 1 }),
       ]),
     );
 
@@ -91,5 +91,26 @@ describe('CPIC importer', () => {
     const before = await countTagged(executor, tag);
     await importCpic(executor, dir, { version: 'v1-2026-11' });
     expect(await countTagged(executor, tag)).toEqual(before);
+  });
+
+  it('skips recommendations with a gene that is not an HGNC symbol or a drug id that is not an RxNorm CUI, and imports the rest', async () => {
+    const tag = randomTag();
+    const [id1, id2, id3] = [1, 2, 3].map((i) => `${randomDigits(7)}${i}`);
+    const base = { drug: { name: `drug ${tag}` }, drugrecommendation: 'Use the label dose.', classification: 'Strong' };
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, 'recs.json'),
+      JSON.stringify([
+        { ...base, id: Number(id1), lookupkey: { [`CYP2D6${tag}`]: 'Normal Metabolizer' } },
+        { ...base, id: Number(id2), lookupkey: { [`cyp2d6 ${tag}`]: 'Normal Metabolizer' } },
+        { ...base, id: Number(id3), drugid: 'RxNorm:abc', lookupkey: { [`CYP2D6${tag}`]: 'Poor Metabolizer' } },
+      ]),
+    );
+    const result = await importCpic(executor, dir, { version: 'v-bad-records' });
+    expect(result.counts).toMatchObject({ recommendations: 3, guidelines: 1, skipped: 2 });
+    expect(result.skipped).toEqual([
+      { code: 'INVALID_GENE_SYMBOL', reason: `lookupkey gene "cyp2d6 ${tag}" is not an HGNC gene symbol`, count: 1, examples: ['recs.json[1]'] },
+      { code: 'INVALID_IDENTIFIER', reason: 'drugid "abc" is not an RxNorm CUI', count: 1, examples: ['recs.json[2]'] },
+    ]);
   });
 });

@@ -24,14 +24,16 @@
  * Guideline id `cpic:recommendation:<id>`, with the properties the curated seed writes: `name`, `url`,
  * `phenotypes` (JSON object gene → phenotype), `recommendation`, `classification` (strength),
  * `population`, `implications` (JSON object gene → text), `comments`, `citations` (list), `sourceVersion` (the import's version). Drug: the RxNorm CUI when given, else an existing Drug named
- * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field are skipped (counted,
- * with file and index).
+ * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field, with a gene that is not
+ * an HGNC symbol, an id or RxNorm CUI that is not a number, or text with control characters or beyond
+ * the limits (record-checks.ts) are skipped (counted, with code, file and index); the import goes on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
 import { listJsonFiles } from './trials';
+import { firstProblem, geneSymbolProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
 export interface GuidelineRow {
   id: string;
@@ -82,24 +84,46 @@ const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(
 const str = (v: unknown): string | null =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 
-/** One recommendation object → a GuidelineRow, or a skip reason. */
-export function guidelineRow(rec: unknown): GuidelineRow | { skip: string } {
+/** One recommendation object → a GuidelineRow, or why it is skipped. */
+export function guidelineRow(rec: unknown): GuidelineRow | Skip {
   const r = obj(rec);
   const id = str(r.id);
-  if (!id) return { skip: 'no recommendation id' };
+  if (!id) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no recommendation id');
+  if (!/^\d+$/.test(id)) return skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `recommendation id ${JSON.stringify(id.slice(0, 40))} is not a number`);
   const recommendation = str(r.drugrecommendation) ?? str(r.drugRecommendation) ?? str(r.recommendation);
-  if (!recommendation) return { skip: 'no drugrecommendation' };
+  if (!recommendation) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no drugrecommendation');
   const lookup = obj(r.lookupkey ?? r.lookupKey);
   const phenotypes = obj(r.phenotypes);
   const byGene = Object.keys(phenotypes).length ? phenotypes : lookup;
-  const genes = Object.keys(Object.keys(lookup).length ? lookup : phenotypes).filter((g) => /^[A-Za-z0-9-]+$/.test(g));
-  if (genes.length === 0) return { skip: 'no gene (lookupkey/phenotypes empty)' };
+  const genes = Object.keys(Object.keys(lookup).length ? lookup : phenotypes);
+  if (genes.length === 0) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no gene (lookupkey/phenotypes empty)');
   const drug = obj(r.drug);
   const rxnorm = (str(r.drugid) ?? str(drug.rxnorm) ?? '').replace(/^RxNorm:/i, '') || null;
   const name = str(drug.name) ?? (typeof r.drug === 'string' ? str(r.drug) : null);
-  if (!rxnorm && !name) return { skip: 'no drug (drugid or drug.name)' };
+  if (!rxnorm && !name) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no drug (drugid or drug.name)');
   const guideline = obj(r.guideline);
   const citations = Array.isArray(r.citations) ? r.citations.map(str).filter((c): c is string => c !== null) : [];
+  const texts = (o: Json) => Object.values(o).map(str).filter((t): t is string => t !== null);
+  const problem = firstProblem(
+    ...genes.map((g) => geneSymbolProblem('lookupkey gene', g)),
+    // RxNorm concept unique identifiers are numbers (nlm.nih.gov/research/umls/rxnorm).
+    rxnorm && !/^\d+$/.test(rxnorm) ? skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `drugid ${JSON.stringify(rxnorm.slice(0, 40))} is not an RxNorm CUI`) : null,
+    textProblem(
+      {
+        drug: name,
+        recommendation,
+        classification: str(r.classification) ?? str(r.strength),
+        population: str(r.population),
+        phenotypes: texts(byGene),
+        implications: texts(obj(r.implications)),
+        comments: str(r.comments),
+        guideline: str(guideline.name) ?? str(r.guidelinename),
+        citations,
+      },
+      ['recommendation', 'implications', 'comments'],
+    ),
+  );
+  if (problem) return problem;
   return {
     id: `cpic:recommendation:${id}`,
     genes,
@@ -136,14 +160,14 @@ export async function importCpic(executor: Neo4jExecutor, dir: string, options: 
       try {
         data = JSON.parse(await fs.promises.readFile(file, 'utf8'));
       } catch (error) {
-        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`);
+        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
       const recs = Array.isArray(data) ? data : [data];
       for (const [i, rec] of recs.entries()) {
         report.add('recommendations');
         const row = guidelineRow(rec);
-        if ('skip' in row) report.skip(row.skip, Array.isArray(data) ? `${where}[${i}]` : where);
+        if ('skip' in row) report.skip(row.skip, Array.isArray(data) ? `${where}[${i}]` : where, row.code);
         else await writer.add(row);
       }
     }

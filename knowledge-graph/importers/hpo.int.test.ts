@@ -137,12 +137,8 @@ describe('HPO importer', () => {
     const result = await importHpo(executor, files[0], files[1], { batchSize: 2, genesToDiseaseFile: files[2] });
     expect(result.counts).toMatchObject({ annotations: 2, geneRows: 5, geneLinks: 3, skipped: 6 });
     const skips = Object.fromEntries(result.skipped.map((s) => [s.reason, s]));
-    expect(skips['disease not in the graph']).toEqual({ reason: 'disease not in the graph', count: 1, examples: [`line 5 (${otherDisease})`] });
-    expect(skips['malformed gene_symbol, disease_id or association_type']).toEqual({
-      reason: 'malformed gene_symbol, disease_id or association_type',
-      count: 1,
-      examples: ['line 6'],
-    });
+    expect(skips['disease not in the graph']).toEqual({ code: 'NOT_IN_GRAPH', reason: 'disease not in the graph', count: 1, examples: [`line 5 (${otherDisease})`] });
+    expect(skips['gene_symbol is empty']).toEqual({ code: 'MISSING_FIELD', reason: 'gene_symbol is empty', count: 1, examples: ['line 6'] });
 
     const links = await executor.read(
       `MATCH (d:Disease)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE d.id IN $diseases
@@ -223,5 +219,35 @@ describe('HPO importer', () => {
     expect(findIsACycle(new Map([['A', ['B']], ['B', ['C']], ['C', []]]))).toBeNull();
     expect(findIsACycle(new Map([['A', ['B']], ['B', ['C']], ['C', ['A']]]))).toEqual(['A', 'B', 'C', 'A']);
     expect(findIsACycle(new Map([['A', ['A']]]))).toEqual(['A', 'A']);
+  });
+
+  it('skips malformed terms, annotations and gene rows with their code and line, and imports the rest', async () => {
+    const tag = randomTag();
+    const [root, a] = ids();
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    const files = ['hp.obo', 'phenotype.hpoa', 'genes_to_disease.txt'].map((f) => path.join(dir, f)) as [string, string, string];
+    fs.writeFileSync(
+      files[0],
+      `format-version: 1.2\ndata-version: hp/releases/2026-10-01\n\n[Term]\nid: ${root}\nname: Root ${tag}\n\n[Term]\nid: HP:12345\nname: Short id ${tag}\n\n` +
+        `[Term]\nid: ${a}\nname: Bad parent ${tag}\nis_a: HP:1 ! nothing\n\n[Term]\nid: HP:${randomDigits(7)}\nname: Bell \u0007 ${tag}\n`,
+    );
+    const header = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'onset', 'frequency', 'sex', 'modifier', 'aspect', 'biocuration'];
+    const annotation = (disease: string, hpo: string) => [disease, `Syndrome ${tag}`, '', hpo, 'PMID:1', 'PCS', '', '', '', '', 'P', 'HPO:x'].join('\t');
+    fs.writeFileSync(files[1], `#version: 2026-10-01\n${header.join('\t')}\n${annotation(omim, root)}\n${annotation('OMIM 123', root)}\n${annotation(omim, 'HP:123')}\n`);
+    fs.writeFileSync(
+      files[2],
+      ['ncbi_gene_id\tgene_symbol\tassociation_type\tdisease_id\tsource', `NCBIGene:1\tGA${tag}\tMENDELIAN\t${omim}\tx`, `NCBIGene:2\tga-${tag}\tMENDELIAN\t${omim}\tx`].join('\n') + '\n',
+    );
+    const result = await importHpo(executor, files[0], files[1], { genesToDiseaseFile: files[2] });
+    expect(result.counts).toMatchObject({ terms: 4, phenotypes: 1, annotationRows: 3, annotations: 1, geneRows: 2, geneLinks: 1, skipped: 6 });
+    expect(result.skipped.map(({ code, reason, examples }) => [code, reason, examples])).toEqual([
+      ['INVALID_HPO_ID', 'id "HP:12345" is not an HPO id (HP: and 7 digits)', [`${files[0]} line 8 (HP:12345)`]],
+      ['INVALID_HPO_ID', 'is_a "HP:1" is not an HPO id (HP: and 7 digits)', [`${files[0]} line 12 (${a})`]],
+      ['CONTROL_CHARACTER', 'name contains a control character', [expect.stringContaining(`${files[0]} line 17`)]],
+      ['INVALID_IDENTIFIER', 'database_id "OMIM 123" is not a disease id (PREFIX:id)', ['line 4']],
+      ['INVALID_HPO_ID', 'hpo_id "HP:123" is not an HPO id (HP: and 7 digits)', ['line 5']],
+      ['INVALID_GENE_SYMBOL', `gene_symbol "ga-${tag}" is not an HGNC gene symbol`, ['line 3']],
+    ]);
   });
 });

@@ -38,6 +38,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from './common';
+import { firstProblem, geneSymbolProblem, hpoIdProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
 export interface OboTerm {
   id: string;
@@ -88,6 +89,25 @@ const MERGE_DISEASE_GENES = `
   MERGE (d)-[r:ASSOCIATED_GENE {associationType: row.associationType}]->(g)
   SET r.reference = row.reference, r.source = $run.source, r.importRun = $run.id
   RETURN row.line AS line`;
+
+/** Why an OBO term is not imported: no or a malformed id, obsolete, a malformed parent, bad text. */
+export function termProblem(term: OboTerm): Skip | null {
+  if (!term.id) return skipRecord(ImportRejectCode.MISSING_FIELD, 'term without id');
+  if (term.obsolete) return skipRecord(ImportRejectCode.NOT_IMPORTED, 'obsolete term');
+  return firstProblem(
+    hpoIdProblem('id', term.id),
+    ...term.parents.map((parent) => hpoIdProblem('is_a', parent)),
+    textProblem({ name: term.name, synonym: term.synonyms }),
+  );
+}
+
+/** HPOA and genes_to_disease disease ids: a prefix and a local id, e.g. OMIM:154700, ORPHA:558 (HPO annotation format). */
+function diseaseIdProblem(field: string, id: string): Skip | null {
+  if (!id) return skipRecord(ImportRejectCode.MISSING_FIELD, `${field} is empty`);
+  return /^[A-Za-z]+:[A-Za-z0-9._-]+$/.test(id) && id.length <= 100
+    ? null
+    : skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `${field} ${JSON.stringify(id.slice(0, 40))} is not a disease id (PREFIX:id)`);
+}
 
 function lineReader(file: string) {
   const stream = fs.createReadStream(file, { encoding: 'utf8' });
@@ -310,8 +330,8 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
     });
     for await (const term of oboTerms(oboFile, undefined, (bytes) => (oboBytes = bytes))) {
       report.add('terms');
-      if (!term.id) report.skip('term without id', `${oboFile} line ${term.line}`);
-      else if (term.obsolete) report.skip('obsolete term', term.id);
+      const problem = termProblem(term);
+      if (problem) report.skip(problem.skip, `${oboFile} line ${term.line}${term.id ? ` (${term.id.slice(0, 40)})` : ''}`, problem.code);
       else await terms.add(term);
     }
     await terms.flush();
@@ -323,7 +343,7 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
       const linked = new Set(records.map((r) => r.line as number));
       for (const row of rows) {
         if (linked.has(row.line)) report.add('annotations');
-        else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`);
+        else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`, ImportRejectCode.NOT_IN_GRAPH);
       }
       options.onProgress?.({ done: oboBytes + stream.bytesRead, total, unit: 'bytes' });
     });
@@ -342,15 +362,20 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
         const cells = splitTsv(line);
         const get = (column: string) => (cells[hpoa.index.get(column) ?? -1] ?? '').trim();
         if (get('aspect') !== 'P') {
-          report.skip(`aspect ${get('aspect') || '(empty)'} (only P, phenotypic abnormality, is imported)`, `line ${lineNo}`);
+          report.skip(`aspect ${get('aspect') || '(empty)'} (only P, phenotypic abnormality, is imported)`, `line ${lineNo}`, ImportRejectCode.NOT_IMPORTED);
           continue;
         }
         if (get('qualifier').toUpperCase() === 'NOT') {
-          report.skip('NOT-qualified annotation', `line ${lineNo}`);
+          report.skip('NOT-qualified annotation', `line ${lineNo}`, ImportRejectCode.NOT_IMPORTED);
           continue;
         }
-        if (!/^HP:\d{7}$/.test(get('hpo_id')) || !/^[A-Za-z]+:\S+$/.test(get('database_id'))) {
-          report.skip('malformed hpo_id or database_id', `line ${lineNo}`);
+        const problem = firstProblem(
+          hpoIdProblem('hpo_id', get('hpo_id')),
+          diseaseIdProblem('database_id', get('database_id')),
+          textProblem({ disease_name: get('disease_name'), reference: get('reference'), frequency: get('frequency'), onset: get('onset'), modifier: get('modifier') }),
+        );
+        if (problem) {
+          report.skip(problem.skip, `line ${lineNo}`, problem.code);
           continue;
         }
         await annotations.add({
@@ -395,7 +420,7 @@ async function importDiseaseGenes(
     const linked = new Set(records.map((r) => r.line as number));
     for (const row of rows) {
       if (linked.has(row.line)) report.add('geneLinks');
-      else report.skip('disease not in the graph', `line ${row.line} (${row.diseaseId})`);
+      else report.skip('disease not in the graph', `line ${row.line} (${row.diseaseId})`, ImportRejectCode.NOT_IN_GRAPH);
     }
     onBytes(stream.bytesRead);
   });
@@ -416,8 +441,14 @@ async function importDiseaseGenes(
       const symbol = get('gene_symbol');
       const diseaseId = get('disease_id');
       const associationType = get('association_type');
-      if (!/^\S+$/.test(symbol) || !/^[A-Za-z]+:\S+$/.test(diseaseId) || associationType === '') {
-        report.skip('malformed gene_symbol, disease_id or association_type', `line ${lineNo}`);
+      const problem = firstProblem(
+        geneSymbolProblem('gene_symbol', symbol),
+        diseaseIdProblem('disease_id', diseaseId),
+        associationType === '' ? skipRecord(ImportRejectCode.MISSING_FIELD, 'association_type is empty') : null,
+        textProblem({ association_type: associationType, source: get('source') }),
+      );
+      if (problem) {
+        report.skip(problem.skip, `line ${lineNo}`, problem.code);
         continue;
       }
       await links.add({ line: lineNo, diseaseId, symbol, associationType, reference: get('source') || null });

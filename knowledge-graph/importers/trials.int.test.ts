@@ -50,6 +50,7 @@ describe('ClinicalTrials.gov importer', () => {
     ]);
     expect(trialRow({ protocolSection: { identificationModule: { briefTitle: 'x' } } })).toEqual({
       skip: 'no protocolSection.identificationModule.nctId',
+      code: 'MISSING_FIELD',
     });
   });
 
@@ -78,8 +79,8 @@ describe('ClinicalTrials.gov importer', () => {
     expect(result.counts).toMatchObject({ files: 4, trials: 2, skipped: 2 });
     expect(result.skipped).toEqual(
       expect.arrayContaining([
-        { reason: 'no protocolSection.identificationModule.nctId', count: 1, examples: ['no-id.json'] },
-        expect.objectContaining({ reason: 'not valid JSON', count: 1 }),
+        { code: 'MISSING_FIELD', reason: 'no protocolSection.identificationModule.nctId', count: 1, examples: ['no-id.json'] },
+        expect.objectContaining({ code: 'INVALID_JSON', reason: 'not valid JSON', count: 1 }),
       ]),
     );
 
@@ -124,5 +125,26 @@ describe('ClinicalTrials.gov importer', () => {
     expect(await countTagged(executor, tag)).toEqual(before);
     const sitesAfter = await executor.read('MATCH (:Trial {nctId: $nct})-[:AT_SITE]->(s) RETURN count(s) AS n', { nct });
     expect(sitesAfter.records[0]!.get('n')).toBe(sitesBefore.records[0]!.get('n'));
+  });
+
+  it('skips studies with a malformed NCT id, control characters or overlong criteria, naming code and file, and imports the rest', async () => {
+    const tag = randomTag();
+    const dir = tempDir();
+    const good = `NCT${randomDigits(8)}`;
+    fs.writeFileSync(path.join(dir, 'a-good.json'), JSON.stringify(study(tag, good)));
+    fs.writeFileSync(path.join(dir, 'b-short-id.json'), JSON.stringify(study(tag, 'NCT1234567')));
+    fs.writeFileSync(path.join(dir, 'c-escape.json'), JSON.stringify(study(tag, `NCT${randomDigits(8)}`, { title: `Trial ${tag}\u001b[31m` })));
+    const long = study(tag, `NCT${randomDigits(8)}`);
+    long.protocolSection.eligibilityModule.eligibilityCriteria = 'Inclusion Criteria:\n' + 'x'.repeat(100_001);
+    fs.writeFileSync(path.join(dir, 'd-long.json'), JSON.stringify(long));
+    const result = await importTrials(executor, dir, { version: '2026-12-06' });
+    expect(result.counts).toMatchObject({ files: 4, trials: 1, skipped: 3 });
+    expect(result.skipped).toEqual([
+      { code: 'INVALID_NCT_ID', reason: 'nctId "NCT1234567" is not NCT followed by 8 digits', count: 1, examples: ['b-short-id.json'] },
+      { code: 'CONTROL_CHARACTER', reason: 'briefTitle contains a control character', count: 1, examples: ['c-escape.json'] },
+      { code: 'TEXT_TOO_LONG', reason: 'eligibilityCriteria: 100021 characters, more than 100000', count: 1, examples: ['d-long.json'] },
+    ]);
+    const stored = await executor.read<{ n: number }>('MATCH (t:Trial {nctId: $nct}) RETURN count(t) AS n', { nct: good });
+    expect(stored.records[0]!.get('n')).toBe(1);
   });
 });

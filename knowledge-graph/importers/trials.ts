@@ -10,7 +10,8 @@
  * armsInterventionsModule.interventions[{type, name}],
  * contactsLocationsModule.locations[{facility, city, state, country, status, geoPoint {lat, lon}}].
  *
- * - A file that is not JSON, or has no valid NCT id, is skipped with the reason.
+ * - A file that is not JSON, or has no valid NCT id (NCT and 8 digits), or text with control characters
+ *   or beyond the limits (record-checks.ts), is skipped with its code and file; the import goes on.
  * - Drugs: interventions of type DRUG or BIOLOGICAL; an existing Drug named like the intervention
  *   (lowercase) is reused, else `name:<lowercase>` is created.
  * - Diseases: a condition links to an existing Disease whose name is the condition as written or
@@ -31,6 +32,7 @@ import type { Neo4jExecutor } from '../executor';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
 import { extractExcludedVariants, extractLabCriteria, parseCtgovAge } from './eligibility';
 import { extractGenomicMentions, inclusionText, type GenomicMention } from './variants';
+import { ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
 
 export interface TrialRow {
   nctId: string;
@@ -115,24 +117,37 @@ const MERGE_TRIALS = `
     SET r.source = $run.source, r.importRun = $run.id
   }`;
 
-const NCT_ID = /^NCT\d{8}$/;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== null) : []);
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
-/** One study (API v2 JSON) → a TrialRow, or a skip reason. */
-export function trialRow(study: unknown): TrialRow | { skip: string } {
+/** One study (API v2 JSON) → a TrialRow, or why it is skipped (record-checks.ts). */
+export function trialRow(study: unknown): TrialRow | Skip {
   const protocol = obj(obj(study).protocolSection);
   const identification = obj(protocol.identificationModule);
   const nctId = str(identification.nctId);
-  if (!nctId) return { skip: 'no protocolSection.identificationModule.nctId' };
-  if (!NCT_ID.test(nctId)) return { skip: 'nctId is not NCT followed by 8 digits' };
+  if (!nctId) return skipRecord(ImportRejectCode.MISSING_FIELD, 'no protocolSection.identificationModule.nctId');
+  const badId = nctIdProblem('nctId', nctId);
+  if (badId) return badId;
   const eligibility = obj(protocol.eligibilityModule);
   const conditionsModule = obj(protocol.conditionsModule);
   const criteria = str(eligibility.eligibilityCriteria);
   const keywords = strings(conditionsModule.keywords);
+  const texts = textProblem(
+    {
+      briefTitle: str(identification.briefTitle),
+      officialTitle: str(identification.officialTitle),
+      conditions: strings(conditionsModule.conditions),
+      keywords,
+      eligibilityCriteria: criteria,
+      minimumAge: str(eligibility.minimumAge),
+      maximumAge: str(eligibility.maximumAge),
+    },
+    ['eligibilityCriteria'],
+  );
+  if (texts) return texts;
   const variants = extractGenomicMentions([inclusionText(criteria ?? ''), ...keywords].join('\n'));
   const interventions = Array.isArray(obj(protocol.armsInterventionsModule).interventions)
     ? (obj(protocol.armsInterventionsModule).interventions as unknown[])
@@ -146,6 +161,8 @@ export function trialRow(study: unknown): TrialRow | { skip: string } {
       drugs.set(ref.id, ref);
     }
   }
+  const drugNames = textProblem({ interventions: [...drugs.values()].map((d) => d.name) });
+  if (drugNames) return drugNames;
   const phases = strings(obj(protocol.designModule).phases);
   const locations = obj(protocol.contactsLocationsModule).locations;
   const sites: TrialSiteRow[] = (Array.isArray(locations) ? locations : []).map((l) => {
@@ -208,11 +225,11 @@ export async function importTrials(executor: Neo4jExecutor, dir: string, options
       try {
         study = JSON.parse(await fs.promises.readFile(file, 'utf8'));
       } catch (error) {
-        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`);
+        report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
       const row = trialRow(study);
-      if ('skip' in row) report.skip(row.skip, where);
+      if ('skip' in row) report.skip(row.skip, where, row.code);
       else await writer.add(row);
     }
     await writer.flush();
