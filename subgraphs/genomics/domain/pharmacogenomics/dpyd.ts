@@ -1,6 +1,7 @@
 import { REFERENCE, alleleToken, type PositionObservation, type SampleGenotypes } from './observations';
 import { INDETERMINATE, NOT_GENOTYPED, activityScorePhenotype } from './phenotypes';
 import { missingNote, positionLabel } from './star-allele-caller';
+import { readPharmcatFile } from './pharmcat-definitions';
 import type { DefiningVariant, PgxResult } from './types';
 
 /*
@@ -9,7 +10,8 @@ import type { DefiningVariant, PgxResult } from './types';
  * variant activity values — per gene copy when phase is known — and two different decreased/no-
  * function variants in unphased data are presumed to be on different copies. Names, positions and
  * activity values: PharmCAT v3.1.1 DPYD_translation.json and phenotype/DPYD.json (ClinPGx/CPIC data
- * 2025-11-05, GRCh38.p14); the set is PharmCAT's AMP tier-1 list (exemptions.json "amp1Alleles").
+ * 2025-11-05, GRCh38.p14); every defined variant is read, the AMP tier-1 ones (exemptions.json
+ * "amp1Alleles") are required.
  */
 
 interface DpydVariant extends DefiningVariant {
@@ -17,27 +19,50 @@ interface DpydVariant extends DefiningVariant {
   activityValue: number;
 }
 
+interface Translation {
+  chromosome: string;
+  variants: { position: number; rsid: string | null; ref: string; alts: string[] }[];
+  namedAlleles: { name: string; alleles: (string | null)[] }[];
+}
+
 const CHROM = '1';
-const VARIANTS: DpydVariant[] = [
-  { id: 'c.2846A>T', name: 'c.2846A>T', rsid: 'rs67376798', pos: 97082391, ref: 'T', alt: 'A', activityValue: 0.5 },
-  { id: 'c.2279C>T', name: 'c.2279C>T', rsid: 'rs112766203', pos: 97305279, ref: 'G', alt: 'A', activityValue: 0.5 },
-  { id: 'c.1905+1G>A', name: 'c.1905+1G>A (*2A)', rsid: 'rs3918290', pos: 97450058, ref: 'C', alt: 'T', activityValue: 0 },
-  { id: 'c.1679T>G', name: 'c.1679T>G (*13)', rsid: 'rs55886062', pos: 97515787, ref: 'A', alt: 'C', activityValue: 0 },
-  { id: 'c.868A>G', name: 'c.868A>G', rsid: 'rs146356975', pos: 97595149, ref: 'T', alt: 'C', activityValue: 0.5 },
-  { id: 'c.557A>G', name: 'c.557A>G', rsid: 'rs115232898', pos: 97699474, ref: 'T', alt: 'C', activityValue: 0.5 },
-];
+const HAPB3 = 'c.1129-5923C>G, c.1236G>A (HapB3)';
+const ACTIVITY = readPharmcatFile<{ activityValues: Record<string, string> }>('DPYD_phenotype.json.gz').activityValues;
+/** PharmCAT's AMP tier-1 DPYD alleles (exemptions.json): the positions a DPYD call needs. */
+const TIER1 = new Set(readPharmcatFile<Record<string, { amp1Alleles: string[] }>>('exemptions.json.gz').DPYD!.amp1Alleles);
+
 /** HapB3: the intronic c.1129-5923C>G is the likely causal variant; the exonic c.1236G>A (synonymous) only tags it. */
 const HAPB3_INTRONIC: DefiningVariant = { id: 'c.1129-5923C>G', rsid: 'rs75017182', pos: 97579893, ref: 'G', alt: 'C' };
 const HAPB3_EXONIC: DefiningVariant = { id: 'c.1236G>A', rsid: 'rs56038477', pos: 97573863, ref: 'C', alt: 'T' };
-const HAPB3_VALUE = 0.5;
-/** The GRCh38 positions the DPYD call reads (chromosome 1). */
+
+/**
+ * Every single-variant DPYD allele PharmCAT defines (DPYD_translation.json), with its CPIC activity
+ * value (phenotype/DPYD.json). All are recognised when called: a carrier of c.1156G>T (*12), a
+ * no-function allele outside the tier-1 list, was called Reference/Reference (Normal Metabolizer)
+ * while only the tier-1 variants were read. Only the tier-1 positions are required (see callDpyd).
+ */
+const VARIANTS: (DpydVariant & { tier1: boolean })[] = (() => {
+  const translation = readPharmcatFile<Translation>('DPYD_translation.json.gz');
+  return translation.namedAlleles.flatMap((allele) => {
+    const defined = allele.alleles.flatMap((base, i) => (base === null ? [] : [{ base, v: translation.variants[i]! }]));
+    // HapB3 (and c.1129-5923C>G, its causal variant alone) are read by hapB3Findings.
+    if (allele.name === 'Reference' || defined.some(({ v }) => v.position === HAPB3_INTRONIC.pos || v.position === HAPB3_EXONIC.pos)) return [];
+    if (defined.length !== 1) throw new Error(`DPYD_translation.json: ${allele.name} is defined at ${defined.length} positions; only HapB3 may span several`);
+    const { base, v } = defined[0]!;
+    const activityValue = Number(ACTIVITY[allele.name]);
+    if (!Number.isFinite(activityValue)) throw new Error(`phenotype/DPYD.json: no activity value for ${allele.name}`);
+    return [{ id: allele.name.replace(/ \(.*\)$/, ''), name: allele.name, rsid: v.rsid ?? `${translation.chromosome}:${v.position}`, pos: v.position, ref: v.ref, alt: base, activityValue, tier1: TIER1.has(allele.name) }];
+  });
+})();
+const HAPB3_VALUE = Number(ACTIVITY[HAPB3]);
+/** The GRCh38 positions the DPYD call reads (chromosome 1), and those it needs (AMP tier 1). */
+export const DPYD_REQUIRED_POSITIONS: { chrom: string; pos: number }[] = [...VARIANTS.filter((v) => v.tier1), HAPB3_INTRONIC, HAPB3_EXONIC].map((v) => ({ chrom: CHROM, pos: v.pos }));
 export const DPYD_POSITIONS: { chrom: string; pos: number }[] = [...VARIANTS, HAPB3_INTRONIC, HAPB3_EXONIC].map((v) => ({ chrom: CHROM, pos: v.pos }));
-const HAPB3 = 'c.1129-5923C>G, c.1236G>A (HapB3)';
 
 const SOURCE =
   'PharmCAT v3.1.1 allele definitions (ClinPGx/CPIC data 2025-11-05, GRCh38.p14): DPYD_translation.json, phenotype/DPYD.json; CPIC Guideline for Dihydropyrimidine Dehydrogenase Genotype and Fluoropyrimidine Dosing: 2017 Update (PMID 29152729) with the January 2024 HapB3 update';
 const SCOPE =
-  'Tested DPYD variants: c.1905+1G>A (*2A), c.1679T>G (*13), c.2846A>T, c.1129-5923C>G / c.1236G>A (HapB3), c.557A>G, c.868A>G, c.2279C>T. "Reference" means none was found; rarer DPYD variants are not excluded.';
+  `Every DPYD variant PharmCAT defines (${VARIANTS.length + 2}) is recognised when called; the call needs c.1905+1G>A (*2A), c.1679T>G (*13), c.2846A>T, c.1129-5923C>G / c.1236G>A (HapB3), c.557A>G, c.868A>G and c.2279C>T (AMP tier 1). "Reference" means none was found; other DPYD variants not in the file are not excluded.`;
 
 /** One variant on one gene copy; `value` null = a variant we do not know (counted as 0 to 1). */
 interface Finding {
@@ -100,11 +125,12 @@ export function callDpyd(sample: SampleGenotypes): PgxResult {
   const hap = hapB3Findings(sample, notes);
   const findings = [...loci.flatMap(({ v, observation }) => findingsAt(v, observation, v.name, v.activityValue, notes)), ...hap.findings];
 
-  const sites = [...loci, { v: HAPB3_EXONIC, observation: sample.at(CHROM, HAPB3_EXONIC.pos) }, { v: HAPB3_INTRONIC, observation: sample.at(CHROM, HAPB3_INTRONIC.pos) }].sort(
+  // The required positions (AMP tier 1): these decide "not genotyped", "missing" and hidden values.
+  const sites = [...loci.filter(({ v }) => v.tier1), { v: HAPB3_EXONIC, observation: sample.at(CHROM, HAPB3_EXONIC.pos) }, { v: HAPB3_INTRONIC, observation: sample.at(CHROM, HAPB3_INTRONIC.pos) }].sort(
     (a, b) => a.v.pos - b.v.pos,
   );
   const missing = sites.filter((s) => !s.observation.called);
-  if (sites.every((s) => !s.observation.called && s.observation.reason === 'not covered')) {
+  if (!findings.length && sites.every((s) => !s.observation.called && s.observation.reason === 'not covered')) {
     return {
       gene: 'DPYD',
       status: 'NOT_GENOTYPED',
@@ -121,7 +147,8 @@ export function callDpyd(sample: SampleGenotypes): PgxResult {
   const hiddenValues = [...missing.flatMap(({ v }) => VARIANTS.filter((x) => x.pos === v.pos).map((x) => x.activityValue)), ...(hap.hidden ? [HAPB3_VALUE] : [])];
 
   // Effectively phased (PharmCAT): all heterozygous sites phased, or at most one heterozygous site.
-  const hets = sites.filter((s) => s.observation.called && s.observation.alleles[0] !== s.observation.alleles[1]);
+  const read = [...loci, ...sites.filter(({ v }) => v === HAPB3_EXONIC || v === HAPB3_INTRONIC)];
+  const hets = read.filter((s) => s.observation.called && s.observation.alleles[0] !== s.observation.alleles[1]);
   const phased = hets.length <= 1 || hets.every((s) => s.observation.called && s.observation.phased);
   const variantCopies = findings.length;
   if (!phased && new Set(findings.map((f) => f.name)).size > 1) {

@@ -186,6 +186,12 @@ describe('callPharmacogenomics', () => {
       });
     });
 
+    it('recognises a no-function variant outside AMP tier 1: c.1156G>T (*12) heterozygous is activity 1, not Reference/Reference', () => {
+      // PharmCAT DpydTest.testDpydS12het: rs78060119 C>A het → Reference/c.1156G>T (*12); CPIC activity value 0 (phenotype/DPYD.json).
+      const r = callGene('DPYD', [{ chrom: '1', pos: 97573943, ref: 'C', alt: 'A', genotype: '0/1' }]);
+      expect(r).toMatchObject({ diplotype: 'Reference/c.1156G>T (*12)', activityScore: 1, phenotype: 'Intermediate Metabolizer' });
+    });
+
     it('calls no variant activity score 2, Normal Metabolizer', () => {
       expect(callGene('DPYD', [])).toMatchObject({ diplotype: 'Reference/Reference', activityScore: 2, phenotype: 'Normal Metabolizer' });
     });
