@@ -42,7 +42,7 @@ export function summariseVcf(file: string, report: VcfIngestReport, seconds: num
   if (report.rejected.length) {
     return [
       `${file}: refused, nothing stored (${report.rejected.length} problem${report.rejected.length > 1 ? 's' : ''})`,
-      ...report.rejected.slice(0, 20).map((r) => `  ${r.reason}`),
+      ...report.rejected.slice(0, 20).map((r) => `  ${r.code}: ${r.reason}`),
     ].join('\n');
   }
   return [

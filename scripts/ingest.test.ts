@@ -317,7 +317,7 @@ describe('the vcf command', () => {
     expect(() => parseVcfArgs([__filename])).toThrow('--patient <hub patient id> is required');
     expect(parseVcfArgs([__filename, '--patient', 'p1', '--sample', 'S1'])).toEqual({ file: __filename, patientId: 'p1', sample: 'S1', assumeGrch38: false });
     expect(
-      summariseVcf('a.vcf', { records: 3, variants: 0, skipped: 0, sample: 'S1', build: 'GRCh38', rejected: [{ line: 12, reason: 'VCF line 12: REF is empty' }] }, 1),
-    ).toBe('a.vcf: refused, nothing stored (1 problem)\n  VCF line 12: REF is empty');
+      summariseVcf('a.vcf', { records: 3, variants: 0, skipped: 0, sample: 'S1', build: 'GRCh38', rejected: [{ line: 12, reason: 'VCF line 12: REF: is empty', code: 'INVALID_ALLELE' }] }, 1),
+    ).toBe('a.vcf: refused, nothing stored (1 problem)\n  INVALID_ALLELE: VCF line 12: REF: is empty');
   });
 });

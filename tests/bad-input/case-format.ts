@@ -21,7 +21,7 @@ export const ENTRY_POINTS = [
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
 /** Entry points whose reports code every reject (IngestReject.code): a case refused there names its code. */
-const CODED_REJECTS = new Set<EntryPoint>(['ingestFhirBundle', 'addObservations']);
+const CODED_REJECTS = new Set<EntryPoint>(['ingestFhirBundle', 'addObservations', 'ingestVcf']);
 
 /** Who sends the case: a clinician of the corpus's organisation unless it says otherwise. */
 export const CALLERS = ['clinician', 'other-clinician', 'admin', 'researcher', 'anonymous'] as const;
@@ -41,7 +41,8 @@ export interface Expectation {
    * IngestReport, ingestVcf's VcfIngestReport: the public contract lands a bundle or file whole or
    * not at all and says why in `rejected`). Each key given must match the first reject: `resource`,
    * `field` and `code` exactly, `reason` as a substring; `line` the VCF line. `code` (IngestReject.code,
-   * subgraphs/patient/ingest/fhir-records.ts IngestRejectCode) is required for the FHIR entry points.
+   * subgraphs/patient/ingest/fhir-records.ts IngestRejectCode; VcfReject.code, subgraphs/genomics/ingest/
+   * vcf-records.ts VcfRejectCode) is required for every entry point with a report.
    */
   rejected?: { resource?: string; field?: string; reason?: string; line?: number; code?: string };
 }

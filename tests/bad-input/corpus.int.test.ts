@@ -29,7 +29,7 @@ const DOCUMENTS: Record<string, string> = {
     recordResearchConsent(patientId: $patientId, granted: $granted, source: $source) { granted } }`,
   addVariantCalls: `mutation BadInput($patientId: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $patientId, calls: $calls) { genotype } }`,
   ingestVcf: `mutation BadInput($patientId: ID!, $vcf: String!, $sample: String, $assumeBuild: GenomeBuild) {
-    ingestVcf(patientId: $patientId, vcf: $vcf, sample: $sample, assumeBuild: $assumeBuild) { records variants rejected { line reason } } }`,
+    ingestVcf(patientId: $patientId, vcf: $vcf, sample: $sample, assumeBuild: $assumeBuild) { records variants rejected { line reason code } } }`,
 };
 const PATIENT_SCOPED = new Set(['addObservation', 'addObservations', 'recordResearchConsent', 'addVariantCalls', 'ingestVcf']);
 const HEALTH = `query Health($id: ID!) { patient(id: $id) { id } }`;

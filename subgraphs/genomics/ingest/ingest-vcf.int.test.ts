@@ -96,10 +96,10 @@ describe('VcfIngestor', () => {
         `VCF line ${header + 2}: POS: "abc" is not a position`,
       );
       expect(report.rejected).toEqual([
-        { line: header + 2, reason: `VCF line ${header + 2}: POS: "abc" is not a position` },
-        { line: header + 3, reason: `VCF line ${header + 3}: has 9 tab-separated columns, the header declares 10` },
-        { line: header + 4, reason: `VCF line ${header + 4}: ref: "AXZ" is not a sequence of A, C, G, T, N` },
-        { line: header + 5, reason: `VCF line ${header + 5}: alt: ALT equals REF ("A")` },
+        { line: header + 2, reason: `VCF line ${header + 2}: POS: "abc" is not a position`, code: 'INVALID_POSITION' },
+        { line: header + 3, reason: `VCF line ${header + 3}: has 9 tab-separated columns, the header declares 10`, code: 'COLUMN_COUNT' },
+        { line: header + 4, reason: `VCF line ${header + 4}: ref: "AXZ" is not a sequence of A, C, G, T, N`, code: 'INVALID_ALLELE' },
+        { line: header + 5, reason: `VCF line ${header + 5}: alt: ALT equals REF ("A")`, code: 'INVALID_ALLELE' },
       ]);
     });
 
@@ -118,13 +118,13 @@ describe('VcfIngestor', () => {
         `VCF line ${header + 1}: QUAL: NaN is not a finite number or "."`,
       );
       expect(report.rejected).toEqual([
-        { line: header + 1, reason: `VCF line ${header + 1}: QUAL: NaN is not a finite number or "."` },
-        { line: header + 2, reason: `VCF line ${header + 2}: QUAL: Infinity is not a finite number or "."` },
-        { line: header + 3, reason: `VCF line ${header + 3}: DP: -5 is not a non-negative integer (up to 2147483647) or "."` },
-        { line: header + 4, reason: `VCF line ${header + 4}: GQ: 1.5 is not a non-negative integer (up to 2147483647) or "."` },
-        { line: header + 5, reason: `VCF line ${header + 5}: AD: -1 is not a non-negative integer (up to 2147483647) or "."` },
-        { line: header + 6, reason: `VCF line ${header + 6}: DP: NaN is not a non-negative integer (up to 2147483647) or "."` },
-        { line: header + 7, reason: `VCF line ${header + 7}: DP: 99999999999 is not a non-negative integer (up to 2147483647) or "."` },
+        { line: header + 1, reason: `VCF line ${header + 1}: QUAL: NaN is not a finite number or "."`, code: 'INVALID_QUALITY' },
+        { line: header + 2, reason: `VCF line ${header + 2}: QUAL: Infinity is not a finite number or "."`, code: 'INVALID_QUALITY' },
+        { line: header + 3, reason: `VCF line ${header + 3}: DP: -5 is not a non-negative integer (up to 2147483647) or "."`, code: 'INVALID_COUNT' },
+        { line: header + 4, reason: `VCF line ${header + 4}: GQ: 1.5 is not a non-negative integer (up to 2147483647) or "."`, code: 'INVALID_COUNT' },
+        { line: header + 5, reason: `VCF line ${header + 5}: AD: -1 is not a non-negative integer (up to 2147483647) or "."`, code: 'INVALID_COUNT' },
+        { line: header + 6, reason: `VCF line ${header + 6}: DP: NaN is not a non-negative integer (up to 2147483647) or "."`, code: 'INVALID_COUNT' },
+        { line: header + 7, reason: `VCF line ${header + 7}: DP: 99999999999 is not a non-negative integer (up to 2147483647) or "."`, code: 'INVALID_COUNT' },
       ]);
     });
 
@@ -139,8 +139,8 @@ describe('VcfIngestor', () => {
         `VCF line ${header + 1}: pos: 200000000 is beyond the end of chromosome 10 (133797422 bases in GRCh38)`,
       );
       expect(report.rejected).toEqual([
-        { line: header + 1, reason: `VCF line ${header + 1}: pos: 200000000 is beyond the end of chromosome 10 (133797422 bases in GRCh38)` },
-        { line: header + 2, reason: `VCF line ${header + 2}: pos: 999999999999 is beyond the end of chromosome 1 (248956422 bases in GRCh38)` },
+        { line: header + 1, reason: `VCF line ${header + 1}: pos: 200000000 is beyond the end of chromosome 10 (133797422 bases in GRCh38)`, code: 'POSITION_BEYOND_CONTIG' },
+        { line: header + 2, reason: `VCF line ${header + 2}: pos: 999999999999 is beyond the end of chromosome 1 (248956422 bases in GRCh38)`, code: 'POSITION_BEYOND_CONTIG' },
       ]);
       const short = ['##fileformat=VCFv4.2', '##reference=GRCh38', '##contig=<ID=chr7,length=5000,assembly=test>', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">'];
       await expectRefused(

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { parseHeader, recordCalls, VcfError, type ReferenceCall, type VcfHeader } from './vcf-records';
+import { parseHeader, recordCalls, VcfError, VcfRejectCode, type ReferenceCall, type VcfHeader } from './vcf-records';
 import { lineBatches } from './vcf-lines';
 import { ChunkedStage, CREATE_STAGE } from './copy-stage';
 import { coversPgxPosition, pgxPositionsIn } from '../domain/pharmacogenomics';
@@ -19,6 +19,8 @@ export interface VcfIngestOptions {
 export interface VcfReject {
   line: number;
   reason: string;
+  /** Why, for clients to branch on (vcf-records.ts VcfRejectCode). */
+  code: VcfRejectCode;
 }
 
 export interface VcfIngestReport {
@@ -102,7 +104,7 @@ export class VcfIngestor {
 
   private async load(client: PoolClient, patientId: string, input: Readable, options: VcfIngestOptions): Promise<VcfIngestReport> {
     const report: VcfIngestReport = { records: 0, variants: 0, skipped: 0, rejected: [], sample: null, build: null };
-    const reject = (line: number, reason: string) => report.rejected.push({ line, reason });
+    const reject = (line: number, reason: string, code: VcfRejectCode) => report.rejected.push({ line, reason, code });
     const batches = lineBatches(await decompressed(input));
     const headerLines: string[] = [];
     let header: VcfHeader | undefined;
@@ -119,18 +121,18 @@ export class VcfIngestor {
             headerLines.push(line);
             if (!line.startsWith('#CHROM')) continue;
           } else if (!headerLines.length) {
-            throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file');
+            throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file', VcfRejectCode.NOT_VCF);
           }
           header = parseHeader(headerLines);
           report.build = header.build ?? (options.assumeBuild ? `${options.assumeBuild} (assumed)` : null);
           if (header.buildConflict) {
-            throw new VcfError(lineNumber, '', `the header names two genome builds (${header.buildConflict}); correct it so that every line names the build the positions are on`);
+            throw new VcfError(lineNumber, '', `the header names two genome builds (${header.buildConflict}); correct it so that every line names the build the positions are on`, VcfRejectCode.UNSUPPORTED_BUILD);
           }
           if (header.build === 'GRCh37') {
-            throw new VcfError(lineNumber, '', `the file is GRCh37 (${header.buildEvidence}); the hub stores GRCh38 only: lift it over first (e.g. bcftools +liftover or CrossMap)`);
+            throw new VcfError(lineNumber, '', `the file is GRCh37 (${header.buildEvidence}); the hub stores GRCh38 only: lift it over first (e.g. bcftools +liftover or CrossMap)`, VcfRejectCode.UNSUPPORTED_BUILD);
           }
           if (!header.build && options.assumeBuild !== 'GRCh38') {
-            throw new VcfError(lineNumber, '', 'the header names no genome build (##reference or ##contig lengths); add one, or ingest with assumeBuild GRCh38');
+            throw new VcfError(lineNumber, '', 'the header names no genome build (##reference or ##contig lengths); add one, or ingest with assumeBuild GRCh38', VcfRejectCode.UNSUPPORTED_BUILD);
           }
           sample = this.chooseSample(header, options.sample, lineNumber);
           report.sample = sample || null;
@@ -163,19 +165,19 @@ export class VcfIngestor {
           }
         } catch (error) {
           if (!(error instanceof VcfError)) throw error;
-          reject(error.line, error.message);
+          reject(error.line, error.message, error.code);
           if (report.rejected.length >= MAX_REJECTS) break reading;
         }
         if (report.records % 50_000 === 0) options.onProgress?.(report.records);
       }
     } catch (error) {
-      if (error instanceof VcfError) reject(error.line, error.message);
-      else if (isDuplicateInFile(error)) reject(lineNumber, duplicateReason(lineNumber));
+      if (error instanceof VcfError) reject(error.line, error.message, error.code);
+      else if (isDuplicateInFile(error)) reject(lineNumber, duplicateReason(lineNumber), VcfRejectCode.DUPLICATE_RECORD);
       else if ((error as { code?: string }).code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check|invalid/i.test((error as Error).message)) {
-        reject(lineNumber + 1, `VCF line ${lineNumber + 1}: compressed data is truncated or corrupt (${(error as Error).message})`);
+        reject(lineNumber + 1, `VCF line ${lineNumber + 1}: compressed data is truncated or corrupt (${(error as Error).message})`, VcfRejectCode.CORRUPT_COMPRESSION);
       } else throw error;
     }
-    if (!header && !report.rejected.length) reject(lineNumber || 1, `VCF line ${lineNumber || 1}: the file is empty or has no #CHROM header line`);
+    if (!header && !report.rejected.length) reject(lineNumber || 1, `VCF line ${lineNumber || 1}: the file is empty or has no #CHROM header line`, VcfRejectCode.NOT_VCF);
     if (report.rejected.length || !header) {
       await stage?.settle();
       return report;
@@ -197,7 +199,7 @@ export class VcfIngestor {
       }
     } catch (error) {
       if (!isDuplicateInFile(error)) throw error;
-      reject(lineNumber, duplicateReason(lineNumber));
+      reject(lineNumber, duplicateReason(lineNumber), VcfRejectCode.DUPLICATE_RECORD);
       return report;
     }
     options.onProgress?.(report.records);
@@ -205,12 +207,12 @@ export class VcfIngestor {
   }
 
   private chooseSample(header: VcfHeader, wanted: string | null | undefined, line: number): string {
-    if (!header.samples.length) throw new VcfError(line, '', 'the file has no sample columns (sites-only VCF): there are no genotypes to store');
+    if (!header.samples.length) throw new VcfError(line, '', 'the file has no sample columns (sites-only VCF): there are no genotypes to store', VcfRejectCode.SAMPLE_NOT_CHOSEN);
     if (wanted) {
-      if (!header.samples.includes(wanted)) throw new VcfError(line, '', `sample "${wanted}" is not in the header (samples: ${header.samples.join(', ') || 'none'})`);
+      if (!header.samples.includes(wanted)) throw new VcfError(line, '', `sample "${wanted}" is not in the header (samples: ${header.samples.join(', ') || 'none'})`, VcfRejectCode.SAMPLE_NOT_CHOSEN);
       return wanted;
     }
-    if (header.samples.length > 1) throw new VcfError(line, '', `the file has ${header.samples.length} samples (${header.samples.slice(0, 5).join(', ')}...): name one`);
+    if (header.samples.length > 1) throw new VcfError(line, '', `the file has ${header.samples.length} samples (${header.samples.slice(0, 5).join(', ')}...): name one`, VcfRejectCode.SAMPLE_NOT_CHOSEN);
     return header.samples[0] ?? '';
   }
 }

@@ -5,6 +5,43 @@ import { FormatLayouts, SampleFields, type ItemVisitor } from './vcf-sample-fiel
 import { geneAt } from '../domain/gene-annotation';
 import { chromosomeName } from '../domain/pharmacogenomics/observations';
 
+/** Why a VCF file was refused: VcfReject.code, for clients to branch on (the reason says where and what). */
+export const VcfRejectCode = {
+  /** Not a VCF: no ##fileformat line, no #CHROM line, an empty file. */
+  NOT_VCF: 'NOT_VCF',
+  /** The #CHROM header line is not the VCF columns separated by tabs. */
+  INVALID_HEADER: 'INVALID_HEADER',
+  /** GRCh37, two builds named, or none (the hub stores GRCh38). */
+  UNSUPPORTED_BUILD: 'UNSUPPORTED_BUILD',
+  /** No sample column, the sample asked for is not there, or several and none named. */
+  SAMPLE_NOT_CHOSEN: 'SAMPLE_NOT_CHOSEN',
+  /** A data line with another number of columns than the header. */
+  COLUMN_COUNT: 'COLUMN_COUNT',
+  /** CHROM is not a GRCh38 chromosome. */
+  INVALID_CHROMOSOME: 'INVALID_CHROMOSOME',
+  /** POS is not a 1-based position. */
+  INVALID_POSITION: 'INVALID_POSITION',
+  /** POS (or INFO END) beyond the chromosome's length (##contig or GRCh38's). */
+  POSITION_BEYOND_CONTIG: 'POSITION_BEYOND_CONTIG',
+  /** REF or ALT empty, not bases, equal, or longer than stored. */
+  INVALID_ALLELE: 'INVALID_ALLELE',
+  /** QUAL not finite (NaN, Inf) or beyond float4. */
+  INVALID_QUALITY: 'INVALID_QUALITY',
+  /** INFO empty, or END not a position at or after POS. */
+  INVALID_INFO: 'INVALID_INFO',
+  /** GT not a VCF genotype, or naming an allele the record does not have. */
+  INVALID_GENOTYPE: 'INVALID_GENOTYPE',
+  /** DP, GQ or AD not a non-negative integer. */
+  INVALID_COUNT: 'INVALID_COUNT',
+  /** A NUL byte in the header or a record. */
+  CONTROL_CHARACTER: 'CONTROL_CHARACTER',
+  /** The same variant twice in one file. */
+  DUPLICATE_RECORD: 'DUPLICATE_RECORD',
+  /** gzip data truncated or corrupt. */
+  CORRUPT_COMPRESSION: 'CORRUPT_COMPRESSION',
+} as const;
+export type VcfRejectCode = (typeof VcfRejectCode)[keyof typeof VcfRejectCode];
+
 /** A VCF problem located in the file: `VCF line 1043: REF: is empty` (`VCF line N: <field>: <reason>`). */
 export class VcfError extends Error {
   override name = 'VcfError';
@@ -12,6 +49,7 @@ export class VcfError extends Error {
     readonly line: number,
     readonly field: string,
     reason: string,
+    readonly code: VcfRejectCode,
   ) {
     super(`VCF line ${line}: ${field ? `${field}: ` : ''}${reason}`);
   }
@@ -90,19 +128,19 @@ export function detectBuild(headerLines: string[]): { build: GenomeBuild | null;
 
 export function parseHeader(headerLines: string[]): VcfHeader {
   if (!headerLines[0]?.startsWith('##fileformat=VCF')) {
-    throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file');
+    throw new VcfError(1, '', 'missing ##fileformat=VCFv4.x header: not a VCF file', VcfRejectCode.NOT_VCF);
   }
   // Sample names are stored (a call's source): PostgreSQL text, and COPY, cannot hold NUL.
   const nulLine = headerLines.findIndex((line) => line.includes('\u0000'));
-  if (nulLine !== -1) throw new VcfError(nulLine + 1, '', 'contains a NUL byte: a VCF header is text');
+  if (nulLine !== -1) throw new VcfError(nulLine + 1, '', 'contains a NUL byte: a VCF header is text', VcfRejectCode.CONTROL_CHARACTER);
   const columns = headerLines.at(-1);
   if (!columns?.startsWith('#CHROM')) {
-    throw new VcfError(headerLines.length + 1, '', 'missing the #CHROM column header line');
+    throw new VcfError(headerLines.length + 1, '', 'missing the #CHROM column header line', VcfRejectCode.NOT_VCF);
   }
   const names = columns.split('\t');
   const expected = ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO'];
   if (expected.some((name, i) => names[i] !== name)) {
-    throw new VcfError(headerLines.length, '#CHROM', `header must start with ${expected.join(' ')} separated by tabs`);
+    throw new VcfError(headerLines.length, '#CHROM', `header must start with ${expected.join(' ')} separated by tabs`, VcfRejectCode.INVALID_HEADER);
   }
   const parser = new VCF({ header: headerLines.join('\n') });
   const { build, evidence, conflict } = detectBuild(headerLines);
@@ -162,11 +200,25 @@ const MAX_COUNT = 2_147_483_647;
 /** QUAL is stored as PostgreSQL `real` (float4): finite values beyond this do not fit. */
 const MAX_REAL = 3.4028234663852886e38;
 
+/** The code of a variant refused by domain/variant.ts (normaliseVariant, parseGenotype), by the field it names. */
+function variantRejectCode(error: HubError): VcfRejectCode {
+  switch (error.details.field) {
+    case 'chrom':
+      return VcfRejectCode.INVALID_CHROMOSOME;
+    case 'pos':
+      return /beyond the end/.test(error.message) ? VcfRejectCode.POSITION_BEYOND_CONTIG : VcfRejectCode.INVALID_POSITION;
+    case 'genotype':
+      return VcfRejectCode.INVALID_GENOTYPE;
+    default:
+      return VcfRejectCode.INVALID_ALLELE;
+  }
+}
+
 /** A FORMAT count (DP, GQ, AD): missing (`.`) or a non-negative integer; a numeric type gives NaN for text. */
 function checkCount(value: unknown, line: number, field: string): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT) return;
-  throw new VcfError(line, field, `${String(value)} is not a non-negative integer (up to ${MAX_COUNT}) or "."`);
+  throw new VcfError(line, field, `${String(value)} is not a non-negative integer (up to ${MAX_COUNT}) or "."`, VcfRejectCode.INVALID_COUNT);
 }
 
 /** Checks every item of DP, GQ or AD; keeps AD's items (allele fractions are read from them). */
@@ -219,7 +271,7 @@ export function recordCalls(
   sample: string,
 ): { calls: VcfCall[]; skipped: number; reference?: ReferenceCall; referenceBlock?: ReferenceBlock } {
   const nul = line.indexOf('\u0000');
-  if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text');
+  if (nul !== -1) throw new VcfError(lineNumber, columnAt(line, nul), 'contains a NUL byte: VCF records are text', VcfRejectCode.CONTROL_CHARACTER);
   const sampleCount = header.samples.length;
   const expectedColumns = sampleCount ? 9 + sampleCount : 8;
   // Tab offsets of the fixed columns (CHROM..FORMAT end at tabs[0..8]); then the rest are counted.
@@ -230,25 +282,25 @@ export function recordCalls(
     count += 1;
   }
   if (count + 1 !== expectedColumns) {
-    throw new VcfError(lineNumber, '', `has ${count + 1} tab-separated columns, the header declares ${expectedColumns}`);
+    throw new VcfError(lineNumber, '', `has ${count + 1} tab-separated columns, the header declares ${expectedColumns}`, VcfRejectCode.COLUMN_COUNT);
   }
   // A trailing line terminator is not part of the last column.
   let lineEnd = line.length;
   while (lineEnd > 0 && (line.charCodeAt(lineEnd - 1) === 10 || line.charCodeAt(lineEnd - 1) === 13)) lineEnd -= 1;
   const pos = line.slice(tabs[0]! + 1, tabs[1]!);
-  if (!/^\d+$/.test(pos)) throw new VcfError(lineNumber, 'POS', `"${pos}" is not a position`);
+  if (!/^\d+$/.test(pos)) throw new VcfError(lineNumber, 'POS', `"${pos}" is not a position`, VcfRejectCode.INVALID_POSITION);
   // @gmod/vcf (strict, as parseHeader built it) refused an empty INFO with an uncoded error; now coded.
-  if ((count > 7 ? tabs[7]! : lineEnd) === tabs[6]! + 1) throw new VcfError(lineNumber, 'INFO', 'is empty: write "." for a record without INFO');
+  if ((count > 7 ? tabs[7]! : lineEnd) === tabs[6]! + 1) throw new VcfError(lineNumber, 'INFO', 'is empty: write "." for a record without INFO', VcfRejectCode.INVALID_INFO);
   const chrom = line.slice(0, tabs[0]!);
   const position = +pos;
   const ref = line.slice(tabs[2]! + 1, tabs[3]!);
-  if (!ref) throw new VcfError(lineNumber, 'REF', 'is empty');
+  if (!ref) throw new VcfError(lineNumber, 'REF', 'is empty', VcfRejectCode.INVALID_ALLELE);
   const qualText = line.slice(tabs[4]! + 1, tabs[5]!);
   let quality: number | null = null;
   if (qualText !== '.') {
     const qual = +qualText;
-    if (!Number.isFinite(qual)) throw new VcfError(lineNumber, 'QUAL', `${String(qual)} is not a finite number or "."`);
-    if (Math.abs(qual) > MAX_REAL) throw new VcfError(lineNumber, 'QUAL', `${qual} is beyond the range stored (±${MAX_REAL})`);
+    if (!Number.isFinite(qual)) throw new VcfError(lineNumber, 'QUAL', `${String(qual)} is not a finite number or "."`, VcfRejectCode.INVALID_QUALITY);
+    if (Math.abs(qual) > MAX_REAL) throw new VcfError(lineNumber, 'QUAL', `${qual} is beyond the range stored (±${MAX_REAL})`, VcfRejectCode.INVALID_QUALITY);
     quality = qual;
   }
   const { fields, counts } = scratchOf(header);
@@ -303,7 +355,7 @@ export function recordCalls(
       genotype = genotypeOf(split, lineNumber);
     } catch (error) {
       if (error instanceof HubError && error.code === ErrorCode.INVALID_VARIANT) {
-        throw new VcfError(lineNumber, '', error.message.replace(`VCF line ${lineNumber} `, '').replace(`VCF line ${lineNumber}`, ''));
+        throw new VcfError(lineNumber, '', error.message.replace(`VCF line ${lineNumber} `, '').replace(`VCF line ${lineNumber}`, ''), variantRejectCode(error));
       }
       throw error;
     }
@@ -345,10 +397,10 @@ function blockEnd(info: string, chrom: string, pos: number, refLength: number, l
   if (entry === undefined) return pos + refLength - 1;
   const text = entry.slice(4);
   const end = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(end >= pos)) throw new VcfError(lineNumber, 'INFO', `END=${text} is not a position at or after POS ${pos}`);
+  if (!(end >= pos)) throw new VcfError(lineNumber, 'INFO', `END=${text} is not a position at or after POS ${pos}`, VcfRejectCode.INVALID_INFO);
   const name = chromosomeName(chrom);
   const length = contigLengths.get(name) ?? GRCH38_LENGTHS.get(name);
-  if (length !== undefined && end > length) throw new VcfError(lineNumber, 'INFO', `END=${end} is beyond the end of chromosome ${name} (${length} bases)`);
+  if (length !== undefined && end > length) throw new VcfError(lineNumber, 'INFO', `END=${end} is beyond the end of chromosome ${name} (${length} bases)`, VcfRejectCode.POSITION_BEYOND_CONTIG);
   return end;
 }
 
