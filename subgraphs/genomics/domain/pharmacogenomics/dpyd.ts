@@ -110,12 +110,18 @@ function hapB3Findings(sample: SampleGenotypes, notes: string[]): { findings: Fi
   return { findings: [], hidden: true };
 }
 
+/** The cDNA position an allele is named by (`c.1905+1G>A` → 1905); an unnamed variant sorts last. */
+const cdnaPosition = (name: string) => Number(/^c\.(\d+)/.exec(name)?.[1] ?? Number.MAX_SAFE_INTEGER);
+
 /** The two findings that set the score: lowest per copy when phase is known, else the two lowest overall. */
 function scoringPair(findings: Finding[], phased: boolean, unknownAs: number): [Finding | null, Finding | null] {
   const value = (f: Finding | null) => (f === null ? 1 : (f.value ?? unknownAs));
-  const lowest = (list: Finding[]) => list.reduce<Finding | null>((low, f) => (value(f) < value(low) ? f : low), null);
+  // Equal values: the allele first in cDNA order, as PharmCAT names them (DpydTest.testDpydPhasedMultiTrans);
+  // a copy whose variants are all normal function is named by its variant, not "Reference" (testDpydPhased).
+  const order = (a: Finding, b: Finding) => value(a) - value(b) || cdnaPosition(a.name) - cdnaPosition(b.name);
+  const lowest = (list: Finding[]) => [...list].sort(order)[0] ?? null;
   if (phased) return [lowest(findings.filter((f) => f.copy === 0)), lowest(findings.filter((f) => f.copy === 1))];
-  const sorted = [...findings].sort((a, b) => value(a) - value(b));
+  const sorted = [...findings].sort(order);
   return [sorted[0] ?? null, sorted[1] ?? null];
 }
 

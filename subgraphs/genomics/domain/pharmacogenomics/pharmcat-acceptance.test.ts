@@ -5,7 +5,8 @@ import { callPharmacogenomics, type GenotypeCall, type PgxResult } from '.';
 import { readPharmcatFile } from './pharmcat-definitions';
 
 /*
- * Acceptance: PharmCAT's own Named Allele Matcher cases for the hub's genes (data/pharmcat-tests/:
+ * Acceptance: PharmCAT's own Named Allele Matcher cases for the hub's genes, and for DPYD and NUDT15
+ * the cases of its pipeline tests (DpydTest, ToxicGenesTest), which build VCFs the same way (data/pharmcat-tests/:
  * cases.json, one entry per case naming the Java test file and method its expectation comes from,
  * and the VCF files those tests read; see SOURCE.md there). A "built" case is a VCF PharmCAT's tests
  * write from a description (these positions with these genotypes, those positions left out, every
