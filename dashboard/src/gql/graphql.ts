@@ -71,6 +71,17 @@ export type PatientFilter = {
   variant?: string | number | null | undefined;
 };
 
+/**
+ * Whether a pharmacogenomic result exists. NOT_GENOTYPED is not a test result: no call was stored at
+ * any of the gene's defining positions. INDETERMINATE: genotyped, but the calls allow no single
+ * phenotype (missing or unusable positions, an unknown variant, an allele CPIC has no function for);
+ * the notes say why.
+ */
+export type PgxStatus =
+  | 'CALLED'
+  | 'INDETERMINATE'
+  | 'NOT_GENOTYPED';
+
 /** OMB race categories as used by US Core (FHIR us-core-race). */
 export type Race =
   | 'AMERICAN_INDIAN_OR_ALASKA_NATIVE'
@@ -127,23 +138,32 @@ export type DashboardPatientGenomicsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardPatientGenomicsQuery = { patient: { id: string, variants: Array<{ id: string, proteinChange: string | null, gene: { symbol: string } | null, therapies: Array<{ evidenceLevel: string, response: TherapyResponse, source: string, sourceRecordId: string | null, sourceUrl: string | null, citation: string, drug: { id: string, name: string }, disease: { name: string } | null }> }> | null, pharmacogenomics: Array<{ gene: string, diplotype: string | null, phenotype: string, activityScore: number | null, missingPositions: Array<string>, notes: Array<string>, source: string }> } | null };
+export type DashboardPatientGenomicsQuery = { patient: { id: string, variants: Array<{ id: string, proteinChange: string | null, gene: { symbol: string } | null, therapies: Array<{ evidenceLevel: string, response: TherapyResponse, source: string, sourceRecordId: string | null, sourceUrl: string | null, citation: string, drug: { id: string, name: string }, disease: { name: string } | null }> }> | null, pharmacogenomics: Array<{ gene: string, status: PgxStatus, diplotype: string | null, phenotype: string, activityScore: number | null, missingPositions: Array<string>, notes: Array<string>, source: string }> } | null };
 
 export type DashboardPatientRiskQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DashboardPatientRiskQuery = { patient: { id: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }> } } | null } | null };
+export type DashboardPatientRiskQuery = { patient: { id: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> } } | null } | null };
 
-export type CardiovascularRiskFragment = { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }> };
+export type CardiovascularRiskFragment = { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> };
 
 export type DashboardPatientDecisionsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DashboardPatientDecisionsQuery = { patient: { id: string, medicationAlerts: Array<{ severity: string, medication: string, genes: Array<string>, phenotype: string, message: string, recommendation: string }>, drugResponses: Array<{ drugName: string, genes: Array<string>, phenotype: string, diplotypes: Array<string>, recommendation: string, strength: string | null, source: string, sourceVersion: string | null, url: string | null, currentMedication: boolean }>, trialMatches: Array<{ title: string, status: string, score: number, trial: { nctId: string }, criteria: Array<{ criterion: string, description: string, result: string, reason: string }> }> } | null };
+export type DashboardPatientDecisionsQuery = { patient: { id: string, medicationAlerts: Array<{ severity: string, medication: string, genes: Array<string>, phenotype: string, message: string, recommendation: string }>, drugResponses: Array<{ drugName: string, phenotype: string, diplotypes: Array<string>, currentMedication: boolean, untestedGenes: Array<string>, notes: Array<string>, guideline: string | null, guidelineCitation: string | null, source: string, sourceVersion: string | null, url: string | null, recommendationsByPopulation: Array<{ population: string, classification: string | null, recommendation: string, comments: string | null, recommendationId: string, implications: Array<{ gene: string, implication: string }> }> }>, trialMatches: Array<{ title: string, status: string, score: number, genomicMatch: boolean, trial: { nctId: string }, criteria: Array<{ criterion: string, description: string, result: string, reason: string }> }> } | null };
+
+export type DashboardPatientAllTrialsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashboardPatientAllTrialsQuery = { patient: { id: string, trialMatches: Array<{ title: string, status: string, score: number, genomicMatch: boolean, trial: { nctId: string }, criteria: Array<{ criterion: string, description: string, result: string, reason: string }> }> } | null };
+
+export type TrialMatchItemFragment = { title: string, status: string, score: number, genomicMatch: boolean, trial: { nctId: string }, criteria: Array<{ criterion: string, description: string, result: string, reason: string }> };
 
 export type MedicationAlertItemFragment = { severity: string, medication: string, genes: Array<string>, phenotype: string, message: string, recommendation: string };
 
@@ -160,7 +180,7 @@ export type DashboardRiskUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DashboardRiskUpdatedSubscription = { riskUpdated: { computedAt: string, reason: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }> } } } };
+export type DashboardRiskUpdatedSubscription = { riskUpdated: { computedAt: string, reason: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> } } } };
 
 export type DashboardFindingsUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -273,8 +293,58 @@ export const CardiovascularRiskFragmentDoc = new TypedDocumentString(`
     version
     source
   }
+  applicability {
+    model
+    applicable
+    reason
+    causedBy {
+      code
+      display
+      onsetAt
+      recordedAt
+    }
+  }
+  asOf
+  datedInputs {
+    input
+    value
+    unit
+    display
+    effectiveAt
+    source
+    stale
+    maxAgeDays
+    derivation {
+      formula
+      inputs {
+        name
+        value
+        unit
+        effectiveAt
+      }
+    }
+  }
+  staleInputs
+  notes
 }
     `, {"fragmentName":"CardiovascularRisk"}) as unknown as TypedDocumentString<CardiovascularRiskFragment, unknown>;
+export const TrialMatchItemFragmentDoc = new TypedDocumentString(`
+    fragment TrialMatchItem on TrialMatch {
+  trial {
+    nctId
+  }
+  title
+  status
+  score
+  genomicMatch
+  criteria {
+    criterion
+    description
+    result
+    reason
+  }
+}
+    `, {"fragmentName":"TrialMatchItem"}) as unknown as TypedDocumentString<TrialMatchItemFragment, unknown>;
 export const MedicationAlertItemFragmentDoc = new TypedDocumentString(`
     fragment MedicationAlertItem on MedicationAlert {
   severity
@@ -361,6 +431,7 @@ export const DashboardPatientGenomicsDocument = new TypedDocumentString(`
     }
     pharmacogenomics {
       gene
+      status
       diplotype
       phenotype
       activityScore
@@ -370,7 +441,7 @@ export const DashboardPatientGenomicsDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"3443fb8f349702b83790b8cfe285378f2869a37bc8d8d81262982954eb2c98a6"}) as unknown as TypedDocumentString<DashboardPatientGenomicsQuery, DashboardPatientGenomicsQueryVariables>;
+    `, {"hash":"42d539bc43304f3cd003bcb94265af33419669344c84d86e0613e8682e6d8c2b"}) as unknown as TypedDocumentString<DashboardPatientGenomicsQuery, DashboardPatientGenomicsQueryVariables>;
 export const DashboardPatientRiskDocument = new TypedDocumentString(`
     query DashboardPatientRisk($id: ID!) {
   patient(id: $id) {
@@ -420,7 +491,40 @@ export const DashboardPatientRiskDocument = new TypedDocumentString(`
     version
     source
   }
-}`, {"hash":"769fca02735d3754c4b7a06f158b50a7b4e553333c5d5dabe36b7220e75722d0"}) as unknown as TypedDocumentString<DashboardPatientRiskQuery, DashboardPatientRiskQueryVariables>;
+  applicability {
+    model
+    applicable
+    reason
+    causedBy {
+      code
+      display
+      onsetAt
+      recordedAt
+    }
+  }
+  asOf
+  datedInputs {
+    input
+    value
+    unit
+    display
+    effectiveAt
+    source
+    stale
+    maxAgeDays
+    derivation {
+      formula
+      inputs {
+        name
+        value
+        unit
+        effectiveAt
+      }
+    }
+  }
+  staleInputs
+  notes
+}`, {"hash":"d639f02bbff4483f3e0d34a5a99bfcf2051b5e6d071b4a1945c1190378d1bc01"}) as unknown as TypedDocumentString<DashboardPatientRiskQuery, DashboardPatientRiskQueryVariables>;
 export const DashboardPatientDecisionsDocument = new TypedDocumentString(`
     query DashboardPatientDecisions($id: ID!) {
   patient(id: $id) {
@@ -430,40 +534,80 @@ export const DashboardPatientDecisionsDocument = new TypedDocumentString(`
     }
     drugResponses {
       drugName
-      genes
       phenotype
       diplotypes
-      recommendation
-      strength
+      currentMedication
+      untestedGenes
+      notes
+      recommendationsByPopulation {
+        population
+        classification
+        recommendation
+        implications {
+          gene
+          implication
+        }
+        comments
+        recommendationId
+      }
+      guideline
+      guidelineCitation
       source
       sourceVersion
       url
-      currentMedication
     }
     trialMatches(first: 10) {
-      trial {
-        nctId
-      }
-      title
-      status
-      score
-      criteria {
-        criterion
-        description
-        result
-        reason
-      }
+      ...TrialMatchItem
     }
   }
 }
-    fragment MedicationAlertItem on MedicationAlert {
+    fragment TrialMatchItem on TrialMatch {
+  trial {
+    nctId
+  }
+  title
+  status
+  score
+  genomicMatch
+  criteria {
+    criterion
+    description
+    result
+    reason
+  }
+}
+fragment MedicationAlertItem on MedicationAlert {
   severity
   medication
   genes
   phenotype
   message
   recommendation
-}`, {"hash":"afa6f4c348db2a56032771f0b99d0598a70a873710b28aa78c08969687ccc921"}) as unknown as TypedDocumentString<DashboardPatientDecisionsQuery, DashboardPatientDecisionsQueryVariables>;
+}`, {"hash":"6d67fad82226ae803722585f5b2b885fadbd5dcc1a1b15154c58210ca3378388"}) as unknown as TypedDocumentString<DashboardPatientDecisionsQuery, DashboardPatientDecisionsQueryVariables>;
+export const DashboardPatientAllTrialsDocument = new TypedDocumentString(`
+    query DashboardPatientAllTrials($id: ID!) {
+  patient(id: $id) {
+    id
+    trialMatches(first: 20, includeUnmatched: true, includeNotEligible: true) {
+      ...TrialMatchItem
+    }
+  }
+}
+    fragment TrialMatchItem on TrialMatch {
+  trial {
+    nctId
+  }
+  title
+  status
+  score
+  genomicMatch
+  criteria {
+    criterion
+    description
+    result
+    reason
+  }
+}`, {"hash":"8238af2fcf4cee9989be45a8f0bf81365f84aa256a5a678ddc12f5a23c8efd7b"}) as unknown as TypedDocumentString<DashboardPatientAllTrialsQuery, DashboardPatientAllTrialsQueryVariables>;
 export const DashboardRiskWhatIfDocument = new TypedDocumentString(`
     query DashboardRiskWhatIf($id: ID!, $changes: RiskChanges!) {
   patient(id: $id) {
@@ -535,7 +679,40 @@ export const DashboardRiskUpdatedDocument = new TypedDocumentString(`
     version
     source
   }
-}`, {"hash":"f67b35bcf7bfbeee811457191baefddf47d77f3dca429076dd3c50cfc69059b8"}) as unknown as TypedDocumentString<DashboardRiskUpdatedSubscription, DashboardRiskUpdatedSubscriptionVariables>;
+  applicability {
+    model
+    applicable
+    reason
+    causedBy {
+      code
+      display
+      onsetAt
+      recordedAt
+    }
+  }
+  asOf
+  datedInputs {
+    input
+    value
+    unit
+    display
+    effectiveAt
+    source
+    stale
+    maxAgeDays
+    derivation {
+      formula
+      inputs {
+        name
+        value
+        unit
+        effectiveAt
+      }
+    }
+  }
+  staleInputs
+  notes
+}`, {"hash":"d010e78975241265d4f28248f8ef82d1fd09751b9b6a693f47a51d6e2f7e6b57"}) as unknown as TypedDocumentString<DashboardRiskUpdatedSubscription, DashboardRiskUpdatedSubscriptionVariables>;
 export const DashboardFindingsUpdatedDocument = new TypedDocumentString(`
     subscription DashboardFindingsUpdated($id: ID!) {
   findingsUpdated(patientId: $id) {
