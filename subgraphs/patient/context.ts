@@ -9,6 +9,7 @@ import type { CohortRepository } from './repository/cohort-repository';
 import type { ImagingRepository } from './repository/imaging-repository';
 import type { LinkRepository } from './repository/link-repository';
 import type { PatientRepository } from './repository/patient-repository';
+import type { ProcedureRepository } from './repository/procedure-repository';
 
 export interface GenomicsCarriers {
   carriers(gene: string | null, variant: string | null): Promise<string[]>;
@@ -22,6 +23,7 @@ export interface PatientServices {
   cohorts: CohortRepository;
   links: LinkRepository;
   imaging: ImagingRepository;
+  procedures: ProcedureRepository;
   consents: ConsentRepository;
   /** Who carries a gene or variant, asked of the genomics subgraph; absent when this service has no genomics URL. */
   genomics?: GenomicsCarriers;
@@ -32,12 +34,13 @@ export interface PatientServices {
 }
 
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
-function createLoaders({ repository, links, imaging, consents }: PatientServices) {
+function createLoaders({ repository, links, imaging, procedures, consents }: PatientServices) {
   return {
     patient: new DataLoader((ids: readonly string[]) => repository.patientsByIds(ids)),
     identifiers: new DataLoader((ids: readonly string[]) => repository.identifiersByPatientIds(ids)),
     observations: new DataLoader((ids: readonly string[]) => repository.observationsByPatientIds(ids)),
     conditions: new DataLoader((ids: readonly string[]) => repository.conditionsByPatientIds(ids)),
+    procedures: new DataLoader((ids: readonly string[]) => procedures.proceduresByPatientIds(ids)),
     medications: new DataLoader((ids: readonly string[]) => repository.medicationsByPatientIds(ids)),
     allergies: new DataLoader((ids: readonly string[]) => repository.allergiesByPatientIds(ids)),
     notes: new DataLoader((ids: readonly string[]) => repository.notesByPatientIds(ids)),

@@ -12,6 +12,7 @@ import { PostgresImagingRepository } from './repository/imaging-repository';
 import { PostgresLinkRepository } from './repository/link-repository';
 import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
+import { PostgresProcedureRepository } from './repository/procedure-repository';
 import { PostgresConsentRepository } from './repository/consent-repository';
 import { ResearchView } from './domain/research-view';
 import { GenomicsCarrierClient } from './repository/genomics-carriers';
@@ -46,6 +47,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     cohorts: new PostgresCohortRepository(pool),
     links: new PostgresLinkRepository(pool),
     imaging: new PostgresImagingRepository(pool),
+    procedures: new PostgresProcedureRepository(pool),
     accessLog: new AccessLog(pool, 'patient'),
     consents: new PostgresConsentRepository(pool),
     research: new ResearchView(opts.assertions.deriveKey('research-view')),

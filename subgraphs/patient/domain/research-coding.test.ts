@@ -1,6 +1,7 @@
 import type { ConditionRecord, ObservationRecord } from '../repository/patient-repository';
 import { LOINC_CATALOGUE } from './loinc';
-import { isWellFormedCode, researchClinicalStatus, researchCondition, researchObservation } from './research-coding';
+import type { ProcedureRecord } from '../repository/procedure-repository';
+import { isWellFormedCode, researchClinicalStatus, researchCondition, researchObservation, researchProcedure } from './research-coding';
 
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
@@ -26,11 +27,12 @@ const observation = (overrides: Partial<ObservationRecord>): ObservationRecord =
   ...overrides,
 });
 
-const condition = (system: string, code: string, clinicalStatus: string | null = 'active'): ConditionRecord => ({
+const condition = (system: string, code: string, clinicalStatus: string | null = 'active', verificationStatus: string | null = null): ConditionRecord => ({
   id: 'c1',
   patientId: 'p1',
   code: { system, code, display: FREE_TEXT },
   clinicalStatus,
+  verificationStatus,
   onsetAt: null,
   abatementAt: null,
   recordedAt: null,
@@ -91,8 +93,13 @@ describe('researchClinicalStatus', () => {
 
 describe('researchCondition', () => {
   it('gives the code and system with no display (the hub holds no SNOMED CT or ICD-10 text), never the display as sent', () => {
-    expect(researchCondition(condition(SNOMED, '44054006'))).toEqual({ code: { system: SNOMED, code: '44054006', display: null }, clinicalStatus: 'active' });
-    expect(researchCondition(condition(ICD10CM, 'C43.9', 'written by hand'))).toEqual({ code: { system: ICD10CM, code: 'C43.9', display: null }, clinicalStatus: null });
+    expect(researchCondition(condition(SNOMED, '44054006'))).toEqual({ code: { system: SNOMED, code: '44054006', display: null }, clinicalStatus: 'active', verificationStatus: null });
+    expect(researchCondition(condition(ICD10CM, 'C43.9', 'written by hand'))).toEqual({ code: { system: ICD10CM, code: 'C43.9', display: null }, clinicalStatus: null, verificationStatus: null });
+  });
+
+  it('gives the verification status only as a FHIR condition-ver-status code', () => {
+    expect(researchCondition(condition(SNOMED, '22298006', 'resolved', 'refuted'))?.verificationStatus).toBe('refuted');
+    expect(researchCondition(condition(SNOMED, '22298006', 'resolved', FREE_TEXT))?.verificationStatus).toBeNull();
   });
 
   it('leaves out a condition in an unknown system or with a code that is not well formed', () => {
@@ -135,5 +142,25 @@ describe('researchObservation', () => {
     expect(researchObservation(observation({ codeSystem: 'urn:hospital:local', code: '2093-3' }))).toBeNull();
     expect(researchObservation(observation({ code: FREE_TEXT }))).toBeNull();
     expect(researchObservation(observation({ value: null, unit: null, valueCode: null }))).toBeNull();
+  });
+});
+
+describe('researchProcedure', () => {
+  const procedure = (code: string, status = 'completed'): ProcedureRecord => ({
+    id: 'p1',
+    patientId: 'p1',
+    code: { system: SNOMED, code, display: FREE_TEXT },
+    status,
+    performedAt: '2016-03-02T10:00:00.000Z',
+  });
+
+  it('gives a SNOMED CT procedure as code, system and status, never the display as sent', () => {
+    expect(researchProcedure(procedure('415070008'))).toEqual({ code: { system: SNOMED, code: '415070008', display: null }, status: 'completed' });
+  });
+
+  it('leaves out a procedure whose code is not well-formed SNOMED CT or whose status is not an event-status code', () => {
+    expect(researchProcedure(procedure(FREE_TEXT))).toBeNull();
+    expect(researchProcedure({ ...procedure('415070008'), code: { system: 'http://www.ama-assn.org/go/cpt', code: '92928', display: null } })).toBeNull();
+    expect(researchProcedure(procedure('415070008', FREE_TEXT))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { SYSTEMS } from '../ingest/fhir-records';
 import type { CodingRecord, ConditionRecord, ObservationRecord } from '../repository/patient-repository';
+import type { ProcedureRecord } from '../repository/procedure-repository';
 import { LOINC_CATALOGUE } from './loinc';
 
 /**
@@ -22,6 +23,12 @@ export interface ResearchCodingView {
 export interface ResearchConditionView {
   code: ResearchCodingView;
   clinicalStatus: string | null;
+  verificationStatus: string | null;
+}
+
+export interface ResearchProcedureView {
+  code: ResearchCodingView;
+  status: string;
 }
 
 export interface ResearchObservationView {
@@ -35,6 +42,11 @@ export interface ResearchObservationView {
 
 /** FHIR R4 ValueSet condition-clinical (http://hl7.org/fhir/R4/valueset-condition-clinical.html). */
 export const CONDITION_CLINICAL_STATUSES: readonly string[] = ['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved'];
+
+/** FHIR R4 ValueSet condition-ver-status (http://hl7.org/fhir/R4/valueset-condition-ver-status.html). */
+export const CONDITION_VERIFICATION_STATUSES: readonly string[] = ['unconfirmed', 'provisional', 'differential', 'confirmed', 'refuted', 'entered-in-error'];
+/** FHIR R4 ValueSet event-status (http://hl7.org/fhir/R4/valueset-event-status.html); ingest refuses any other Procedure.status. */
+const EVENT_STATUSES: readonly string[] = ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown'];
 
 const CONDITION_SYSTEMS: readonly string[] = [SYSTEMS.snomed, SYSTEMS.icd10cm, SYSTEMS.icd10];
 /** Observation.valueCodeableConcept systems the hub ingests (ingest/fhir-mapping.ts codedRow). */
@@ -77,7 +89,18 @@ export function researchClinicalStatus(status: string | null): string | null {
 /** A condition as research sees it, or null (left out) when its coding is not a well-formed SNOMED CT or ICD-10 code. */
 export function researchCondition(condition: ConditionRecord): ResearchConditionView | null {
   const code = researchCoding(condition.code, CONDITION_SYSTEMS);
-  return code && { code, clinicalStatus: researchClinicalStatus(condition.clinicalStatus) };
+  const verification = condition.verificationStatus;
+  return code && {
+    code,
+    clinicalStatus: researchClinicalStatus(condition.clinicalStatus),
+    verificationStatus: verification !== null && CONDITION_VERIFICATION_STATUSES.includes(verification) ? verification : null,
+  };
+}
+
+/** A procedure as research sees it, or null (left out) when its coding is not a well-formed SNOMED CT code or its status not an event-status code. */
+export function researchProcedure(procedure: ProcedureRecord): ResearchProcedureView | null {
+  const code = researchCoding(procedure.code, [SYSTEMS.snomed]);
+  return code && EVENT_STATUSES.includes(procedure.status) ? { code, status: procedure.status } : null;
 }
 
 /**

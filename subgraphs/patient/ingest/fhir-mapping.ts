@@ -13,6 +13,7 @@ import type {
   Observation,
   ObservationComponent,
   Patient,
+  Procedure,
   Quantity,
   Reference,
   Resource,
@@ -36,6 +37,7 @@ import {
   type NoteRow,
   type ObservationRow,
   type ParsedBundle,
+  type ProcedureRow,
   type PatientData,
 } from './fhir-records';
 
@@ -44,6 +46,7 @@ export const INGESTED_TYPES = new Set([
   'Patient',
   'Observation',
   'Condition',
+  'Procedure',
   'MedicationRequest',
   'MedicationStatement',
   'Medication',
@@ -196,6 +199,7 @@ export function parseBundle(input: unknown, validate: ResourceValidator): Parsed
     patients: [],
     observations: [],
     conditions: [],
+    procedures: [],
     medications: [],
     allergies: [],
     notes: [],
@@ -315,6 +319,9 @@ function mapResource(resource: Resource, name: string, parsed: ParsedBundle, ctx
       return;
     case 'Condition':
       parsed.conditions.push(mapCondition(resource, name, ctx));
+      return;
+    case 'Procedure':
+      parsed.procedures.push(mapProcedure(resource, name, ctx));
       return;
     case 'MedicationRequest':
     case 'MedicationStatement':
@@ -492,9 +499,40 @@ function mapCondition(c: Condition, name: string, ctx: MappingContext): Conditio
     code: coding.code!,
     display: coding.display ?? c.code?.text ?? null,
     clinicalStatus: statusCode(c.clinicalStatus),
+    verificationStatus: statusCode(c.verificationStatus),
     onsetAt: toInstant(c.onsetDateTime ?? c.onsetPeriod?.start, name, 'onset[x]'),
     abatementAt: toInstant(c.abatementDateTime ?? c.abatementPeriod?.start, name, 'abatement[x]'),
     recordedAt: toInstant(c.recordedDate, name, 'recordedDate'),
+  };
+}
+
+/** FHIR R4 event-status (http://hl7.org/fhir/R4/valueset-event-status.html), a required binding of Procedure.status. */
+const EVENT_STATUS = new Set(['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown']);
+/** Longer than any SNOMED CT description term (at most 255 characters): a longer display is not a code's display. */
+export const MAX_CODE_DISPLAY_LENGTH = 500;
+
+/**
+ * A Procedure: its code (SNOMED CT first: Synthea's and most EHRs' procedure system), status and when it was
+ * performed. Status is required and must be an event-status code; a performed date is checked as every
+ * clinical date is (a calendar date, not in the future); the display is text a person may have typed.
+ */
+function mapProcedure(p: Procedure, name: string, ctx: MappingContext): ProcedureRow {
+  if (!p.status) throw new Reject(name, 'status', 'no status (FHIR requires one: completed, not-done, ...)', IngestRejectCode.MISSING_ELEMENT);
+  if (!EVENT_STATUS.has(p.status)) throw new Reject(name, 'status', `"${p.status}" is not an event-status code (${[...EVENT_STATUS].join(', ')})`, IngestRejectCode.INVALID_CODE);
+  const coding = requireCoding(p.code, [SYSTEMS.snomed], name, 'code');
+  const codeProblem = textCheck(coding.system!, MAX_IDENTIFIER_LENGTH) ?? textCheck(coding.code!, MAX_IDENTIFIER_LENGTH);
+  if (codeProblem) throw new Reject(name, 'code', codeProblem.problem, codeProblem.kind);
+  const display = coding.display ?? p.code?.text ?? null;
+  const displayProblem = display === null ? null : textCheck(display, MAX_CODE_DISPLAY_LENGTH);
+  if (displayProblem) throw new Reject(name, coding.display !== undefined ? 'code.coding.display' : 'code.text', displayProblem.problem, displayProblem.kind);
+  return {
+    ...ctx.subjectOf(p.subject, name, 'subject'),
+    sourceKey: name,
+    codeSystem: coding.system!,
+    code: coding.code!,
+    display,
+    status: p.status,
+    performedAt: toInstant(p.performedDateTime ?? p.performedPeriod?.start, name, 'performed[x]'),
   };
 }
 

@@ -48,9 +48,22 @@ export interface ConditionRow extends ClinicalRow {
   code: string;
   display: string | null;
   clinicalStatus: string | null;
+  /** FHIR condition-ver-status code (confirmed, refuted, entered-in-error, ...); null when the record says none. */
+  verificationStatus: string | null;
   onsetAt: string | null;
   abatementAt: string | null;
   recordedAt: string | null;
+}
+
+/** A FHIR Procedure: what was done (or not done) and when; revascularisation counts as established ASCVD. */
+export interface ProcedureRow extends ClinicalRow {
+  codeSystem: string;
+  code: string;
+  display: string | null;
+  /** FHIR event-status; never entered-in-error (those are skipped). */
+  status: string;
+  /** performedDateTime, or performedPeriod.start; null when the record gives neither. */
+  performedAt: string | null;
 }
 
 export interface MedicationRow extends ClinicalRow {
@@ -169,6 +182,7 @@ export interface ParsedBundle {
   patients: PatientData[];
   observations: ObservationRow[];
   conditions: ConditionRow[];
+  procedures: ProcedureRow[];
   medications: MedicationRow[];
   allergies: AllergyRow[];
   notes: NoteRow[];

@@ -104,7 +104,9 @@ const TABLES = {
     col('onset_at', 'timestamptz'),
     col('abatement_at', 'timestamptz'),
     col('recorded_at', 'timestamptz'),
+    col('verification_status', 'text'),
   ],
+  procedures: [...KEY, col('code_system', 'text'), col('code', 'text'), col('display', 'text'), col('status', 'text'), col('performed_at', 'timestamptz')],
   medications: [
     ...KEY,
     col('kind', 'text'),
@@ -212,7 +214,7 @@ export class FhirIngestor {
     // Refused before anything is written: a clinician's bundle naming another organisation.
     const organisations = parsed.patients.map((p) => organisationForWrite(writer, p.organization, `${p.sourceKey} managingOrganization`, 'managingOrganization'));
     if (!parsed.patients.length) {
-      const clinical = [parsed.observations, parsed.conditions, parsed.medications, parsed.allergies, parsed.notes, parsed.imagingStudies].reduce((n, rows) => n + rows.length, 0);
+      const clinical = [parsed.observations, parsed.conditions, parsed.procedures, parsed.medications, parsed.allergies, parsed.notes, parsed.imagingStudies].reduce((n, rows) => n + rows.length, 0);
       if (clinical) report.rejected.push({ resource: 'Bundle', field: 'entry', reason: 'clinical resources but no Patient', code: IngestRejectCode.MISSING_PATIENT });
       return report;
     }
@@ -239,7 +241,8 @@ export class FhirIngestor {
       const hub = (ref: string) => hubIds.get(ref)!;
       const batches: [keyof typeof TABLES, unknown[][]][] = [
         ['observations', observationColumns(parsed.observations, (r) => hub(r.patientRef))],
-        ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt], 10)],
+        ['conditions', columnsOf(parsed.conditions, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.onsetAt, r.abatementAt, r.recordedAt, r.verificationStatus], 11)],
+        ['procedures', columnsOf(parsed.procedures, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.status, r.performedAt], 8)],
         ['medications', columnsOf(parsed.medications, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.codeSystem, r.code, r.display, r.status, r.authoredAt, r.dosage], 10)],
         ['allergies', columnsOf(parsed.allergies, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.clinicalStatus, r.criticality, r.categories.join('|'), r.recordedAt], 10)],
         ['notes', columnsOf(parsed.notes, (r) => [hub(r.patientRef), r.sourceKey, r.sourcePatient, r.kind, r.title, r.contentType, r.text, r.authoredAt], 8)],
@@ -248,6 +251,7 @@ export class FhirIngestor {
       const rowsOf = {
         observations: parsed.observations,
         conditions: parsed.conditions,
+        procedures: parsed.procedures,
         medications: parsed.medications,
         allergies: parsed.allergies,
         notes: parsed.notes,

@@ -51,7 +51,7 @@ const MOVE_IDENTIFIERS = `
   FROM jsonb_to_recordset($3::jsonb) AS moved(system text, value text)
   WHERE i.patient_id = $1 AND i.system = moved.system AND i.value = moved.value`;
 // The records that came with the linked source move with it; nothing is deleted.
-const MOVE_RECORDS = ['observations', 'conditions', 'medications', 'allergies', 'notes', 'imaging_studies'].map(
+const MOVE_RECORDS = ['observations', 'conditions', 'procedures', 'medications', 'allergies', 'notes', 'imaging_studies'].map(
   (table) => `UPDATE patient.${table} SET patient_id = $2 WHERE patient_id = $1 AND source_patient = $3`,
 );
 const MARK_UNLINKED = `UPDATE patient.patient_links SET unlinked_at = now(), unlinked_into = $2 WHERE id = $1 RETURNING unlinked_at`;

@@ -54,6 +54,8 @@ export interface ConditionRecord {
   patientId: string;
   code: CodingRecord;
   clinicalStatus: string | null;
+  /** FHIR condition-ver-status code as recorded (confirmed, refuted, entered-in-error, ...). */
+  verificationStatus: string | null;
   onsetAt: string | null;
   abatementAt: string | null;
   recordedAt: string | null;
@@ -160,7 +162,7 @@ const SELECT_OBSERVATIONS_BY_PATIENT_IDS = `
          value_code_system, value_code, value_display, normalised, effective_at, flag, flag_reason
   FROM patient.observations WHERE patient_id = ANY($1::uuid[]) ORDER BY effective_at DESC, created_at DESC, id`;
 const SELECT_CONDITIONS_BY_PATIENT_IDS = `
-  SELECT id, patient_id, code_system, code, display, clinical_status, onset_at, abatement_at, recorded_at
+  SELECT id, patient_id, code_system, code, display, clinical_status, verification_status, onset_at, abatement_at, recorded_at
   FROM patient.conditions WHERE patient_id = ANY($1::uuid[]) ORDER BY onset_at DESC NULLS LAST, id`;
 const SELECT_MEDICATIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, kind, code_system, code, display, status, authored_at, dosage
@@ -350,6 +352,7 @@ export class PostgresPatientRepository implements PatientRepository {
       patientId: r.patient_id,
       code: coding(r.code_system, r.code, r.display),
       clinicalStatus: r.clinical_status,
+      verificationStatus: r.verification_status,
       onsetAt: iso(r.onset_at),
       abatementAt: iso(r.abatement_at),
       recordedAt: iso(r.recorded_at),
@@ -481,6 +484,7 @@ interface ClinicalRow {
   code: string;
   display: string | null;
   clinical_status: string | null;
+  verification_status: string | null;
   onset_at: Date | null;
   abatement_at: Date | null;
   recorded_at: Date | null;

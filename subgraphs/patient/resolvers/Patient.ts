@@ -47,6 +47,7 @@ export const Patient = {
   observations: async (patient: PatientRecord, args: ObservationArgs, ctx: PatientContext) =>
     selectObservations(await ctx.loaders.observations.load(patient.id), args),
   conditions: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.conditions.load(patient.id),
+  procedures: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.procedures.load(patient.id),
   medications: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.medications.load(patient.id),
   allergies: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.allergies.load(patient.id),
   notes: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.notes.load(patient.id),

@@ -2,7 +2,7 @@ import { protectTotal } from '../../../lib/disclosure-control';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { MIN_RESEARCH_CELL } from '../../../lib/patient-access';
 import type { PatientContext } from '../context';
-import { researchCondition, researchObservation } from '../domain/research-coding';
+import { researchCondition, researchObservation, researchProcedure } from '../domain/research-coding';
 import { ResearchView } from '../domain/research-view';
 import type { PatientRecord } from '../repository/patient-repository';
 import { resolvePatientCriteria, type PatientFilterArg } from './Query';
@@ -56,6 +56,12 @@ export const ResearchPatient = {
     return (await ctx.loaders.conditions.load(patient.id)).flatMap((c) => {
       const coded = researchCondition(c);
       return coded ? [{ ...coded, shiftedOnsetDate: ctx.research.shiftedDate(patient.id, c.onsetAt) }] : [];
+    });
+  },
+  async procedures(patient: PatientRecord, _: unknown, ctx: PatientContext) {
+    return (await ctx.loaders.procedures.load(patient.id)).flatMap((p) => {
+      const coded = researchProcedure(p);
+      return coded ? [{ ...coded, shiftedPerformedDate: ctx.research.shiftedDate(patient.id, p.performedAt) }] : [];
     });
   },
 };
