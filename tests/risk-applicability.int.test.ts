@@ -1,7 +1,8 @@
 /**
  * Issue 17 through the real patient and inference subgraphs behind the gateway: a patient with established
  * ASCVD gets no primary-prevention percentage and the reason; a patient with creatinine but no eGFR gets
- * PREVENT on an eGFR derived by CKD-EPI 2021, shown with its formula and inputs; every input is dated.
+ * PREVENT on an eGFR derived by CKD-EPI 2021, shown with its formula and inputs; every input is dated; a
+ * completed revascularisation procedure is established ASCVD; a refuted diagnosis is none.
  * Bundles: tests/fixtures/synthea (Synthea-shaped, Synthea's codes; see SOURCE.md there).
  */
 import { startHub, type Hub } from '../scripts/hub';
@@ -16,13 +17,14 @@ import { freshSyntheaBundle } from './support/synthea-fixture';
 const log = createLogger('test', 'silent');
 
 const RISK = `query ($id: ID!) { patient(id: $id) {
-  conditions { id code { code } }
+  conditions { id code { code } verificationStatus }
+  procedures { id code { system code display } status performedAt }
   observations { id code }
   risk { cardiovascular {
     pce10y category missing notApplicableReasons staleInputs notes asOf
     prevent { cvd10y ascvd10y hf10y }
     inputs { age egfr totalCholesterol }
-    applicability { model applicable reason causedBy { id system code display onsetAt recordedAt } }
+    applicability { model applicable reason causedBy { resourceType id system code display onsetAt recordedAt performedAt } }
     datedInputs { input value unit display effectiveAt source sourceId ageDays maxAgeDays stale
       derivation { formula citation inputs { name value unit effectiveAt sourceId } } }
   } } } }`;
@@ -41,7 +43,8 @@ interface Dated {
 }
 interface RiskResponse {
   patient: {
-    conditions: { id: string; code: { code: string } }[];
+    conditions: { id: string; code: { code: string }; verificationStatus: string | null }[];
+    procedures: { id: string; code: { system: string; code: string; display: string | null }; status: string; performedAt: string | null }[];
     observations: { id: string; code: string }[];
     risk: { cardiovascular: {
       pce10y: number | null; category: string | null; missing: string[]; notApplicableReasons: string[]; staleInputs: string[]; notes: string[]; asOf: string;
@@ -85,7 +88,7 @@ describe('risk applicability, dated inputs and derived eGFR through the gateway'
     const cv = patient.risk.cardiovascular;
     const chd = patient.conditions.find((c) => c.code.code === '53741008')!;
     expect(cv).toMatchObject({ pce10y: null, prevent: null, category: 'SECONDARY_PREVENTION', missing: [] });
-    const causedBy = { id: chd.id, system: 'http://snomed.info/sct', code: '53741008', display: 'Coronary Heart Disease', onsetAt: '2012-05-03T13:12:44.000Z', recordedAt: '2012-05-03T13:12:44.000Z' };
+    const causedBy = { resourceType: 'Condition', id: chd.id, system: 'http://snomed.info/sct', code: '53741008', display: 'Coronary Heart Disease', onsetAt: '2012-05-03T13:12:44.000Z', recordedAt: '2012-05-03T13:12:44.000Z', performedAt: null };
     expect(cv.applicability).toEqual([
       { model: 'PCE', applicable: false, causedBy,
         reason: 'secondary prevention, established ASCVD — coronary heart disease: Coronary Heart Disease (SNOMED CT 53741008), onset 2012-05-03; the Pooled Cohort Equations estimate a first ASCVD event in adults without ASCVD (2019 ACC/AHA primary prevention guideline)' },
@@ -101,6 +104,37 @@ describe('risk applicability, dated inputs and derived eGFR through the gateway'
     expect(cv.staleInputs).toEqual(['totalCholesterol', 'hdlCholesterol', 'systolicBp', 'bmi', 'smoker']);
     expect(cv.notes[0]).toMatch(/^Computed with stale inputs, used and flagged: total cholesterol of 2020-02-03 \(\d+\.\d years old; maximum 5\.0 years\);/);
     expect(cv.inputs.age).toBe(ageOn('1958-07-14', new Date(cv.asOf)));
+  });
+
+  it('gives a patient whose only ASCVD record is a completed PCI procedure no percentage, naming the procedure', async () => {
+    const patient = await risk(await ingest('pci-no-ascvd-condition.json'));
+    const cv = patient.risk.cardiovascular;
+    // Stored as the bundle sent them: the PCI (completed) and a CABG that was not done.
+    expect(patient.procedures.map((p) => [p.code.code, p.status, p.performedAt])).toEqual([
+      ['415070008', 'completed', '2019-04-11T18:02:37.000Z'],
+      ['232717009', 'not-done', '2014-02-10T13:30:00.000Z'],
+    ]);
+    expect(patient.conditions.map((c) => c.code.code)).toEqual(['59621000']); // hypertension only
+    const pci = patient.procedures[0]!;
+    const causedBy = { resourceType: 'Procedure', id: pci.id, system: 'http://snomed.info/sct', code: '415070008', display: 'Percutaneous coronary intervention (procedure)', onsetAt: null, recordedAt: null, performedAt: '2019-04-11T18:02:37.000Z' };
+    expect(cv).toMatchObject({ pce10y: null, prevent: null, category: 'SECONDARY_PREVENTION' });
+    expect(cv.applicability).toEqual([
+      { model: 'PCE', applicable: false, causedBy,
+        reason: 'secondary prevention, established ASCVD — coronary or peripheral revascularisation: Percutaneous coronary intervention (procedure) (SNOMED CT 415070008), performed 2019-04-11; the Pooled Cohort Equations estimate a first ASCVD event in adults without ASCVD (2019 ACC/AHA primary prevention guideline)' },
+      { model: 'PREVENT', applicable: false, causedBy,
+        reason: 'established ASCVD — coronary or peripheral revascularisation: Percutaneous coronary intervention (procedure) (SNOMED CT 415070008), performed 2019-04-11; PREVENT was derived in adults without known cardiovascular disease, ASCVD or heart failure (Khan et al., Circulation 2024)' },
+    ]);
+  });
+
+  it('computes a primary-prevention estimate for a patient whose myocardial infarction was refuted', async () => {
+    const patient = await risk(await ingest('refuted-mi.json'));
+    const cv = patient.risk.cardiovascular;
+    expect(patient.conditions.find((c) => c.code.code === '22298006')?.verificationStatus).toBe('refuted');
+    expect(cv.applicability.map((a) => [a.model, a.applicable, a.causedBy])).toEqual([['PCE', true, null], ['PREVENT', true, null]]);
+    expect(cv.pce10y).toEqual(expect.any(Number));
+    expect(cv.prevent?.cvd10y).toEqual(expect.any(Number));
+    expect(['LOW', 'BORDERLINE', 'INTERMEDIATE', 'HIGH']).toContain(cv.category);
+    expect(cv.missing).toEqual([]);
   });
 
   it('gives a creatinine-only patient PREVENT on an eGFR derived by CKD-EPI 2021, with the creatinine it came from', async () => {

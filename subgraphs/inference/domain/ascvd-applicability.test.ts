@@ -1,4 +1,4 @@
-import { cardiovascularCategory, modelApplicability, prevalentDiseases } from './ascvd-applicability';
+import { cardiovascularCategory, modelApplicability, prevalentDiseases, procedureCategory } from './ascvd-applicability';
 
 const SNOMED = 'http://snomed.info/sct';
 const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -67,7 +67,7 @@ describe('prevalentDiseases and modelApplicability', () => {
     const diseases = prevalentDiseases([chd, mi]);
     expect(diseases).toEqual([
       { kind: 'ESTABLISHED_ASCVD', category: 'myocardial infarction',
-        causedBy: { id: 'c-mi', system: SNOMED, code: '22298006', display: 'Myocardial Infarction', onsetAt: '2009-11-20T08:00:00Z', recordedAt: null } },
+        causedBy: { resourceType: 'Condition', id: 'c-mi', system: SNOMED, code: '22298006', display: 'Myocardial Infarction', onsetAt: '2009-11-20T08:00:00Z', recordedAt: null, performedAt: null } },
     ]);
     const [pce, prevent] = modelApplicability(diseases);
     expect(pce).toEqual({
@@ -91,5 +91,55 @@ describe('prevalentDiseases and modelApplicability', () => {
     const hypertension = { code: { system: SNOMED, code: '38341003' }, clinicalStatus: 'active' };
     expect(prevalentDiseases([hypertension])).toEqual([]);
     expect(modelApplicability([]).map((a) => a.applicable)).toEqual([true, true]);
+  });
+
+  // Condition.verificationStatus, FHIR R4 ValueSet condition-ver-status: refuted = "ruled out by subsequent
+  // diagnostic and clinical evidence"; entered-in-error = the record is wrong.
+  it.each(['refuted', 'entered-in-error'])('does not count a %s MI: both models stay applicable', (verificationStatus) => {
+    expect(prevalentDiseases([{ ...mi, verificationStatus }])).toEqual([]);
+    expect(modelApplicability(prevalentDiseases([{ ...mi, verificationStatus }])).map((a) => a.applicable)).toEqual([true, true]);
+  });
+
+  it('counts unconfirmed, provisional and confirmed diagnoses, and the next asserted one when the earliest is refuted', () => {
+    for (const verificationStatus of ['confirmed', 'unconfirmed', 'provisional', null]) expect(prevalentDiseases([{ ...mi, verificationStatus }])).toHaveLength(1);
+    expect(prevalentDiseases([{ ...mi, verificationStatus: 'refuted' }, chd])[0]!.causedBy).toMatchObject({ id: 'c-chd', code: '53741008' });
+  });
+});
+
+describe('revascularisation procedures', () => {
+  // Synthea: heart/stemi_pathway.json state PCI (415070008); heart/cabg/operation.json CABG (232717009) and
+  // Emergency_CABG (414088005); HL7 AU Base example Procedure/example2 (36969009). See data/SOURCE.md.
+  const pci = { id: 'p-pci', code: { system: SNOMED, code: '415070008', display: 'Percutaneous coronary intervention' }, status: 'completed', performedAt: '2016-03-02T10:15:00.000Z' };
+
+  it.each(['232717009', '414088005', '415070008', '36969009'])('knows SNOMED CT procedure %s as revascularisation', (code) => {
+    expect(procedureCategory({ system: SNOMED, code })).toMatchObject({ label: 'coronary or peripheral revascularisation', disease: 'ESTABLISHED_ASCVD' });
+  });
+
+  it('does not take procedure codes as conditions, nor other procedures as revascularisation', () => {
+    expect(cardiovascularCategory({ system: SNOMED, code: '415070008' })).toBeNull();
+    expect(procedureCategory({ system: SNOMED, code: '33367005' })).toBeNull(); // Angiography of coronary artery (stemi_pathway.json): diagnostic
+    expect(procedureCategory({ system: 'http://www.ama-assn.org/go/cpt', code: '415070008' })).toBeNull();
+  });
+
+  it('takes a completed PCI as established ASCVD and names the procedure and its date', () => {
+    const diseases = prevalentDiseases([], [pci]);
+    expect(diseases).toEqual([
+      { kind: 'ESTABLISHED_ASCVD', category: 'coronary or peripheral revascularisation',
+        causedBy: { resourceType: 'Procedure', id: 'p-pci', system: SNOMED, code: '415070008', display: 'Percutaneous coronary intervention', onsetAt: null, recordedAt: null, performedAt: '2016-03-02T10:15:00.000Z' } },
+    ]);
+    const [pce] = modelApplicability(diseases);
+    expect(pce!.reason).toBe(
+      'secondary prevention, established ASCVD — coronary or peripheral revascularisation: Percutaneous coronary intervention (SNOMED CT 415070008), performed 2016-03-02; the Pooled Cohort Equations estimate a first ASCVD event in adults without ASCVD (2019 ACC/AHA primary prevention guideline)',
+    );
+  });
+
+  it.each(['not-done', 'entered-in-error', 'stopped', 'in-progress', 'preparation', 'on-hold', 'unknown'])('does not count a PCI with status %s', (status) => {
+    expect(prevalentDiseases([], [{ ...pci, status }])).toEqual([]);
+  });
+
+  it('names the earlier of a condition and a procedure', () => {
+    const laterChd = { id: 'c-chd', code: { system: SNOMED, code: '53741008', display: 'Coronary Heart Disease' }, clinicalStatus: 'active', onsetAt: '2018-01-01T00:00:00.000Z' };
+    expect(prevalentDiseases([laterChd], [pci])[0]!.causedBy.id).toBe('p-pci');
+    expect(prevalentDiseases([{ ...laterChd, onsetAt: '2010-01-01T00:00:00.000Z' }], [pci])[0]!.causedBy.id).toBe('c-chd');
   });
 });

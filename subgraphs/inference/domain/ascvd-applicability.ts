@@ -14,13 +14,19 @@
  * - Any clinical status counts, resolved and inactive included: ASCVD is lifelong (Synthea marks an acute MI
  *   "resolved" once the episode ends, and the history of MI is what makes the patient secondary prevention);
  *   heart failure with improved ejection fraction is still heart failure (Bozkurt B et al., universal
- *   definition of heart failure, J Card Fail 2021;27:387). The hub stores no verification status, so a
- *   refuted diagnosis cannot be told apart (entered-in-error records are not stored at all).
+ *   definition of heart failure, J Card Fail 2021;27:387).
+ * - A diagnosis whose verification status is `refuted` or `entered-in-error` counts for nothing
+ *   (clinical-facts.ts isAssertedCondition): a ruled-out MI must not take a patient out of primary prevention.
+ * - Revascularisation is read from procedures too: a *completed* procedure with a code of the
+ *   revascularisation set (CABG, PCI, coronary stent) is established ASCVD (Grundy 2018, section 1.4: "coronary
+ *   or other arterial revascularization"). `not-done`, `stopped`, `in-progress` and the other event-status
+ *   codes do not count: the revascularisation did not (yet) happen; entered-in-error records are not stored.
  * - The condition reported as the cause is the earliest by onset (recorded date when no onset): the event
  *   that made the patient secondary prevention. Every matching condition is still in `matches`.
  * - Code sets: data/cardiovascular-disease-codes.json, sources in data/SOURCE.md.
  */
 import codeSets from './data/cardiovascular-disease-codes.json';
+import { isAssertedCondition } from './clinical-facts';
 
 export type PrevalentDiseaseKind = 'ESTABLISHED_ASCVD' | 'HEART_FAILURE';
 export type RiskModelName = 'PCE' | 'PREVENT';
@@ -30,19 +36,34 @@ export interface ConditionRecord {
   id?: string | null;
   code: { system: string; code: string; display?: string | null };
   clinicalStatus: string | null;
+  /** FHIR condition-ver-status; refuted and entered-in-error conditions are not counted. */
+  verificationStatus?: string | null;
   onsetAt?: string | null;
   recordedAt?: string | null;
 }
 
+/** A procedure as the patient subgraph returns it. */
+export interface ProcedureRecord {
+  id?: string | null;
+  code: { system: string; code: string; display?: string | null };
+  /** FHIR event-status; only `completed` counts. */
+  status: string;
+  performedAt?: string | null;
+}
+
 /** The record that put a patient outside a model's population; null fields when the caller stated it. */
 export interface CausingRecord {
-  /** The condition's id in the patient subgraph. */
+  /** Condition or Procedure; null when the calculator's caller stated the disease. */
+  resourceType: 'Condition' | 'Procedure' | null;
+  /** The record's id in the patient subgraph. */
   id: string | null;
   system: string | null;
   code: string | null;
   display: string | null;
   onsetAt: string | null;
   recordedAt: string | null;
+  /** When a procedure was performed; null for a condition. */
+  performedAt: string | null;
 }
 
 export interface PrevalentDisease {
@@ -67,6 +88,8 @@ interface CodeSetCategory {
   snomed: { code: string }[];
   icd10: { code: string }[];
   icd10Excluded: { code: string }[];
+  /** Procedure concepts that establish the category when completed (revascularisation only). */
+  snomedProcedures?: { code: string }[];
 }
 
 const SNOMED = 'http://snomed.info/sct';
@@ -79,7 +102,17 @@ const CATEGORIES = (codeSets.categories as CodeSetCategory[]).map((c) => ({
   snomed: new Set(c.snomed.map((s) => s.code)),
   icd10: c.icd10.map((i) => compactIcd(i.code)),
   icd10Excluded: c.icd10Excluded.map((i) => compactIcd(i.code)),
+  procedures: new Set((c.snomedProcedures ?? []).map((p) => p.code)),
 }));
+
+/** The code set category a procedure code belongs to (SNOMED CT only), or null. */
+export function procedureCategory(code: { system: string; code: string }): { label: string; disease: PrevalentDiseaseKind } | null {
+  if (code.system !== SNOMED) return null;
+  return CATEGORIES.find((c) => c.procedures.has(code.code)) ?? null;
+}
+
+/** Only a completed procedure happened (FHIR event-status). */
+const COUNTED_PROCEDURE_STATUS = 'completed';
 
 /** The code set category a coded condition belongs to, or null. */
 export function cardiovascularCategory(code: { system: string; code: string }): { label: string; disease: PrevalentDiseaseKind } | null {
@@ -96,32 +129,55 @@ export function cardiovascularCategory(code: { system: string; code: string }): 
   return null;
 }
 
-const whenOf = (c: ConditionRecord) => c.onsetAt ?? c.recordedAt ?? null;
+const conditionCause = (c: ConditionRecord): CausingRecord => ({
+  resourceType: 'Condition',
+  id: c.id ?? null,
+  system: c.code.system,
+  code: c.code.code,
+  display: c.code.display ?? null,
+  onsetAt: c.onsetAt ?? null,
+  recordedAt: c.recordedAt ?? null,
+  performedAt: null,
+});
+
+const procedureCause = (p: ProcedureRecord): CausingRecord => ({
+  resourceType: 'Procedure',
+  id: p.id ?? null,
+  system: p.code.system,
+  code: p.code.code,
+  display: p.code.display ?? null,
+  onsetAt: null,
+  recordedAt: null,
+  performedAt: p.performedAt ?? null,
+});
+
+const whenOf = (r: CausingRecord) => r.onsetAt ?? r.recordedAt ?? r.performedAt ?? null;
 
 /**
  * The prevalent diseases that take the patient out of a model's population, one per kind (the earliest
- * matching condition), ASCVD first.
+ * matching asserted condition or completed revascularisation procedure), ASCVD first.
  */
-export function prevalentDiseases(conditions: readonly ConditionRecord[]): PrevalentDisease[] {
-  const earliest = new Map<PrevalentDiseaseKind, { condition: ConditionRecord; category: string }>();
+export function prevalentDiseases(conditions: readonly ConditionRecord[], procedures: readonly ProcedureRecord[] = []): PrevalentDisease[] {
+  const candidates: { cause: CausingRecord; category: { label: string; disease: PrevalentDiseaseKind } }[] = [];
   for (const condition of conditions) {
-    const category = cardiovascularCategory(condition.code);
-    if (!category) continue;
+    const category = isAssertedCondition(condition) ? cardiovascularCategory(condition.code) : null;
+    if (category) candidates.push({ cause: conditionCause(condition), category });
+  }
+  for (const procedure of procedures) {
+    const category = procedure.status === COUNTED_PROCEDURE_STATUS ? procedureCategory(procedure.code) : null;
+    if (category) candidates.push({ cause: procedureCause(procedure), category });
+  }
+  const earliest = new Map<PrevalentDiseaseKind, { cause: CausingRecord; category: string }>();
+  for (const { cause, category } of candidates) {
     const held = earliest.get(category.disease);
-    const when = whenOf(condition);
-    const heldWhen = held ? whenOf(held.condition) : null;
-    if (!held || (when !== null && (heldWhen === null || when < heldWhen))) earliest.set(category.disease, { condition, category: category.label });
+    const when = whenOf(cause);
+    const heldWhen = held ? whenOf(held.cause) : null;
+    if (!held || (when !== null && (heldWhen === null || when < heldWhen))) earliest.set(category.disease, { cause, category: category.label });
   }
   const found: PrevalentDisease[] = [];
   for (const kind of ['ESTABLISHED_ASCVD', 'HEART_FAILURE'] as const) {
     const hit = earliest.get(kind);
-    if (!hit) continue;
-    const c = hit.condition;
-    found.push({
-      kind,
-      category: hit.category,
-      causedBy: { id: c.id ?? null, system: c.code.system, code: c.code.code, display: c.code.display ?? null, onsetAt: c.onsetAt ?? null, recordedAt: c.recordedAt ?? null },
-    });
+    if (hit) found.push({ kind, category: hit.category, causedBy: hit.cause });
   }
   return found;
 }
@@ -131,7 +187,7 @@ export function statedDisease(kind: PrevalentDiseaseKind): PrevalentDisease {
   return {
     kind,
     category: kind === 'ESTABLISHED_ASCVD' ? 'established ASCVD (stated)' : 'heart failure (stated)',
-    causedBy: { id: null, system: null, code: null, display: null, onsetAt: null, recordedAt: null },
+    causedBy: { resourceType: null, id: null, system: null, code: null, display: null, onsetAt: null, recordedAt: null, performedAt: null },
   };
 }
 
@@ -141,12 +197,21 @@ const SYSTEM_NAMES: Record<string, string> = {
   'http://hl7.org/fhir/sid/icd-10': 'ICD-10',
 };
 
-/** "coronary heart disease: Coronary Heart Disease (SNOMED CT 53741008), onset 2011-04-02". */
+/**
+ * "coronary heart disease: Coronary Heart Disease (SNOMED CT 53741008), onset 2011-04-02", or for a procedure
+ * "coronary or peripheral revascularisation: Percutaneous coronary intervention (SNOMED CT 415070008), performed 2016-03-02".
+ */
 export function describeDisease(d: PrevalentDisease): string {
   const r = d.causedBy;
   if (!r.code) return d.category;
   const coded = `${r.display ?? r.code} (${SYSTEM_NAMES[r.system ?? ''] ?? r.system} ${r.code})`;
-  const date = r.onsetAt ? `, onset ${r.onsetAt.slice(0, 10)}` : r.recordedAt ? `, recorded ${r.recordedAt.slice(0, 10)}` : '';
+  const date = r.onsetAt
+    ? `, onset ${r.onsetAt.slice(0, 10)}`
+    : r.recordedAt
+      ? `, recorded ${r.recordedAt.slice(0, 10)}`
+      : r.performedAt
+        ? `, performed ${r.performedAt.slice(0, 10)}`
+        : '';
   return `${d.category}: ${coded}${date}`;
 }
 

@@ -1,4 +1,4 @@
-import { currentSmoker, hasDiabetes, onHypertensionTreatment } from './clinical-facts';
+import { currentSmoker, diabetesCondition, hasDiabetes, isPresentCondition, onHypertensionTreatment } from './clinical-facts';
 
 const snomed = (code: string) => ({ system: 'http://snomed.info/sct', code });
 
@@ -29,6 +29,25 @@ describe('hasDiabetes', () => {
     expect(hasDiabetes([{ code: snomed('38341003'), clinicalStatus: 'active' }])).toBe(false);
     expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'resolved' }])).toBe(false);
     expect(hasDiabetes([])).toBeNull();
+  });
+
+  // FHIR R4 ValueSet condition-ver-status: a refuted or entered-in-error diagnosis is no diagnosis.
+  it('is false for a refuted or entered-in-error diabetes diagnosis, and finds an asserted one beside it', () => {
+    expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'active', verificationStatus: 'refuted' }])).toBe(false);
+    expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'active', verificationStatus: 'entered-in-error' }])).toBe(false);
+    expect(hasDiabetes([{ code: snomed('44054006'), clinicalStatus: 'active', verificationStatus: 'provisional' }])).toBe(true);
+    const refuted = { id: 'refuted', code: snomed('44054006'), clinicalStatus: 'active', verificationStatus: 'refuted' };
+    const confirmed = { id: 'confirmed', code: snomed('46635009'), clinicalStatus: 'active', verificationStatus: 'confirmed' };
+    expect(diabetesCondition([refuted, confirmed])?.id).toBe('confirmed');
+  });
+});
+
+describe('isPresentCondition', () => {
+  it('takes an active condition as present unless its diagnosis is refuted or entered in error', () => {
+    expect(isPresentCondition({ clinicalStatus: 'active' })).toBe(true);
+    expect(isPresentCondition({ clinicalStatus: 'active', verificationStatus: 'confirmed' })).toBe(true);
+    expect(isPresentCondition({ clinicalStatus: 'active', verificationStatus: 'refuted' })).toBe(false);
+    expect(isPresentCondition({ clinicalStatus: null, verificationStatus: 'entered-in-error' })).toBe(false);
   });
 });
 

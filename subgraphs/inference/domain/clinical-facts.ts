@@ -8,6 +8,8 @@ export interface CodedCondition {
   id?: string | null;
   code: { system: string; code: string; display?: string | null };
   clinicalStatus: string | null;
+  /** FHIR condition-ver-status; absent or null when the record says none. */
+  verificationStatus?: string | null;
   onsetAt?: string | null;
   recordedAt?: string | null;
 }
@@ -57,8 +59,23 @@ const DIABETES_ICD10 = /^E1[0-3](\.|$)/;
 /** FHIR condition-clinical codes that mean the condition is present now. */
 const PRESENT = new Set(['active', 'recurrence', 'relapse']);
 
-/** Whether a condition is present now (no clinical status recorded: taken as present, as the problem list shows it). */
-export const isPresentCondition = (c: { clinicalStatus: string | null }): boolean => c.clinicalStatus === null || PRESENT.has(c.clinicalStatus);
+/**
+ * FHIR condition-ver-status codes that mean the diagnosis does not stand: `refuted` ("this condition has been
+ * ruled out by subsequent diagnostic and clinical evidence") and `entered-in-error` (the record is wrong)
+ * (http://hl7.org/fhir/R4/valueset-condition-ver-status.html). Unconfirmed, provisional and differential
+ * diagnoses still count: the problem list holds them and the clinician sees them listed as the reason.
+ */
+const NOT_ASSERTED = new Set(['refuted', 'entered-in-error']);
+
+/** Whether the record asserts the condition: not refuted, not entered in error (no verification status: asserted). */
+export const isAssertedCondition = (c: { verificationStatus?: string | null }): boolean => !c.verificationStatus || !NOT_ASSERTED.has(c.verificationStatus);
+
+/**
+ * Whether a condition is present now: asserted (isAssertedCondition) and of a present clinical status (no
+ * clinical status recorded: taken as present, as the problem list shows it).
+ */
+export const isPresentCondition = (c: { clinicalStatus: string | null; verificationStatus?: string | null }): boolean =>
+  isAssertedCondition(c) && (c.clinicalStatus === null || PRESENT.has(c.clinicalStatus));
 
 /**
  * Oral antihypertensive ingredients, by class, from the 2017 ACC/AHA/AAPA/ABC/ACPM/AGS/APhA/ASH/ASPC/
@@ -120,7 +137,10 @@ export function currentSmoker(observations: CodedObservation[]): boolean | null 
 const isDiabetes = (c: CodedCondition) =>
   (c.code.system === SNOMED && DIABETES_SNOMED.has(c.code.code)) || (ICD10.includes(c.code.system) && DIABETES_ICD10.test(c.code.code));
 
-/** True with a present diabetes diagnosis; false when a problem list exists without one; null without a problem list. */
+/**
+ * True with a present diabetes diagnosis; false when a problem list exists without one; null without a problem
+ * list. A refuted or entered-in-error diagnosis is no diagnosis (isPresentCondition).
+ */
 export function hasDiabetes(conditions: CodedCondition[]): boolean | null {
   if (!conditions.length) return null;
   return conditions.some((c) => isDiabetes(c) && isPresentCondition(c));

@@ -4,7 +4,7 @@
  * and eGFR derived from creatinine when that is newer than any recorded eGFR (egfr.ts).
  */
 import { judgeValue } from '../../../lib/loinc-catalogue';
-import { prevalentDiseases, type PrevalentDisease } from './ascvd-applicability';
+import { prevalentDiseases, type PrevalentDisease, type ProcedureRecord } from './ascvd-applicability';
 import {
   activeAntihypertensive,
   activeStatin,
@@ -33,6 +33,8 @@ export interface ClinicalSnapshot {
   race: string | null;
   observations: RecordedObservation[];
   conditions: CodedCondition[];
+  /** Procedures (revascularisation is established ASCVD); absent in records built by hand. */
+  procedures?: ProcedureRecord[];
   medications: RecordedMedication[];
 }
 
@@ -255,7 +257,7 @@ export function screenedRiskInput(snapshot: ClinicalSnapshot, at: Date): { input
   const statin = onStatin(snapshot.medications);
   if (statin) medication('onStatin', activeStatin(snapshot.medications));
 
-  const diseases = prevalentDiseases(snapshot.conditions);
+  const diseases = prevalentDiseases(snapshot.conditions, snapshot.procedures ?? []);
   const input: RiskInput = {
     age,
     sex,
