@@ -10,8 +10,7 @@ import type { PatientFacts } from './domain/trial-eligibility';
 import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
 import { warfarinInputFromRecord } from './domain/warfarin-input';
 import type { KnowledgeClient, VariantKnowledge } from './knowledge-client';
-import { extractFeatures, toFeatureVector } from './learning/features';
-import { explain } from './learning/logistic';
+import { learnedRisks, type LearnedRisk } from './learning/learned-risk';
 import { RISK_MODEL_DEFINITIONS } from './learning/model-definitions';
 import type { RiskModelRegistry, StoredRiskModel } from './learning/registry';
 import { historyFromRecord } from './learning/training-job';
@@ -19,7 +18,8 @@ import { historyFromRecord } from './learning/training-job';
 /** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
 export const SNAPSHOT_SELECTION = `birthDate sex race
   observations { id code value unit effectiveAt valueCode { system code } excludedReason }
-  conditions { id code { system code display } clinicalStatus onsetAt recordedAt }
+  conditions { id code { system code display } clinicalStatus verificationStatus onsetAt recordedAt }
+  procedures { id code { system code display } status performedAt }
   medications { id code { system code display } status authoredAt }`;
 
 /** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
@@ -50,20 +50,12 @@ function geneOfVariant(id: string): string | null {
   return chrom && pos ? geneAt(chrom, Number(pos)) : null;
 }
 
+export type { LearnedRisk } from './learning/learned-risk';
+
 /**
  * One set of batched loaders per request (or per event batch): every field of every patient in the
  * request shares one call per subgraph and kind of data.
  */
-export interface LearnedRisk {
-  model: string;
-  version: string;
-  outcome: string;
-  horizonYears: number;
-  probability: number;
-  baselineLogOdds: number;
-  contributions: { feature: string; value: number; contribution: number }[];
-}
-
 export function createDecisionLoaders(clients: DecisionClients, now: () => Date = () => new Date()) {
   let promoted: Promise<StoredRiskModel[]> | undefined;
   // Read once per request: every patient of the request is scored by the same versions.
@@ -155,25 +147,12 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
       return { input, dose: iwpcWarfarinDose(input) };
     },
 
-    /** Each promoted trained model's prediction for the patient now, with its exact explanation. */
+    /** Each promoted trained model's prediction for the patient now (none outside its population), with its exact explanation. */
     async learnedRisks(patientId: string): Promise<LearnedRisk[] | null> {
       const [s, models] = await Promise.all([snapshot.load(patientId), promotedModels()]);
       if (!s) return null;
       const at = now();
-      const history = historyFromRecord(s as unknown as Parameters<typeof historyFromRecord>[0], at);
-      const features = extractFeatures(history, at);
-      return models.map((stored) => {
-        const explanation = explain(stored.model.logistic, toFeatureVector(features, stored.model.imputation));
-        return {
-          model: stored.name,
-          version: stored.version,
-          outcome: stored.model.outcome.name,
-          horizonYears: stored.model.outcome.years,
-          probability: Math.round(explanation.probability * 10000) / 10000,
-          baselineLogOdds: explanation.baselineLogOdds,
-          contributions: explanation.contributions,
-        };
-      });
+      return learnedRisks(models, historyFromRecord(s as unknown as Parameters<typeof historyFromRecord>[0], at), at);
     },
 
     /** Genes in which the patient carries a variant (for the rare-disease gene boost). */

@@ -10,6 +10,8 @@ import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type Cod
 import { ageOn, EGFR_LOINC, RISK_LOINC, type ClinicalSnapshot } from '../domain/cardiovascular';
 import { implausibility, type PlausibilityField } from '../domain/plausibility';
 import { judgeValue, LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
+import type { ProcedureRecord } from '../domain/ascvd-applicability';
+import { populationExclusion, type RiskModelPopulation } from './population';
 
 /** LOINC 4548-4 Hemoglobin A1c/Hemoglobin.total in Blood (%). */
 export const HBA1C_LOINC = '4548-4';
@@ -29,8 +31,10 @@ export interface DatedMedication extends RecordedMedication {
  * A patient's history as the patient subgraph returns it, with the dates learning needs: condition
  * onsets, medication periods, and the end of follow-up.
  */
-export interface PatientHistory extends Omit<ClinicalSnapshot, 'conditions' | 'medications'> {
+export interface PatientHistory extends Omit<ClinicalSnapshot, 'conditions' | 'medications' | 'procedures'> {
   conditions: DatedCondition[];
+  /** Procedures with their performed dates (revascularisation puts a patient outside a first-event model). */
+  procedures?: ProcedureRecord[];
   medications: DatedMedication[];
   /**
    * The last date the record is known to be complete to: death, leaving the practice or plan, or the
@@ -253,12 +257,20 @@ export interface TrainingExample {
   outcome: 0 | 1;
 }
 
-/** A labelled example, or why the patient is left out at this index date. */
+/** Why a patient is not a training example at an index date. */
+export type ExclusionReason = 'prevalent' | 'undated-outcome' | 'censored' | 'established-ascvd';
+
+/**
+ * A labelled example, or why the patient is left out at this index date: outside the model's population
+ * then (learning/population.ts: established ASCVD for a first-event model), or not labellable (labelOutcome).
+ */
 export function buildTrainingExample(
   history: PatientHistory,
   indexDate: Date,
   outcome: OutcomeDefinition,
-): TrainingExample | { patientId: string; excluded: 'prevalent' | 'undated-outcome' | 'censored' } {
+  population: RiskModelPopulation | null = null,
+): TrainingExample | { patientId: string; excluded: ExclusionReason } {
+  if (populationExclusion(population, history.conditions, history.procedures ?? [], isoDate(indexDate))) return { patientId: history.id, excluded: 'established-ascvd' };
   const label = labelOutcome(history, indexDate, outcome);
   if (label.status === 'excluded') return { patientId: history.id, excluded: label.reason };
   return { patientId: history.id, features: extractFeatures(history, indexDate), outcome: label.outcome };

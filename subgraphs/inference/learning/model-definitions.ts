@@ -1,4 +1,5 @@
 import type { OutcomeDefinition } from './features';
+import { FIRST_EVENT_POPULATION, type RiskModelPopulation } from './population';
 
 /**
  * The models the hub trains on its own outcomes. An outcome is a condition with one of these codes
@@ -10,6 +11,11 @@ export interface RiskModelDefinition {
   outcome: OutcomeDefinition;
   /** Train again once this many new outcomes have been recorded since the promoted version. */
   retrainAfterOutcomes: number;
+  /**
+   * Who the model is for (learning/population.ts): patients outside it are left out of training and get no
+   * prediction, only the reason. Null: every patient with the data.
+   */
+  population: RiskModelPopulation | null;
 }
 
 const SNOMED = 'http://snomed.info/sct';
@@ -30,6 +36,9 @@ export const RISK_MODEL_DEFINITIONS: Record<string, RiskModelDefinition> = {
       ],
     },
     retrainAfterOutcomes: 50,
+    // A first event: patients with established ASCVD (any MI, CHD, stroke/TIA, PAD, revascularisation) are
+    // secondary prevention, outside its population, as for PCE and PREVENT.
+    population: FIRST_EVENT_POPULATION,
   },
   'type2-diabetes-5y': {
     name: 'type2-diabetes-5y',
@@ -43,6 +52,8 @@ export const RISK_MODEL_DEFINITIONS: Record<string, RiskModelDefinition> = {
       ],
     },
     retrainAfterOutcomes: 50,
+    // Prevalent diabetes is left out by the labeller (`prevalent`); ASCVD does not change who may develop it.
+    population: null,
   },
 };
 

@@ -1,4 +1,6 @@
 import type { Logger } from '../../../lib/logger';
+import type { ProcedureRecord } from '../domain/ascvd-applicability';
+import { isAssertedCondition } from '../domain/clinical-facts';
 import type { SubgraphClient } from '../../../lib/subgraph-client';
 import { addYears, buildTrainingExample, isoDate, type PatientHistory, type TrainingExample } from './features';
 import type { RiskModelDefinition } from './model-definitions';
@@ -12,7 +14,8 @@ const HISTORY_PAGE = `query ($first: Int!, $after: String) {
     edges { node {
       id birthDate sex race
       observations { code value unit effectiveAt valueCode { system code } excludedReason }
-      conditions { code { system code display } clinicalStatus onsetAt recordedAt }
+      conditions { id code { system code display } clinicalStatus verificationStatus onsetAt recordedAt }
+      procedures { id code { system code display } status performedAt }
       medications { code { system code display } status authoredAt }
     } }
   } }`;
@@ -23,12 +26,22 @@ interface HistoryNode {
   sex: PatientHistory['sex'];
   race: string | null;
   observations: PatientHistory['observations'];
-  conditions: { code: { system: string; code: string; display: string | null }; clinicalStatus: string | null; onsetAt: string | null; recordedAt: string | null }[];
+  conditions: {
+    id?: string | null;
+    code: { system: string; code: string; display: string | null };
+    clinicalStatus: string | null;
+    verificationStatus?: string | null;
+    onsetAt: string | null;
+    recordedAt: string | null;
+  }[];
+  procedures?: ProcedureRecord[];
   medications: { code: { system: string; code: string; display: string | null }; status: string | null; authoredAt: string | null }[];
 }
 
 /**
- * A patient record as learning reads it: condition onset (or, failing that, the date recorded);
+ * A patient record as learning reads it: asserted conditions only (a refuted or entered-in-error diagnosis is
+ * neither a feature, an outcome nor a reason to leave a patient out), with their onset (or, failing that, the
+ * date recorded); procedures with their performed date;
  * medications from their order date, still taken unless their status says stopped/completed (the
  * record keeps no end date, so a stopped drug counts from its order date to the extract — documented
  * bias); follow-up to the extract date, since the hub receives a practice's records continuously.
@@ -40,7 +53,10 @@ export function historyFromRecord(node: HistoryNode, extractDate: Date): Patient
     sex: node.sex,
     race: node.race,
     observations: node.observations,
-    conditions: node.conditions.map((c) => ({ code: c.code, clinicalStatus: c.clinicalStatus, onsetAt: c.onsetAt ?? c.recordedAt })),
+    conditions: node.conditions
+      .filter(isAssertedCondition)
+      .map((c) => ({ id: c.id ?? null, code: c.code, clinicalStatus: c.clinicalStatus, verificationStatus: c.verificationStatus ?? null, onsetAt: c.onsetAt ?? c.recordedAt })),
+    procedures: node.procedures ?? [],
     medications: node.medications.map((m) => ({
       code: m.code,
       status: m.status,
@@ -87,7 +103,7 @@ export async function runTraining(opts: {
     });
     pages += 1;
     for (const { node } of page.patients.edges) {
-      const example = buildTrainingExample(historyFromRecord(node, now), indexDate, opts.definition.outcome);
+      const example = buildTrainingExample(historyFromRecord(node, now), indexDate, opts.definition.outcome, opts.definition.population);
       if ('excluded' in example) excluded[example.excluded] = (excluded[example.excluded] ?? 0) + 1;
       else examples.push(example);
     }
@@ -102,6 +118,7 @@ export async function runTraining(opts: {
     createdAt: now,
     trainingWindow: { from: isoDate(indexDate), to: isoDate(now) },
     outcome: opts.definition.outcome,
+    population: opts.definition.population?.rationale ?? null,
     seed: opts.seed ?? Number(version.slice(0, 8)),
   });
   const current = (await opts.registry.promoted([opts.definition.name])).get(opts.definition.name);

@@ -57,6 +57,8 @@ export interface TrainedRiskModel {
   /** Index dates the examples were taken at. */
   trainingWindow: { from: string; to: string };
   outcome: OutcomeDefinition;
+  /** Who the model is for, when restricted (learning/population.ts); absent in versions trained before issue 17. */
+  population?: string | null;
   featureNames: string[];
   imputation: Imputation;
   logistic: LogisticModel;
@@ -71,6 +73,8 @@ export interface TrainRiskModelOptions {
   createdAt: Date;
   trainingWindow: { from: string; to: string };
   outcome: OutcomeDefinition;
+  /** The population restriction's rationale (model-definitions.ts population), kept with the version. */
+  population?: string | null;
   lambda?: number;
   seed: number;
   heldOutFraction?: number;
@@ -124,6 +128,7 @@ export function trainRiskModel(examples: readonly TrainingExample[], options: Tr
       createdAt: options.createdAt.toISOString(),
       trainingWindow: options.trainingWindow,
       outcome: options.outcome,
+      population: options.population ?? null,
       featureNames: [...FEATURE_NAMES],
       imputation,
       logistic,
@@ -208,12 +213,17 @@ export function modelCard(model: TrainedRiskModel): ModelCard {
     created: model.createdAt,
     modelType: `L2-regularised logistic regression (λ = ${model.logistic.lambda}, standardised features), Newton–Raphson`,
     intendedUse: 'Clinical decision support, not a medical device: a risk estimate for a clinician to weigh alongside guideline equations and clinical judgement.',
-    outOfScope: ['Automated treatment decisions', 'Patients unlike the training population (see subgroups and limitations)', 'Individual diagnosis'],
+    outOfScope: [
+      'Automated treatment decisions',
+      'Patients unlike the training population (see subgroups and limitations)',
+      'Individual diagnosis',
+      ...(model.population ? [`Patients outside its population, who get no prediction: ${model.population}`] : []),
+    ],
     trainingWindow: model.trainingWindow,
     n: { training: model.split.trainingN, heldOut: model.split.heldOutN },
     outcome: {
       ...model.outcome,
-      description: `${model.outcome.name}: a condition with one of ${model.outcome.codes.length} codes with onset within ${model.outcome.years} years after the index date; prevalent cases excluded; patients followed less than ${model.outcome.years} years without it excluded (censored).`,
+      description: `${model.outcome.name}: a condition with one of ${model.outcome.codes.length} codes with onset within ${model.outcome.years} years after the index date; prevalent cases excluded;${model.population ? ' patients with established ASCVD on the index date excluded (a first-event model trained on patients who already had one is biased towards recurrence risk);' : ''} patients followed less than ${model.outcome.years} years without it excluded (censored).`,
     },
     features: model.featureNames.map((name) => ({ name, perUnitCoefficient: perUnit[name]! })),
     missingData: 'Continuous values missing at the index date are filled with the training median, yes/no facts with "absent"; each feature has a missing indicator.',
