@@ -3,14 +3,17 @@
  *
  *   npm run kg:import -- civic <ClinicalEvidenceSummaries.tsv> [--version V] [--batch-size N]
  *   npm run kg:import -- trials <directory of ClinicalTrials.gov v2 study JSON> [...]
- *   npm run kg:import -- hpo <hp.obo> <phenotype.hpoa> [genes_to_disease.txt] [...]
+ *   npm run kg:import -- hpo <hp.obo | hp.json> <phenotype.hpoa> [genes_to_disease.txt] [...]
  *   npm run kg:import -- cpic <directory of CPIC recommendation JSON> [...]
  *
  * NEO4J_URI set: that server; unset: the embedded Neo4j (started for the import, schema and seed
  * applied, stopped afterwards). Streams and writes batches of --batch-size rows (default 1000), one
- * transaction each, MERGEd on ids: re-importing changes nothing, and an import that failed midway
- * (Neo4j gone: that batch rolls back, the ImportRun is marked failed) completes when run again.
- * Prints a progress bar, the counts and every skipped record's code and reason with a few examples
+ * transaction each, MERGEd on ids. The input's sha256 is kept on the ImportRun: the same release again is
+ * "already imported" (nothing written) unless --force. An import that failed midway (Neo4j gone: that
+ * batch rolls back, the ImportRun is marked failed with its checkpoint) resumes from there when run again.
+ * Files may be gzipped (.gz, read through zlib); .xz must be unpacked first (see importers/input.ts).
+ * Prints a progress bar (a line every 5 s when not on a terminal), the counts, a summary (read, imported,
+ * skipped by code, duration) and every skipped record's code and reason with a few examples
  * (line or file). A bad record (importers/record-checks.ts) is skipped and the import goes on; a file
  * that cannot be read as its format (a missing column, an empty file, an is_a cycle) is refused whole.
  * Exit code 0: imported (skips are listed); 1: refused input (nothing written) or failed; 2: usage.
@@ -30,9 +33,11 @@ import { importTrials } from './importers/trials';
 
 export const USAGE = `usage: npm run kg:import -- civic <ClinicalEvidenceSummaries.tsv>
        npm run kg:import -- trials <directory of study JSON files>
-       npm run kg:import -- hpo <hp.obo> <phenotype.hpoa> [genes_to_disease.txt]
+       npm run kg:import -- hpo <hp.obo | hp.json> <phenotype.hpoa> [genes_to_disease.txt]
        npm run kg:import -- cpic <directory of recommendation JSON files>
-  options: --version <knowledge-base version> (default: from the file), --batch-size <rows> (default 1000)`;
+  files may be gzipped (.gz); .xz must be unpacked first (xz -dk <file>)
+  options: --version <knowledge-base version> (default: from the file), --batch-size <rows> (default 1000),
+           --force (import even when this exact input was the last one imported; MERGE: no duplicates)`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -45,7 +50,7 @@ export function parseImportArgs(argv: string[]): { command: Command; options: Im
   try {
     parsed = parseArgs({
       args: argv,
-      options: { version: { type: 'string' }, 'batch-size': { type: 'string' } },
+      options: { version: { type: 'string' }, 'batch-size': { type: 'string' }, force: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });
@@ -68,7 +73,7 @@ export function parseImportArgs(argv: string[]): { command: Command; options: Im
     throw new UsageError(`--batch-size "${parsed.values['batch-size']}" is not a whole number from 1 to 100000`);
   }
   const command: Command = kind === 'hpo' ? { kind, obo: paths[0]!, hpoa: paths[1]!, ...(paths[2] ? { genes: paths[2] } : {}) } : { kind: kind as 'civic' | 'trials' | 'cpic', target: paths[0]! };
-  return { command, options: { version: parsed.values.version, batchSize } };
+  return { command, options: { version: parsed.values.version, batchSize, force: parsed.values.force ?? false } };
 }
 
 export function runImport(executor: Neo4jExecutor, command: Command, options: ImportOptions): Promise<ImportResult> {
@@ -84,14 +89,70 @@ export function runImport(executor: Neo4jExecutor, command: Command, options: Im
   }
 }
 
+/** The counts that are records read, per source (the rest are what was written). */
+const READ_COUNTS: Record<ImportResult['source'], string[]> = {
+  civic: ['rows'],
+  hpo: ['terms', 'annotationRows', 'geneRows'],
+  'clinicaltrials.gov': ['files'],
+  cpic: ['recommendations'],
+};
+
 export function formatResult(result: ImportResult): string {
-  const lines = [`${result.source} ${result.version}: ${result.status} (ImportRun ${result.runId})`];
+  if (result.status === 'already-imported') {
+    return `${result.source} ${result.version}: already imported (ImportRun ${result.runId}, ${result.checksum}); nothing written. Use --force to import it again.`;
+  }
+  const lines = [`${result.source} ${result.version}: ${result.status} (ImportRun ${result.runId}${result.resumedFrom ? `, resumed after ${result.resumedFrom}` : ''})`];
   for (const [key, n] of Object.entries(result.counts)) lines.push(`  ${key}: ${n}`);
+  const read = READ_COUNTS[result.source].reduce((sum, key) => sum + (result.counts[key] ?? 0), 0);
+  const skipped = result.counts.skipped ?? 0;
+  const byCode = new Map<string, number>();
+  for (const s of result.skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + s.count);
+  const codes = [...byCode].map(([code, n]) => `${code} ${n}`).join(', ');
+  lines.push(`summary: read ${read}, imported ${read - skipped}, skipped ${skipped}${codes ? ` (${codes})` : ''}, in ${(result.durationMs / 1000).toFixed(1)} s`);
   if (result.skipped.length) {
     lines.push('skipped:');
     for (const s of result.skipped) lines.push(`  ${s.count} × ${s.code}: ${s.reason}  (e.g. ${s.examples.join(', ')})`);
   }
   return lines.join('\n');
+}
+
+/** Interval between progress lines when stderr is not a terminal (CI logs, files). */
+const PROGRESS_LOG_MS = 5000;
+
+/**
+ * A bar on a terminal (cli-progress: redraws one line, ETA, works with every terminal width); a plain
+ * line every few seconds otherwise, so a log file gets progress without control characters.
+ */
+function progressReporter(kind: string): { update: (done: number, total: number, unit: string) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${kind} [{bar}] {percentage}% | {value}/{total} {unit} | {duration_formatted}`, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update: (done, total, unit) => {
+        if (!started) bar.start(total, 0, { unit });
+        started = true;
+        bar.update(done, { unit });
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let finished = false;
+  const start = Date.now();
+  return {
+    update: (done, total, unit) => {
+      if (finished || (Date.now() - last < PROGRESS_LOG_MS && done < total)) return;
+      last = Date.now();
+      finished = done >= total;
+      console.error(`${kind}: ${done}/${total} ${unit} (${total ? Math.floor((100 * done) / total) : 100}%) after ${((Date.now() - start) / 1000).toFixed(0)} s`);
+    },
+    stop: () => undefined,
+  };
 }
 
 async function main(): Promise<number> {
@@ -104,31 +165,21 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const log = createLogger('kg-import', process.env.LOG_LEVEL ?? 'warn');
-  const store = await ensureKnowledgeGraph(config.neo4j, log);
+  const store = await ensureKnowledgeGraph(config.neo4j, log, undefined, { releasesDir: null });
   const executor = new Neo4jExecutor(createDriver(store.connection), store.connection.uri);
-  const bar = new cliProgress.SingleBar(
-    { format: `${parsed.command.kind} [{bar}] {percentage}% | {value}/{total} {unit} | {duration_formatted}`, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+  const progress = progressReporter(parsed.command.kind);
   try {
     const result = await runImport(executor, parsed.command, {
       ...parsed.options,
-      onProgress: ({ done, total, unit }) => {
-        if (!started) {
-          bar.start(total, 0, { unit });
-          started = true;
-        }
-        bar.update(done, { unit });
-      },
+      onProgress: ({ done, total, unit }) => progress.update(done, total, unit),
     });
-    if (started) bar.stop();
+    progress.stop();
     console.log(formatResult(result));
     return 0;
   } catch (error) {
-    if (started) bar.stop();
+    progress.stop();
     if (error instanceof ImportInputError) console.error(`refused: ${error.message}`);
-    else console.error(`import failed: ${(error as Error).message}\nThe ImportRun is marked failed; run the same command again to complete it (MERGE makes it resumable).`);
+    else console.error(`import failed: ${(error as Error).message}\nThe ImportRun is marked failed with its checkpoint; run the same command again to resume it (MERGE: no duplicates).`);
     return 1;
   } finally {
     await executor.close();

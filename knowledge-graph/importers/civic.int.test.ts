@@ -110,7 +110,9 @@ describe('CIViC importer', () => {
 
     const before = await countTagged(executor, tag);
     const again = await importCivic(executor, file, { batchSize: 2 });
-    expect(again.status).toBe('completed');
+    expect(again).toMatchObject({ status: 'already-imported', runId: result.runId });
+    const forced = await importCivic(executor, file, { batchSize: 2, force: true });
+    expect(forced.status).toBe('completed');
     expect(await countTagged(executor, tag)).toEqual(before);
   });
 

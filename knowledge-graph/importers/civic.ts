@@ -1,6 +1,7 @@
 /**
  * CIViC nightly clinical evidence (`nightly-ClinicalEvidenceSummaries.tsv` or a dated
- * `01-Nov-2026-ClinicalEvidenceSummaries.tsv`) → Gene, Variant, Drug, Disease, Evidence.
+ * `01-Nov-2026-ClinicalEvidenceSummaries.tsv`, plain or `.gz`) → Gene, Variant, Drug, Disease, Evidence.
+ * Evidence carries `source` ("CIViC 01-Aug-2024") and `sourceVersion` (the release), so a Therapy names it.
  *
  * Current columns (since CIViC's molecular-profile model): molecular_profile, molecular_profile_id,
  * disease, doid, phenotypes, therapies, therapy_interaction_type, evidence_type, evidence_direction,
@@ -25,7 +26,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Neo4jExecutor } from '../executor';
 import {
   BatchWriter,
@@ -40,6 +40,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from './common';
+import { inputChecksum, lineReader } from './input';
 import { ENCODES_PREDICATE, knowledgeVariantId, normalizeProteinChange, variantLevel, type VariantLevel } from './variants';
 import { finiteNumberProblem, firstProblem, geneSymbolProblem, ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
 
@@ -96,7 +97,7 @@ const MERGE_CIVIC_EVIDENCE = `
   MERGE (x:Disease {id: row.diseaseId})
     ON CREATE SET x.name = row.diseaseName, x.source = $run.source, x.importRun = $run.id
   MERGE (e:Evidence {id: row.id})
-  SET e += row.evidence, e.source = $run.source, e.importRun = $run.id
+  SET e += row.evidence, e.source = $run.source, e.sourceVersion = $run.version, e.importRun = $run.id
   MERGE (e)-[about:ABOUT_VARIANT]->(v)
   SET about.source = $run.source, about.importRun = $run.id
   MERGE (e)-[inDisease:IN_DISEASE]->(x)
@@ -122,7 +123,7 @@ const RESPONSES: Record<string, string> = {
 
 const enumCase = (s: string): string => s.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
 
-/** "01-Nov-2026-ClinicalEvidenceSummaries.tsv" → "01-Nov-2026"; else "nightly-<file date>". */
+/** "01-Nov-2026-ClinicalEvidenceSummaries.tsv(.gz)" → "01-Nov-2026"; else "nightly-<file date>". */
 export function civicVersion(file: string): string {
   const dated = /(\d{2}-[A-Za-z]{3}-\d{4})/.exec(path.basename(file));
   if (dated) return dated[1]!;
@@ -220,10 +221,8 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
 }
 
 export async function importCivic(executor: Neo4jExecutor, file: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const total = fs.statSync(file).size;
-  const stream = fs.createReadStream(file, { encoding: 'utf8' });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  const it = lines[Symbol.asyncIterator]();
+  const input = lineReader(file);
+  const it = input.lines[Symbol.asyncIterator]();
   try {
     const first = await it.next();
     if (first.done) throw new ImportInputError(`CIViC evidence file ${file} is empty; nothing was imported`);
@@ -233,16 +232,25 @@ export async function importCivic(executor: Neo4jExecutor, file: string, options
 
     const report = new ImportReport();
     const version = options.version ?? civicVersion(file);
-    return await withImportRun(executor, 'civic', version, report, async (run) => {
-      const progress = () => options.onProgress?.({ done: stream.bytesRead, total, unit: 'bytes' });
-      const writer = new BatchWriter<CivicRow>(executor, MERGE_CIVIC_EVIDENCE, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
-        report.add('evidence', rows.length);
-        progress();
-      });
+    const checksum = await inputChecksum([file]);
+    const runInput = { checksum, files: [path.basename(file)], phases: ['evidence'], force: options.force };
+    return await withImportRun(executor, 'civic', version, report, runInput, async (run, resume) => {
+      const progress = () => options.onProgress?.({ done: input.bytesRead(), total: input.size, unit: 'bytes' });
+      const writer = new BatchWriter<CivicRow>(
+        executor,
+        MERGE_CIVIC_EVIDENCE,
+        run,
+        options.batchSize ?? DEFAULT_BATCH_SIZE,
+        (rows) => {
+          report.add('evidence', rows.length);
+          progress();
+        },
+        { progress: resume, phase: 'evidence' },
+      );
       let lineNo = 1;
       for (let next = await it.next(); !next.done; next = await it.next()) {
         lineNo += 1;
-        if (next.value.trim() === '') continue;
+        if (next.value.trim() === '' || resume.done('evidence', lineNo)) continue;
         report.add('rows');
         const cells = splitTsv(next.value);
         const get = (column: string) => {
@@ -251,13 +259,12 @@ export async function importCivic(executor: Neo4jExecutor, file: string, options
         };
         const row = civicRow(get, lineNo);
         if ('skip' in row) report.skip(row.skip, `line ${lineNo}`, row.code);
-        else await writer.add(row);
+        else await writer.add(row, lineNo);
       }
       await writer.flush();
       progress();
     });
   } finally {
-    lines.close();
-    stream.destroy();
+    input.close();
   }
 }

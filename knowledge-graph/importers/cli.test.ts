@@ -11,7 +11,7 @@ describe('kg:import arguments', () => {
   it('parses each source', () => {
     expect(parseImportArgs(['civic', file, '--version', '01-Nov-2026'])).toEqual({
       command: { kind: 'civic', target: file },
-      options: { version: '01-Nov-2026', batchSize: 1000 },
+      options: { version: '01-Nov-2026', batchSize: 1000, force: false },
     });
     expect(parseImportArgs(['hpo', file, file, '--batch-size', '50']).command).toEqual({ kind: 'hpo', obo: file, hpoa: file });
     expect(parseImportArgs(['hpo', file, file, file]).command).toEqual({ kind: 'hpo', obo: file, hpoa: file, genes: file });
@@ -32,7 +32,23 @@ describe('kg:import arguments', () => {
       formatResult({
         runId: 'r1', source: 'civic', version: 'v', status: 'completed', counts: { rows: 2, evidence: 1, skipped: 1 },
         skipped: [{ code: 'MISSING_FIELD', reason: 'no DOID for the disease', count: 1, examples: ['line 3'] }],
+        durationMs: 1234, checksum: 'sha256:ab',
       }),
-    ).toBe('civic v: completed (ImportRun r1)\n  rows: 2\n  evidence: 1\n  skipped: 1\nskipped:\n  1 × MISSING_FIELD: no DOID for the disease  (e.g. line 3)');
+    ).toBe(
+      'civic v: completed (ImportRun r1)\n  rows: 2\n  evidence: 1\n  skipped: 1\n' +
+        'summary: read 2, imported 1, skipped 1 (MISSING_FIELD 1), in 1.2 s\n' +
+        'skipped:\n  1 × MISSING_FIELD: no DOID for the disease  (e.g. line 3)',
+    );
+  });
+
+  it('says an input already imported was not written again, and how to force it', () => {
+    expect(
+      formatResult({ runId: 'r1', source: 'hpo', version: '2023-01-27', status: 'already-imported', counts: {}, skipped: [], durationMs: 5, checksum: 'sha256:ab' }),
+    ).toBe('hpo 2023-01-27: already imported (ImportRun r1, sha256:ab); nothing written. Use --force to import it again.');
+  });
+
+  it('reads --force', () => {
+    expect(parseImportArgs(['civic', file, '--force']).options.force).toBe(true);
+    expect(parseImportArgs(['civic', file]).options.force).toBe(false);
   });
 });

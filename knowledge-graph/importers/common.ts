@@ -6,7 +6,10 @@
  *   per batch through `Neo4jExecutor.write` (a managed transaction the driver retries on transient
  *   errors; any other failure rolls the whole batch back).
  * - Idempotent: every node and edge is MERGEd on its id, so importing the same file twice changes no
- *   counts; only `importRun` on the touched nodes moves to the newer run.
+ *   counts; only `importRun` on the touched nodes moves to the newer run. The input's checksum is kept on
+ *   the ImportRun: the same release again is reported `already-imported` without a write (unless
+ *   --force). A newer release MERGEs onto the same ids (updated in place) under a new ImportRun, so both
+ *   releases stay recorded, and every imported node carries `sourceVersion` (the release it last came from).
  * - Parameters only: user data travels in `$rows`/`$run`; no Cypher is built from input text.
  * - Provenance: each run is an `(:ImportRun {id, source, version, startedAt, finishedAt, status,
  *   counts})` node (`counts` a JSON string, with the skip reasons). Nodes owned by an import
@@ -15,9 +18,10 @@
  *   only when the import creates them, so the curated seed keeps its own provenance.
  * - Failure and resume: if Neo4j goes away mid-import, the batch in flight rolls back, the run is
  *   marked `failed` (best effort: if Neo4j is still down, the run stays `running` and carries no
- *   `finishedAt`), and the error is rethrown. Re-running the same import completes it: batches that
- *   had committed are MERGEd again without changing anything, the rest are written, and the new run
- *   ends `completed`.
+ *   `finishedAt`), and the error is rethrown. After each committed batch the run saves a checkpoint
+ *   (phase, input position, counts). Re-running the same input resumes that ImportRun: records up to the
+ *   checkpoint are read but neither written nor counted again, the rest are written, and the run ends
+ *   `completed` with the counts of one uninterrupted run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Neo4jExecutor } from '../executor';
@@ -33,6 +37,8 @@ export interface ImportOptions {
   /** Knowledge-base version (release date, data-version); each importer derives one when absent. */
   version?: string;
   batchSize?: number;
+  /** Import again even when a completed run had the same input checksum (MERGE: nothing is duplicated). */
+  force?: boolean;
   /** Called after each committed batch (and once at the end) with work done so far. */
   onProgress?: (progress: { done: number; total: number; unit: 'bytes' | 'files' }) => void;
 }
@@ -49,14 +55,24 @@ export interface ImportResult {
   runId: string;
   source: ImportSource;
   version: string;
-  status: 'completed' | 'failed';
+  /** already-imported: a completed run had the same input checksum; nothing was written. */
+  status: 'completed' | 'failed' | 'already-imported';
   counts: Record<string, number>;
   skipped: SkipEntry[];
+  durationMs: number;
+  checksum: string;
+  /** Where an interrupted run of the same input was taken up again ("<phase> <position>"). */
+  resumedFrom?: string;
 }
 
 /** Input that cannot be imported at all (missing column, is_a cycle, ...): nothing was written. */
 export class ImportInputError extends Error {
   override name = 'ImportInputError';
+}
+
+export interface ReportState {
+  counts: Record<string, number>;
+  skips: SkipEntry[];
 }
 
 /** Counts and skip reasons of one run; serialised into ImportRun.counts. */
@@ -81,6 +97,18 @@ export class ImportReport {
     this.add('skipped');
   }
 
+  /** Everything needed to go on counting after a resume (saved in the checkpoint). */
+  state(): ReportState {
+    return { counts: { ...this.counts }, skips: [...this.skips.values()].map((e) => ({ ...e, examples: [...e.examples] })) };
+  }
+
+  restore(state: ReportState): void {
+    for (const key of Object.keys(this.counts)) delete this.counts[key];
+    Object.assign(this.counts, state.counts);
+    this.skips.clear();
+    for (const e of state.skips) this.skips.set(`${e.code}\u0000${e.reason}`, { ...e, examples: [...e.examples] });
+  }
+
   get skipped(): SkipEntry[] {
     return [...this.skips.values()];
   }
@@ -103,58 +131,169 @@ export const SOURCE_LABELS: Record<ImportSource, string> = {
   cpic: 'CPIC',
 };
 
+// The newest completed run of the source (what the graph holds now) and unfinished runs of this input.
+const FIND_RUNS = `
+  OPTIONAL MATCH (done:ImportRun {source: $source, status: 'completed'})
+  WITH done ORDER BY done.finishedAt DESC LIMIT 1
+  OPTIONAL MATCH (open:ImportRun {source: $source, checksum: $checksum}) WHERE open.status <> 'completed'
+  WITH done, open ORDER BY open.startedAt DESC LIMIT 1
+  RETURN done {.id, .version, .checksum, .counts} AS latest, open {.id, .version, .checkpoint} AS unfinished`;
 const START_RUN = `
-  CREATE (r:ImportRun {id: $id, source: $source, version: $version, startedAt: datetime($startedAt), status: 'running', counts: '{}'})`;
+  CREATE (r:ImportRun {id: $id, source: $source, version: $version, checksum: $checksum, files: $files,
+                       startedAt: datetime($startedAt), status: 'running', counts: '{}'})`;
+const RESUME_RUN = `
+  MATCH (r:ImportRun {id: $id})
+  SET r.status = 'running', r.resumedAt = datetime($startedAt), r.resumes = coalesce(r.resumes, 0) + 1, r.error = null`;
+const SAVE_CHECKPOINT = `MATCH (r:ImportRun {id: $id}) SET r.checkpoint = $checkpoint`;
 const FINISH_RUN = `
   MATCH (r:ImportRun {id: $id})
-  SET r.status = $status, r.finishedAt = datetime($finishedAt), r.counts = $counts, r.error = $error`;
+  SET r.status = $status, r.finishedAt = datetime($finishedAt), r.counts = $counts, r.error = $error,
+      r.durationMs = $durationMs, r.checkpoint = CASE WHEN $status = 'completed' THEN null ELSE r.checkpoint END`;
 
-/** The run every batch of one import belongs to; passed to Cypher as `$run`. */
+/**
+ * How far a run got: the phase being written and the input position (line, record or file number) of
+ * the last row of the last committed batch, with the report as it stood then. Saved on the ImportRun
+ * after each batch commits; a crash between a batch and its checkpoint only means that batch is
+ * MERGEd again on resume, which changes nothing.
+ */
+interface Checkpoint {
+  phase: string;
+  position: number;
+  report: ReportState;
+}
+
+/** The run every batch of one import belongs to; passed to Cypher as `$run` (id, source, version). */
 export interface RunContext {
   id: string;
   source: string; // "<knowledge base> <version>", stored on imported nodes/edges
+  version: string; // the release, stored as sourceVersion so answers name it
+}
+
+/** Resume bookkeeping of one run, used by the importer loop and its BatchWriters (not sent to Neo4j). */
+export class RunProgress {
+  constructor(
+    private readonly executor: Neo4jExecutor,
+    private readonly runId: string,
+    private readonly phases: readonly string[],
+    private readonly report: ImportReport,
+    private readonly resumeFrom: Checkpoint | null,
+  ) {}
+
+  /** True when the record at `position` of `phase` was committed by the run being resumed: skip it, counts included. */
+  done(phase: string, position: number): boolean {
+    const from = this.resumeFrom;
+    if (!from) return false;
+    const at = this.phases.indexOf(phase);
+    const was = this.phases.indexOf(from.phase);
+    return at < was || (at === was && position <= from.position);
+  }
+
+  get resumed(): boolean {
+    return this.resumeFrom !== null;
+  }
+
+  async save(phase: string, position: number): Promise<void> {
+    const checkpoint: Checkpoint = { phase, position, report: this.report.state() };
+    await this.executor.write(SAVE_CHECKPOINT, { id: this.runId, checkpoint: JSON.stringify(checkpoint) });
+  }
+}
+
+export interface RunInput {
+  /** inputChecksum() of the files: the same checksum already imported → nothing is done unless `force`. */
+  checksum: string;
+  /** Names of the input files, recorded on the ImportRun. */
+  files: string[];
+  /** The phases the importer writes, in order (e.g. terms, annotations): a checkpoint names one. */
+  phases: readonly string[];
+  force?: boolean;
 }
 
 /**
- * Records the ImportRun, runs `work` (which writes its batches with `run`), and marks the run
- * completed or failed. Call it only after the input has been validated, so bad input writes nothing.
+ * Records the ImportRun, runs `work` (which writes its batches with `run` and checkpoints through
+ * `progress`), and marks the run completed or failed. Call it only after the input has been validated,
+ * so bad input writes nothing.
+ *
+ * - Input already imported (the newest completed run of this source had the same checksum): returns that run as
+ *   `already-imported` and writes nothing, unless `force` (then a new run MERGEs everything again:
+ *   counts in the graph do not change).
+ * - A run of the same input that did not complete (failed, or still `running` because the process died):
+ *   that run is resumed from its checkpoint (same ImportRun node, its counts restored), so the records
+ *   it committed are neither written nor counted twice.
  */
 export async function withImportRun(
   executor: Neo4jExecutor,
   source: ImportSource,
   version: string,
   report: ImportReport,
-  work: (run: RunContext) => Promise<void>,
+  input: RunInput,
+  work: (run: RunContext, progress: RunProgress) => Promise<void>,
 ): Promise<ImportResult> {
-  const id = `${source}:${version}:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`;
-  await executor.write(START_RUN, { id, source, version, startedAt: new Date().toISOString() });
-  const run: RunContext = { id, source: `${SOURCE_LABELS[source]} ${version}` };
+  const started = Date.now();
+  const found = (await executor.read(FIND_RUNS, { source, checksum: input.checksum })).records[0];
+  const latest = found?.get('latest') as Record<string, unknown> | null;
+  const unfinished = input.force ? null : (found?.get('unfinished') as Record<string, unknown> | null);
+  // Only the release the graph holds now is "already imported": an older one imported again is a deliberate step back.
+  const completed = latest?.checksum === input.checksum ? latest : null;
+  if (completed && !input.force) {
+    const counts = JSON.parse((completed.counts as string) ?? '{}') as Record<string, unknown>;
+    return {
+      runId: completed.id as string,
+      source,
+      version: completed.version as string,
+      status: 'already-imported',
+      counts: Object.fromEntries(Object.entries(counts).filter((e): e is [string, number] => typeof e[1] === 'number')),
+      skipped: [],
+      durationMs: Date.now() - started,
+      checksum: input.checksum,
+    };
+  }
+  let id: string;
+  let resumeFrom: Checkpoint | null = null;
+  if (unfinished && (unfinished.version as string) === version) {
+    id = unfinished.id as string;
+    resumeFrom = unfinished.checkpoint ? (JSON.parse(unfinished.checkpoint as string) as Checkpoint) : null;
+    if (resumeFrom) report.restore(resumeFrom.report);
+    await executor.write(RESUME_RUN, { id, startedAt: new Date().toISOString() });
+  } else {
+    id = `${source}:${version}:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`;
+    await executor.write(START_RUN, { id, source, version, checksum: input.checksum, files: input.files, startedAt: new Date().toISOString() });
+  }
+  const run: RunContext = { id, source: `${SOURCE_LABELS[source]} ${version}`, version };
+  const progress = new RunProgress(executor, id, input.phases, report, resumeFrom);
+  const finish = (status: 'completed' | 'failed', error: string | null) =>
+    executor.write(FINISH_RUN, { id, status, finishedAt: new Date().toISOString(), counts: report.toJson(), error, durationMs: Date.now() - started });
   try {
-    await work(run);
+    await work(run, progress);
   } catch (error) {
     try {
-      await executor.write(FINISH_RUN, {
-        id,
-        status: 'failed',
-        finishedAt: new Date().toISOString(),
-        counts: report.toJson(),
-        error: (error as Error).message,
-      });
+      await finish('failed', (error as Error).message);
     } catch {
-      // Neo4j still unavailable: the run stays 'running' without finishedAt; re-running completes the import.
+      // Neo4j still unavailable: the run stays 'running' without finishedAt; re-running resumes it.
     }
     throw error;
   }
-  await executor.write(FINISH_RUN, { id, status: 'completed', finishedAt: new Date().toISOString(), counts: report.toJson(), error: null });
-  return { runId: id, source, version, status: 'completed', counts: report.counts, skipped: report.skipped };
+  await finish('completed', null);
+  return {
+    runId: id,
+    source,
+    version,
+    status: 'completed',
+    counts: report.counts,
+    skipped: report.skipped,
+    durationMs: Date.now() - started,
+    checksum: input.checksum,
+    ...(resumeFrom ? { resumedFrom: `${resumeFrom.phase} ${resumeFrom.position}` } : {}),
+  };
 }
 
 /**
  * Collects rows and writes them `batchSize` at a time with one parameterised statement; `$rows` is
  * the batch, `$run` the RunContext. `onWritten` gets the batch and the statement's result records.
+ * With a RunProgress, each committed batch is checkpointed as (phase, position of its last row).
  */
 export class BatchWriter<Row> {
   private rows: Row[] = [];
+  private lastPosition = 0;
 
   constructor(
     private readonly executor: Neo4jExecutor,
@@ -162,10 +301,13 @@ export class BatchWriter<Row> {
     private readonly run: RunContext,
     private readonly batchSize: number,
     private readonly onWritten: (rows: Row[], records: Array<Record<string, unknown>>) => void = () => undefined,
+    private readonly checkpoint?: { progress: RunProgress; phase: string },
   ) {}
 
-  async add(row: Row): Promise<boolean> {
+  /** `position`: the row's place in the input (line, record or file number), for the checkpoint. */
+  async add(row: Row, position?: number): Promise<boolean> {
     this.rows.push(row);
+    if (position !== undefined) this.lastPosition = position;
     if (this.rows.length < this.batchSize) return false;
     await this.flush();
     return true;
@@ -180,6 +322,7 @@ export class BatchWriter<Row> {
       rows,
       result.records.map((r) => r.toObject() as Record<string, unknown>),
     );
+    if (this.checkpoint) await this.checkpoint.progress.save(this.checkpoint.phase, this.lastPosition);
   }
 }
 

@@ -28,11 +28,11 @@
  * an HGNC symbol, an id or RxNorm CUI that is not a number, or text with control characters or beyond
  * the limits (record-checks.ts) are skipped (counted, with code, file and index); the import goes on.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
-import { listJsonFiles } from './trials';
+import { inputChecksum, readWholeText } from './input';
+import { FILE_POSITION, listJsonFiles } from './trials';
 import { firstProblem, geneSymbolProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
 export interface GuidelineRow {
@@ -146,29 +146,38 @@ export async function importCpic(executor: Neo4jExecutor, dir: string, options: 
   const files = listJsonFiles(dir);
   const report = new ImportReport();
   const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
-  return withImportRun(executor, 'cpic', version, report, async (run) => {
+  const runInput = { checksum: await inputChecksum([dir]), files: [path.basename(dir)], phases: ['recommendations'], force: options.force };
+  return withImportRun(executor, 'cpic', version, report, runInput, async (run, resume) => {
     let done = 0;
-    const writer = new BatchWriter<GuidelineRow>(executor, MERGE_GUIDELINES, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
-      report.add('guidelines', rows.length);
-      options.onProgress?.({ done, total: files.length, unit: 'files' });
-    });
+    const writer = new BatchWriter<GuidelineRow>(
+      executor,
+      MERGE_GUIDELINES,
+      run,
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
+      (rows) => {
+        report.add('guidelines', rows.length);
+        options.onProgress?.({ done, total: files.length, unit: 'files' });
+      },
+      { progress: resume, phase: 'recommendations' },
+    );
     for (const file of files) {
       done += 1;
       report.add('files');
       const where = path.relative(dir, file) || path.basename(file);
       let data: unknown;
       try {
-        data = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+        data = JSON.parse(await readWholeText(file));
       } catch (error) {
         report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
       const recs = Array.isArray(data) ? data : [data];
       for (const [i, rec] of recs.entries()) {
+        if (resume.done('recommendations', done * FILE_POSITION + i)) continue;
         report.add('recommendations');
         const row = guidelineRow(rec);
         if ('skip' in row) report.skip(row.skip, Array.isArray(data) ? `${where}[${i}]` : where, row.code);
-        else await writer.add(row);
+        else await writer.add(row, done * FILE_POSITION + i);
       }
     }
     await writer.flush();

@@ -1,10 +1,12 @@
 /**
- * Human Phenotype Ontology: `hp.obo` (OBO 1.2) → Phenotype + IS_A, and `phenotype.hpoa` →
+ * Human Phenotype Ontology: `hp.obo` (OBO 1.2) or `hp.json` (OBO Graphs JSON, obographs.ts) → Phenotype +
+ * IS_A, and `phenotype.hpoa` →
  * Disease-[:HAS_PHENOTYPE {frequency, evidence, reference, onset, sex, modifier}]->Phenotype. One
  * ImportRun (source hpo) covers all its files; its version is the OBO `data-version` ("hp/releases/
  * 2024-08-13" → "2024-08-13"), else the HPOA `#date`/`#version`, else "unknown".
  *
- * Every file is streamed with readline. The OBO file is read twice: a first pass keeps only term
+ * Every file may be gzipped (`.gz`, read through zlib). Text files are streamed with readline; hp.json
+ * is one JSON document read whole. The ontology is read twice: a first pass keeps only term
  * ids and is_a edges to check the hierarchy (an is_a cycle → ImportInputError naming the cycle,
  * before anything is written); the second pass writes terms in batches. The HPOA header is checked
  * before writing as well (missing column → ImportInputError), and so is the gene file's when one is given.
@@ -25,7 +27,7 @@
  * - Not done: edges of terms re-parented or obsoleted in a later release are not removed.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
+import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
 import {
   BatchWriter,
@@ -34,23 +36,23 @@ import {
   ImportReport,
   splitTsv,
   type RunContext,
+  type RunProgress,
   withImportRun,
   type ImportOptions,
   type ImportResult,
 } from './common';
+import { inputChecksum, lineReader } from './input';
+import { findIsACycle, isObographs, ontologyTerms, type OboTerm } from './hpo-ontology';
 import { firstProblem, geneSymbolProblem, hpoIdProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
-export interface OboTerm {
-  id: string;
-  name: string | null;
-  synonyms: string[];
-  parents: string[];
-  obsolete: boolean;
-  line: number;
-}
 
 export const HPOA_REQUIRED_COLUMNS = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'frequency', 'aspect'] as const;
 export const GENES_TO_DISEASE_REQUIRED_COLUMNS = ['gene_symbol', 'association_type', 'disease_id', 'source'] as const;
+
+export { findIsACycle, oboTerms, ontologyTerms, type OboTerm } from './hpo-ontology';
+
+/** Written in this order; a checkpoint names one of them. */
+const HPO_PHASES = ['terms', 'annotations', 'genes'] as const;
 
 export interface HpoImportOptions extends ImportOptions {
   /** HPO's genes_to_disease.txt; when absent no ASSOCIATED_GENE edges are written. */
@@ -60,7 +62,7 @@ export interface HpoImportOptions extends ImportOptions {
 const MERGE_PHENOTYPES = `
   UNWIND $rows AS row
   MERGE (p:Phenotype {id: row.id})
-  SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.importRun = $run.id
+  SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.sourceVersion = $run.version, p.importRun = $run.id
   WITH p, row
   CALL (p, row) {
     UNWIND row.parents AS parentId
@@ -76,7 +78,7 @@ const MERGE_DISEASE_PHENOTYPES = `
     ON CREATE SET d.name = row.diseaseName, d.source = $run.source, d.importRun = $run.id
   MERGE (d)-[r:HAS_PHENOTYPE {reference: row.reference}]->(p)
   SET r.frequency = row.frequency, r.evidence = row.evidence, r.onset = row.onset, r.sex = row.sex,
-      r.modifier = row.modifier, r.source = $run.source, r.importRun = $run.id
+      r.modifier = row.modifier, r.source = $run.source, r.sourceVersion = $run.version, r.importRun = $run.id
   RETURN row.line AS line`;
 
 // MATCH, not MERGE, on the disease: a gene file row never creates a Disease. Genes are shared nodes (provenance
@@ -109,117 +111,22 @@ function diseaseIdProblem(field: string, id: string): Skip | null {
     : skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `${field} ${JSON.stringify(id.slice(0, 40))} is not a disease id (PREFIX:id)`);
 }
 
-function lineReader(file: string) {
-  const stream = fs.createReadStream(file, { encoding: 'utf8' });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  return { stream, lines };
-}
-
-/** `synonym: "Short stature" EXACT [HPO:x]` → "Short stature" (OBO escapes \" and \\). */
-function quoted(value: string): string | null {
-  const m = /^"((?:[^"\\]|\\.)*)"/.exec(value);
-  return m ? m[1]!.replace(/\\(.)/g, '$1') : null;
-}
-
-/** Streams the [Term] stanzas of an OBO file; `onHeader` gets the header tags (data-version, ...). */
-export async function* oboTerms(
-  file: string,
-  onHeader?: (tag: string, value: string) => void,
-  onBytes?: (bytesRead: number) => void,
-): AsyncGenerator<OboTerm> {
-  const { stream, lines } = lineReader(file);
-  let stanza: string | null = null;
-  let term: OboTerm | null = null;
-  let lineNo = 0;
-  try {
-    for await (const raw of lines) {
-      lineNo += 1;
-      const line = raw.trim();
-      if (line === '' || line.startsWith('!')) continue;
-      const header = /^\[(\w+)\]$/.exec(line);
-      if (header) {
-        onBytes?.(stream.bytesRead);
-        if (term) yield term;
-        stanza = header[1]!;
-        term = stanza === 'Term' ? { id: '', name: null, synonyms: [], parents: [], obsolete: false, line: lineNo } : null;
-        continue;
-      }
-      const colon = line.indexOf(':');
-      if (colon < 0) continue;
-      const tag = line.slice(0, colon).trim();
-      // Trailing modifiers {...} and "! comment" are not part of the value (except in quoted text).
-      const value = line.slice(colon + 1).trim();
-      if (stanza === null) {
-        onHeader?.(tag, value);
-        continue;
-      }
-      if (!term) continue;
-      const bare = value.replace(/\s*\{[^}]*\}\s*$/, '').replace(/\s+!.*$/, '').trim();
-      switch (tag) {
-        case 'id':
-          term.id = bare;
-          break;
-        case 'name':
-          term.name = value;
-          break;
-        case 'synonym': {
-          const text = quoted(value);
-          if (text) term.synonyms.push(text);
-          break;
-        }
-        case 'is_a':
-          term.parents.push(bare.split(/\s+/)[0]!);
-          break;
-        case 'is_obsolete':
-          term.obsolete = bare === 'true';
-          break;
-      }
-    }
-    if (term) yield term;
-  } finally {
-    lines.close();
-    stream.destroy();
-  }
-}
-
-/** An is_a cycle as its ids (first repeated at the end), or null. Iterative DFS, three colours. */
-export function findIsACycle(parents: Map<string, string[]>): string[] | null {
-  const state = new Map<string, 1 | 2>(); // 1 on the current path, 2 done
-  for (const start of parents.keys()) {
-    if (state.has(start)) continue;
-    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const ps = parents.get(top.id) ?? [];
-      if (top.next >= ps.length) {
-        state.set(top.id, 2);
-        stack.pop();
-        continue;
-      }
-      const p = ps[top.next++]!;
-      const s = state.get(p);
-      if (s === 1) {
-        const path = stack.map((f) => f.id);
-        return [...path.slice(path.indexOf(p)), p];
-      }
-      if (s === undefined) {
-        state.set(p, 1);
-        stack.push({ id: p, next: 0 });
-      }
-    }
-  }
-  return null;
+/** Where a term is, for skip examples: an OBO line, or a node of the JSON graph. */
+function termPlace(file: string, term: OboTerm): string {
+  return `${file} ${isObographs(file) ? 'node' : 'line'} ${term.line}${term.id ? ` (${term.id.slice(0, 40)})` : ''}`;
 }
 
 interface HpoaHeader {
   index: Map<string, number>;
   version: string | null;
+  /** Column names on the last comment line (releases up to 2023): then the first plain line is data. */
+  inComment: boolean;
 }
 
 /** Reads the HPOA comment block and header row only. */
 async function readHpoaHeader(file: string): Promise<HpoaHeader> {
-  const { stream, lines } = lineReader(file);
+  const input = lineReader(file);
+  const lines = input.lines;
   let version: string | null = null;
   try {
     for await (const raw of lines) {
@@ -228,15 +135,14 @@ async function readHpoaHeader(file: string): Promise<HpoaHeader> {
         const meta = /^#(date|version):\s*(.+)$/.exec(line);
         if (meta && !version) version = meta[2]!.trim();
         // Older releases put the column names on the last comment line ("#DatabaseID\tDiseaseName...").
-        if (line.includes('\t')) return { index: hpoaIndex(splitTsv(line.slice(1))), version };
+        if (line.includes('\t')) return { index: hpoaIndex(splitTsv(line.slice(1))), version, inComment: true };
         continue;
       }
       if (line.trim() === '') continue;
-      return { index: hpoaIndex(splitTsv(line)), version };
+      return { index: hpoaIndex(splitTsv(line)), version, inComment: false };
     }
   } finally {
-    lines.close();
-    stream.destroy();
+    input.close();
   }
   throw new ImportInputError(`HPO annotation file ${file} has no header row; nothing was imported`);
 }
@@ -258,7 +164,8 @@ function hpoaIndex(header: string[]): Map<string, number> {
 
 /** Column positions of genes_to_disease.txt, from its first non-empty line (a leading "#" ignored). */
 async function readGenesToDiseaseHeader(file: string): Promise<Map<string, number>> {
-  const { stream, lines } = lineReader(file);
+  const input = lineReader(file);
+  const lines = input.lines;
   try {
     for await (const raw of lines) {
       const line = raw.replace(/\r$/, '');
@@ -273,8 +180,7 @@ async function readGenesToDiseaseHeader(file: string): Promise<Map<string, numbe
       return new Map(names.map((n, i) => [n, i]));
     }
   } finally {
-    lines.close();
-    stream.destroy();
+    input.close();
   }
   throw new ImportInputError(`HPO genes_to_disease file ${file} has no header row; nothing was imported`);
 }
@@ -301,12 +207,10 @@ interface HpoaRow {
 }
 
 export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFile: string, options: HpoImportOptions = {}): Promise<ImportResult> {
-  // Pass 1 (validation, nothing written): is_a hierarchy and the OBO data-version.
+  // Pass 1 (validation, nothing written): is_a hierarchy and the ontology's release.
   let dataVersion: string | null = null;
   const parents = new Map<string, string[]>();
-  for await (const term of oboTerms(oboFile, (tag, value) => {
-    if (tag === 'data-version') dataVersion = value.replace(/^.*releases\//, '');
-  })) {
+  for await (const term of ontologyTerms(oboFile, (v) => (dataVersion = v))) {
     if (term.id && !term.obsolete) parents.set(term.id, term.parents);
   }
   const cycle = findIsACycle(parents);
@@ -319,38 +223,57 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
   const report = new ImportReport();
   const version = options.version ?? dataVersion ?? hpoa.version ?? 'unknown';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const files = [oboFile, hpoaFile, ...(genesFile === undefined ? [] : [genesFile])];
+  const runInput = { checksum: await inputChecksum(files), files: files.map((f) => path.basename(f)), phases: HPO_PHASES, force: options.force };
   const hpoaBytes = fs.statSync(hpoaFile).size;
   const total = fs.statSync(oboFile).size + hpoaBytes + (genesFile === undefined ? 0 : fs.statSync(genesFile).size);
-  return withImportRun(executor, 'hpo', version, report, async (run) => {
-    // Pass 2: terms.
+  return withImportRun(executor, 'hpo', version, report, runInput, async (run, resume) => {
+    // Pass 2: terms (position: the term's ordinal in the file, the same in every read of it).
     let oboBytes = 0;
-    const terms = new BatchWriter<OboTerm>(executor, MERGE_PHENOTYPES, run, batchSize, (rows) => {
-      report.add('phenotypes', rows.length);
-      options.onProgress?.({ done: Math.min(oboBytes, total), total, unit: 'bytes' });
-    });
-    for await (const term of oboTerms(oboFile, undefined, (bytes) => (oboBytes = bytes))) {
+    const terms = new BatchWriter<OboTerm>(
+      executor,
+      MERGE_PHENOTYPES,
+      run,
+      batchSize,
+      (rows) => {
+        report.add('phenotypes', rows.length);
+        options.onProgress?.({ done: Math.min(oboBytes, total), total, unit: 'bytes' });
+      },
+      { progress: resume, phase: 'terms' },
+    );
+    let ordinal = 0;
+    for await (const term of ontologyTerms(oboFile, undefined, (bytes) => (oboBytes = bytes))) {
+      ordinal += 1;
+      if (resume.done('terms', ordinal)) continue;
       report.add('terms');
       const problem = termProblem(term);
-      if (problem) report.skip(problem.skip, `${oboFile} line ${term.line}${term.id ? ` (${term.id.slice(0, 40)})` : ''}`, problem.code);
-      else await terms.add(term);
+      if (problem) report.skip(problem.skip, termPlace(oboFile, term), problem.code);
+      else await terms.add(term, ordinal);
     }
     await terms.flush();
     oboBytes = fs.statSync(oboFile).size;
 
     // Annotations.
-    const { stream, lines } = lineReader(hpoaFile);
-    const annotations = new BatchWriter<HpoaRow>(executor, MERGE_DISEASE_PHENOTYPES, run, batchSize, (rows, records) => {
-      const linked = new Set(records.map((r) => r.line as number));
-      for (const row of rows) {
-        if (linked.has(row.line)) report.add('annotations');
-        else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`, ImportRejectCode.NOT_IN_GRAPH);
-      }
-      options.onProgress?.({ done: oboBytes + stream.bytesRead, total, unit: 'bytes' });
-    });
+    const input = lineReader(hpoaFile);
+    const annotations = new BatchWriter<HpoaRow>(
+      executor,
+      MERGE_DISEASE_PHENOTYPES,
+      run,
+      batchSize,
+      (rows, records) => {
+        const linked = new Set(records.map((r) => r.line as number));
+        for (const row of rows) {
+          if (linked.has(row.line)) report.add('annotations');
+          else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`, ImportRejectCode.NOT_IN_GRAPH);
+        }
+        options.onProgress?.({ done: oboBytes + input.bytesRead(), total, unit: 'bytes' });
+      },
+      { progress: resume, phase: 'annotations' },
+    );
     try {
       let lineNo = 0;
-      let headerSeen = false;
-      for await (const raw of lines) {
+      let headerSeen = hpoa.inComment;
+      for await (const raw of input.lines) {
         lineNo += 1;
         const line = raw.replace(/\r$/, '');
         if (line.startsWith('#') || line.trim() === '') continue;
@@ -358,6 +281,7 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
           headerSeen = true; // the header row (checked above)
           continue;
         }
+        if (resume.done('annotations', lineNo)) continue;
         report.add('annotationRows');
         const cells = splitTsv(line);
         const get = (column: string) => (cells[hpoa.index.get(column) ?? -1] ?? '').trim();
@@ -378,26 +302,28 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
           report.skip(problem.skip, `line ${lineNo}`, problem.code);
           continue;
         }
-        await annotations.add({
-          line: lineNo,
-          diseaseId: get('database_id'),
-          diseaseName: get('disease_name'),
-          hpoId: get('hpo_id'),
-          reference: get('reference'),
-          evidence: get('evidence') || null,
-          frequency: get('frequency') || null,
-          onset: get('onset') || null,
-          sex: get('sex') || null,
-          modifier: get('modifier') || null,
-        });
+        await annotations.add(
+          {
+            line: lineNo,
+            diseaseId: get('database_id'),
+            diseaseName: get('disease_name'),
+            hpoId: get('hpo_id'),
+            reference: get('reference'),
+            evidence: get('evidence') || null,
+            frequency: get('frequency') || null,
+            onset: get('onset') || null,
+            sex: get('sex') || null,
+            modifier: get('modifier') || null,
+          },
+          lineNo,
+        );
       }
       await annotations.flush();
     } finally {
-      lines.close();
-      stream.destroy();
+      input.close();
     }
     if (genesFile !== undefined && genesIndex) {
-      await importDiseaseGenes(executor, run, report, genesFile, genesIndex, batchSize, (bytes) =>
+      await importDiseaseGenes(executor, run, resume, report, genesFile, genesIndex, batchSize, (bytes) =>
         options.onProgress?.({ done: oboBytes + hpoaBytes + bytes, total, unit: 'bytes' }),
       );
     }
@@ -409,21 +335,30 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
 async function importDiseaseGenes(
   executor: Neo4jExecutor,
   run: RunContext,
+  resume: RunProgress,
   report: ImportReport,
   file: string,
   index: Map<string, number>,
   batchSize: number,
   onBytes: (bytesRead: number) => void,
 ): Promise<void> {
-  const { stream, lines } = lineReader(file);
-  const links = new BatchWriter<DiseaseGeneRow>(executor, MERGE_DISEASE_GENES, run, batchSize, (rows, records) => {
-    const linked = new Set(records.map((r) => r.line as number));
-    for (const row of rows) {
-      if (linked.has(row.line)) report.add('geneLinks');
-      else report.skip('disease not in the graph', `line ${row.line} (${row.diseaseId})`, ImportRejectCode.NOT_IN_GRAPH);
-    }
-    onBytes(stream.bytesRead);
-  });
+  const input = lineReader(file);
+  const lines = input.lines;
+  const links = new BatchWriter<DiseaseGeneRow>(
+    executor,
+    MERGE_DISEASE_GENES,
+    run,
+    batchSize,
+    (rows, records) => {
+      const linked = new Set(records.map((r) => r.line as number));
+      for (const row of rows) {
+        if (linked.has(row.line)) report.add('geneLinks');
+        else report.skip('disease not in the graph', `line ${row.line} (${row.diseaseId})`, ImportRejectCode.NOT_IN_GRAPH);
+      }
+      onBytes(input.bytesRead());
+    },
+    { progress: resume, phase: 'genes' },
+  );
   try {
     let lineNo = 0;
     let headerSeen = false;
@@ -435,6 +370,7 @@ async function importDiseaseGenes(
         headerSeen = true; // the header row (checked before the run started)
         continue;
       }
+      if (resume.done('genes', lineNo)) continue;
       report.add('geneRows');
       const cells = splitTsv(line);
       const get = (column: string) => (cells[index.get(column) ?? -1] ?? '').trim();
@@ -451,11 +387,10 @@ async function importDiseaseGenes(
         report.skip(problem.skip, `line ${lineNo}`, problem.code);
         continue;
       }
-      await links.add({ line: lineNo, diseaseId, symbol, associationType, reference: get('source') || null });
+      await links.add({ line: lineNo, diseaseId, symbol, associationType, reference: get('source') || null }, lineNo);
     }
     await links.flush();
   } finally {
-    lines.close();
-    stream.destroy();
+    input.close();
   }
 }

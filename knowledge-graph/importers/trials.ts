@@ -30,6 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { inputChecksum, readWholeText } from './input';
 import { extractExcludedVariants, extractLabCriteria, parseCtgovAge } from './eligibility';
 import { extractGenomicMentions, inclusionText, type GenomicMention } from './variants';
 import { ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
@@ -73,7 +74,7 @@ const MERGE_TRIALS = `
       t.minimumAge = row.minimumAge, t.maximumAge = row.maximumAge, t.sex = row.sex,
       t.eligibilityText = row.eligibilityText, t.genomicCriteria = row.genomicCriteria,
       t.minimumAgeYears = row.minimumAgeYears, t.maximumAgeYears = row.maximumAgeYears, t.labCriteria = row.labCriteria,
-      t.source = $run.source, t.importRun = $run.id
+      t.source = $run.source, t.sourceVersion = $run.version, t.importRun = $run.id
   WITH t, row
   CALL (t) {
     OPTIONAL MATCH (t)-[:AT_SITE]->(old:TrialSite)
@@ -200,37 +201,49 @@ export function listJsonFiles(dir: string): string[] {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) out.push(full);
+      else if (entry.isFile() && /\.json(\.gz)?$/i.test(entry.name)) out.push(full);
     }
   };
   walk(dir);
   return out;
 }
 
+/** Checkpoint position of a file: its ordinal × this (one trial per file; CPIC adds the record index). */
+export const FILE_POSITION = 1_000_000;
+
 export async function importTrials(executor: Neo4jExecutor, dir: string, options: ImportOptions = {}): Promise<ImportResult> {
   const files = listJsonFiles(dir);
   const report = new ImportReport();
   const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
-  return withImportRun(executor, 'clinicaltrials.gov', version, report, async (run) => {
+  const runInput = { checksum: await inputChecksum([dir]), files: [path.basename(dir)], phases: ['trials'], force: options.force };
+  return withImportRun(executor, 'clinicaltrials.gov', version, report, runInput, async (run, resume) => {
     let done = 0;
-    const writer = new BatchWriter<TrialRow>(executor, MERGE_TRIALS, run, options.batchSize ?? DEFAULT_BATCH_SIZE, (rows) => {
-      report.add('trials', rows.length);
-      options.onProgress?.({ done, total: files.length, unit: 'files' });
-    });
+    const writer = new BatchWriter<TrialRow>(
+      executor,
+      MERGE_TRIALS,
+      run,
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
+      (rows) => {
+        report.add('trials', rows.length);
+        options.onProgress?.({ done, total: files.length, unit: 'files' });
+      },
+      { progress: resume, phase: 'trials' },
+    );
     for (const file of files) {
       done += 1;
+      if (resume.done('trials', done * FILE_POSITION)) continue;
       report.add('files');
       const where = path.relative(dir, file) || path.basename(file);
       let study: unknown;
       try {
-        study = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+        study = JSON.parse(await readWholeText(file));
       } catch (error) {
         report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
       const row = trialRow(study);
       if ('skip' in row) report.skip(row.skip, where, row.code);
-      else await writer.add(row);
+      else await writer.add(row, done * FILE_POSITION);
     }
     await writer.flush();
     options.onProgress?.({ done, total: files.length, unit: 'files' });
