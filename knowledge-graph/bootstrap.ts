@@ -5,6 +5,7 @@ import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
 import { buildLauncher, launcherBuilt } from './neo4j-launcher';
 import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './neo4j-supervisor';
 import { applySchema } from './schema';
+import { DEFAULT_RELEASES_DIR, ensureReleases } from './releases';
 import { ensureSeed } from './seed/seed-run';
 
 export interface KnowledgeGraphStore {
@@ -15,15 +16,31 @@ export interface KnowledgeGraphStore {
   close(): Promise<void>;
 }
 
+export interface KnowledgeGraphStartOptions {
+  /**
+   * Where the public releases of releases.json are (releases.ts); null: load none. Default:
+   * KG_RELEASES_DIR, else knowledge-graph/data, except under jest (NODE_ENV=test), where each run's fresh
+   * Neo4j would otherwise import them again.
+   */
+  releasesDir?: string | null;
+}
+
+function defaultReleasesDir(): string | null {
+  if (process.env.KG_RELEASES_DIR) return process.env.KG_RELEASES_DIR;
+  return process.env.NODE_ENV === 'test' ? null : DEFAULT_RELEASES_DIR;
+}
+
 /**
  * NEO4J_URI set: use that server and launch nothing. Unset: build (first run only) and launch the
  * project's embedded Neo4j under a supervisor that restarts it when it dies. Either way, apply
- * constraints and load the seed unless this version is already there.
+ * constraints, load the seed unless this version is already there, and load each public release
+ * whose files are present unless its marker says it is complete (releases.ts): first start only.
  */
 export async function ensureKnowledgeGraph(
   config: HubConfig['neo4j'],
   log: Logger,
   timeouts: Neo4jTimeouts = DEFAULT_DEPENDENCY_TIMEOUTS.neo4j,
+  options: KnowledgeGraphStartOptions = {},
 ): Promise<KnowledgeGraphStore> {
   let store: KnowledgeGraphStore;
   if (config.uri) {
@@ -49,6 +66,8 @@ export async function ensureKnowledgeGraph(
     await applySchema(executor);
     const seed = await ensureSeed(executor);
     log.info({ seed }, seed === 'current' ? 'knowledge-graph seed already loaded' : 'knowledge-graph seed loaded');
+    const releasesDir = options.releasesDir === undefined ? defaultReleasesDir() : options.releasesDir;
+    if (releasesDir) log.info({ releases: await ensureReleases(executor, releasesDir, log) }, 'knowledge-base releases checked');
   } catch (error) {
     await store.close();
     throw new Error(

@@ -31,6 +31,21 @@ export function seedVersion(): string {
 }
 
 const READ_SEED_RUN = `MATCH (r:ImportRun {id: 'seed'}) RETURN r.version AS version, r.status AS status`;
+// The seed's own records still in the graph: fewer than it loaded means a damaged graph (nodes deleted,
+// a partial restore) even though the run says completed.
+const COUNT_SEED_RECORDS = `
+  CALL { MATCH (e:Evidence) WHERE e.id IN $evidence RETURN count(e) AS evidence }
+  CALL { MATCH (t:Trial) WHERE t.nctId IN $trials RETURN count(t) AS trials }
+  CALL { MATCH (p:Phenotype) WHERE p.id IN $phenotypes RETURN count(p) AS phenotypes }
+  RETURN evidence + trials + phenotypes AS n`;
+
+function seedKeys() {
+  return {
+    evidence: [...new Set([...skeleton.EVIDENCE.map((e) => e.id), ...CURATED_EVIDENCE.map((e) => e.id)])],
+    trials: [...new Set([...skeleton.TRIALS.map((t) => t.nctId), ...CURATED_TRIALS.map((t) => t.nctId)])],
+    phenotypes: [...new Set(HPO_TERMS.map((t) => t.id))],
+  };
+}
 const START_SEED_RUN = `
   MERGE (r:ImportRun {id: 'seed'})
   SET r.source = 'seed', r.version = $version, r.status = 'running', r.startedAt = datetime(), r.finishedAt = null`;
@@ -39,14 +54,21 @@ const FINISH_SEED_RUN = `
   SET r.status = 'completed', r.finishedAt = datetime(), r.counts = $counts`;
 
 /**
- * Loads the skeleton and curated seed unless the graph already holds this exact seed version
- * (start-up then costs one read instead of ~6 s of MERGEs). Loading is idempotent, so an interrupted
- * load (status still `running`) is simply loaded again on the next start.
+ * Loads the skeleton and curated seed unless the graph already holds this exact seed version, complete
+ * (start-up then costs two reads instead of ~6 s of MERGEs). Loading is idempotent, so an interrupted
+ * load (status still `running`) or a damaged one (a completed run whose evidence, trials or phenotypes
+ * are no longer all there) is simply loaded again.
  */
-export async function ensureSeed(executor: Neo4jExecutor): Promise<'loaded' | 'current'> {
+export async function ensureSeed(executor: Neo4jExecutor): Promise<'loaded' | 'current' | 'repaired'> {
   const version = seedVersion();
   const current = (await executor.read<{ version: string; status: string }>(READ_SEED_RUN)).records[0];
-  if (current?.get('version') === version && current.get('status') === 'completed') return 'current';
+  let damaged = false;
+  if (current?.get('version') === version && current.get('status') === 'completed') {
+    const keys = seedKeys();
+    const found = (await executor.read<{ n: number }>(COUNT_SEED_RECORDS, keys)).records[0]!.get('n');
+    if (found === keys.evidence.length + keys.trials.length + keys.phenotypes.length) return 'current';
+    damaged = true;
+  }
   await executor.write(START_SEED_RUN, { version });
   await loadSeed(executor);
   await loadCuratedSeed(executor);
@@ -59,5 +81,5 @@ export async function ensureSeed(executor: Neo4jExecutor): Promise<'loaded' | 'c
     phenotypes: HPO_TERMS.length,
   };
   await executor.write(FINISH_SEED_RUN, { counts: JSON.stringify(counts) });
-  return 'loaded';
+  return damaged ? 'repaired' : 'loaded';
 }

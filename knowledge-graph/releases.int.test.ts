@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createLogger } from '../lib/logger';
+import { importCivic } from './importers/civic';
+import { randomDigits, randomTag, tempDir, testExecutor } from './importers/test-support';
+import { ensureRelease, importRelease, type ReleaseImporter, type VendoredRelease } from './releases';
+
+const log = createLogger('test', 'silent');
+
+// ClinicalEvidenceSummaries.tsv header of CIViC's molecular-profile releases.
+const HEADER = [
+  'molecular_profile', 'molecular_profile_id', 'disease', 'doid', 'therapies', 'evidence_type', 'evidence_direction', 'evidence_level',
+  'significance', 'citation_id', 'source_type', 'citation', 'evidence_status', 'evidence_id',
+];
+
+/**
+ * A synthetic CIViC release, gzipped as vendored, in a releases directory of its own. Its date is unique
+ * per test: SourceRelease is one marker per source, so the test owns the civic marker only while it
+ * runs (the tests of this file run one after another).
+ */
+function civicRelease(tag: string, evidence: number) {
+  const dir = tempDir();
+  const eid = randomDigits(7);
+  const rows = Array.from({ length: evidence }, (_, i) =>
+    [`BRAF${tag} V600E`, randomDigits(6), `Melanoma ${tag}`, randomDigits(8), `Drug${tag}`, 'Predictive', 'Supports', 'B',
+      'Sensitivity/Response', '21639808', 'PubMed', 'Chapman et al., 2011', 'accepted', `${eid}${i}`].join('\t'),
+  );
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const name = `civic/${day}-Jan-2${randomDigits(3)}-ClinicalEvidenceSummaries.tsv.gz`;
+  fs.mkdirSync(path.join(dir, 'civic'));
+  const bytes = zlib.gzipSync([HEADER.join('\t'), ...rows].join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, name), bytes);
+  const release: VendoredRelease = { source: 'civic', files: [{ path: name, sha256: createHash('sha256').update(bytes).digest('hex') }] };
+  return { dir, release, prefix: `civic:EID${eid}` };
+}
+
+describe('public releases at start-up', () => {
+  const executor = testExecutor();
+  afterAll(() => executor.close());
+
+  const evidenceCount = async (prefix: string) =>
+    (await executor.read<{ n: number }>('MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix RETURN count(e) AS n', { prefix })).records[0]!.get('n');
+  const marker = async () =>
+    (await executor.read("MATCH (s:SourceRelease {source: 'civic'}) RETURN s {.complete, .checksum, .expected, .version} AS s")).records[0]!.get('s') as Record<string, unknown>;
+
+  it('loads a release on first start only, and writes its marker complete last', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 3);
+    expect(await ensureRelease(executor, release, dir, log)).toBe('loaded');
+    expect(await evidenceCount(prefix)).toBe(3);
+    expect(await marker()).toMatchObject({ complete: true, checksum: `sha256:${release.files[0]!.sha256}`, expected: 3 });
+    let calls = 0;
+    const counting: ReleaseImporter = (...args) => {
+      calls += 1;
+      return importRelease(...args);
+    };
+    expect(await ensureRelease(executor, release, dir, log, counting)).toBe('current');
+    expect(calls).toBe(0);
+  });
+
+  it('repairs a load that died before its marker was complete (the interrupted import resumes)', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 4);
+    // A start that died after the first batch: the importer fails mid-way, the marker stays incomplete.
+    const dying: ReleaseImporter = async (ex, _release, files) => {
+      let batches = 0;
+      const write = ex.write.bind(ex);
+      const flaky = Object.create(ex) as typeof ex;
+      flaky.write = (cypher, params) => (cypher.includes('UNWIND $rows') && ++batches > 1 ? Promise.reject(new Error('killed')) : write(cypher, params));
+      return importCivic(flaky, files[0]!, { batchSize: 1 });
+    };
+    await expect(ensureRelease(executor, release, dir, log, dying)).rejects.toThrow('killed');
+    expect(await marker()).toMatchObject({ complete: false });
+    expect(await evidenceCount(prefix)).toBe(1);
+
+    expect(await ensureRelease(executor, release, dir, log)).toBe('loaded');
+    expect(await evidenceCount(prefix)).toBe(4);
+    expect(await marker()).toMatchObject({ complete: true, expected: 4 });
+  });
+
+  it('repairs a complete release whose nodes were lost since, without duplicating any', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 3);
+    await ensureRelease(executor, release, dir, log);
+    await executor.write('MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix WITH e LIMIT 2 DETACH DELETE e', { prefix });
+    expect(await evidenceCount(prefix)).toBe(1);
+    expect(await ensureRelease(executor, release, dir, log)).toBe('repaired');
+    expect(await evidenceCount(prefix)).toBe(3);
+    expect(await ensureRelease(executor, release, dir, log)).toBe('current');
+  });
+
+  it('skips a release whose files are absent and refuses a copy whose sha256 differs from the manifest', async () => {
+    const { dir, release } = civicRelease(randomTag(), 1);
+    expect(await ensureRelease(executor, release, tempDir(), log)).toBe('absent');
+    const wrong: VendoredRelease = { ...release, files: [{ ...release.files[0]!, sha256: '0'.repeat(64) }] };
+    await expect(ensureRelease(executor, wrong, dir, log)).rejects.toThrow(/is not the manifest's 0{64}.*damaged or different copy/);
+  });
+});
