@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import { abortSignalAny } from '@graphql-hive/signal';
 import { parse, type ExecutionResult } from 'graphql';
 import { createLogger } from '../lib/logger';
 import { useSubgraphDeadline } from './subgraph-deadline';
@@ -43,5 +45,24 @@ describe('useSubgraphDeadline', () => {
     expect(result.errors?.map((e) => e.message)).toEqual([
       'The patient subgraph did not answer within 400 ms; the write may still have completed, so read before retrying.',
     ]);
+  });
+});
+
+describe('useSubgraphDeadline and the HTTP executor\'s listeners', () => {
+  it('leaves no abort listener on the executor\'s long-lived signal once each answer is read', async () => {
+    // What @graphql-tools/executor-http does per request: combine its own long-lived signal with the
+    // request's (abortSignalAny adds an 'abort' listener to each) and fetch.
+    const executorLifetime = new AbortController();
+    const subgraph: Executor = async (request) => {
+      abortSignalAny([executorLifetime.signal, request.signal!]);
+      return { data: { ok: true } };
+    };
+    let wrapped: Executor = subgraph;
+    const hook = useSubgraphDeadline({ queryMs: 1_000, mutationMs: 1_000 }, createLogger('test', 'silent')).onSubgraphExecute as Hook;
+    await hook({ subgraphName: 'patient', executionRequest: { document: parse('{ ok }'), operationType: 'query' }, executor: subgraph, setExecutor: (e: Executor) => (wrapped = e) } as never);
+    const gatewayRequest = new AbortController();
+    for (let i = 0; i < 20; i++) expect(await wrapped({ signal: gatewayRequest.signal })).toEqual({ data: { ok: true } });
+    expect(getEventListeners(executorLifetime.signal, 'abort')).toHaveLength(0);
+    expect(gatewayRequest.signal.aborted).toBe(false);
   });
 });

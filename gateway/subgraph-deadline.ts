@@ -15,6 +15,12 @@ const unavailable = (subgraph: string, reason: string) =>
     extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph },
   });
 
+/** The reason a call's signal is aborted with once its answer has been read (nothing is cancelled). */
+const SETTLED = new Error('the subgraph answer was read');
+
+const isAsyncIterable = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
 export interface SubgraphDeadlines {
   /** GATEWAY_SUBGRAPH_TIMEOUT_MS */
   queryMs: number;
@@ -50,8 +56,10 @@ export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): 
           }, timeoutMs);
         });
         const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+        let streaming = false;
         try {
           const result = (await Promise.race([executor({ ...request, signal }), timedOut])) as ExecutionResult;
+          streaming = isAsyncIterable(result);
           if (!result.errors?.some((error) => error.extensions?.code === UNREACHABLE)) return result;
           // Logged without the runtime's details (the subrequest may hold patient ids, the socket error internal addresses).
           log.warn({ subgraph: subgraphName }, 'a subgraph could not be reached');
@@ -61,6 +69,13 @@ export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): 
           };
         } finally {
           clearTimeout(timer);
+          // The answer is read: abort this call's signal so that what listens to it lets go now. The HTTP
+          // executor combines it with its own long-lived signal (@graphql-hive/signal's abortSignalAny adds an
+          // 'abort' listener there per request and removes it only when the combination aborts or is
+          // garbage-collected): without this, every request in flight or not yet collected holds one, and
+          // under load Node warns "MaxListenersExceededWarning: 11 abort listeners added to [AbortSignal]".
+          // An incremental (@defer/@stream) answer is still being read, so it keeps its signal.
+          if (!streaming && !deadline.signal.aborted) deadline.abort(SETTLED);
         }
       };
       // The runtime's Executor is generic in its result type; this one passes results through unchanged.
