@@ -55,12 +55,18 @@ function cohortBundles(now: Date, seed: number) {
 describe('trained risk models', () => {
   let hub: Hub;
   let pool: Pool;
+  // Cohort members with and without the infarction (it happened 3 years ago: established ASCVD now).
+  let withInfarction = -1;
+  let withoutInfarction = -1;
 
   beforeAll(async () => {
     hub = await startHub(testConfig(), testNeo4j(), log);
     pool = createPool(TEST_DATABASE_URL);
     const now = new Date();
     const bundles = cohortBundles(now, 17);
+    const hasInfarction = (b: unknown) => (b as { entry: unknown[] }).entry.length === 3;
+    withInfarction = bundles.findIndex(hasInfarction);
+    withoutInfarction = bundles.findIndex((b) => !hasInfarction(b));
     for (let i = 0; i < bundles.length; i += 8) {
       const responses = await Promise.all(
         bundles.slice(i, i + 8).map((b) => gql(hub.patient.url, `mutation ($b: JSON!) { ingestFhirBundle(bundle: $b) { rejected { reason } } }`, { b })),
@@ -105,18 +111,27 @@ describe('trained risk models', () => {
     expect(card.data!.modelCard).toMatchObject({ version: promoted.version, intendedUse: expect.stringContaining('not a medical device') });
     expect(new Set(card.data!.modelCard.subgroups.map((s) => s.attribute))).toEqual(new Set(['sex', 'ageBand', 'race']));
 
-    const someone = await gql<{ patients: { edges: { node: { id: string } }[] } }>(hub.gateway.url, `{ patients(filter: { identifier: "L-17-5" }) { edges { node { id } } } }`);
-    const id = someone.data!.patients.edges[0]!.node.id;
-    const risk = await gql<{ patient: { risk: { learned: { model: string; version: string; probability: number; baselineLogOdds: number; contributions: { contribution: number }[] }[] } } }>(
-      hub.gateway.url,
-      `query ($id: ID!) { patient(id: $id) { risk { learned { model version outcome horizonYears probability baselineLogOdds contributions { feature value contribution } } } } }`,
-      { id },
-    );
-    expect(risk.errors).toBeUndefined();
-    const learned = risk.data!.patient.risk.learned.find((l) => l.model === 'ascvd-5y')!;
-    expect(learned.version).toBe(promoted.version);
+    const learnedFor = async (identifier: string) => {
+      const someone = await gql<{ patients: { edges: { node: { id: string } }[] } }>(hub.gateway.url, `query ($identifier: String!) { patients(filter: { identifier: $identifier }) { edges { node { id } } } }`, { identifier });
+      const id = someone.data!.patients.edges[0]!.node.id;
+      const risk = await gql<{ patient: { risk: { learned: { model: string; version: string; applicable: boolean; notApplicableReason: string | null; causedBy: { code: string } | null; probability: number | null; baselineLogOdds: number; contributions: { contribution: number }[] }[] } } }>(
+        hub.gateway.url,
+        `query ($id: ID!) { patient(id: $id) { risk { learned { model version outcome horizonYears applicable notApplicableReason causedBy { code }
+           probability baselineLogOdds contributions { feature value contribution } } } } }`,
+        { id },
+      );
+      expect(risk.errors).toBeUndefined();
+      return risk.data!.patient.risk.learned.find((l) => l.model === 'ascvd-5y')!;
+    };
+    const learned = await learnedFor(`L-17-${withoutInfarction}`);
+    expect(learned).toMatchObject({ version: promoted.version, applicable: true, notApplicableReason: null, causedBy: null });
     const logOdds = learned.baselineLogOdds + learned.contributions.reduce((s, c) => s + c.contribution, 0);
-    expect(1 / (1 + Math.exp(-logOdds))).toBeCloseTo(learned.probability, 3);
+    expect(1 / (1 + Math.exp(-logOdds))).toBeCloseTo(learned.probability!, 3);
+    // A first-event model gives a patient who has had the infarction no prediction, and says why (issue 17).
+    expect(await learnedFor(`L-17-${withInfarction}`)).toMatchObject({
+      applicable: false, probability: null, contributions: [], causedBy: { code: '22298006' },
+      notApplicableReason: expect.stringMatching(/^secondary prevention, established ASCVD — myocardial infarction: Myocardial infarction \(SNOMED CT 22298006\), onset /),
+    });
   });
 
   it('trains again on its own once enough new outcomes have arrived, and not before', async () => {
