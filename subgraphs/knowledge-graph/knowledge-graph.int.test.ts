@@ -121,7 +121,8 @@ describe('knowledge-graph subgraph queries', () => {
       expect(variant.prognostic).toEqual([
         {
           id: `civic:EID${eid}`, type: 'PROGNOSTIC', level: 'B', significance: 'Poor Outcome', drugs: [], evidenceFor: 'V600E',
-          source: { name: 'CIViC test-prognostic', recordId: `EID${eid}`, url: `https://civicdb.org/evidence/${eid}/summary`, version: expect.any(String) },
+          // The release the evidence came from, as the import named it (not the run's internal id).
+          source: { name: 'CIViC test-prognostic', recordId: `EID${eid}`, url: `https://civicdb.org/evidence/${eid}/summary`, version: 'test-prognostic' },
         },
       ]);
       // Best level first; the seed's own record links its PubMed citation; CIViC records link CIViC.
@@ -228,6 +229,28 @@ describe('knowledge-graph subgraph queries', () => {
     const seed = response.data!.knowledgeBaseVersions.find((v) => v.source === 'seed')!;
     expect(seed).toMatchObject({ status: 'completed', version: expect.stringMatching(/^skeleton seed .*CIViC @ .*sha256:[0-9a-f]{12}$/) });
     expect(JSON.parse(seed.counts)).toMatchObject({ guidelines: 145, diseases: 40 });
+  });
+
+  it('reports each import run with the checksum and files of the release it read', async () => {
+    const header = ['molecular_profile', 'molecular_profile_id', 'disease', 'doid', 'therapies', 'evidence_type', 'evidence_direction',
+      'evidence_level', 'significance', 'citation_id', 'source_type', 'citation', 'evidence_status', 'evidence_id'];
+    const eid = randomDigits(9);
+    const values = ['BRAF V600E', '12', 'Melanoma', '1909', '', 'Prognostic', 'Supports', 'C', 'Poor Outcome', '1', 'PubMed', 'x', 'accepted', eid];
+    const file = path.join(tempDir(), '02-Mar-2099-ClinicalEvidenceSummaries.tsv');
+    fs.writeFileSync(file, `${header.join('\t')}\n${values.join('\t')}\n`);
+    const executor = testExecutor();
+    try {
+      const run = await importCivic(executor, file);
+      const response = await gql<{ knowledgeBaseVersions: { source: string; version: string; checksum: string | null; files: string[] | null }[] }>(
+        service.url,
+        `{ knowledgeBaseVersions { source version checksum files } }`,
+      );
+      expect(response.data!.knowledgeBaseVersions).toContainEqual({ source: 'civic', version: '02-Mar-2099', checksum: run.checksum, files: [path.basename(file)] });
+      expect(run.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    } finally {
+      await executor.write('MATCH (e:Evidence {id: $id}) DETACH DELETE e', { id: `civic:EID${eid}` });
+      await executor.close();
+    }
   });
 
   it('lists the concepts notes can name, each with its kind and names', async () => {

@@ -71,6 +71,9 @@ export interface KnowledgeBaseVersionRecord {
   startedAt: string | null;
   finishedAt: string | null;
   counts: string | null;
+  /** sha256 of the input the run read (importers); null for the seed. */
+  checksum: string | null;
+  files: string[] | null;
 }
 
 export interface TrialSiteRecord {
@@ -335,7 +338,7 @@ const SITES_BY_NCT_IDS = `
   RETURN key, collect(s {.facility, .city, .state, .country, .status, latitude: s.location.latitude, longitude: s.location.longitude}) AS value`;
 const KNOWLEDGE_BASE_VERSIONS = `
   MATCH (r:ImportRun)
-  RETURN r {.source, .version, .status, .counts, startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)} AS run
+  RETURN r {.source, .version, .status, .counts, .checksum, .files, startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)} AS run
   ORDER BY r.startedAt DESC, r.id`;
 
 const PHENOTYPE_TERMS = `
