@@ -13,6 +13,8 @@ export const CONSTRAINTS = [
   'CREATE CONSTRAINT guideline_id IF NOT EXISTS FOR (g:Guideline) REQUIRE g.id IS UNIQUE',
   'CREATE CONSTRAINT trial_site_id IF NOT EXISTS FOR (s:TrialSite) REQUIRE s.id IS UNIQUE',
   'CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (r:ImportRun) REQUIRE r.id IS UNIQUE',
+  // One start-up marker per knowledge base (releases.ts).
+  'CREATE CONSTRAINT source_release_source IF NOT EXISTS FOR (s:SourceRelease) REQUIRE s.source IS UNIQUE',
 ];
 
 export const INDEXES = [
