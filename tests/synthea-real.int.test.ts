@@ -18,6 +18,7 @@ import { startHub, type Hub } from '../scripts/hub';
 import { createLogger } from '../lib/logger';
 import { ageOn } from '../subgraphs/inference/domain/cardiovascular';
 import { ckdEpi2021Creatinine } from '../subgraphs/inference/domain/egfr';
+import { pooledCohortRisk } from '../subgraphs/inference/domain/pooled-cohort';
 import { CREATININE_LOINC, EGFR_LOINC, RISK_LOINC } from '../subgraphs/inference/domain/risk-record';
 import { SMOKING_STATUS_LOINC } from '../subgraphs/inference/domain/clinical-facts';
 import { testConfig, testNeo4j } from './support/config';
@@ -76,7 +77,7 @@ const RISK = `query ($id: ID!) { patient(id: $id) {
   risk { cardiovascular {
     pce10y category missing notes asOf
     prevent { cvd10y }
-    inputs { age egfr }
+    inputs { age sex race totalCholesterol hdlCholesterol systolicBp onHypertensionTreatment smoker diabetes egfr }
     applicability { model applicable reason causedBy { resourceType system code display onsetAt performedAt } }
     datedInputs { input value unit effectiveAt source stale derivation { formula inputs { name value unit effectiveAt } } }
 } } } }`;
@@ -85,7 +86,9 @@ interface IngestIssue { resource: string; field: string; reason: string; code: s
 interface IngestReport { patientIds: string[]; rejected: IngestIssue[]; warnings: IngestIssue[] }
 interface Cardiovascular {
   pce10y: number | null; category: string | null; missing: string[]; notes: string[]; asOf: string;
-  prevent: { cvd10y: number | null } | null; inputs: { age: number; egfr: number | null };
+  prevent: { cvd10y: number | null } | null;
+  inputs: { age: number; sex: 'MALE' | 'FEMALE'; race: 'WHITE' | 'AFRICAN_AMERICAN' | 'OTHER'; totalCholesterol: number; hdlCholesterol: number; systolicBp: number;
+    onHypertensionTreatment: boolean; smoker: boolean; diabetes: boolean; egfr: number | null };
   applicability: { model: string; applicable: boolean; reason: string | null; causedBy: Record<string, string | null> | null }[];
   datedInputs: { input: string; value: number | null; unit: string | null; effectiveAt: string | null; source: string; stale: boolean;
     derivation: { formula: string; inputs: { name: string; value: number; unit: string; effectiveAt: string }[] } | null }[];
@@ -182,6 +185,16 @@ describe('real Synthea 3.3.0 bundles through the gateway (issue 17)', () => {
     }
     expect(dated.get('smoker')).toMatchObject({ effectiveAt: iso(newest(bundle, [SMOKING_STATUS_LOINC]).effectiveDateTime), source: 'Observation' });
     expect(dated.get('age')).toMatchObject({ value: ageOn(person.birthDate as string, new Date(cv.asOf)), source: 'Patient' });
+
+    // The bundle's facts behind the other inputs: an active lisinopril 10 MG (RxNorm 314076) prescription,
+    // "Never smoked tobacco" (SNOMED CT 266919005), prediabetes (15777000, not diabetes), US Core race White.
+    const lisinopril = resources(bundle, 'MedicationRequest').filter((m) => m.status === 'active'
+      && (m.medicationCodeableConcept as { coding: { code: string }[] } | undefined)?.coding.some((c) => c.code === '314076'));
+    expect(lisinopril).toHaveLength(1);
+    expect((newest(bundle, [SMOKING_STATUS_LOINC]).valueCodeableConcept as { coding: { code: string }[] }).coding[0]!.code).toBe('266919005');
+    expect(cv.inputs).toMatchObject({ sex: 'MALE', race: 'WHITE', onHypertensionTreatment: true, smoker: false, diabetes: false });
+    // The percentage is the published equation (pooled-cohort.ts, tested on its worked examples) on those inputs.
+    expect(cv.pce10y).toBe(pooledCohortRisk(cv.inputs).risk10y);
 
     // Synthea recorded eGFR (MDRD, 33914-3) only during a 2020 kidney injury; the yearly creatinine after
     // it (38483-4) has none. The newest creatinine is newer than every recorded eGFR, so the hub derives one.
