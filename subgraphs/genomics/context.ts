@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
 import type { VcfIngestor } from './ingest/ingest-vcf';
+import { pgxCallWindows } from './domain/pharmacogenomics';
 import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
 
 export interface GenomicsContext {
@@ -23,6 +24,8 @@ export interface GenomicsContext {
   vcf: VcfIngestor;
   loaders: {
     callsByPatient: DataLoader<string, VariantCallRecord[]>;
+    /** The calls the pharmacogenomic calling reads: those in its windows (pgxCallWindows), not the whole genome. */
+    pgxCallsByPatient: DataLoader<string, VariantCallRecord[]>;
     referenceCallsByPatient: DataLoader<string, ReferenceCallRecord[]>;
     patientExists: DataLoader<string, boolean>;
     /** One loader per distinct (filter, first, after): patients asking the same page batch together. */
@@ -30,6 +33,8 @@ export interface GenomicsContext {
     cohortCounts: DataLoader<string, GeneCohortCounts>;
   };
 }
+
+const PGX_CALL_WINDOWS = pgxCallWindows();
 
 export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
@@ -51,6 +56,7 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
     vcf,
     loaders: {
       callsByPatient: new DataLoader((ids) => repository.callsByPatientIds(ids)),
+      pgxCallsByPatient: new DataLoader((ids) => repository.callsInWindowsByPatientIds(ids, PGX_CALL_WINDOWS)),
       referenceCallsByPatient: new DataLoader((ids) => repository.referenceCallsByPatientIds(ids)),
       patientExists: patients.existenceLoader(),
       carriedCalls(filter, first, after) {

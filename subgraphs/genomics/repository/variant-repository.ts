@@ -1,7 +1,7 @@
 import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
-import type { NormalisedVariant, ParsedGenotype, Zygosity } from '../domain/variant';
+import { GENOME_BUILD, type NormalisedVariant, type ParsedGenotype, type Zygosity } from '../domain/variant';
 import { geneAt } from '../domain/gene-annotation';
 import { announceVariantsChanged } from './outbox';
 
@@ -63,11 +63,20 @@ export interface GeneCount {
   patients: number;
 }
 
+/** A span of one chromosome, both ends included. */
+export interface LocusWindow {
+  chrom: string;
+  from: number;
+  to: number;
+}
+
 /** Data access for the genomics subgraph; resolvers see only this interface. */
 export interface VariantRepository {
   /** Stores the calls in one transaction (all or none); a call already stored is updated. */
   addVariantCalls(patientId: string, calls: NewVariantCall[]): Promise<VariantCallRecord[]>;
   callsByPatientIds(ids: readonly string[]): Promise<VariantCallRecord[][]>;
+  /** Calls starting in one of `windows` (GRCh38 positions, both ends included), per patient in `ids` order. */
+  callsInWindowsByPatientIds(ids: readonly string[], windows: readonly LocusWindow[]): Promise<VariantCallRecord[][]>;
   /** Reference calls (`ALT=.`, 0/0) at pharmacogenomic positions, per patient in `ids` order. */
   referenceCallsByPatientIds(ids: readonly string[]): Promise<ReferenceCallRecord[][]>;
   /** Carried variants per patient (het, hom-alt, hemizygous), filtered, keyset-paged by variant id. */
@@ -94,20 +103,55 @@ const UPSERT_CALLS = `
 const CALL_COLUMNS = `patient_id, variant_id, genotype, phased, zygosity, depth, genotype_quality, allele_fraction, filter, quality, source, gene`;
 const SELECT_CALLS_BY_PATIENT_IDS = `
   SELECT ${CALL_COLUMNS} FROM genomics.variant_calls WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, variant_id`;
+// Ids (`GRCh38:<chrom>:<pos>:<ref>:<alt>`, byte-ordered) of one chromosome whose positions have the
+// same number of digits sort as their positions do: a window is a range scan of the primary key per
+// patient (lower ≤ id < upper), and the exact chromosome and position test drops what a shorter
+// position's id lets into the range (`…:9476190:` sorts between `…:94761900` and `…:94762000;`).
+// The LATERAL subquery per (patient, window), kept whole by OFFSET 0, makes each window its own index
+// range scan; joined flat, the planner read every call of the patient and hash-joined them to the
+// windows (1.5 s for a 1M-call patient against 0.5 ms, EXPLAIN ANALYZE).
+const SELECT_CALLS_IN_WINDOWS = `
+  SELECT ${CALL_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
+  FROM unnest($1::uuid[]) AS p(id)
+  CROSS JOIN unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[]) AS w(lower_id, upper_id, chrom, first_pos, last_pos)
+  CROSS JOIN LATERAL (
+    SELECT * FROM genomics.variant_calls
+    WHERE patient_id = p.id AND variant_id >= w.lower_id COLLATE "C" AND variant_id < w.upper_id COLLATE "C"
+    OFFSET 0
+  ) c
+  WHERE split_part(c.variant_id, ':', 2) = w.chrom AND split_part(c.variant_id, ':', 3)::int BETWEEN w.first_pos AND w.last_pos
+  ORDER BY c.patient_id, c.variant_id`;
+
+/** Windows cut where positions gain a digit, each with the id range its calls lie in (see SELECT_CALLS_IN_WINDOWS). */
+export function windowIdRanges(windows: readonly LocusWindow[]): { lower: string; upper: string; chrom: string; from: number; to: number }[] {
+  const ranges = [];
+  for (const { chrom, from, to } of windows) {
+    for (let start = from; start <= to; ) {
+      const end = Math.min(to, 10 ** String(start).length - 1);
+      ranges.push({ lower: `${GENOME_BUILD}:${chrom}:${start}`, upper: `${GENOME_BUILD}:${chrom}:${end};`, chrom, from: start, to: end });
+      start = end + 1;
+    }
+  }
+  return ranges;
+}
 const SELECT_REFERENCE_CALLS_BY_PATIENT_IDS = `
   SELECT patient_id, chrom, pos, ref, genotype FROM genomics.reference_calls WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, chrom, pos`;
 const CARRIED = `zygosity IN ('HETEROZYGOUS', 'HOMOZYGOUS_ALTERNATE', 'HEMIZYGOUS')`;
-// One statement for a page of every patient asked for: each patient's first $6 calls after $5.
+// One statement for a page of every patient asked for: each patient's first $6 calls after $5. The
+// LATERAL subquery per patient with ORDER BY variant_id LIMIT lets PostgreSQL walk the primary key and
+// stop after the page; a row_number() window over the patient's calls sorted all of them first
+// (1.2 s for the first 200 of a 1M-call genome against 1 ms, issue 19).
 const SELECT_CARRIED_CALLS_PAGE = `
-  SELECT ${CALL_COLUMNS} FROM (
-    SELECT *, row_number() OVER (PARTITION BY patient_id ORDER BY variant_id) AS n
-    FROM genomics.variant_calls
-    WHERE patient_id = ANY($1::uuid[]) AND ${CARRIED}
+  SELECT c.* FROM unnest($1::uuid[]) AS p(id)
+  CROSS JOIN LATERAL (
+    SELECT ${CALL_COLUMNS} FROM genomics.variant_calls
+    WHERE patient_id = p.id AND ${CARRIED}
       AND ($2::text IS NULL OR gene = $2)
       AND ($3::real IS NULL OR quality >= $3)
       AND (NOT $4::boolean OR (gene IS NOT NULL AND (filter IS NULL OR filter = 'PASS')))
       AND ($5::text IS NULL OR variant_id > $5)
-  ) paged WHERE n <= $6 ORDER BY patient_id, variant_id`;
+    ORDER BY variant_id LIMIT $6
+  ) c ORDER BY c.patient_id, c.variant_id`;
 const SELECT_COHORT_COUNTS_BY_GENES = `
   SELECT gene, count(DISTINCT patient_id)::int AS patients, count(DISTINCT variant_id)::int AS variants
   FROM genomics.variant_calls
@@ -210,6 +254,21 @@ export class PostgresVariantRepository implements VariantRepository {
     return ids.map((id) => byPatient.get(id) ?? []);
   }
 
+  async callsInWindowsByPatientIds(ids: readonly string[], windows: readonly LocusWindow[]): Promise<VariantCallRecord[][]> {
+    const ranges = windowIdRanges(windows);
+    const { rows } = await this.pool.query<CallRow>(SELECT_CALLS_IN_WINDOWS, [
+      [...new Set(ids.filter(isHubId))],
+      ranges.map((r) => r.lower),
+      ranges.map((r) => r.upper),
+      ranges.map((r) => r.chrom),
+      ranges.map((r) => r.from),
+      ranges.map((r) => r.to),
+    ]);
+    const byPatient = new Map<string, VariantCallRecord[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPatient.get(row.patient_id)?.push(toCall(row));
+    return ids.map((id) => byPatient.get(id) ?? []);
+  }
+
   async referenceCallsByPatientIds(ids: readonly string[]): Promise<ReferenceCallRecord[][]> {
     const { rows } = await this.pool.query<ReferenceCallRecord & { patient_id: string }>(SELECT_REFERENCE_CALLS_BY_PATIENT_IDS, [ids.filter(isHubId)]);
     const byPatient = new Map<string, ReferenceCallRecord[]>(ids.map((id) => [id, []]));
@@ -219,7 +278,7 @@ export class PostgresVariantRepository implements VariantRepository {
 
   async carriedCallsByPatientIds(ids: readonly string[], filter: VariantFilter, first: number, after: string | null): Promise<VariantCallRecord[][]> {
     const { rows } = await this.pool.query<CallRow>(SELECT_CARRIED_CALLS_PAGE, [
-      ids.filter(isHubId),
+      [...new Set(ids.filter(isHubId))],
       filter.gene ?? null,
       filter.minQuality ?? null,
       filter.clinicalOnly ?? false,

@@ -96,7 +96,7 @@ const Mutation = {
  * as reference; absent positions are reported missing, never assumed.
  */
 async function pharmacogenomicsOf(patient: { id: string }, _: unknown, ctx: GenomicsContext) {
-  const [calls, references] = await Promise.all([ctx.loaders.callsByPatient.load(patient.id), ctx.loaders.referenceCallsByPatient.load(patient.id)]);
+  const [calls, references] = await Promise.all([ctx.loaders.pgxCallsByPatient.load(patient.id), ctx.loaders.referenceCallsByPatient.load(patient.id)]);
   return callPharmacogenomics([
     ...calls.map((c) => ({ chrom: c.variant.chrom, pos: c.variant.pos, ref: c.variant.ref, alt: c.variant.alt, genotype: c.genotype })),
     ...references.map((r) => ({ chrom: r.chrom, pos: r.pos, ref: r.ref, alt: '.', genotype: r.genotype })),

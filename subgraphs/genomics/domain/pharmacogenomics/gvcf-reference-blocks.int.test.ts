@@ -9,7 +9,7 @@ import { VcfIngestor } from '../../ingest/ingest-vcf';
 import { PostgresVariantRepository } from '../../repository/variant-repository';
 import { resolvers } from '../../resolvers';
 import { GENOMICS_MIGRATIONS } from '../../server';
-import type { PgxResult } from '.';
+import { pgxCallWindows, type PgxResult } from '.';
 import { TPMT } from './allele-definitions';
 
 /*
@@ -58,7 +58,7 @@ describe('gVCF reference blocks at pharmacogenomic positions', () => {
   const tpmt = async (patientId: string) => {
     const ctx = {
       loaders: {
-        callsByPatient: new DataLoader((ids: readonly string[]) => repository.callsByPatientIds(ids)),
+        pgxCallsByPatient: new DataLoader((ids: readonly string[]) => repository.callsInWindowsByPatientIds(ids, pgxCallWindows())),
         referenceCallsByPatient: new DataLoader((ids: readonly string[]) => repository.referenceCallsByPatientIds(ids)),
       },
     } as unknown as GenomicsContext;

@@ -1,4 +1,5 @@
 import { CYP2C19, CYP2C9, NUDT15, SLCO1B1, STAR_ALLELE_GENES, TPMT, VKORC1 } from './allele-definitions';
+import { MAX_ALLELE_LENGTH } from '../variant';
 import { DPYD_POSITIONS, callDpyd } from './dpyd';
 import { SampleGenotypes, chromosomeName, positionKey } from './observations';
 import { callStarAlleleGene } from './star-allele-caller';
@@ -19,6 +20,40 @@ export function coversPgxPosition(chrom: string, pos: number, ref: string): bool
   const name = chromosomeName(chrom);
   for (let offset = 0; offset < Math.max(1, ref.length); offset += 1) if (DEFINING_POSITIONS.has(positionKey(name, pos + offset))) return true;
   return false;
+}
+
+/** Where a stored call must start to say anything at a defining position (both ends included). */
+export interface PgxCallWindow {
+  chrom: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The windows a patient's calls are read from for the calling (issue 19: reading every call of a
+ * whole-genome patient, millions of rows, to use a few hundred took tens of seconds on a cold cache).
+ * A call bears on a defining position when it starts there, or starts before it and its REF reaches
+ * it (a reference call covering it, or a deletion/MNV making it unreadable: SampleGenotypes). Stored
+ * alleles are at most MAX_ALLELE_LENGTH bases (variant.ts refuses longer), so every such call starts
+ * within MAX_ALLELE_LENGTH - 1 bases before the position: these windows miss none of them.
+ */
+export function pgxCallWindows(): PgxCallWindow[] {
+  const starts = new Map<string, number[]>();
+  for (const key of DEFINING_POSITIONS) {
+    const [chrom = '', pos = ''] = key.split(':');
+    starts.set(chrom, [...(starts.get(chrom) ?? []), Number(pos)]);
+  }
+  const windows: PgxCallWindow[] = [];
+  for (const [chrom, positions] of [...starts].sort(([a], [b]) => a.localeCompare(b))) {
+    positions.sort((a, b) => a - b);
+    let current: PgxCallWindow | undefined;
+    for (const pos of positions) {
+      const from = Math.max(1, pos - (MAX_ALLELE_LENGTH - 1));
+      if (current && from <= current.to + 1) current.to = pos;
+      else windows.push((current = { chrom, from, to: pos }));
+    }
+  }
+  return windows;
 }
 
 /** The defining positions by chromosome, ascending: what a gVCF reference block is searched for. */

@@ -11,7 +11,7 @@ import { VcfIngestor } from '../../ingest/ingest-vcf';
 import { PostgresVariantRepository } from '../../repository/variant-repository';
 import { resolvers } from '../../resolvers';
 import { GENOMICS_MIGRATIONS } from '../../server';
-import type { PgxResult } from '.';
+import { pgxCallWindows, type PgxResult } from '.';
 import { TPMT } from './allele-definitions';
 
 /*
@@ -42,7 +42,7 @@ describe('pharmacogenomics from ingested PharmCAT VCFs', () => {
   const pharmacogenomics = async (patientId: string): Promise<PgxResult[]> => {
     const ctx = {
       loaders: {
-        callsByPatient: new DataLoader((ids: readonly string[]) => repository.callsByPatientIds(ids)),
+        pgxCallsByPatient: new DataLoader((ids: readonly string[]) => repository.callsInWindowsByPatientIds(ids, pgxCallWindows())),
         referenceCallsByPatient: new DataLoader((ids: readonly string[]) => repository.referenceCallsByPatientIds(ids)),
       },
     } as unknown as GenomicsContext;
