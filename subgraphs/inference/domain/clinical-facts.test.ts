@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { currentSmoker, diabetesCondition, hasDiabetes, isPresentCondition, onHypertensionTreatment } from './clinical-facts';
 
 const snomed = (code: string) => ({ system: 'http://snomed.info/sct', code });
@@ -39,6 +42,33 @@ describe('hasDiabetes', () => {
     const refuted = { id: 'refuted', code: snomed('44054006'), clinicalStatus: 'active', verificationStatus: 'refuted' };
     const confirmed = { id: 'confirmed', code: snomed('46635009'), clinicalStatus: 'active', verificationStatus: 'confirmed' };
     expect(diabetesCondition([refuted, confirmed])?.id).toBe('confirmed');
+  });
+});
+
+interface SyntheaBundle {
+  entry: { resource: { resourceType: string; code?: { coding: { system: string; code: string }[] }; clinicalStatus?: { coding: { code: string }[] } } }[];
+}
+
+describe('hasDiabetes on real Synthea output', () => {
+  // Synthea 3.3.0, seed 42 (tests/fixtures/synthea-3.3.0/SOURCE.md): Alda400's problem list holds Prediabetes
+  // and "Disorder of kidney due to diabetes mellitus" (127013003), never 44054006.
+  it('finds diabetes through a disorder due to diabetes, and not through prediabetes alone', () => {
+    const file = path.join(__dirname, '../../../tests/fixtures/synthea-3.3.0/Alda400_Hilll811_b300716e-ae67-8d6f-d694-51d801881ce0.json.gz');
+    const bundle: SyntheaBundle = JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'));
+    const conditions = bundle.entry
+      .map((e) => e.resource)
+      .filter((r) => r.resourceType === 'Condition')
+      .map((r) => ({ code: { system: r.code!.coding[0]!.system, code: r.code!.coding[0]!.code }, clinicalStatus: r.clinicalStatus?.coding[0]?.code ?? null }));
+    expect(conditions.some((c) => c.code.code === '44054006')).toBe(false);
+    expect(hasDiabetes(conditions)).toBe(true);
+    expect(hasDiabetes(conditions.filter((c) => c.code.code !== '127013003'))).toBe(false);
+  });
+
+  it('counts each disorder "due to diabetes" Synthea writes', () => {
+    for (const code of ['127013003', '90781000119102', '157141000119108', '368581000119106', '1551000119108']) {
+      expect(hasDiabetes([{ code: snomed(code), clinicalStatus: 'active' }])).toBe(true);
+    }
+    expect(hasDiabetes([{ code: snomed('15777000'), clinicalStatus: 'active' }])).toBe(false); // Prediabetes
   });
 });
 

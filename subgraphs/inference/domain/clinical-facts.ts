@@ -53,6 +53,21 @@ const DIABETES_SNOMED = new Set([
   '46635009', // Diabetes mellitus type 1
   '190330002', // Hyperosmolar non-ketotic state in type 2 diabetes mellitus
   '313436004', // Type 2 diabetes mellitus without complication
+  // Disorders "due to diabetes mellitus": each concept's definition names diabetes as its cause, so the
+  // patient has diabetes even when the problem list holds only the complication. Real Synthea 3.3.0
+  // output does this (tests/fixtures/synthea-3.3.0: of 51 generated patients, 13 had kidney disease or
+  // microalbuminuria due to diabetes, often on insulin, with Prediabetes 15777000 as their only other
+  // code). Codes as Synthea's metabolic syndrome module writes them (synthetichealth/synthea,
+  // src/main/resources/modules/metabolic_syndrome_disease.json).
+  '127013003', // Disorder of kidney due to diabetes mellitus
+  '90781000119102', // Microalbuminuria due to type 2 diabetes mellitus
+  '157141000119108', // Proteinuria due to type 2 diabetes mellitus
+  '368581000119106', // Neuropathy due to type 2 diabetes mellitus
+  '422034002', // Retinopathy due to type 2 diabetes mellitus
+  '1551000119108', // Nonproliferative diabetic retinopathy due to type 2 diabetes mellitus
+  '1501000119109', // Proliferative diabetic retinopathy due to type II diabetes mellitus
+  '97331000119101', // Macular edema and retinopathy due to type 2 diabetes mellitus
+  '60951000119105', // Blindness due to type 2 diabetes mellitus
 ]);
 const DIABETES_ICD10 = /^E1[0-3](\.|$)/;
 
