@@ -19,7 +19,7 @@ export interface KnowledgeGraphServiceOptions {
   assertions: IdentityAssertions;
 }
 
-export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOptions): Promise<RunningService> {
+export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOptions): Promise<RunningService & { warmedUp: Promise<void> }> {
   const timeouts = opts.timeouts ?? DEFAULT_DEPENDENCY_TIMEOUTS.neo4j;
   const availability = opts.neo4j.availability;
   const executor = new Neo4jExecutor(createDriver(opts.neo4j, timeouts), opts.neo4j.uri, {
@@ -28,7 +28,13 @@ export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOpti
   });
   const repository = new Neo4jKnowledgeRepository(executor);
   const server = createSubgraphServer<KnowledgeContext>('knowledge-graph', resolvers, opts.log);
-  return serveApollo({
+  // In the background: start-up does not wait, and a failure (Neo4j restarting) only leaves the first reads slower.
+  const started = performance.now();
+  const warmedUp = repository.warmUp().then(
+    () => opts.log.info({ ms: Math.round(performance.now() - started) }, 'knowledge-graph patient-page reads planned'),
+    (error: unknown) => opts.log.warn({ err: error }, 'knowledge-graph warm-up failed; the first reads will plan their queries'),
+  );
+  const service = await serveApollo({
     server,
     host: opts.host,
     port: opts.port,
@@ -44,6 +50,10 @@ export async function startKnowledgeGraphService(opts: KnowledgeGraphServiceOpti
         return { neo4j: (error as Error).message };
       }
     },
-    onClose: () => executor.close(),
+    onClose: async () => {
+      await warmedUp;
+      await executor.close();
+    },
   });
+  return Object.assign(service, { warmedUp });
 }
