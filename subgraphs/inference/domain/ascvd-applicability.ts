@@ -26,21 +26,13 @@
  * - Code sets: data/cardiovascular-disease-codes.json, sources in data/SOURCE.md.
  */
 import codeSets from './data/cardiovascular-disease-codes.json';
-import { isAssertedCondition } from './clinical-facts';
+import { isAssertedCondition, type CodedCondition } from './clinical-facts';
 
 export type PrevalentDiseaseKind = 'ESTABLISHED_ASCVD' | 'HEART_FAILURE';
 export type RiskModelName = 'PCE' | 'PREVENT';
 
-/** A condition as the patient subgraph returns it (only code and status are required). */
-export interface ConditionRecord {
-  id?: string | null;
-  code: { system: string; code: string; display?: string | null };
-  clinicalStatus: string | null;
-  /** FHIR condition-ver-status; refuted and entered-in-error conditions are not counted. */
-  verificationStatus?: string | null;
-  onsetAt?: string | null;
-  recordedAt?: string | null;
-}
+/** A condition as the patient subgraph returns it (only code and status are required): the record clinical-facts.ts reads. */
+export type ConditionRecord = CodedCondition;
 
 /** A procedure as the patient subgraph returns it. */
 export interface ProcedureRecord {
