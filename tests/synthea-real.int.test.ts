@@ -6,8 +6,7 @@
  * only a creatinine newer than its recorded eGFRs, PREVENT on an eGFR derived by CKD-EPI 2021.
  * Expected values are read from the bundles themselves, not restated.
  * Per run, every UUID is replaced by a fresh one and the Patient is placed in an organisation of this
- * run, so runs never share or link a patient; nothing else in a bundle is changed, except for the one
- * case documented at its test (a reject the patient subgraph should not make).
+ * run, so runs never share or link a patient; nothing else in a bundle is changed.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -216,33 +215,29 @@ describe('real Synthea 3.3.0 bundles through the gateway (issue 17)', () => {
   });
 
   /*
-   * Known gap in the patient subgraph (reported, not fixed here): an Observation whose value is a
-   * valueString (FHIR R4 allows it) is rejected with MISSING_ELEMENT, and with it the whole bundle.
-   * Synthea writes valueString for 29554-3 "Procedure Narrative" (here after the CABG) and 85318-4
-   * "HER2 [Presence] in Breast cancer specimen by FISH". The test pins the rejects to exactly those, then
-   * sends the bundle without them to check the CABG case. When the patient subgraph accepts valueString,
-   * the first expectation fails: drop it and the removal.
+   * Issue 16: Synthea writes valueString (FHIR R4 allows it) for 29554-3 "Procedure Narrative" (here
+   * after the CABG) and 85318-4 "HER2 [Presence] in Breast cancer specimen by FISH". They were rejected
+   * with MISSING_ELEMENT value[x], and with them the whole bundle. Now the whole bundle lands and the
+   * text is stored as the Observation's valueString, with no numeric value.
    */
-  it('gives a patient with ischaemic heart disease and a CABG no primary-prevention percentage (valueString observations removed)', async () => {
+  it('stores the whole record of a patient with ischaemic heart disease and a CABG, text-valued observations included, and gives no primary-prevention percentage', async () => {
     const bundle = syntheaBundle(IHD_CABG);
-    const textValued = new Set(resources(bundle, 'Observation').filter((o) => 'valueString' in o).map((o) => o.id));
-    expect([...textValued].map((id) => codes(resources(bundle, 'Observation').find((o) => o.id === id)!)[0]!.code).sort()).toEqual(['29554-3', '29554-3', '85318-4']);
-    const first = await send(bundle);
-    expect(first.patientIds).toEqual([]);
-    expect(first.rejected.map((r) => [r.code, r.field])).toEqual([...textValued].map(() => ['MISSING_ELEMENT', 'value[x]']));
-
-    const withoutText: Bundle = {
-      ...bundle,
-      entry: bundle.entry.filter((e) => !textValued.has(e.resource.id)).map((e) => {
-        const r = e.resource;
-        const keep = (refs: { reference: string }[]) => refs.filter((ref) => !textValued.has(ref.reference.replace('urn:uuid:', '')));
-        if (r.resourceType === 'DiagnosticReport' && Array.isArray(r.result)) return { ...e, resource: { ...r, result: keep(r.result) } };
-        if (r.resourceType === 'Provenance' && Array.isArray(r.target)) return { ...e, resource: { ...r, target: keep(r.target) } };
-        return e;
-      }),
-    };
-    const patient = await patientRisk(await ingest(withoutText));
+    const textValued = resources(bundle, 'Observation').filter((o) => 'valueString' in o);
+    expect(textValued.map((o) => codes(o)[0]!.code).sort()).toEqual(['29554-3', '29554-3', '85318-4']);
+    const id = await ingest(bundle);
+    const patient = await patientRisk(id);
     expectSecondaryPrevention(patient.risk.cardiovascular, bundle);
     expect(patient.procedures.filter((p) => p.code.code === '232717009').map((p) => p.status)).toEqual(['completed']);
+
+    const narratives = textValued.filter((o) => codes(o)[0]!.code === '29554-3');
+    const stored = await gql<{ patient: { observations: { code: string; value: number | null; valueString: string | null; effectiveAt: string }[] } }>(
+      hub.gateway.url,
+      `query ($id: ID!) { patient(id: $id) { observations(code: "29554-3") { code value valueString effectiveAt } } }`,
+      { id },
+    );
+    expect(stored.errors).toBeUndefined();
+    const expected = narratives.map((o) => ({ code: '29554-3', value: null, valueString: o.valueString as string, effectiveAt: iso(o.effectiveDateTime as string) }));
+    const byText = (a: { valueString: string | null }, b: { valueString: string | null }) => String(a.valueString).localeCompare(String(b.valueString));
+    expect([...stored.data!.patient.observations].sort(byText)).toEqual(expected.sort(byText));
   });
 });

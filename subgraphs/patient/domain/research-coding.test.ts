@@ -20,6 +20,7 @@ const observation = (overrides: Partial<ObservationRecord>): ObservationRecord =
   originalValue: 5.5,
   originalUnit: 'mmol/L',
   valueCode: null,
+  valueString: null,
   normalised: true,
   flag: null,
   excludedReason: null,
@@ -142,6 +143,12 @@ describe('researchObservation', () => {
     expect(researchObservation(observation({ codeSystem: 'urn:hospital:local', code: '2093-3' }))).toBeNull();
     expect(researchObservation(observation({ code: FREE_TEXT }))).toBeNull();
     expect(researchObservation(observation({ value: null, unit: null, valueCode: null }))).toBeNull();
+  });
+
+  it('leaves out a text-valued observation: its text (valueString) is free text, as notes and displays are', () => {
+    // Synthea 3.3.0 writes valueString for 29554-3 "Procedure Narrative" and the PRAPARE address answer (56799-0).
+    expect(researchObservation(observation({ code: '29554-3', value: null, unit: null, valueString: FREE_TEXT }))).toBeNull();
+    expect(researchObservation(observation({ code: '56799-0', value: null, unit: null, valueString: '1086 Conroy Burg Suite 75' }))).toBeNull();
   });
 });
 

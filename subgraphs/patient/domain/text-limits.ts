@@ -61,6 +61,12 @@ export function nulPath(value: unknown, path = ''): string | null {
 export const MAX_NOTE_LENGTH = 200_000;
 /** A note's title (DocumentReference.description, a report's code text) is a line, not a document. */
 export const MAX_NOTE_TITLE_LENGTH = 1_000;
+/**
+ * An Observation's text value (valueString) is a result written out ("CABG Grafts: 3", "less than 1.8"
+ * in real Synthea 3.3.0 output), not a report: a report belongs in DiagnosticReport.presentedForm or a
+ * DocumentReference, stored as a note (MAX_NOTE_LENGTH). Checked as note text (it may hold line breaks).
+ */
+export const MAX_OBSERVATION_TEXT_LENGTH = 10_000;
 // Notes are multi-line: tab, line feed and carriage return are text; every other C0 control and DEL
 // is binary content or a terminal escape sequence (ESC [2J clears the screen it is shown on).
 // eslint-disable-next-line no-control-regex

@@ -22,7 +22,7 @@ import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity, unitConversion } from '../domain/loinc';
 import { ObservationFlag } from '../../../lib/loinc-catalogue';
 import { clinicalInstant } from '../domain/clinical-time';
-import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, noteTextCheck, nulPath, textCheck } from '../domain/text-limits';
+import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, MAX_OBSERVATION_TEXT_LENGTH, noteTextCheck, nulPath, textCheck } from '../domain/text-limits';
 import { ErrorCode } from '../../../lib/errors';
 import {
   SYSTEMS,
@@ -407,7 +407,7 @@ function quantityRow(quantity: Quantity, coding: Coding, base: ObservationBase, 
   if (typeof quantity.value !== 'number') throw new Reject(name, `${field}.value`, 'no numeric value', IngestRejectCode.MISSING_ELEMENT);
   const unit = (quantity.system === SYSTEMS.ucum && quantity.code) || quantity.unit || quantity.code;
   if (!unit) throw new Reject(name, `${field}.unit`, `value ${quantity.value} has no unit`, IngestRejectCode.MISSING_ELEMENT);
-  const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null };
+  const empty = { valueCodeSystem: null, valueCode: null, valueDisplay: null, valueText: null };
   const known = coding.system === SYSTEMS.loinc ? LOINC_CATALOGUE.get(coding.code!) : undefined;
   if (!known) return { ...base, ...empty, value: quantity.value, unit, originalValue: quantity.value, originalUnit: unit, normalised: false, flag: null, flagReason: null };
   // The display unit and the UCUM code must not name different quantities (unit "mmol/L", code "mg/dL"):
@@ -438,15 +438,42 @@ function quantityRow(quantity: Quantity, coding: Coding, base: ObservationBase, 
   return { ...base, ...empty, value: q.value, unit: q.unit, originalValue: q.originalValue, originalUnit: q.originalUnit, normalised: q.normalised, flag: q.flag, flagReason: q.flagReason };
 }
 
-type ObservationBase = Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay' | 'flag' | 'flagReason'>;
+type ObservationBase = Omit<ObservationRow, 'value' | 'unit' | 'originalValue' | 'originalUnit' | 'normalised' | 'valueCodeSystem' | 'valueCode' | 'valueDisplay' | 'valueText' | 'flag' | 'flagReason'>;
 
 function mapObservation(o: Observation, name: string, ctx: MappingContext, warnings: IngestWarning[]): ObservationRow[] {
   return observationRows(o, name, ctx.subjectOf(o.subject, name, 'subject'), warnings);
 }
 
 /**
- * One Observation → one row per value (itself and each component), each in the canonical unit.
- * Throws a reject for a missing code, time, value or unit, or a unit that does not fit the code.
+ * FHIR R4 Observation.value[x] types (http://hl7.org/fhir/R4/observation.html) the hub does not store:
+ * none is a quantity with a unit or a code, so no calculation could use one. Each is left out with an
+ * UNSUPPORTED_VALUE_TYPE warning; the rest of the record is stored. A value type FHIR allows never
+ * refuses a bundle (issue 16).
+ */
+export const UNSTORED_VALUE_TYPES = ['valueBoolean', 'valueInteger', 'valueRange', 'valueRatio', 'valueSampledData', 'valueTime', 'valueDateTime', 'valuePeriod'] as const;
+
+/** The row for the value of an Observation or of one component, or null when it has none the hub stores. */
+function valueRow(holder: Observation | ObservationComponent, coding: Coding, base: ObservationBase, name: string, prefix: string, warnings: IngestWarning[]): ObservationRow | null {
+  if (holder.valueQuantity) return quantityRow(holder.valueQuantity, coding, base, name, `${prefix}valueQuantity`, warnings);
+  if (holder.valueCodeableConcept) return codedRow(holder.valueCodeableConcept, base, name, `${prefix}valueCodeableConcept`);
+  if (holder.valueString !== undefined) return textRow(holder.valueString, base, name, `${prefix}valueString`);
+  const unstored = UNSTORED_VALUE_TYPES.find((type) => holder[type] !== undefined);
+  if (unstored) {
+    warnings.push({
+      resource: name,
+      field: `${prefix}${unstored}`,
+      reason: `a ${unstored.slice('value'.length)} value is not stored (the hub stores quantities, codes and text): left out, the rest of the record is stored`,
+      code: IngestWarningCode.UNSUPPORTED_VALUE_TYPE,
+    });
+  }
+  return null;
+}
+
+/**
+ * One Observation → one row per value (itself and each component), a quantity in the canonical unit.
+ * Throws a reject for a missing code or time, an Observation without any value (itself or in a
+ * component), a quantity without a unit or in a unit that does not fit the code, or text over its limits.
+ * An Observation whose only values are of a type the hub does not store gives no row and a warning.
  */
 function observationRows(o: Observation, name: string, subject: Subject, warnings: IngestWarning[]): ObservationRow[] {
   const coding = requireCoding(o.code, [SYSTEMS.loinc], name, 'code');
@@ -459,18 +486,40 @@ function observationRows(o: Observation, name: string, subject: Subject, warning
     display: c.display ?? LOINC_CATALOGUE.get(c.code!)?.display ?? null,
     effectiveAt,
   });
+  const warned = warnings.length;
   const rows: ObservationRow[] = [];
-  if (o.valueQuantity) rows.push(quantityRow(o.valueQuantity, coding, base(coding, name), name, 'valueQuantity', warnings));
-  else if (o.valueCodeableConcept) rows.push(codedRow(o.valueCodeableConcept, base(coding, name), name, 'valueCodeableConcept'));
+  const own = valueRow(o, coding, base(coding, name), name, '', warnings);
+  if (own) rows.push(own);
   (o.component ?? []).forEach((component: ObservationComponent, index) => {
     const field = `component[${index}]`;
     const componentCoding = requireCoding(component.code, [SYSTEMS.loinc], name, `${field}.code`);
-    const key = `${name}#component-${index}`;
-    if (component.valueQuantity) rows.push(quantityRow(component.valueQuantity, componentCoding, base(componentCoding, key), name, `${field}.valueQuantity`, warnings));
-    else if (component.valueCodeableConcept) rows.push(codedRow(component.valueCodeableConcept, base(componentCoding, key), name, `${field}.valueCodeableConcept`));
+    const row = valueRow(component, componentCoding, base(componentCoding, `${name}#component-${index}`), name, `${field}.`, warnings);
+    if (row) rows.push(row);
   });
-  if (!rows.length) throw new Reject(name, 'value[x]', 'no quantity or coded value (itself or in a component)', IngestRejectCode.MISSING_ELEMENT);
+  const unsupported = warnings.slice(warned).some((w) => w.code === IngestWarningCode.UNSUPPORTED_VALUE_TYPE);
+  if (!rows.length && !unsupported) throw new Reject(name, 'value[x]', 'no quantity, coded or text value (itself or in a component)', IngestRejectCode.MISSING_ELEMENT);
   return rows;
+}
+
+/** Observation.valueString: stored as sent, as text; value stays null, so no calculation reads it. */
+function textRow(text: string, base: ObservationBase, name: string, field: string): ObservationRow {
+  if (!text.trim()) throw new Reject(name, field, 'empty text', IngestRejectCode.MISSING_ELEMENT);
+  const problem = noteTextCheck(text, MAX_OBSERVATION_TEXT_LENGTH);
+  if (problem) throw new Reject(name, field, problem.problem, problem.kind);
+  return {
+    ...base,
+    value: null,
+    unit: null,
+    originalValue: null,
+    originalUnit: null,
+    valueCodeSystem: null,
+    valueCode: null,
+    valueDisplay: null,
+    valueText: text,
+    normalised: true,
+    flag: null,
+    flagReason: null,
+  };
 }
 
 function codedRow(concept: CodeableConcept, base: ObservationBase, name: string, field: string): ObservationRow {
@@ -484,6 +533,7 @@ function codedRow(concept: CodeableConcept, base: ObservationBase, name: string,
     valueCodeSystem: value.system!,
     valueCode: value.code!,
     valueDisplay: value.display ?? concept.text ?? null,
+    valueText: null,
     normalised: true,
     flag: null,
     flagReason: null,

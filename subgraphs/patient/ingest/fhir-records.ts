@@ -36,6 +36,8 @@ export interface ObservationRow extends ClinicalRow {
   valueCodeSystem: string | null;
   valueCode: string | null;
   valueDisplay: string | null;
+  /** Observation.valueString as sent; value stays null, so no calculation reads it. */
+  valueText: string | null;
   normalised: boolean;
   /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
   flag: ObservationFlag | null;
@@ -167,6 +169,12 @@ export const IngestWarningCode = {
   UNIT_NOT_CONVERTIBLE: 'UNIT_NOT_CONVERTIBLE',
   /** Outside the code's plausible range: stored, kept out of calculations. */
   IMPLAUSIBLE_VALUE: 'IMPLAUSIBLE_VALUE',
+  /**
+   * A value[x] type FHIR R4 allows that the hub does not store (valueBoolean, valueInteger, valueRange,
+   * valueRatio, valueSampledData, valueTime, valueDateTime, valuePeriod): that value is left out, the
+   * rest of the record is stored.
+   */
+  UNSUPPORTED_VALUE_TYPE: 'UNSUPPORTED_VALUE_TYPE',
 } as const;
 export type IngestWarningCode = (typeof IngestWarningCode)[keyof typeof IngestWarningCode];
 

@@ -90,6 +90,7 @@ const TABLES = {
     col('value_code_system', 'text'),
     col('value_code', 'text'),
     col('value_display', 'text'),
+    col('value_text', 'text'),
     col('normalised', 'boolean'),
     col('effective_at', 'timestamptz'),
     col('flag', 'text'),
@@ -365,7 +366,7 @@ function add(report: IngestReport, counts: UpsertCounts): void {
 export function observationColumns(rows: ObservationRow[], hubId: (row: ObservationRow) => string): unknown[][] {
   return columnsOf(
     rows,
-    (r) => [hubId(r), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.normalised, r.effectiveAt, r.flag, r.flagReason],
+    (r) => [hubId(r), r.sourceKey, r.sourcePatient, r.codeSystem, r.code, r.display, r.value, r.unit, r.originalValue, r.originalUnit, r.valueCodeSystem, r.valueCode, r.valueDisplay, r.valueText, r.normalised, r.effectiveAt, r.flag, r.flagReason],
     TABLES.observations.length,
   );
 }

@@ -42,6 +42,8 @@ export interface ObservationRecord {
   originalValue: number | null;
   originalUnit: string | null;
   valueCode: CodingRecord | null;
+  /** Observation.valueString as sent: free text, never in a calculation or a research view. */
+  valueString: string | null;
   normalised: boolean;
   /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
   flag: ObservationFlag | null;
@@ -159,7 +161,7 @@ const SELECT_IDENTIFIERS_BY_PATIENT_IDS = `
   SELECT patient_id, system, value FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
 const SELECT_OBSERVATIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, code_system, code, display, value, unit, original_value, original_unit,
-         value_code_system, value_code, value_display, normalised, effective_at, flag, flag_reason
+         value_code_system, value_code, value_display, value_text, normalised, effective_at, flag, flag_reason
   FROM patient.observations WHERE patient_id = ANY($1::uuid[]) ORDER BY effective_at DESC, created_at DESC, id`;
 const SELECT_CONDITIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, code_system, code, display, clinical_status, verification_status, onset_at, abatement_at, recorded_at
@@ -442,6 +444,7 @@ export class PostgresPatientRepository implements PatientRepository {
         originalValue: quantity.originalValue,
         originalUnit: quantity.originalUnit,
         valueCode: null,
+        valueString: null,
         normalised: quantity.normalised,
         flag: quantity.flag,
         excludedReason: quantity.flagReason,
@@ -470,6 +473,7 @@ interface ObservationRow {
   value_code_system: string | null;
   value_code: string | null;
   value_display: string | null;
+  value_text: string | null;
   normalised: boolean;
   effective_at: Date;
   flag: ObservationFlag | null;
@@ -514,6 +518,7 @@ function toObservation(row: ObservationRow): ObservationRecord {
     originalValue: row.original_value,
     originalUnit: row.original_unit,
     valueCode: row.value_code ? coding(row.value_code_system ?? '', row.value_code, row.value_display) : null,
+    valueString: row.value_text,
     normalised: row.normalised,
     flag: row.flag,
     excludedReason: row.flag_reason,
