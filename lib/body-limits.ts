@@ -6,7 +6,16 @@
  * Pure, no imports: the gateway's limits config, lib/apollo-http.ts and the inference server read it.
  */
 
-/** FHIR bundles and small VCFs go through the gateway (a Synthea bundle is 0.5-5 MiB); whole genomes use the CLI. */
+/**
+ * FHIR bundles and small VCFs go through the gateway; whole genomes use the CLI. Real Synthea 3.3.0
+ * patients (`npm run synthea:generate`, 51 bundles aged 55-80, tests/fixtures/synthea-3.3.0/SOURCE.md)
+ * are 1.2-42 MiB, median 3.6 MiB; 4 of the 51 (27-42 MiB, 19-30 MiB as compact JSON) are over this
+ * limit: decades of visits (the 42 MiB one: 36 % Observations, 35 % Claims and ExplanationOfBenefits,
+ * which the hub skips). Those go through the ingest CLI
+ * (`npm run ingest -- fhir <file>`: the 42 MiB one in 6 s, 450 MiB peak RSS), which has no body limit.
+ * The limit stays: a body is parsed whole in memory, by the gateway and again by the patient subgraph
+ * (the CLI's 450 MiB peak for a 42 MiB file is ~10 times the file), for every request in flight.
+ */
 export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
