@@ -22,7 +22,7 @@ describe("the dashboard's generated operations", () => {
     const names = Object.values(manifest).map((document) => /\b(?:query|subscription|mutation) (\w+)/.exec(document)?.[1]);
     expect(names.sort()).toEqual([
       'DashboardCohort', 'DashboardCohortGenes', 'DashboardCohortRisk',
-      'DashboardCohortRiskDistribution', 'DashboardFindingsUpdated', 'DashboardGeneGraph', 'DashboardPatientDecisions', 'DashboardPatientGenomics',
+      'DashboardCohortRiskDistribution', 'DashboardFindingsUpdated', 'DashboardGeneGraph', 'DashboardPatientAllTrials', 'DashboardPatientDecisions', 'DashboardPatientGenomics',
       'DashboardPatientRecord', 'DashboardPatientRisk', 'DashboardRiskUpdated', 'DashboardRiskWhatIf', 'DashboardVariantGraph',
     ]);
     for (const [hash, document] of Object.entries(manifest)) expect(hash).toBe(createHash('sha256').update(document).digest('hex'));

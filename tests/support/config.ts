@@ -18,6 +18,9 @@ export function testConfig(overrides: Partial<HubConfig> = {}): SecuredConfig {
     // test files running side by side (in-memory pub/sub each) must not take each other's events.
     inferenceConsumerGroup: `inference-test-${randomUUID()}`,
     inferenceConsumerStart: 'end',
+    // A new PostgreSQL connection may take longer than the production bound (2 s) while the whole suite
+    // loads this 2-core machine; tests about that bound (tests/faults/) set their own.
+    timeouts: { ...base.timeouts, postgres: { ...base.timeouts.postgres, connectMs: 10_000 } },
     ...overrides,
   } as SecuredConfig;
 }
