@@ -124,6 +124,8 @@ describe('riskUpdated across replicas', () => {
     }
   });
 
+  const DELIVERY_MS = 10_000;
+
   it('executes identical subscriptions on one gateway once, and the others keep receiving when one leaves', async () => {
     const id = await createPatient('Mary Jackson');
     const other = await createPatient('Christine Darden');
@@ -136,13 +138,15 @@ describe('riskUpdated across replicas', () => {
 
       await addSystolic(id, 128);
       const update = { data: { riskUpdated: { patient: { name: 'Mary Jackson' }, risk: { cardiovascular: { inputs: { systolicBp: 128 } } } } } };
-      for (const subscription of watching) expect(await subscription.next(2000)).toEqual(update);
+      // What this test holds is sharing, not latency (tests/faults/poison-events holds the 2 s bound): the
+      // event path under the whole suite's load on 2 cores can take longer than 2 s.
+      for (const subscription of watching) expect(await subscription.next(DELIVERY_MS)).toEqual(update);
 
       watching[0]!.dispose();
       await settle();
       await addSystolic(id, 126);
       const next = { data: { riskUpdated: { patient: { name: 'Mary Jackson' }, risk: { cardiovascular: { inputs: { systolicBp: 126 } } } } } };
-      for (const subscription of watching.slice(1)) expect(await subscription.next(2000)).toEqual(next);
+      for (const subscription of watching.slice(1)) expect(await subscription.next(DELIVERY_MS)).toEqual(next);
       expect(watching[0]!.messages).toEqual([]);
       expect(watchingOther.messages).toEqual([]);
 
