@@ -56,7 +56,9 @@ export default async function globalSetup(): Promise<void> {
 
   if (!process.env.NEO4J_URI) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'precision-hub-neo4j-'));
-    const neo4j = await startEmbeddedNeo4j({ dataDir: dir });
+    // One Neo4j serves every test file at once (hubs' start-up warm-ups, importer tests' releases): the
+    // launcher's 256 MB default heap, sized for one hub, left it collecting garbage under the whole suite.
+    const neo4j = await startEmbeddedNeo4j({ dataDir: dir, javaOpts: ['-Xmx1g'] });
     globalThis.__HUB_NEO4J__ = neo4j;
     globalThis.__HUB_NEO4J_DIR__ = dir;
     process.env.NEO4J_URI = neo4j.uri;
