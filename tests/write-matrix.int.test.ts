@@ -298,5 +298,5 @@ describe('role × mutation × organisation matrix over every write', () => {
       }
     }
     expect(outcomes).toEqual([]);
-  });
+  }, 180_000); // every mutation twice per caller, each followed by row counts: about a minute under the whole suite's load
 });
