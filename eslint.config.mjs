@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importBoundaries } from './eslint.boundaries.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'knowledge-graph/launcher/target/', '.data/', 'coverage/', '*.config.js', 'subgraphs/inference/nlp/model/target/', 'dashboard/dist/', 'dashboard/src/gql/', 'test-output/'] },
+  { ignores: ['node_modules/', 'knowledge-graph/launcher/target/', '.data/', 'coverage/', '*.config.js', 'subgraphs/inference/nlp/model/target/', 'dashboard/dist/', 'dashboard/src/gql/', 'lib/contracts/generated/', 'test-output/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,4 +17,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Services, lib/ and tooling import only what their boundary allows (eslint.boundaries.mjs).
+  ...importBoundaries,
 );

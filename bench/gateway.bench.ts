@@ -11,7 +11,13 @@
  * metrics or persisted-query checks; it forwards a fixed assertion as Apollo's does), gives the cost
  * of those: hive / plain runtime. It exists only in this bench; the hub has no way to switch them off.
  *
- *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20]
+ * Ours runs twice, as two gateways with the same options but the query planner
+ * (GATEWAY_QUERY_PLANNER, issue 19 item 5): the runtime's JavaScript planner and the Hive Router's
+ * Rust planner (`@graphql-hive/router-runtime`). The other two contenders use the default planner.
+ * After the throughput rounds, the three main contenders run alternating rounds on one connection
+ * (`--latency-seconds`, 0 to skip): the median latency of one request at a time.
+ *
+ *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20] [--latency-seconds 5]
  */
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -25,7 +31,10 @@ import { benchHubConfig, createBenchPatient } from './bench-hub';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { readSupergraph } from '../gateway/server';
+import { readSupergraph, startGateway, unifiedGraphHandlerFor, type Gateway } from '../gateway/server';
+import type { GatewayQueryPlanner } from '../lib/gateway-query-planner';
+import { assertionsOf, type SecuredConfig } from '../lib/local-secrets';
+import type { Logger } from '../lib/logger';
 import { gql } from '../tests/support/graphql';
 import { defaultCredentials } from '../tests/support/auth';
 import { numberOption } from './options';
@@ -33,6 +42,7 @@ import { numberOption } from './options';
 const SECONDS = numberOption('seconds', 10);
 const ROUNDS = numberOption('rounds', 3);
 const CONNECTIONS = numberOption('connections', 20);
+const LATENCY_SECONDS = numberOption('latency-seconds', 5);
 
 const QUERY = `query ($id: ID!) {
   patient(id: $id) {
@@ -67,14 +77,37 @@ function withoutSecurityFeatures(sdl: string): string {
     .replace(/^(directive @requiresScopes|scalar requiresScopes__Scope).*\n/gm, '');
 }
 
-const PLAIN = 'hive-gateway-runtime without our plugins (no auth, limits, metrics)';
+const JS_PLANNER = 'ours, JS query planner';
+const RUST_PLANNER = 'ours, Rust query planner (router-runtime)';
+const APOLLO = '@apollo/gateway';
+const UNAUDITED = 'ours (default planner), query without name (no audit record)';
+const PLAIN = 'hive-gateway-runtime (default planner) without our plugins (no auth, limits, metrics)';
+
+/** Our gateway as scripts/hub.ts starts it, over the hub's subgraphs, with the given query planner. */
+function gatewayWithPlanner(queryPlanner: GatewayQueryPlanner, config: SecuredConfig, subgraphUrls: Record<string, string>, log: Logger): Promise<Gateway> {
+  return startGateway({
+    host: config.host,
+    port: 0,
+    log,
+    subgraphUrls: { patient: subgraphUrls.patient!, genomics: subgraphUrls.genomics!, 'knowledge-graph': subgraphUrls['knowledge-graph']!, inference: subgraphUrls.inference! },
+    auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
+    limits: config.gatewayLimits,
+    subgraphTimeoutMs: config.timeouts.gatewaySubgraphMs,
+    subgraphMutationTimeoutMs: config.timeouts.gatewayMutationMs,
+    corsOrigins: config.gatewayEdges.corsOrigins,
+    metricsToken: config.gatewayEdges.metricsToken,
+    queryPlanner,
+    databaseUrl: config.databaseUrl,
+  });
+}
 
 /** The same runtime and transports as gateway/server.ts, none of its plugins; a fixed identity assertion per subgraph request. */
-async function startPlainRuntime(subgraphUrls: Record<string, string>, credentials: Record<string, string>) {
+async function startPlainRuntime(subgraphUrls: Record<string, string>, credentials: Record<string, string>, queryPlanner: GatewayQueryPlanner) {
   const assertion = { 'x-hub-identity': credentials['x-hub-identity']! };
   const entry = (location: string) => ({ location, headers: Object.entries(assertion) as [string, string][], options: { deduplicateInflightRequests: false } });
   const runtime = createGatewayRuntime({
     supergraph: readSupergraph(),
+    unifiedGraphHandler: await unifiedGraphHandlerFor(queryPlanner),
     graphqlEndpoint: '/graphql',
     logging: false,
     transportEntries: {
@@ -98,14 +131,26 @@ async function startPlainRuntime(subgraphUrls: Record<string, string>, credentia
   };
 }
 
-async function load(name: string, url: string, body: string): Promise<Round> {
+/**
+ * Node's MaxListenersExceededWarning (issue 19: "no listener leak warnings under load"), counted per
+ * contender whose round was running: every gateway runs in this one process, so the warning alone does not
+ * say whose it is.
+ */
+const listenerWarnings = new Map<string, number>();
+let roundUnderWay = 'start-up';
+process.on('warning', (warning) => {
+  if (warning.name === 'MaxListenersExceededWarning') listenerWarnings.set(roundUnderWay, (listenerWarnings.get(roundUnderWay) ?? 0) + 1);
+});
+
+async function load(name: string, url: string, body: string, connections = CONNECTIONS, duration = SECONDS): Promise<Round> {
+  roundUnderWay = name;
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await defaultCredentials()) },
     body,
-    connections: CONNECTIONS,
-    duration: SECONDS,
+    connections,
+    duration,
   });
   return {
     gateway: name,
@@ -146,35 +191,45 @@ async function main() {
     }),
   });
   const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
-  const plain = await startPlainRuntime(subgraphUrls, credentials);
+  const plain = await startPlainRuntime(subgraphUrls, credentials, config.gatewayQueryPlanner);
+  const jsGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-js' }));
+  const rustGateway = await gatewayWithPlanner('rust', config, subgraphUrls, log.child({ service: 'gateway-rust' }));
 
   try {
     const id = await createBenchPatient(hub.gateway.url);
 
     const body = JSON.stringify({ query: QUERY, variables: { id } });
     const unauditedBody = JSON.stringify({ query: QUERY_WITHOUT_NAME, variables: { id } });
-    const ours = await gql(hub.gateway.url, QUERY, { id });
+    const ours = await gql(jsGateway.url, QUERY, { id });
     const theirs = await gql(apolloUrl, QUERY, { id });
-    const plainAnswer = await gql(plain.url, QUERY, { id });
-    if (JSON.stringify(ours) !== JSON.stringify(plainAnswer)) throw new Error(`the plain runtime answers differently: ${JSON.stringify(plainAnswer)}`);
+    for (const [name, url] of [[RUST_PLANNER, rustGateway.url], [PLAIN, plain.url], ['the hub\'s own gateway', hub.gateway.url]] as const) {
+      const answer = await gql(url, QUERY, { id });
+      if (JSON.stringify(ours) !== JSON.stringify(answer)) throw new Error(`${name} answers differently:\n${JSON.stringify(answer)}\nJS planner: ${JSON.stringify(ours)}`);
+    }
     if (JSON.stringify(ours) !== JSON.stringify(theirs) || ours.errors) {
       throw new Error(`the gateways disagree or fail:\nours ${JSON.stringify(ours)}\napollo ${JSON.stringify(theirs)}`);
     }
-    // Warm both (JIT, connection pools, query-plan caches) before measuring.
-    await load('warm-up', hub.gateway.url, body);
-    await load('warm-up', apolloUrl, body);
-
-    await load('warm-up', hub.gateway.url, unauditedBody);
-    await load('warm-up', plain.url, body);
+    // Ours on the default planner: the hub's own gateway.
+    const contenders: [name: string, url: string, body: string][] = [
+      [JS_PLANNER, jsGateway.url, body],
+      [RUST_PLANNER, rustGateway.url, body],
+      [APOLLO, apolloUrl, body],
+      [UNAUDITED, hub.gateway.url, unauditedBody],
+      [PLAIN, plain.url, body],
+    ];
+    // Warm each (JIT, connection pools, query-plan caches) before measuring.
+    for (const [, url, requestBody] of contenders) await load('warm-up', url, requestBody);
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.push(await load('hive-gateway-runtime', hub.gateway.url, body));
-      rounds.push(await load('@apollo/gateway', apolloUrl, body));
-      rounds.push(await load('hive-gateway-runtime, query without name (no audit record)', hub.gateway.url, unauditedBody));
-      rounds.push(await load(PLAIN, plain.url, body));
+      for (const [name, url, requestBody] of contenders) rounds.push(await load(name, url, requestBody));
     }
-    const summary = (name: string) => {
-      const mine = rounds.filter((r) => r.gateway === name);
+    // One request at a time: what a single client waits, planner and gateway overhead least hidden by queueing.
+    const single: Round[] = [];
+    for (let round = 0; LATENCY_SECONDS > 0 && round < ROUNDS; round++) {
+      for (const [name, url, requestBody] of contenders.slice(0, 3)) single.push(await load(name, url, requestBody, 1, LATENCY_SECONDS));
+    }
+    const summary = (name: string, of = rounds) => {
+      const mine = of.filter((r) => r.gateway === name);
       return {
         gateway: name,
         rps: median(mine.map((r) => r.requestsPerSecond)),
@@ -183,25 +238,42 @@ async function main() {
         failures: mine.reduce((n, r) => n + r.errors + r.non2xx, 0),
       };
     };
-    const hive = summary('hive-gateway-runtime');
-    const apolloSummary = summary('@apollo/gateway');
-    const unaudited = summary('hive-gateway-runtime, query without name (no audit record)');
+    const js = summary(JS_PLANNER);
+    const rust = summary(RUST_PLANNER);
+    const apolloSummary = summary(APOLLO);
+    const ofDefault = config.gatewayQueryPlanner === 'rust' ? rust : js;
+    const unaudited = summary(UNAUDITED);
     const plainSummary = summary(PLAIN);
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    const oneAtATime = (name: string) => {
+      const mine = summary(name, single);
+      return ` ${mine.rps.toFixed(1)} | ${mine.p50} |`;
+    };
     const lines = [
-      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests |`,
-      '| --- | ---: | ---: | ---: | ---: |',
-      ...[hive, apolloSummary, unaudited, plainSummary].map((s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |`),
+      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | 1 connection: req/s | 1 connection: p50 ms |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...[js, rust, apolloSummary, unaudited, plainSummary].map(
+        (s, index) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |${index < 3 && single.length ? oneAtATime(s.gateway) : ' – | – |'}`,
+      ),
       '',
-      `throughput ratio hive/apollo: **${(hive.rps / apolloSummary.rps).toFixed(2)}×**; ` +
-        `with / without an audited field: **${(hive.rps / unaudited.rps).toFixed(2)}×**; ` +
-        `with / without auth, limits and metrics: **${(hive.rps / plainSummary.rps).toFixed(2)}×**; ` +
-        `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds, node ${process.version}, ${os.cpus().length} cores`,
+      `throughput ratio ours/apollo: JS planner **${ratio(js.rps, apolloSummary.rps)}**, Rust planner **${ratio(rust.rps, apolloSummary.rps)}**; ` +
+        `Rust / JS planner: **${ratio(rust.rps, js.rps)}**; ` +
+        `default planner (${config.gatewayQueryPlanner}) with / without an audited field: **${ratio(ofDefault.rps, unaudited.rps)}**; ` +
+        `with / without auth, limits and metrics: **${ratio(ofDefault.rps, plainSummary.rps)}**; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds` +
+        (single.length ? `, then ${ROUNDS} alternating rounds of ${LATENCY_SECONDS} s on 1 connection` : '') +
+        `, node ${process.version}, ${os.cpus().length} cores`,
     ];
     console.log(lines.join('\n'));
+    const warned = [...listenerWarnings].map(([round, n]) => `${round}: ${n}`).join(', ');
+    console.log(`\nMaxListenersExceededWarning while each contender's rounds ran: ${warned || 'none'}`);
     console.log('\nper round:', JSON.stringify(rounds));
+    if (single.length) console.log('\nper round, 1 connection:', JSON.stringify(single));
   } finally {
     await apollo.stop();
     await plain.close();
+    await jsGateway.close();
+    await rustGateway.close();
     await hub.close();
     await neo4j.close();
   }

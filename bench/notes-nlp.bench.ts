@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/notes-nlp.bench.ts [--sentences 2000] [--rounds 2] [--patients 100] [--notes-per-patient 3] [--per-call 20] [--seed 8]
  *
- * The two subgraph reads are stubbed in process: the patient subgraph (`fetchPatients` answers generated
+ * The two subgraph reads are stubbed in process: the patient subgraph (`patientsOf` answers generated
  * notes) and the knowledge graph (`conceptDictionary` answers the curated seed: HPO terms as phenotypes,
  * rare and CIViC diseases plus common conditions, drugs, genes, a few protein-level variants). So (b)
  * measures the NLP and the PostgreSQL writes, not GraphQL calls to other services.
@@ -28,7 +28,7 @@ import { SentenceEmbedder } from '../subgraphs/inference/nlp/embedder';
 import { DEFAULT_EMBEDDING_MODEL_ID, DEFAULT_MODEL_DIR, prepareDefaultModelFolder } from '../subgraphs/inference/nlp/model-folder';
 import { NotesProcessor } from '../subgraphs/inference/nlp/notes-processor';
 import { INFERENCE_MIGRATIONS } from '../subgraphs/inference/server';
-import { seededRandom, type Random } from './fhir/random';
+import { seededRandom, type Random } from '../lib/seeded-random';
 
 const { values } = parseArgs({
   options: {
@@ -234,8 +234,9 @@ async function notesEndToEnd() {
       for (const id of ids) for (let n = 0; n < NOTES_PER_PATIENT; n++) notesOf.get(id)!.push({ id: `${tag}-${id}-${n}`, text: clinicalNote(r) });
     };
     // Stand-ins for the two subgraph reads (see the header): in-process answers, no GraphQL.
-    const patients: Pick<PatientSubgraphClient, 'fetchPatients'> = {
-      fetchPatients: async <T>(requested: readonly string[]) => requested.map((id) => (notesOf.has(id) ? ({ id, notes: [...notesOf.get(id)!] } as T) : null)),
+    const patients: Pick<PatientSubgraphClient, 'patientsOf'> = {
+      patientsOf: (async (_operation: unknown, requested: readonly string[]) =>
+        requested.map((id) => (notesOf.has(id) ? { id, notes: [...notesOf.get(id)!] } : null))) as PatientSubgraphClient['patientsOf'],
     };
     const knowledge: Pick<KnowledgeClient, 'conceptDictionary'> = { conceptDictionary: async () => CONCEPTS.map((c) => ({ ...c, names: [...c.names] })) };
     processor = new NotesProcessor({

@@ -16,7 +16,7 @@ import vm from 'node:vm';
 import { estimateCardiovascularRisk, type RiskInput } from '../subgraphs/inference/domain/cardiovascular';
 import { pooledCohortRisk, type PceInput } from '../subgraphs/inference/domain/pooled-cohort';
 import { preventRisk, type PreventInput } from '../subgraphs/inference/domain/prevent';
-import { seededRandom, type Random } from './fhir/random';
+import { seededRandom, type Random } from '../lib/seeded-random';
 
 const { values } = parseArgs({ options: { patients: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' } } });
 const PATIENTS = Number(values.patients ?? 1_000_000);

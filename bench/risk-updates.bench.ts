@@ -17,14 +17,12 @@
  * established and whose socket then stops reading, and compares the others' latency in alternating
  * phases without it and with it (slow-pairs times).
  */
-import { fork, execSync, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { Client } from 'graphql-ws';
@@ -36,6 +34,7 @@ import { startHub } from '../scripts/hub';
 import { gql, wsClient } from '../tests/support/graphql';
 import { defaultCredentials, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../tests/support/auth';
 import { withLocalSecrets } from '../lib/local-secrets';
+import { answerCommands, exposeGc, forkClientProcess } from './forked-clients';
 
 const { values } = parseArgs({
   options: {
@@ -283,7 +282,7 @@ function runClients() {
     return { rss: process.memoryUsage().rss };
   };
 
-  process.on('message', (command: Command) => {
+  answerCommands<Command>((command) => {
     const handlers: Record<Command['type'], () => Promise<unknown>> = {
       open: () => open(command as Extract<Command, { type: 'open' }>),
       'warm-up': warmUp,
@@ -292,47 +291,14 @@ function runClients() {
       'slow-close': slowClose,
       close,
     };
-    handlers[command.type]().then(
-      (result) => process.send!({ id: command.id, result: { ...(result as object), clientRss: process.memoryUsage().rss } }),
-      (error: unknown) => process.send!({ id: command.id, error: String((error as Error).stack ?? error) }),
-    );
+    return handlers[command.type]();
   });
-  process.on('disconnect', () => process.exit(0));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hub process.
 
-function exposeGc(): () => void {
-  // Same as --expose-gc, but works under `tsx` without passing node flags through.
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
 
-function clientProcess(): { child: ChildProcess; request: <T>(command: Record<string, unknown>) => Promise<T> } {
-  // Inherits this process's execArgv, i.e. tsx's loader.
-  const child = fork(__filename, ['--role', 'clients'], { stdio: 'inherit' });
-  let next = 0;
-  const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
-  child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.error) waiter?.reject(new Error(`client process: ${message.error}`));
-    else waiter?.resolve(message.result as never);
-  });
-  child.on('exit', (code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`client process exited with ${code}`));
-  });
-  return {
-    child,
-    request: <T>(command: Record<string, unknown>) =>
-      new Promise<T>((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve: resolve as (value: never) => void, reject });
-        child.send({ ...command, id });
-      }),
-  };
-}
 
 const list = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
 const defaultRounds = (n: number) => (n <= 1 ? 20 : n <= 1000 ? 10 : 5);
@@ -380,7 +346,7 @@ async function runHub() {
   }));
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
   const hub = await startHub(config, neo4j.connection, log);
-  const { child, request } = clientProcess();
+  const { child, request } = forkClientProcess(__filename);
   const rows: string[] = [];
   const slowRows: string[] = [];
   let slowSummary = '';

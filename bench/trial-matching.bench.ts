@@ -22,7 +22,7 @@ import {
   type TrialLabCriterion,
   type TrialVariantRef,
 } from '../subgraphs/inference/domain/trial-eligibility';
-import { seededRandom, type Random } from './fhir/random';
+import { seededRandom, type Random } from '../lib/seeded-random';
 
 const { values } = parseArgs({
   options: {

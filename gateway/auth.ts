@@ -7,7 +7,7 @@ import { ErrorCode, HubError } from '../lib/errors';
 import { credentialError, IDENTITY_HEADER, isRole, type Identity, type IdentityAssertions } from '../lib/identity';
 import { OPERATION_HEADER, REQUEST_ID_HEADER } from '../lib/audit';
 import { requestIdOf } from './request-id';
-import { DEFAULT_JWT_MAX_LIFETIME_HOURS } from './edges-config';
+import { DEFAULT_JWT_MAX_LIFETIME_HOURS } from '../lib/gateway-edges-config';
 
 /**
  * Who may call the gateway: bearer JWTs (HS256 with a shared secret for development, RS256/ES256
@@ -246,7 +246,8 @@ export function useHubAuth(callers: CallerIdentities, assertions: IdentityAssert
     async onRequestParse({ request }) {
       // Health and metrics endpoints never reach here; GraphiQL's page (GET text/html) needs no identity.
       if (request.method === 'GET' && !new URL(request.url).search && request.headers.get('accept')?.includes('text/html')) return;
-      await coded(callers.of({ request }), log);
+      // The refusal's one log line carries the request id the response does (gateway/runtime-logger.ts).
+      await coded(callers.of({ request }), log.child({ requestId: requestIdOf(request) }));
     },
     async onContextBuilding({ context, extendContext }) {
       const identity = await coded(callers.of(context as RequestLike), log);

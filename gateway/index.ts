@@ -23,8 +23,11 @@ runUntilSignal(log, async () => {
     port: config.ports.gateway,
     log,
     limits: config.gatewayLimits,
+    subgraphTimeoutMs: config.timeouts.gatewaySubgraphMs,
+    subgraphMutationTimeoutMs: config.timeouts.gatewayMutationMs,
     corsOrigins: config.gatewayEdges.corsOrigins,
     metricsToken: config.gatewayEdges.metricsToken,
+    queryPlanner: config.gatewayQueryPlanner,
     auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
     databaseUrl: config.databaseUrl,
   });

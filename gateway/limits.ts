@@ -7,14 +7,15 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger } from '../lib/logger';
-import type { GatewayLimits } from './limits-config';
-import { ErrorCode } from '../lib/errors';
+import type { GatewayLimits } from '../lib/gateway-limits-config';
+import { ErrorCode, httpStatusOf } from '../lib/errors';
+import { MAX_JSON_NESTING, nestedDeeperThan } from '../lib/json-nesting';
 import { limitExceeded, type LimitErrorCode } from './limit-errors';
 import { RateLimiter, rateLimitKey, type CallerContext, type RateLimitKeys } from './rate-limits';
 import { REQUEST_ID_HEADER } from '../lib/audit';
 import { requestIdOf } from './request-id';
 
-export * from './limits-config';
+export * from '../lib/gateway-limits-config';
 export * from './limit-errors';
 export * from './rate-limits';
 
@@ -131,6 +132,20 @@ export function withoutSubrequestDetails(error: GraphQLError): GraphQLError {
   });
 }
 
+/**
+ * A variable nested deeper than MAX_JSON_NESTING, refused before any subgraph is called: the runtime's
+ * HTTP executor walks variables recursively and ran out of stack on a 2,000-deep one (answering that
+ * the subgraph "could not be reached"). BAD_USER_INPUT naming the variable, as the subgraphs name theirs.
+ */
+export function tooDeepVariable(variables: Record<string, unknown> | null | undefined): ExecutionResult | undefined {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (!nestedDeeperThan(value, MAX_JSON_NESTING)) continue;
+    const message = `Variable "$${name}" nests objects and arrays more than ${MAX_JSON_NESTING} levels deep.`;
+    return { errors: [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: httpStatusOf(ErrorCode.BAD_USER_INPUT) }, field: name } })] };
+  }
+  return undefined;
+}
+
 const isMaskedError = (error: { extensions?: Record<string, unknown> }) => error.extensions?.code === 'INTERNAL_SERVER_ERROR';
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
@@ -177,16 +192,12 @@ export function limitPlugins({ limits, log, maskError, rateLimitKeys = (context)
         setParseFn(parse as never);
       },
       onValidate({ addValidationRule }) {
+        // Introspection is refused per caller (gateway/introspection.ts), not here.
         for (const rule of shapeRules) addValidationRule(rule);
-        if (limits.introspection) return undefined;
-        addValidationRule(noIntrospectionRule);
-        return ({ valid, result, setResult }) => {
-          if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? withoutSuggestions(error) : error)));
-        };
       },
       onExecute({ args, setResultAndStopExecution }) {
         const context = args.contextValue as CallerContext;
-        const refused = rateLimited(context);
+        const refused = rateLimited(context) ?? tooDeepVariable(args.variableValues);
         if (refused) {
           setResultAndStopExecution(refused);
           return undefined;
@@ -198,7 +209,7 @@ export function limitPlugins({ limits, log, maskError, rateLimitKeys = (context)
         };
       },
       onSubscribe({ args, setResultAndStopExecution }) {
-        const refused = rateLimited(args.contextValue as CallerContext);
+        const refused = rateLimited(args.contextValue as CallerContext) ?? tooDeepVariable(args.variableValues);
         if (refused) setResultAndStopExecution(refused);
       },
       onResultProcess({ request, result, setResult }) {

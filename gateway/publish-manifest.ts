@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
-import { describeJsonError } from '../scripts/json-syntax-error';
+import { describeJsonError } from '../lib/json-syntax-error';
 import { ManifestError, parseManifest, type Manifest } from './manifests';
 import type { PersistedDocumentStore, Publication } from './persisted-documents';
 

@@ -1,11 +1,11 @@
 import type { ExecutionResult } from 'graphql';
 import { ErrorCode } from '../lib/errors';
-import type { RateLimit } from './limits-config';
+import type { RateLimit } from '../lib/gateway-limits-config';
 import { limitExceeded } from './limit-errors';
 
 /**
  * Rate limits per caller, under a ceiling per client application (defaults and their reasoning in
- * gateway/limits-config.ts and README "Limits"). Each operation takes one token from its caller's
+ * lib/gateway-limits-config.ts and README "Limits"). Each operation takes one token from its caller's
  * bucket and one from its client application's: a busy ward shares the ceiling, not a bucket, and
  * one runaway caller is stopped before it empties the ceiling for everyone else.
  */

@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { unifiedGraphHandler as routerUnifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, getOperationAST, parse } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GRAPHIQL_OPTIONS, renderHubGraphiQL } from './graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { useSubgraphDeadline } from './subgraph-deadline';
 import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
 import { useRefusalLog } from './refusal-log';
+import { useIntrospectionPolicy } from './introspection';
+import { runtimeLogger } from './runtime-logger';
 import { withDashboard } from './dashboard';
 import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits, type RateLimitKeys } from './limits';
 import { requestIdOptions, withBoundedRequestId } from './request-id';
@@ -24,7 +27,8 @@ import { variableCoercionError } from '../lib/errors';
 import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schema/compose';
 import type { Logger } from '../lib/logger';
-import type { RunningService } from '../lib/apollo-http';
+import { DEFAULT_GATEWAY_QUERY_PLANNER, type GatewayQueryPlanner } from '../lib/gateway-query-planner';
+import { SHUTDOWN_GRACE_MS, type RunningService } from '../lib/apollo-http';
 
 export interface GatewayOptions {
   /** Where each subgraph listens now; overrides the URLs written in the generated supergraph. */
@@ -51,6 +55,8 @@ export interface GatewayOptions {
   databaseUrl?: string;
   /** Lookup caching and APQ bounds (gateway/trusted-access.ts); defaults when unset. */
   persistedQueries?: PersistedQueryOptions;
+  /** The Federation query planner (GATEWAY_QUERY_PLANNER, lib/gateway-query-planner.ts); the default when unset. */
+  queryPlanner?: GatewayQueryPlanner;
   auth: {
     jwt: JwtOptions;
     /** Partner API keys; without it, API keys are refused. */
@@ -150,6 +156,18 @@ const unrevokedBy =
     new Set((await Promise.all(keys.map(async (key) => ((await resolve(key)) ? key : undefined)))).filter((key): key is string => key !== undefined));
 
 /**
+ * The runtime's supergraph handler for a planner: `undefined` keeps the runtime's own (JavaScript)
+ * planner; `rust` plans with the Hive Router's native planner. Imported only when chosen, so a gateway
+ * on the JS planner never loads the native addon (which ships for Linux and macOS only).
+ */
+export async function unifiedGraphHandlerFor(planner: GatewayQueryPlanner): Promise<typeof routerUnifiedGraphHandler | undefined> {
+  if (planner === 'js') return undefined;
+  // The CommonJS build's types, as the runtime's own import here resolves (the ESM ones are a separate copy).
+  const router = (await import('@graphql-hive/router-runtime')) as { unifiedGraphHandler: typeof routerUnifiedGraphHandler };
+  return router.unifiedGraphHandler;
+}
+
+/**
  * The public entry point: Hive Gateway runtime (Federation 2 query planning) on `node:http`, with
  * graphql-ws on the same `/graphql` path. Subscriptions reach the inference subgraph over graphql-ws.
  */
@@ -166,15 +184,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const runtime = createGatewayRuntime({
     supergraph: opts.supergraphSdl ?? readSupergraph(),
+    unifiedGraphHandler: await unifiedGraphHandlerFor(opts.queryPlanner ?? DEFAULT_GATEWAY_QUERY_PLANNER),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     // No CORS headers but for the CORS_ORIGINS allow-list (the runtime's default reflects any Origin).
     cors: corsPolicy(opts.corsOrigins ?? []),
-    graphiql: { title: 'Precision Hub — clinical decision support, not a medical device' },
-    // The bundled GraphiQL works offline (clinical networks often block CDNs); the default loads from one.
-    renderGraphiQL,
-    logging: opts.log.level === 'silent' ? false : opts.log.level === 'debug' ? 'debug' : 'error',
+    // The bundled GraphiQL (offline: clinical networks often block CDNs) with a sign-in bar (gateway/graphiql.ts).
+    graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderHubGraphiQL,
+    // The runtime's own messages through the service's pino logger: one format, one stream (gateway/runtime-logger.ts).
+    logging: runtimeLogger(opts.log),
     // Subgraphs already turn their failures into coded, patient-free errors: pass those through so
     // clients see what failed and where; anything uncoded (a gateway fault) stays masked.
     maskedErrors: { maskError: passCodedErrors },
@@ -201,7 +221,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
@@ -262,6 +282,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     wss,
   );
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
@@ -279,10 +308,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         credentialWatch.close();
         await wsServer.dispose();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // Stop accepting, let HTTP requests under way finish (up to SHUTDOWN_GRACE_MS, as the
+        // subgraphs do in lib/apollo-http.ts), then cut what is left: a rolling restart fails nothing.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+        server.closeAllConnections();
+        await closed;
         await runtime[Symbol.asyncDispose]();
         await trustedAccess.close();
       })();

@@ -19,7 +19,7 @@
  * Exit code 0: imported (skips are listed); 1: refused input (nothing written) or failed; 2: usage.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { integerOption, parseCommandLine, runTool, UsageError } from '../lib/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
@@ -36,27 +36,19 @@ export const USAGE = `usage: npm run kg:import -- civic <ClinicalEvidenceSummari
        npm run kg:import -- hpo <hp.obo | hp.json> <phenotype.hpoa> [genes_to_disease.txt]
        npm run kg:import -- cpic <directory of recommendation JSON files>
   files may be gzipped (.gz); .xz must be unpacked first (xz -dk <file>)
-  options: --version <knowledge-base version> (default: from the file), --batch-size <rows> (default 1000),
+  options: --version <knowledge-base version> (default: from the file; for cpic, a date in it, e.g. 2024-05-01,
+             dates the release, and a pair's newest CPIC release answers), --batch-size <rows> (default 1000),
            --force (import even when this exact input was the last one imported; MERGE: no duplicates)`;
 
-class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 type Command = { kind: 'civic' | 'trials' | 'cpic'; target: string } | { kind: 'hpo'; obo: string; hpoa: string; genes?: string };
 
 export function parseImportArgs(argv: string[]): { command: Command; options: ImportOptions } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { version: { type: 'string' }, 'batch-size': { type: 'string' }, force: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    options: { version: { type: 'string' }, 'batch-size': { type: 'string' }, force: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const [kind, ...paths] = parsed.positionals;
   if (!kind || !['civic', 'trials', 'hpo', 'cpic'].includes(kind)) throw new UsageError(kind ? `unknown source "${kind}"` : 'no source given');
   const allowed = kind === 'hpo' ? [2, 3] : [1];
@@ -68,10 +60,7 @@ export function parseImportArgs(argv: string[]): { command: Command; options: Im
   for (const p of paths) {
     if (fs.statSync(p).isDirectory() !== dirs) throw new UsageError(`${p}: expected a ${dirs ? 'directory' : 'file'}`);
   }
-  const batchSize = Number(parsed.values['batch-size'] ?? '1000');
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
-    throw new UsageError(`--batch-size "${parsed.values['batch-size']}" is not a whole number from 1 to 100000`);
-  }
+  const batchSize = integerOption('batch-size', parsed.values['batch-size'] ?? '1000', 1, 100_000);
   const command: Command = kind === 'hpo' ? { kind, obo: paths[0]!, hpoa: paths[1]!, ...(paths[2] ? { genes: paths[2] } : {}) } : { kind: kind as 'civic' | 'trials' | 'cpic', target: paths[0]! };
   return { command, options: { version: parsed.values.version, batchSize, force: parsed.values.force ?? false } };
 }
@@ -93,7 +82,7 @@ export function runImport(executor: Neo4jExecutor, command: Command, options: Im
 const READ_COUNTS: Record<ImportResult['source'], string[]> = {
   civic: ['rows'],
   hpo: ['terms', 'annotationRows', 'geneRows'],
-  'clinicaltrials.gov': ['files'],
+  'clinicaltrials.gov': ['files', 'records'],
   cpic: ['recommendations'],
 };
 
@@ -155,14 +144,8 @@ function progressReporter(kind: string): { update: (done: number, total: number,
   };
 }
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseImportArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseImportArgs(argv);
   const config = loadConfig();
   const log = createLogger('kg-import', process.env.LOG_LEVEL ?? 'warn');
   const store = await ensureKnowledgeGraph(config.neo4j, log, undefined, { releasesDir: null });
@@ -187,12 +170,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runTool({ name: 'kg:import', usage: USAGE }, main);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import neo4j, { type AuthToken } from 'neo4j-driver';
 import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
+import { REPO_ROOT } from '../lib/config';
 
 /**
  * Embedded Neo4j 5.26 Community for development and tests: a small Java main (knowledge-graph/launcher)
@@ -36,7 +37,8 @@ export class Neo4jLaunchError extends Error {
   }
 }
 
-const LAUNCHER_DIR = path.join(__dirname, 'launcher');
+// From the checkout's root, not __dirname: compiled code in dist/ uses the launcher built in the checkout.
+const LAUNCHER_DIR = path.join(REPO_ROOT, 'knowledge-graph', 'launcher');
 const CLASSES_DIR = path.join(LAUNCHER_DIR, 'target', 'classes');
 const LIB_DIR = path.join(LAUNCHER_DIR, 'target', 'lib');
 const MAIN_CLASS = 'org.precisionhub.neo4j.Launcher';

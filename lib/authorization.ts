@@ -23,7 +23,7 @@ interface AuthorizedContext {
    * caller's care (lib/patient-client.ts `PatientAccess`). Checked for Patient fields and for
    * subscriptions on one patient.
    */
-  checkPatientAccess?: (patientId: string) => Promise<void>;
+  checkPatientAccess?: (patientId: string, coordinate?: string) => Promise<void>;
 }
 type FieldResolver = GraphQLFieldResolver<unknown, AuthorizedContext>;
 
@@ -98,7 +98,7 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
         ...subscription,
         subscribe: async (source: unknown, args: Record<string, unknown>, context: AuthorizedContext, info: never) => {
           check(context);
-          if (typeof args.patientId === 'string') await context.checkPatientAccess?.(args.patientId);
+          if (typeof args.patientId === 'string') await context.checkPatientAccess?.(args.patientId, coordinate);
           return subscription.subscribe(source, args, context, info);
         },
       };
@@ -108,7 +108,7 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
         check(context, source);
         const patientId = (source as { id?: unknown } | undefined)?.id;
         if (perPatient && context.checkPatientAccess && typeof patientId === 'string') {
-          return context.checkPatientAccess(patientId).then(() => resolve(source, args, context, info));
+          return context.checkPatientAccess(patientId, coordinate).then(() => resolve(source, args, context, info));
         }
         return resolve(source, args, context, info);
       };

@@ -1,6 +1,6 @@
 import { MAX_REQUEST_BODY_BYTES, SUBGRAPH_MAX_REQUEST_BODY_BYTES } from './body-limits';
 import { MAX_REQUEST_BYTES } from './apollo-http';
-import { DEFAULT_GATEWAY_LIMITS, loadGatewayLimits } from '../gateway/limits-config';
+import { DEFAULT_GATEWAY_LIMITS, loadGatewayLimits } from './gateway-limits-config';
 
 class TestConfigError extends Error {}
 

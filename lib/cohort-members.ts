@@ -1,17 +1,15 @@
 import { ErrorCode, HubError } from './errors';
 import type { SubgraphClient } from './subgraph-client';
+import { CohortMembersPageDocument, type CohortMembersPageQuery, type PatientFilter } from './contracts/generated/patient/graphql';
 
 export const MAX_COHORT_MEMBERS = 10_000;
-const PAGE = `query ($filter: PatientFilter, $after: String) {
-  patients(filter: $filter, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
 
 /** The ids of a cohort, read through the patient subgraph's own filter (its semantics, not a copy). */
 export async function cohortMembers(patients: SubgraphClient, filter: Record<string, unknown>): Promise<string[]> {
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: { patients: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } } =
-      await patients.request(PAGE, { filter, after });
+    const page: CohortMembersPageQuery = await patients.execute(CohortMembersPageDocument, { filter: filter as PatientFilter, after });
     if (page.patients.totalCount > MAX_COHORT_MEMBERS) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `cohort: ${page.patients.totalCount} patients match; narrow it to at most ${MAX_COHORT_MEMBERS}`, { field: 'cohort' });
     }

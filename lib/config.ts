@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { loadGatewayLimits, type GatewayLimits } from '../gateway/limits-config';
-import { loadGatewayEdges, loadJwtMaxLifetimeHours, type GatewayEdges } from '../gateway/edges-config';
+import { loadGatewayLimits, type GatewayLimits } from './gateway-limits-config';
+import { loadGatewayEdges, loadJwtMaxLifetimeHours, type GatewayEdges } from './gateway-edges-config';
 import { loadDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
+import { loadGatewayQueryPlanner, type GatewayQueryPlanner } from './gateway-query-planner';
 
 /**
  * The hub's whole configuration, read once from the environment. Every key has an embedded default
@@ -35,6 +37,8 @@ export interface HubConfig {
   gatewayLimits: GatewayLimits;
   /** The gateway's edges: CORS_ORIGINS (none by default) and METRICS_TOKEN (unset: `/metrics` refused). */
   gatewayEdges: GatewayEdges;
+  /** Which Federation query planner the gateway runs (GATEWAY_QUERY_PLANNER, lib/gateway-query-planner.ts). */
+  gatewayQueryPlanner: GatewayQueryPlanner;
   /**
    * OTEL_EXPORTER_OTLP_ENDPOINT (the standard OpenTelemetry variable): set, every service exports its
    * spans there over OTLP/HTTP (the exporter also reads the other standard OTEL_EXPORTER_OTLP_* keys);
@@ -80,7 +84,18 @@ export interface ServiceUrls {
   inference: string;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+/**
+ * The checkout's (or image's) root, the folder with package.json: `.data/` and `schema/` resolve from
+ * here. From source that is the folder above lib/; compiled (`npm run build`) this file is in
+ * dist/lib/, and the checkout is one further up, so `node dist/...` shares `.data/` with `tsx`.
+ */
+export const REPO_ROOT = packageRoot(path.resolve(__dirname, '..'));
+
+function packageRoot(dir: string): string {
+  if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  const parent = path.dirname(dir);
+  return parent === dir ? path.resolve(__dirname, '..') : packageRoot(parent);
+}
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/precision_hub';
 
 export class ConfigError extends Error {
@@ -132,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     gatewayLimits: loadGatewayLimits(env, ConfigError),
     gatewayEdges: loadGatewayEdges(env, ConfigError),
+    gatewayQueryPlanner: loadGatewayQueryPlanner(env, ConfigError),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     timeouts: loadDependencyTimeouts(env, ConfigError),
     auth: {

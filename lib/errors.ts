@@ -10,11 +10,13 @@ export const ErrorCode = {
   LINK_NOT_FOUND: 'LINK_NOT_FOUND',
   /** An identifier already names another patient of the same organisation (identifiers are per organisation). */
   IDENTIFIER_IN_USE: 'IDENTIFIER_IN_USE',
+  /** An idempotency key already stored a different write for this patient (a key names one write). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   INVALID_VARIANT_ID: 'INVALID_VARIANT_ID',
   INVALID_VARIANT: 'INVALID_VARIANT',
   UNKNOWN_LOINC_CODE: 'UNKNOWN_LOINC_CODE',
   UNIT_NOT_ALLOWED: 'UNIT_NOT_ALLOWED',
-  /** A physically impossible measurement (negative concentration, blood pressure ≤ 0; lib/loinc-catalogue.ts). */
+  /** A physically impossible measurement (negative concentration, blood pressure ≤ 0; lib/contracts/reference/loinc-catalogue.ts). */
   IMPOSSIBLE_VALUE: 'IMPOSSIBLE_VALUE',
   INVALID_RISK_INPUT: 'INVALID_RISK_INPUT',
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
@@ -49,6 +51,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   PATIENT_NOT_FOUND: 404,
   LINK_NOT_FOUND: 404,
   IDENTIFIER_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
   INVALID_VARIANT_ID: 400,
   INVALID_VARIANT: 400,
   UNKNOWN_LOINC_CODE: 400,

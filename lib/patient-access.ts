@@ -113,3 +113,34 @@ export function assertMayLinkAcrossOrganisations(identity: Identity): void {
     field: 'linkAcrossOrganisations',
   });
 }
+
+/**
+ * The organisations of patients this request has already learned from the patient subgraph, which
+ * owns them: from the entity representations the gateway sends (genomics declares
+ * `Patient.organization` @external and its patient fields @requires it, so the query planner fetches
+ * it in the same patient fetch), or from a read of the patient's record this request makes anyway
+ * (inference's clinical snapshot). Row access is then decided without a call back (issue 19).
+ *
+ * Representations are trusted as the gateway's: a subgraph answers only requests carrying the
+ * gateway's signed identity assertion (lib/service-host/edge.ts), and the gateway's API has no
+ * `_entities`, so a client cannot send representations of its own. Two different organisations for
+ * one patient in one request fail closed (null: only admins and services may read it).
+ */
+export class KnownOrganisations {
+  private readonly byPatient = new Map<string, string | null>();
+
+  /** Records what a representation or record says; one without an `organization` member records nothing. */
+  note(record: unknown): void {
+    if (typeof record !== 'object' || record === null || !('organization' in record)) return;
+    const { id, organization } = record as { id?: unknown; organization?: unknown };
+    if (typeof id !== 'string') return;
+    const value = typeof organization === 'string' ? organization : null;
+    const held = this.byPatient.get(id);
+    this.byPatient.set(id, held !== undefined && held !== value ? null : value);
+  }
+
+  /** The patient's organisation (null: none), or undefined when this request has not learned it. */
+  get(patientId: string): string | null | undefined {
+    return this.byPatient.get(patientId);
+  }
+}

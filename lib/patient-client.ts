@@ -1,12 +1,30 @@
 import DataLoader from 'dataloader';
-import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type ServiceCredentials } from './subgraph-client';
+import { SubgraphClient, SUBGRAPH_TIMEOUT_MS, type EntityOf, type EntityRepresentation, type ServiceCredentials, type TypedOperation } from './subgraph-client';
 import type { Identity } from './identity';
 import { cohortMembers } from './cohort-members';
-import { assertMayWritePatient, assertPatientAccess, mayAccessPatient } from './patient-access';
+import { PatientsExistingDocument, PatientsOrganizationDocument, PatientsResearchConsentDocument } from './contracts/generated/patient/graphql';
+import { assertMayWritePatient, assertPatientAccess, mayAccessPatient, type KnownOrganisations } from './patient-access';
 
 export const PATIENT_SUBGRAPH_TIMEOUT_MS = SUBGRAPH_TIMEOUT_MS;
 /** Patients per `_entities` request when asking for research consent. */
 export const CONSENT_BATCH = 1000;
+
+/**
+ * A generated `_entities` operation on Patient (lib/contracts/operations/patient/*.graphql, generated into
+ * lib/contracts/generated/patient): its text, and in its type the rows it answers.
+ */
+export type PatientEntitiesOperation<TResult extends { _entities: readonly unknown[] }> = TypedOperation<TResult, { representations: EntityRepresentation[] }>;
+
+/** The result of a Patient `_entities` operation that selects the organisation, which `noting` notes. */
+export type WithOrganization = { _entities: readonly ({ id: string; organization: string | null } | Record<PropertyKey, never> | null)[] };
+
+/**
+ * Patient reads whose operations select `organization` (PatientSubgraphClient.noting): a read that would
+ * not carry it, and so would cost the request's access check a second call, does not compile.
+ */
+export interface OrganizationNotingReads {
+  patientsOf<TResult extends WithOrganization>(operation: PatientEntitiesOperation<TResult>, ids: readonly string[]): Promise<(EntityOf<TResult> | null)[]>;
+}
 
 /**
  * Reads patients from the patient subgraph over GraphQL (`_entities`), so other services never
@@ -22,13 +40,23 @@ export class PatientSubgraphClient {
     this.client = new SubgraphClient('patient', url, credentials);
   }
 
-  fetchPatients<T>(ids: readonly string[], selection: string): Promise<(T | null)[]> {
-    return this.client.entities<T>('Patient', ids.map((id) => ({ id })), `id ${selection}`);
+  /**
+   * Patients by hub id through a generated `_entities` operation, in the order given; null for ids the
+   * patient subgraph does not know. One request for all of `ids`; a failed call is a coded error naming
+   * the subgraph (SubgraphClient).
+   */
+  patientsOf<TResult extends { _entities: readonly unknown[] }>(operation: PatientEntitiesOperation<TResult>, ids: readonly string[]): Promise<(EntityOf<TResult> | null)[]> {
+    return this.client.entitiesOf(operation, ids.map((id) => ({ id })));
+  }
+
+  /** Whether each of `ids` is a known patient, in order; one request. */
+  async exist(ids: readonly string[]): Promise<boolean[]> {
+    return (await this.patientsOf(PatientsExistingDocument, ids)).map((p) => p !== null);
   }
 
   /** A loader answering whether each id is a known patient. */
   existenceLoader(): DataLoader<string, boolean> {
-    return new DataLoader(async (ids) => (await this.fetchPatients<{ id: string }>(ids, '')).map((p) => p !== null));
+    return new DataLoader((ids) => this.exist(ids));
   }
 
   /**
@@ -40,7 +68,7 @@ export class PatientSubgraphClient {
     const granted: string[] = [];
     for (let start = 0; start < ids.length; start += CONSENT_BATCH) {
       const batch = ids.slice(start, start + CONSENT_BATCH);
-      const patients = await this.fetchPatients<{ researchConsent: { granted: boolean } }>(batch, 'researchConsent { granted }');
+      const patients = await this.patientsOf(PatientsResearchConsentDocument, batch);
       batch.forEach((id, i) => {
         if (patients[i]?.researchConsent.granted) granted.push(id);
       });
@@ -66,17 +94,24 @@ export class PatientSubgraphClient {
 
   /**
    * Row-level access for this request's caller, as the patient subgraph (which owns each patient's
-   * organisation) decides it: one batched read per request; unknown patients pass (they have no data).
+   * organisation) decides it. A patient whose organisation this request already knows (`known`: from
+   * the gateway's entity representation or a record read anyway) is decided without a call; any other
+   * is asked once per request, batched (the fallback: a representation without the field, a write, a
+   * subscription, a list of other patients). Unknown patients pass (they have no data).
    */
-  accessFor(identity: Identity): PatientAccess {
+  accessFor(identity: Identity, known?: KnownOrganisations): PatientAccess {
     const everyone = identity.role === 'admin' || identity.role === 'service';
     const organisations = new DataLoader(async (ids: readonly string[]) =>
-      (await this.fetchPatients<{ organization: string | null }>(ids, 'organization')).map((p) => (p ? p.organization : undefined)),
+      (await this.patientsOf(PatientsOrganizationDocument, ids)).map((p) => (p ? p.organization : undefined)),
     );
+    const organisationOf = async (patientId: string) => {
+      const held = known?.get(patientId);
+      return held !== undefined ? held : organisations.load(patientId);
+    };
     return {
       async check(patientId) {
         if (everyone) return;
-        const organization = await organisations.load(patientId);
+        const organization = await organisationOf(patientId);
         if (organization !== undefined) assertPatientAccess(identity, { id: patientId, organization });
       },
       async checkWrite(patientId) {
@@ -86,11 +121,27 @@ export class PatientSubgraphClient {
       },
       async filter(ids) {
         if (everyone) return [...ids];
-        const found = await organisations.loadMany(ids);
+        // A failed read hides those patients (as a failed batch always did), it does not fail the list.
+        const found = await Promise.all(ids.map((id) => organisationOf(id).catch(() => undefined)));
         return ids.filter((_, i) => {
           const organization = found[i];
           return typeof organization === 'string' && mayAccessPatient(identity, { organization });
         });
+      },
+    };
+  }
+
+  /**
+   * Patient reads for one request that note each row's `organization` in `known`, so the request's
+   * access checks ride on the record it reads anyway. Only operations selecting the organisation are
+   * accepted (OrganizationNotingReads).
+   */
+  noting(known: KnownOrganisations): OrganizationNotingReads {
+    return {
+      patientsOf: async (operation, ids) => {
+        const rows = await this.patientsOf(operation, ids);
+        for (const row of rows) known.note(row);
+        return rows;
       },
     };
   }

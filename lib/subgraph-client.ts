@@ -7,6 +7,24 @@ export type ServiceCredentials = () => Promise<string>;
 
 export const SUBGRAPH_TIMEOUT_MS = 10_000;
 
+/**
+ * An operation generated from the called subgraph's SDL (lib/contracts/generated/<subgraph>): its text,
+ * and in its type the shapes of its variables and result, so a caller's query and the callee's schema
+ * cannot drift apart unseen (`npm run contracts:codegen`, checked by scripts/contracts-codegen.test.ts).
+ */
+export interface TypedOperation<TResult, TVariables> {
+  toString(): string;
+  readonly __apiType?: (variables: TVariables) => TResult;
+}
+
+/** An entity representation: the type's name and its key fields. */
+export type EntityRepresentation = { __typename: string; [key: string]: unknown };
+
+/** One row of a generated `_entities` operation, as the one type its fragment selects (null rows aside). */
+export type EntityOf<TResult extends { _entities: readonly unknown[] }> = Exclude<TResult['_entities'][number], null | undefined | Record<PropertyKey, never>>;
+
+const ENTITY_TYPE = /\.\.\.\s*on\s+(\w+)/;
+
 interface GraphQLResponse<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string } }[];
@@ -46,13 +64,25 @@ export class SubgraphClient {
     return body.data;
   }
 
-  /** Entities by key, in the order given; null for those the subgraph does not know. */
-  async entities<T>(typename: string, representations: readonly Record<string, unknown>[], selection: string): Promise<(T | null)[]> {
-    if (representations.length === 0) return [];
-    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`;
-    const data = await this.request<{ _entities: (T | null)[] }>(query, {
-      representations: representations.map((r) => ({ __typename: typename, ...r })),
-    });
-    return data._entities;
+  /** Runs a generated operation (lib/contracts/generated) with its typed variables. */
+  execute<TResult, TVariables>(operation: TypedOperation<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+    return this.request<TResult>(operation.toString(), (variables ?? {}) as Record<string, unknown>);
+  }
+
+  /**
+   * Entities by key through a generated `_entities` operation, in the order given; null for those the
+   * subgraph does not know. The entity type is the one the operation's fragment names (`... on Variant`),
+   * so the representations cannot name another.
+   */
+  async entitiesOf<TResult extends { _entities: readonly unknown[] }>(
+    operation: TypedOperation<TResult, { representations: EntityRepresentation[] }>,
+    keys: readonly Record<string, unknown>[],
+  ): Promise<(EntityOf<TResult> | null)[]> {
+    if (keys.length === 0) return [];
+    const text = operation.toString();
+    const typename = ENTITY_TYPE.exec(text)?.[1];
+    if (!typename) throw new Error(`${this.name} subgraph: the operation ${text.slice(0, 60).trim()}… selects no entity type (\`... on Type\`)`);
+    const data = await this.execute(operation, { representations: keys.map((key) => ({ __typename: typename, ...key })) });
+    return data._entities as (EntityOf<TResult> | null)[];
   }
 }

@@ -8,8 +8,7 @@
  * `create` prints the key once; only its SHA-256 is stored. A revoked key stops working at every
  * gateway within the lookup cache (30 s).
  */
-import { runCommand } from '../lib/lifecycle';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runTool } from '../lib/cli';
 import { loadConfig } from '../lib/config';
 import { ensureDatabase, redact } from '../lib/postgres';
 import { openGatewayDatabase } from '../gateway/trusted-access';
@@ -21,7 +20,7 @@ const describe = (r: ApiKeyRecord) =>
   `${r.id}\t${r.client}\t${r.role}\t${r.contracts.join(',') || '-'}\tcreated ${r.createdAt.toISOString()}${r.revokedAt ? `\trevoked ${r.revokedAt.toISOString()}` : ''}`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+  const { positionals, values } = parseCommandLine({
     args: argv,
     allowPositionals: true,
     options: { client: { type: 'string' }, contracts: { type: 'string' } },
@@ -66,4 +65,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-runCommand(() => main(process.argv.slice(2)));
+runTool({ name: 'apikey', usage: USAGE }, main);

@@ -23,7 +23,7 @@ describe("the dashboard's generated operations", () => {
     expect(names.sort()).toEqual([
       'DashboardCohort', 'DashboardCohortGenes', 'DashboardCohortRisk',
       'DashboardCohortRiskDistribution', 'DashboardFindingsUpdated', 'DashboardGeneGraph', 'DashboardPatientAllTrials', 'DashboardPatientDecisions', 'DashboardPatientGenomics',
-      'DashboardPatientRecord', 'DashboardPatientRisk', 'DashboardRiskUpdated', 'DashboardRiskWhatIf', 'DashboardVariantGraph',
+      'DashboardPatientRecord', 'DashboardPatientRisk', 'DashboardPatientSearch', 'DashboardRevealIdentifier', 'DashboardRiskUpdated', 'DashboardRiskWhatIf', 'DashboardVariantGraph',
     ]);
     for (const [hash, document] of Object.entries(manifest)) expect(hash).toBe(createHash('sha256').update(document).digest('hex'));
     // The gateway's trusted-documents store takes it as it is (`npm run pq -- publish dashboard/persisted-documents.json`).

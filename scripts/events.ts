@@ -5,8 +5,8 @@
  * running inference replicas of their consumer group pick them up. Every run is logged with who ran it.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { isOutboxSource, OUTBOX_SOURCES, type OutboxSource } from '../lib/event-contracts';
+import { parseCommandLine, runTool, UsageError } from '../lib/cli';
+import { isOutboxSource, OUTBOX_SOURCES, type OutboxSource } from '../lib/contracts/events';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
@@ -23,8 +23,7 @@ export const USAGE = `usage:
   --source   ${OUTBOX_SOURCES.join(' or ')}
   --by       who is replaying (default cli:<your user name>); kept in the replay record and the log`;
 
-/** A command line that cannot be run: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export type EventsCommand =
   | { kind: 'help' }
@@ -32,13 +31,7 @@ export type EventsCommand =
   | { kind: 'replay'; ids: string[] | 'all'; filter: DeadLetterFilter; by: string };
 
 export function parseEventsCommand(argv: string[], defaultBy: string): EventsCommand {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(argv);
   if (values.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
   if (!command) throw new UsageError('give a command: list or replay');
@@ -69,7 +62,7 @@ export function parseEventsCommand(argv: string[], defaultBy: string): EventsCom
 }
 
 function parseOptions(argv: string[]) {
-  return parseArgs({
+  return parseCommandLine({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -90,15 +83,8 @@ const line = (d: DeadLetter) =>
   `${d.id}\t${d.source}\t${d.consumer}\tevent ${d.eventId}\t${d.topic}\tpatient ${d.patientId}\t${d.attempts} attempt(s)\t` +
   `${d.replayRequestedBy ? `REPLAYING (${d.replayRequestedBy})` : 'DEAD'}\tlast failed ${d.lastFailedAt.toISOString()}\t${d.error}`;
 
-async function main(): Promise<number> {
-  let command: EventsCommand;
-  try {
-    command = parseEventsCommand(process.argv.slice(2), `cli:${os.userInfo().username}`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
+async function main(argv: string[]): Promise<number> {
+  const command = parseEventsCommand(argv, `cli:${os.userInfo().username}`);
   if (command.kind === 'help') {
     console.log(USAGE);
     return 0;
@@ -139,12 +125,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`events: ${(error as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runTool({ name: 'events', usage: USAGE }, main);

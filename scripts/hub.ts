@@ -98,6 +98,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         subgraphMutationTimeoutMs: config.timeouts.gatewayMutationMs,
         corsOrigins: config.gatewayEdges.corsOrigins,
         metricsToken: config.gatewayEdges.metricsToken,
+        queryPlanner: config.gatewayQueryPlanner,
         databaseUrl,
       }),
     );

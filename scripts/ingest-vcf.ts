@@ -5,7 +5,7 @@
  * file lands whole or not at all; exit 0 when it landed, 1 when it was refused, 2 on a usage error.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '../lib/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
 import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
@@ -25,16 +25,16 @@ export interface VcfCliOptions {
 }
 
 export function parseVcfArgs(argv: string[]): VcfCliOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args: argv,
     allowPositionals: true,
     options: { patient: { type: 'string' }, sample: { type: 'string' }, 'assume-grch38': { type: 'boolean' } },
   });
   const [file, ...extra] = positionals;
-  if (!file) throw new Error('no VCF file given');
-  if (extra.length) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  if (!values.patient) throw new Error('--patient <hub patient id> is required');
+  if (!file) throw new UsageError('no VCF file given');
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+  if (!values.patient) throw new UsageError('--patient <hub patient id> is required');
   return { file, patientId: values.patient, sample: values.sample ?? null, assumeGrch38: values['assume-grch38'] ?? false };
 }
 
@@ -52,22 +52,17 @@ export function summariseVcf(file: string, report: VcfIngestReport, seconds: num
 }
 
 export async function runVcfCli(argv: string[]): Promise<number> {
-  let options: VcfCliOptions;
-  try {
-    options = parseVcfArgs(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${VCF_USAGE}`);
-    return 2;
-  }
+  // A usage error propagates to the tool runner (lib/cli.ts): message, usage, exit 2.
+  const options = parseVcfArgs(argv);
   const config = withLocalSecrets(loadConfig());
   const log = createLogger('ingest', config.logLevel);
-  const [patient] = await new PatientSubgraphClient(config.urls.patient, assertionsOf(config).forService('vcf-ingest'))
-    .fetchPatients<{ id: string }>([options.patientId], '')
+  const [known] = await new PatientSubgraphClient(config.urls.patient, assertionsOf(config).forService('vcf-ingest'))
+    .exist([options.patientId])
     .catch((error: unknown) => {
       console.error(`${(error as Error).message}\n(the patient subgraph must be running: npm start)`);
-      return [undefined];
+      return [false];
     });
-  if (!patient) {
+  if (!known) {
     console.error(`--patient ${options.patientId}: no such hub patient`);
     return 2;
   }

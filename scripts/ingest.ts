@@ -14,10 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runTool, UsageError } from '../lib/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
-import { runVcfCli } from './ingest-vcf';
+import { runVcfCli, VCF_USAGE } from './ingest-vcf';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
 import { isHubId, PostgresPatientRepository } from '../subgraphs/patient/repository/patient-repository';
@@ -25,7 +25,7 @@ import { DEVICE_BATCH_ROWS, DeviceObservationIngestor } from '../subgraphs/patie
 import { FhirIngestor, IngestRejectCode, type IngestReject, type IngestWarning } from '../subgraphs/patient/ingest/ingest-bundle';
 import type { Identity } from '../lib/identity';
 import { PATIENT_MIGRATIONS } from '../subgraphs/patient/server';
-import { describeJsonError } from './json-syntax-error';
+import { describeJsonError } from '../lib/json-syntax-error';
 import { bundleShapeProblem } from '../subgraphs/patient/ingest/bundle-shape';
 
 export const USAGE = `usage: npm run ingest -- fhir <bundle.json | directory> [--org ORGANISATION] [--concurrency N]
@@ -44,9 +44,7 @@ export const LINES_PER_BATCH = DEVICE_BATCH_ROWS;
 export const LISTED_REJECTS = 20;
 const MAX_CONCURRENCY = 64;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type IngestInput = { kind: 'bundles'; path: string } | { kind: 'ndjson'; path: string; patientId: string };
 
@@ -58,17 +56,11 @@ export interface IngestOptions {
 }
 
 export function parseIngestArgs(argv: string[]): IngestOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { concurrency: { type: 'string' }, patient: { type: 'string' }, org: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: argv,
+    options: { concurrency: { type: 'string' }, patient: { type: 'string' }, org: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [format, target, ...extra] = parsed.positionals;
   if (format !== 'fhir') throw new UsageError(format ? `unknown input format "${format}" (fhir or vcf)` : 'no input format given');
   if (!target) throw new UsageError('no file or directory given');
@@ -369,14 +361,7 @@ export async function ingestFhir(options: IngestOptions, ingestors: Ingestors, t
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'vcf') return runVcfCli(argv.slice(1));
-  let options: IngestOptions;
-  try {
-    options = parseIngestArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
+  const options = parseIngestArgs(argv);
   const config = loadConfig();
   const log = createLogger('ingest', config.logLevel);
   await ensureDatabase(config.databaseUrl);
@@ -385,10 +370,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (options.input.kind === 'ndjson') {
       const [patient] = await new PostgresPatientRepository(pool).patientsByIds([options.input.patientId]);
-      if (!patient) {
-        console.error(`--patient ${options.input.patientId}: no such hub patient\n\n${USAGE}`);
-        return 2;
-      }
+      if (!patient) throw new UsageError(`--patient ${options.input.patientId}: no such hub patient`);
     }
     const total = await countUnits(options.input);
     const tally = newTallyFor(options.input);
@@ -417,13 +399,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`ingest stopped: ${(error as Error).message}`);
-      process.exitCode = 1;
-    },
-  );
+  // `ingest vcf --help` shows the VCF usage only.
+  const vcf = process.argv[2] === 'vcf';
+  runTool({ name: vcf ? 'ingest vcf' : 'ingest', usage: vcf ? VCF_USAGE : USAGE }, main);
 }

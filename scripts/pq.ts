@@ -9,8 +9,7 @@
  * bad entry refuses the whole manifest. Publishing again is harmless: documents already listed stay.
  * A partner runs the documents of the clients its API key's contracts name.
  */
-import { runCommand } from '../lib/lifecycle';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runTool } from '../lib/cli';
 import { loadConfig } from '../lib/config';
 import { ensureDatabase, redact } from '../lib/postgres';
 import { ManifestError } from '../gateway/manifests';
@@ -20,7 +19,7 @@ import { openGatewayDatabase } from '../gateway/trusted-access';
 const USAGE = 'usage: npm run pq -- publish <manifest.json> --client <name> | list';
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { client: { type: 'string' } } });
+  const { positionals, values } = parseCommandLine({ args: argv, allowPositionals: true, options: { client: { type: 'string' } } });
   const [command, file, ...extra] = positionals;
   if (command === 'publish' && (!file || extra.length || !values.client?.trim())) {
     console.error(`publish needs one manifest file and --client <name>\n${USAGE}`);
@@ -60,4 +59,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-runCommand(() => main(process.argv.slice(2)));
+runTool({ name: 'pq', usage: USAGE }, main);

@@ -4,7 +4,7 @@
  * .data/auth/), for trying the hub locally. Production tokens come from the identity provider.
  * `--hours` is at most JWT_MAX_LIFETIME_HOURS (default 24): the gateway refuses longer-lived tokens.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runTool, UsageError } from '../lib/cli';
 import { loadConfig } from '../lib/config';
 import { withLocalSecrets } from '../lib/local-secrets';
 import { ROLES } from '../lib/identity';
@@ -19,44 +19,36 @@ const OPTIONS = {
   hours: { type: 'string', default: '8' },
 } as const;
 
-function parseOptions() {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    // node's own message names the option (e.g. `--hours -1` needs `--hours=-1`); no stack trace.
-    console.error((error as Error).message);
-    return process.exit(2);
-  }
+const USAGE = `usage: npm run token -- [--role clinician|researcher|partner|admin] [--org ORGANISATION] [--sub SUBJECT]
+                      [--client CLIENT] [--contracts MANIFEST[,MANIFEST...]] [--hours N]
+
+  A bearer token signed with this checkout's JWT secret, printed on stdout, for trying the hub locally.
+  --role       default clinician; a clinician needs --org (the organisation whose patients they see)
+  --org        the "org" claim
+  --sub        the subject (default: local-<role>)
+  --client     the client application ("azp"; default local-cli)
+  --contracts  a partner's persisted-document manifests
+  --hours      lifetime, more than 0 and at most JWT_MAX_LIFETIME_HOURS (default 8; a negative value: --hours=-1)`;
+
+async function main(argv: string[]): Promise<number> {
+  // node's own message names the option (e.g. `--hours -1` needs `--hours=-1`).
+  const { values } = parseCommandLine({ args: argv, options: OPTIONS });
+  const role = values.role!;
+  if (!(ROLES as readonly string[]).includes(role) || role === 'service') throw new UsageError(`--role ${role}: one of clinician, researcher, partner, admin`);
+  if (role === 'clinician' && !values.org) throw new UsageError('--org is required for a clinician (the organisation whose patients they see)');
+  const config = withLocalSecrets(loadConfig());
+  const secret = config.auth.jwt.secret;
+  if (!secret) throw new UsageError('JWT_JWKS_URL is set: tokens come from that identity provider, not from this script');
+  const maxHours = config.auth.jwt.maxLifetimeHours;
+  const refusal = tokenHoursRefusal(values.hours!, maxHours);
+  if (refusal) throw new UsageError(refusal);
+  const token = await mintLocalToken(
+    secret,
+    { role, org: values.org, sub: values.sub, client: values.client!, contracts: values.contracts?.split(','), hours: Number(values.hours) },
+    maxHours,
+  );
+  console.log(token);
+  return 0;
 }
 
-const values = parseOptions();
-
-const config = withLocalSecrets(loadConfig());
-const secret = config.auth.jwt.secret;
-if (!secret) {
-  console.error('JWT_JWKS_URL is set: tokens come from that identity provider, not from this script');
-  process.exit(2);
-}
-const role = values.role!;
-if (!(ROLES as readonly string[]).includes(role) || role === 'service') {
-  console.error(`--role ${role}: one of clinician, researcher, partner, admin`);
-  process.exit(2);
-}
-if (role === 'clinician' && !values.org) {
-  console.error('--org is required for a clinician (the organisation whose patients they see)');
-  process.exit(2);
-}
-const maxHours = config.auth.jwt.maxLifetimeHours;
-const refusal = tokenHoursRefusal(values.hours!, maxHours);
-if (refusal) {
-  console.error(refusal);
-  process.exit(2);
-}
-void mintLocalToken(secret, {
-  role,
-  org: values.org,
-  sub: values.sub,
-  client: values.client!,
-  contracts: values.contracts?.split(','),
-  hours: Number(values.hours),
-}, maxHours).then((token) => console.log(token));
+runTool({ name: 'token', usage: USAGE }, main);

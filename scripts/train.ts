@@ -4,6 +4,7 @@
  * promotes it only when it is not worse than the promoted version. Models: see
  * subgraphs/inference/learning/model-definitions.ts.
  */
+import { parseCommandLine, runTool, UsageError } from '../lib/cli';
 import { loadConfig } from '../lib/config';
 import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
@@ -15,13 +16,19 @@ import { runTraining } from '../subgraphs/inference/learning/training-job';
 import { countOutcomePatients } from '../subgraphs/inference/learning/training-scheduler';
 import { INFERENCE_MIGRATIONS } from '../subgraphs/inference/server';
 
-async function main(): Promise<number> {
-  const name = process.argv[2];
-  const definition = name ? riskModelDefinition(name) : undefined;
-  if (!definition) {
-    console.error(`usage: npm run train -- <model>\nmodels: ${Object.keys(RISK_MODEL_DEFINITIONS).join(', ')}`);
-    return 2;
-  }
+const USAGE = `usage: npm run train -- <model>
+models: ${Object.keys(RISK_MODEL_DEFINITIONS).join(', ')}
+
+  Trains a new version of the model from every patient of the running hub's patient subgraph
+  (PATIENT_URL), evaluates it on a held-out split and promotes it only when it is not worse.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseCommandLine({ args: argv, options: {}, allowPositionals: true });
+  const [name, ...extra] = positionals;
+  if (!name) throw new UsageError('no model given');
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const definition = riskModelDefinition(name);
+  if (!definition) throw new UsageError(`unknown model "${name}"`);
   const config = withLocalSecrets(loadConfig());
   const log = createLogger('train', config.logLevel);
   await ensureDatabase(config.databaseUrl);
@@ -42,10 +49,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`training failed: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runTool({ name: 'train', usage: USAGE }, main);

@@ -41,6 +41,7 @@ const ARGUMENTS: Record<string, string> = {
   'Mutation.ingestVcf': `(patientId: "${UNKNOWN_PATIENT}", vcf: "")`,
   'Patient.riskWhatIf': '(changes: { stopSmoking: true })',
   'Patient.rareDiseaseCandidates': '(phenotypes: ["HP:0001250"])',
+  'Patient.revealIdentifier': '(system: "urn:mrn")',
   'Subscription.riskUpdated': '(patientId: $id)',
   'Subscription.findingsUpdated': '(patientId: $id)',
 };

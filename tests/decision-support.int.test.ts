@@ -9,7 +9,7 @@ import { collect, gql, settle, wsClient } from './support/graphql';
 const log = createLogger('test', 'silent');
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const BRAF_V600E = 'GRCh38:7:140753336:A:T';
-// Inside FBN1 (GRCh38 15:48408313-48645721, knowledge-graph/seed/gene-coordinates.ts); an arbitrary SNV.
+// Inside FBN1 (GRCh38 15:48408313-48645721, lib/contracts/reference/gene-coordinates.ts); an arbitrary SNV.
 const FBN1_VARIANT = { chrom: '15', pos: 48500000, ref: 'C', alt: 'T', genotype: '0/1' };
 
 /** A melanoma patient on clopidogrel, with lipids, two blood pressures (the newer one a typing error) and smoking. */
@@ -298,6 +298,29 @@ describe('decision support through the gateway', () => {
     expect(ranking.method).toContain('Resnik');
     const malformed = await gql(gateway, `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["seizures"]) { method } } }`, { id: patientId });
     expect(malformed.errors?.[0]).toMatchObject({ message: 'phenotypes: "seizures" is not an HPO id (HP: and 7 digits)', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('lists the negative findings a candidate disease shows as contradictions, without changing its score', async () => {
+    type Ranking = { rareDiseaseCandidates: { candidates: { diseaseId: string; score: number; contradictions: { id: string; name: string }[] }[] } };
+    const rank = (excluded: string[]) =>
+      gql<{ patient: Ranking }>(
+        gateway,
+        `query ($id: ID!, $excluded: [ID!]) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["HP:0001166", "HP:0001083", "HP:0002616"], excludedPhenotypes: $excluded, first: 5) {
+           candidates { diseaseId score contradictions { id name } } } } }`,
+        { id: patientId, excluded },
+      );
+    const without = await rank([]);
+    // Pectus excavatum is annotated to Marfan syndrome; Arachnodactyly is one of the patient's own phenotypes
+    // (the patient cannot lack it), so it is ignored.
+    const withNegatives = await rank(['HP:0000767', 'HP:0001166']);
+    expect(without.errors).toBeUndefined();
+    expect(withNegatives.errors).toBeUndefined();
+    const marfan = withNegatives.data!.patient.rareDiseaseCandidates.candidates[0]!;
+    expect(marfan).toMatchObject({ diseaseId: 'OMIM:154700', contradictions: [{ id: 'HP:0000767', name: 'Pectus excavatum' }] });
+    expect(marfan.score).toBe(without.data!.patient.rareDiseaseCandidates.candidates[0]!.score);
+    expect(without.data!.patient.rareDiseaseCandidates.candidates.every((c) => c.contradictions.length === 0)).toBe(true);
+    const malformed = await gql(gateway, `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["HP:0001166"], excludedPhenotypes: ["no pectus"]) { method } } }`, { id: patientId });
+    expect(malformed.errors?.[0]).toMatchObject({ message: 'excludedPhenotypes: "no pectus" is not an HPO id (HP: and 7 digits)', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('pushes findingsUpdated when a variant arrives, and a de-identified cohortRiskUpdated when an observation does', async () => {

@@ -159,11 +159,12 @@ describe('gateway limits, refused before execution', () => {
     expect(accepted).toEqual({ status: 200, body: NORMAL_ANSWER, requestId: expect.any(String) });
   });
 
-  it('refuses introspection in production mode, and suggests no field names', async () => {
-    expect(await gql(production.url, `{ __schema { queryType { name } } }`)).toEqual({
+  it('refuses introspection in production mode, and suggests no field names (to a clinician: admins may, tests/introspection.int.test.ts)', async () => {
+    const clinician = await bearer({ role: 'clinician', org: 'org-limits', sub: 'dr-limits' });
+    expect(await gql(production.url, `{ __schema { queryType { name } } }`, {}, clinician)).toEqual({
       errors: [{ message: 'Introspection is disabled: "__schema" is not available.', locations: [{ line: 1, column: 3 }], extensions: { code: 'INTROSPECTION_DISABLED' } }],
     });
-    const misspelt = await gql(production.url, `{ gene(symbol: "BRAF") { symbl } }`);
+    const misspelt = await gql(production.url, `{ gene(symbol: "BRAF") { symbl } }`, {}, clinician);
     expect(misspelt.errors!.map((e) => e.message)).toEqual(['Cannot query field "symbl" on type "Gene".']);
     // Outside production, GraphiQL's introspection and the suggestions work.
     const introspection = await gql<{ __schema: { queryType: { name: string } } }>(gateway, `{ __schema { queryType { name } } }`);

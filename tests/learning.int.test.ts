@@ -2,7 +2,7 @@ import { startHub, type Hub } from '../scripts/hub';
 import { createLogger } from '../lib/logger';
 import { createPool, type Pool } from '../lib/postgres';
 import { SubgraphClient } from '../lib/subgraph-client';
-import { seededRandom } from '../bench/fhir/random';
+import { seededRandom } from '../lib/seeded-random';
 import { addYears, isoDate } from '../subgraphs/inference/learning/features';
 import { RISK_MODEL_DEFINITIONS } from '../subgraphs/inference/learning/model-definitions';
 import { RiskModelRegistry } from '../subgraphs/inference/learning/registry';

@@ -69,11 +69,14 @@ describe('graphql-ws connections end when their credentials do', () => {
     pool = createPool(config.databaseUrl, 2);
   });
 
+  // Closing took over 60 s in two full CI runs: the hub's notes consumer (a new group at the end of the
+  // outbox all test files share) was reading notes another file had just ingested, and inference's close
+  // waited for the whole record. It now stops at the next forward pass (tests/faults/shutdown-during-notes).
   afterAll(async () => {
     await pool?.end();
     await gateway?.close();
     await hub?.close();
-  });
+  }, 180_000);
 
   it('delivers riskUpdated while the bearer token is valid, then closes the connection with 4403 when it expires', async () => {
     const created = await gql<{ createPatient: { id: string } }>(hub.gateway.url, `mutation { createPatient(input: { name: "Expiry ${TAG}", birthDate: "1960-01-01", sex: MALE }) { id } }`);
@@ -114,9 +117,11 @@ describe('graphql-ws connections end when their credentials do', () => {
       await settle(500);
       const revokedAt = Date.now();
       await store.revoke(revoked.record.id);
-      const end = await within(doomed.closed, 3000, 'closing the revoked key’s connection');
+      // Re-checked every 200 ms here (30 s in production): typically closed within ~0.5 s; a full CI run on two
+      // busy cores once took over 3 s, so the bound is what proves the re-check ran, not its speed.
+      const end = await within(doomed.closed, 10_000, 'closing the revoked key’s connection');
       expect({ code: end.code, reason: end.reason }).toEqual({ code: 4403, reason: 'Forbidden: the API key was revoked' });
-      expect(end.at - revokedAt).toBeLessThan(1500);
+      expect(end.at - revokedAt).toBeLessThan(10_000);
       await expect(within(other.closed, 1000, 'closing')).rejects.toThrow('closing did not happen within 1000 ms');
     } finally {
       await doomed.client.dispose();

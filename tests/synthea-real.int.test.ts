@@ -21,6 +21,7 @@ import { pooledCohortRisk } from '../subgraphs/inference/domain/pooled-cohort';
 import { CREATININE_LOINC, EGFR_LOINC, RISK_LOINC } from '../subgraphs/inference/domain/risk-record';
 import { SMOKING_STATUS_LOINC } from '../subgraphs/inference/domain/clinical-facts';
 import { testConfig, testNeo4j } from './support/config';
+import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { gql } from './support/graphql';
 
 const log = createLogger('test', 'silent');
@@ -96,18 +97,22 @@ interface PatientRisk { procedures: { code: { code: string }; status: string; pe
 
 describe('real Synthea 3.3.0 bundles through the gateway (issue 17)', () => {
   let hub: Hub;
+  let database: OwnDatabase;
 
   // Notes NLP is not this test's subject, and embedding the 30-70 clinical notes (DocumentReference) of
-  // each real Synthea patient takes minutes on a small machine; hub.close() waits for a batch in progress.
-  // Without its model the hub answers everything else (tests/hub-without-model.int.test.ts).
+  // each real Synthea patient takes minutes on a small machine. Without its model the hub answers
+  // everything else (tests/hub-without-model.int.test.ts). A database of its own: in the run's shared
+  // one, every other file's hub (a consumer group of its own) would read these ~500 notes with its model.
   const modelDir = mkdtempSync(path.join(tmpdir(), 'synthea-real-no-notes-model-'));
 
   beforeAll(async () => {
-    hub = await startHub(testConfig({ modelDir, nlpModelId: 'notes-model-not-loaded' }), testNeo4j(), log);
+    database = await ownDatabase('synthea_real');
+    hub = await startHub(testConfig({ databaseUrl: database.url, modelDir, nlpModelId: 'notes-model-not-loaded' }), testNeo4j(), log);
   });
 
   afterAll(async () => {
     await hub?.close();
+    await database?.drop();
   });
 
   async function send(bundle: Bundle): Promise<IngestReport> {

@@ -37,7 +37,7 @@ import {
   type Unit,
 } from './clinical-codes';
 import { addProblemList } from './problem-list';
-import { STREAM, seededRandom, type Random } from './random';
+import { STREAM, seededRandom, type Random } from '../../lib/seeded-random';
 import {
   RecordBuilder,
   addObservation,

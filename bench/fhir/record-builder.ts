@@ -1,6 +1,6 @@
 import type { BundleEntry, CodeableConcept, Encounter, Observation, Patient, Quantity, Reference, Resource } from '@medplum/fhirtypes';
 import { LOINC, OBSERVATION_CATEGORY, PLACES, UCUM, type Code, type SMOKING, type Unit } from './clinical-codes';
-import type { Random } from './random';
+import type { Random } from '../../lib/seeded-random';
 import { YEAR, fhirDateTime } from './synthetic-time';
 
 export type Place = (typeof PLACES)[number];

@@ -1,6 +1,6 @@
 import type { Coding, Device, Observation, Patient, Reference } from '@medplum/fhirtypes';
 import { LOINC, OBSERVATION_CATEGORY, UNIT, VITAL, type Code, type Unit } from './clinical-codes';
-import { STREAM, seededRandom } from './random';
+import { STREAM, seededRandom } from '../../lib/seeded-random';
 import { clamp, concept, quantity, round } from './record-builder';
 import { AS_OF, DAY, MINUTE, fhirDateTime, localMidnight } from './synthetic-time';
 

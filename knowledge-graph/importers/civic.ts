@@ -20,6 +20,7 @@
  * - Drug id: an existing Drug named like the therapy (lowercase) is reused, else `name:<lowercase>`.
  * - Disease id: `DOID:<doid>`; rows without a DOID are skipped (the evidence would float free).
  * - A required column missing → ImportInputError naming it, before anything is written.
+ * - Given the release's `…-VariantSummaries.tsv` instead, the variants' coordinates are imported (civic-variants.ts).
  * - Each row passes record-checks.ts: an HGNC gene symbol, a numeric evidence id and DOID, NCT ids of
  *   NCT and 8 digits, a finite rating, text without control characters and within limits. A row that
  *   fails is skipped with its code and line; the import goes on.
@@ -40,6 +41,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from './common';
+import { importCivicVariants, isCivicVariantSummaries } from './civic-variants';
 import { inputChecksum, lineReader } from './input';
 import { ENCODES_PREDICATE, knowledgeVariantId, normalizeProteinChange, variantLevel, type VariantLevel } from './variants';
 import { finiteNumberProblem, firstProblem, geneSymbolProblem, ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
@@ -221,6 +223,8 @@ export function civicRow(get: (column: string) => string, line: number): CivicRo
 }
 
 export async function importCivic(executor: Neo4jExecutor, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // The same release's variant file carries the coordinates (civic-variants.ts).
+  if (isCivicVariantSummaries(file)) return importCivicVariants(executor, file, options);
   const input = lineReader(file);
   const it = input.lines[Symbol.asyncIterator]();
   try {

@@ -131,15 +131,17 @@ export const SOURCE_LABELS: Record<ImportSource, string> = {
   cpic: 'CPIC',
 };
 
-// The newest completed run of the source (what the graph holds now) and unfinished runs of this input.
+// The newest completed run of the source for this kind of input (its phases: CIViC evidence and CIViC variant
+// coordinates are two inputs of one source; runs recorded before phases were kept match any kind), and
+// unfinished runs of this input.
 const FIND_RUNS = `
-  OPTIONAL MATCH (done:ImportRun {source: $source, status: 'completed'})
+  OPTIONAL MATCH (done:ImportRun {source: $source, status: 'completed'}) WHERE coalesce(done.phases, $phases) = $phases
   WITH done ORDER BY done.finishedAt DESC LIMIT 1
   OPTIONAL MATCH (open:ImportRun {source: $source, checksum: $checksum}) WHERE open.status <> 'completed'
   WITH done, open ORDER BY open.startedAt DESC LIMIT 1
   RETURN done {.id, .version, .checksum, .counts} AS latest, open {.id, .version, .checkpoint} AS unfinished`;
 const START_RUN = `
-  CREATE (r:ImportRun {id: $id, source: $source, version: $version, checksum: $checksum, files: $files,
+  CREATE (r:ImportRun {id: $id, source: $source, version: $version, checksum: $checksum, files: $files, phases: $phases,
                        startedAt: datetime($startedAt), status: 'running', counts: '{}'})`;
 const RESUME_RUN = `
   MATCH (r:ImportRun {id: $id})
@@ -213,7 +215,7 @@ export interface RunInput {
  * `progress`), and marks the run completed or failed. Call it only after the input has been validated,
  * so bad input writes nothing.
  *
- * - Input already imported (the newest completed run of this source had the same checksum): returns that run as
+ * - Input already imported (the newest completed run of this source and kind of input, its phases, had the same checksum): returns that run as
  *   `already-imported` and writes nothing, unless `force` (then a new run MERGEs everything again:
  *   counts in the graph do not change).
  * - A run of the same input that did not complete (failed, or still `running` because the process died):
@@ -229,7 +231,7 @@ export async function withImportRun(
   work: (run: RunContext, progress: RunProgress) => Promise<void>,
 ): Promise<ImportResult> {
   const started = Date.now();
-  const found = (await executor.read(FIND_RUNS, { source, checksum: input.checksum })).records[0];
+  const found = (await executor.read(FIND_RUNS, { source, checksum: input.checksum, phases: input.phases })).records[0];
   const latest = found?.get('latest') as Record<string, unknown> | null;
   const unfinished = input.force ? null : (found?.get('unfinished') as Record<string, unknown> | null);
   // Only the release the graph holds now is "already imported": an older one imported again is a deliberate step back.
@@ -256,7 +258,7 @@ export async function withImportRun(
     await executor.write(RESUME_RUN, { id, startedAt: new Date().toISOString() });
   } else {
     id = `${source}:${version}:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`;
-    await executor.write(START_RUN, { id, source, version, checksum: input.checksum, files: input.files, startedAt: new Date().toISOString() });
+    await executor.write(START_RUN, { id, source, version, checksum: input.checksum, files: input.files, phases: input.phases, startedAt: new Date().toISOString() });
   }
   const run: RunContext = { id, source: `${SOURCE_LABELS[source]} ${version}`, version };
   const progress = new RunProgress(executor, id, input.phases, report, resumeFrom);

@@ -32,6 +32,7 @@ describe('CPIC recommendation rows', () => {
       recommendation: 'Avoid standard dose (75 mg) clopidogrel if possible. Use prasugrel or ticagrelor at standard dose if no contraindication.',
       classification: 'Strong',
       population: 'CVI ACS PCI',
+      publishedYear: null,
       implications: JSON.stringify({
         CYP2C19: 'Reduced clopidogrel active metabolite formation; increased on-treatment platelet reactivity; increased risk for adverse cardiac and cerebrovascular events',
       }),

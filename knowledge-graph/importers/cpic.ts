@@ -21,16 +21,26 @@
  *     "citations": ["PMID:35034351"]                        // optional ("citation": "..." too)
  *   }
  *
+ * Also read: PharmGKB's guideline-annotation files (one guideline with its recommendations per file; PharmCAT
+ * bundles CPIC's as `CPIC_*.json`), see cpic-pharmgkb.ts; the run's version is then the files' `version`.
+ *
  * Guideline id `cpic:recommendation:<id>`, with the properties the curated seed writes: `name`, `url`,
  * `phenotypes` (JSON object gene → phenotype), `recommendation`, `classification` (strength),
- * `population`, `implications` (JSON object gene → text), `comments`, `citations` (list), `sourceVersion` (the import's version). Drug: the RxNorm CUI when given, else an existing Drug named
+ * `population`, `implications` (JSON object gene → text), `comments`, `citations` (list), `sourceVersion` (the import's version),
+ * `releasedOn` (the release's date: from --version when it names one, e.g. "2024-05-01", else from the PharmGKB files' version;
+ * CPIC API rows carry none) and `publishedYear` (PharmGKB files' latest citation year; CPIC API rows carry none).
+ * A recommendation already written by a newer release (same id) is left as it is, whatever the import order; of several
+ * versions of one gene–drug pair (the seed beside an import) the answers take the newest (../guideline-versions.ts).
+ * Drug: the RxNorm CUI when given, else an existing Drug named
  * like it (lowercase), else `name:<lowercase>`. Rows lacking a required field, with a gene that is not
  * an HGNC symbol, an id or RxNorm CUI that is not a number, or text with control characters or beyond
  * the limits (record-checks.ts) are skipped (counted, with code, file and index); the import goes on.
  */
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
+import { cpicVersionKey, guidelineVersionKey, releaseDateOf } from '../guideline-versions';
 import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { isPharmgkbGuideline, pharmgkbGuidelineRows, pharmgkbVersion } from './cpic-pharmgkb';
 import { inputChecksum, readWholeText } from './input';
 import { FILE_POSITION, listJsonFiles } from './trials';
 import { firstProblem, geneSymbolProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
@@ -52,15 +62,21 @@ export interface GuidelineRow {
   name: string | null;
   url: string | null;
   citations: string[];
+  /** The latest publication year among the guideline's citations, where the input gives years. */
+  publishedYear: number | null;
 }
 
+// CPIC's and PharmGKB's recommendation ids persist across releases: an older release imported after a newer one
+// finds the newer version on the node and leaves it (guideline-versions.ts), so import order never decides the answer.
 const MERGE_GUIDELINES = `
   UNWIND $rows AS row
   MERGE (r:Guideline {id: row.id})
+  WITH r, row WHERE ${cpicVersionKey('row.releasedOn', 'row.publishedYear', '$run.source')} >= ${guidelineVersionKey('r')}
   SET r.name = row.name, r.url = row.url, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey, r.recommendation = row.recommendation,
       r.classification = row.classification, r.population = row.population, r.implications = row.implications,
       r.comments = row.comments, r.citations = row.citations,
-      r.source = 'CPIC', r.sourceVersion = $run.source, r.importRun = $run.id
+      r.source = 'CPIC', r.sourceVersion = $run.source, r.importRun = $run.id,
+      r.releasedOn = row.releasedOn, r.publishedYear = row.publishedYear
   WITH r, row
   CALL (r, row) {
     UNWIND row.genes AS symbol
@@ -77,7 +93,8 @@ const MERGE_GUIDELINES = `
       ON CREATE SET d.name = drug.name, d.source = $run.source, d.importRun = $run.id
     MERGE (r)-[e:FOR_DRUG]->(d)
     SET e.source = $run.source, e.importRun = $run.id
-  }`;
+  }
+  RETURN count(r) AS written`;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -139,23 +156,42 @@ export function guidelineRow(rec: unknown): GuidelineRow | Skip {
     name: str(guideline.name) ?? str(r.guidelinename),
     url: str(guideline.url) ?? str(r.url),
     citations: [str(r.citation), ...citations].filter((c): c is string => c !== null),
+    // CPIC's API gives citations as PMIDs without years: the release date (--version) dates these rows.
+    publishedYear: null,
   };
+}
+
+/** The release a PharmGKB guideline file states ("2024-03-25-16-13" → "pharmgkb-2024-03-25-16-13"); null for other layouts. */
+async function releaseOfFirstFile(files: string[]): Promise<string | null> {
+  if (files.length === 0) return null;
+  try {
+    const data: unknown = JSON.parse(await readWholeText(files[0]!));
+    const version = isPharmgkbGuideline(data) ? pharmgkbVersion(data) : null;
+    return version ? `pharmgkb-${version}` : null;
+  } catch {
+    return null; // read again, and reported, by the import itself
+  }
 }
 
 export async function importCpic(executor: Neo4jExecutor, dir: string, options: ImportOptions = {}): Promise<ImportResult> {
   const files = listJsonFiles(dir);
   const report = new ImportReport();
-  const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
+  const filesRelease = await releaseOfFirstFile(files);
+  const version = options.version ?? filesRelease ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
+  // The default snapshot name carries the import's date, not the data's: such a release stays undated.
+  const releasedOn = releaseDateOf(options.version) ?? releaseDateOf(filesRelease);
   const runInput = { checksum: await inputChecksum([dir]), files: [path.basename(dir)], phases: ['recommendations'], force: options.force };
   return withImportRun(executor, 'cpic', version, report, runInput, async (run, resume) => {
     let done = 0;
-    const writer = new BatchWriter<GuidelineRow>(
+    const writer = new BatchWriter<GuidelineRow & { releasedOn: string | null }>(
       executor,
       MERGE_GUIDELINES,
       run,
       options.batchSize ?? DEFAULT_BATCH_SIZE,
-      (rows) => {
-        report.add('guidelines', rows.length);
+      (rows, records) => {
+        const written = Number(records[0]?.written ?? rows.length);
+        report.add('guidelines', written);
+        if (written < rows.length) report.add('superseded', rows.length - written);
         options.onProgress?.({ done, total: files.length, unit: 'files' });
       },
       { progress: resume, phase: 'recommendations' },
@@ -171,13 +207,15 @@ export async function importCpic(executor: Neo4jExecutor, dir: string, options: 
         report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
-      const recs = Array.isArray(data) ? data : [data];
-      for (const [i, rec] of recs.entries()) {
-        if (resume.done('recommendations', done * FILE_POSITION + i)) continue;
+      // PharmGKB's guideline-annotation layout (cpic-pharmgkb.ts) holds many recommendations per file.
+      const rows = isPharmgkbGuideline(data)
+        ? pharmgkbGuidelineRows(data).map(({ index, row }) => ({ index, row, at: `${where} recommendations[${index}]` }))
+        : (Array.isArray(data) ? data : [data]).map((rec, index) => ({ index, row: guidelineRow(rec), at: Array.isArray(data) ? `${where}[${index}]` : where }));
+      for (const { index, row, at } of rows) {
+        if (resume.done('recommendations', done * FILE_POSITION + index)) continue;
         report.add('recommendations');
-        const row = guidelineRow(rec);
-        if ('skip' in row) report.skip(row.skip, Array.isArray(data) ? `${where}[${i}]` : where, row.code);
-        else await writer.add(row, done * FILE_POSITION + i);
+        if ('skip' in row) report.skip(row.skip, at, row.code);
+        else await writer.add({ ...row, releasedOn }, done * FILE_POSITION + index);
       }
     }
     await writer.flush();

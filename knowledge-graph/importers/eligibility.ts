@@ -17,10 +17,8 @@
  *     not indexed to 1.73 m² is not the quantity LOINC 98979-8 measures; "hemoglobin ≥ 5.6 mmol/L");
  *   - ranges ("between 9 and 12"), European decimal commas ("1,5 x 10^9/L"), LVEF (not a laboratory test).
  */
+import type { EligibilitySection, LabComparator } from '../../lib/contracts/reference/trial-criteria';
 import { extractGenomicMentions, type GenomicMention } from './variants';
-
-export type LabComparator = '>=' | '>' | '<=' | '<';
-export type EligibilitySection = 'inclusion' | 'exclusion';
 
 export interface LabCriterion {
   /** LOINC code of the analyte. */

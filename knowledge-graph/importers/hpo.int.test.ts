@@ -188,6 +188,25 @@ describe('HPO importer', () => {
     expect(await countTagged(executor, tag)).toEqual({ nodes: 0, rels: 0 });
   });
 
+  it('gives a term exactly the release\'s parents, so an earlier release\'s edge cannot close an is_a cycle with the new one', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, a, b] = hp;
+    // As the 2015 seed held HP:0000140 -> HP:0000858 and the 2023-01-27 release has HP:0000858 -> HP:0000140:
+    // an earlier edge root -> b, reversed by the release (b -> a -> root).
+    await executor.write(`MERGE (r:Phenotype {id: $root}) MERGE (b:Phenotype {id: $b}) MERGE (r)-[:IS_A]->(b)`, { root, b });
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, `OMIM:${randomDigits(6)}`, hp));
+    const result = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    expect((await importRun(executor, result.runId)).status).toBe('completed');
+    const parents = await executor.read(`MATCH (p:Phenotype) WHERE p.id IN $ids RETURN p.id AS id, [(p)-[:IS_A]->(q) | q.id] AS parents`, { ids: [root, a, b] });
+    const byId = Object.fromEntries(parents.records.map((r) => [r.get('id') as string, (r.get('parents') as string[]).sort()]));
+    expect(byId).toEqual({ [root]: [], [a]: [root], [b]: [a, root].sort() });
+    const cycles = await executor.read(`MATCH (p:Phenotype)-[:IS_A*1..6]->(p) WHERE p.id IN $ids RETURN count(p) AS n`, { ids: [root, a, b] });
+    expect(Number(cycles.records[0]!.get('n'))).toBe(0);
+  });
+
   it('refuses an ontology with an is_a cycle, naming it, and writes nothing', async () => {
     const tag = randomTag();
     const hp = ids();

@@ -24,7 +24,9 @@
  *   `reference` is the row's source column. Rows whose disease is not in the graph are skipped with that reason
  *   (no Disease is created from this file), rows without a symbol, disease id or association type as malformed.
  *   Its header is checked with the others, before anything is written.
- * - Not done: edges of terms re-parented or obsoleted in a later release are not removed.
+ * - A term imported gets exactly the release's is_a parents (earlier edges it does not list are removed).
+ * - Not done: a term obsolete in the release keeps the edges it had; annotations of a disease that an
+ *   earlier release (or the seed) gave and this release drops are kept beside the new ones.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +66,14 @@ const MERGE_PHENOTYPES = `
   MERGE (p:Phenotype {id: row.id})
   SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.sourceVersion = $run.version, p.importRun = $run.id
   WITH p, row
+  CALL (p, row) {
+    // A term gets exactly this release's parents: edges an earlier release (or the seed) gave it and this one
+    // does not are removed. Kept, a re-parented term could close an is_a cycle across the two (the 2015 seed's
+    // HP:0000140 -> HP:0000858 beside 2023-01-27's HP:0000858 -> HP:0000140), and the rare-disease ranking's
+    // phenotype index refuses a cyclic ontology.
+    MATCH (p)-[stale:IS_A]->(q:Phenotype) WHERE NOT q.id IN row.parents
+    DELETE stale
+  }
   CALL (p, row) {
     UNWIND row.parents AS parentId
     MERGE (q:Phenotype {id: parentId})

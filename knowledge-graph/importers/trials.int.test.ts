@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { importTrials, trialRow } from './trials';
 import { extractGenomicMentions } from './variants';
-import { countTagged, importRun, randomDigits, randomTag, tempDir, testExecutor } from './test-support';
+import { countTagged, importRun, randomDigits, randomTag, snapshotRecord, tempDir, testExecutor } from './test-support';
 
 const INJECTION = `'); MATCH (n) DETACH DELETE n; // "}) RETURN 1`;
 
@@ -146,5 +147,56 @@ describe('ClinicalTrials.gov importer', () => {
     ]);
     const stored = await executor.read<{ n: number }>('MATCH (t:Trial {nctId: $nct}) RETURN count(t) AS n', { nct: good });
     expect(stored.records[0]!.get('n')).toBe(1);
+  });
+});
+
+describe('ClinicalTrials.gov importer, JSON Lines of flattened export records', () => {
+  const executor = testExecutor();
+  afterAll(() => executor.close());
+
+  it('streams a gzipped JSON Lines file, links interventions only to drugs the graph holds, names bad lines, and re-imports without change', async () => {
+    const tag = randomTag();
+    await executor.write(`MERGE (d:Drug {id: $id}) SET d.name = $name`, { id: `test:${tag}:drug`, name: `adagrasib ${tag.toLowerCase()}` });
+    const dir = tempDir();
+    const [flat, v2] = [`NCT${randomDigits(8)}`, `NCT${randomDigits(8)}`];
+    const lines = [JSON.stringify(snapshotRecord(flat, tag)), '{"nct_id": ', '', JSON.stringify(study(tag, v2)), JSON.stringify({ ...snapshotRecord('NCT1', tag) })];
+    fs.writeFileSync(path.join(dir, 'trials.jsonl.gz'), zlib.gzipSync(`${lines.join('\n')}\n`));
+
+    const result = await importTrials(executor, dir, { version: 'snapshot-2026-01-05' });
+    expect(result.counts).toMatchObject({ jsonLinesFiles: 1, records: 4, trials: 2, skipped: 2 });
+    expect(result.counts.files).toBeUndefined();
+    expect(result.skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'INVALID_JSON', examples: [expect.stringMatching(/^trials\.jsonl\.gz:2: /)] }),
+        { code: 'INVALID_NCT_ID', reason: 'nctId "NCT1" is not NCT followed by 8 digits', count: 1, examples: ['trials.jsonl.gz:5'] },
+      ]),
+    );
+    const res = await executor.read(
+      `MATCH (t:Trial {nctId: $flat})
+       RETURN t {.phase, .status, .minimumAgeYears, .genomicCriteria, .sourceUrl} AS t, [(t)-[:TESTS_DRUG]->(d) | d.id] AS drugs,
+              [(t)-[:AT_SITE]->(s) | s.country] AS countries,
+              COUNT { (d:Drug {name: 'Tumour biopsy'}) } AS createdDrugs`,
+      { flat },
+    );
+    const r = res.records[0]!;
+    expect(r.get('t')).toEqual({
+      phase: 'PHASE1/PHASE2', status: 'NOT_YET_RECRUITING', minimumAgeYears: 18, genomicCriteria: [`KRAS${tag} p.G12C`], sourceUrl: `https://clinicaltrials.gov/study/${flat}`,
+    });
+    expect(r.get('drugs')).toEqual([`test:${tag}:drug`]);
+    expect((r.get('countries') as string[]).sort()).toEqual(['Germany', 'Japan']);
+    expect(r.get('createdDrugs')).toBe(0);
+    const v2Trial = await executor.read('MATCH (t:Trial {nctId: $v2}) RETURN t.title AS title', { v2 });
+    expect(v2Trial.records[0]!.get('title')).toBe(`Sotorasib ${tag} in KRAS G12C NSCLC`);
+
+    const before = await countTagged(executor, tag);
+    expect((await importTrials(executor, dir, { version: 'snapshot-2026-01-05' })).status).toBe('already-imported');
+    await importTrials(executor, dir, { version: 'snapshot-2026-01-05', force: true });
+    expect(await countTagged(executor, tag)).toEqual(before);
+  });
+
+  it('refuses an .xz file before writing anything, with the command that unpacks it', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'trials.jsonl.xz'), 'x');
+    await expect(importTrials(executor, dir)).rejects.toThrow(expect.objectContaining({ name: 'ImportInputError', message: expect.stringContaining('xz -dk') }));
   });
 });

@@ -2,7 +2,8 @@
  * ClinicalTrials.gov API v2 studies, one JSON file per study (as `GET /api/v2/studies/{nctId}` or
  * each element of `studies[]` returns them), in a directory (walked recursively, *.json, name order,
  * one file read at a time) → Trial, linked to Drug (TESTS_DRUG), Disease (STUDIES) and Variant
- * (REQUIRES_VARIANT).
+ * (REQUIRES_VARIANT). JSON Lines files (*.jsonl[.gz]) in the directory hold one trial per line, a v2 study
+ * or a flattened export record (trials-snapshot.ts), streamed; a skip names `file:line`.
  *
  * Fields read: protocolSection.identificationModule.{nctId, briefTitle|officialTitle},
  * statusModule.overallStatus, designModule.phases, conditionsModule.{conditions, keywords},
@@ -29,8 +30,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Neo4jExecutor } from '../executor';
-import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
-import { inputChecksum, readWholeText } from './input';
+import { BatchWriter, DEFAULT_BATCH_SIZE, drugRef, ImportInputError, ImportReport, withImportRun, type DrugRef, type ImportOptions, type ImportResult } from './common';
+import { inputChecksum, lineReader, readWholeText } from './input';
+import { isSnapshotRecord, snapshotTrialRow } from './trials-snapshot';
 import { extractExcludedVariants, extractLabCriteria, parseCtgovAge } from './eligibility';
 import { extractGenomicMentions, inclusionText, type GenomicMention } from './variants';
 import { ImportRejectCode, nctIdProblem, skipRecord, textProblem, type Skip } from './record-checks';
@@ -55,6 +57,13 @@ export interface TrialRow {
   excludedVariants: GenomicMention[];
   /** JSON list of LabCriterion read from the eligibility text. */
   labCriteria: string;
+  /**
+   * Interventions of unknown type (flattened exports, trials-snapshot.ts): linked only to a Drug the graph
+   * already holds under that name, never created.
+   */
+  knownDrugs?: DrugRef[];
+  /** The trial's public record (ClinicalTrials.gov study page), so an answer can lead back to it. */
+  sourceUrl: string;
 }
 
 export interface TrialSiteRow {
@@ -74,7 +83,7 @@ const MERGE_TRIALS = `
       t.minimumAge = row.minimumAge, t.maximumAge = row.maximumAge, t.sex = row.sex,
       t.eligibilityText = row.eligibilityText, t.genomicCriteria = row.genomicCriteria,
       t.minimumAgeYears = row.minimumAgeYears, t.maximumAgeYears = row.maximumAgeYears, t.labCriteria = row.labCriteria,
-      t.source = $run.source, t.sourceVersion = $run.version, t.importRun = $run.id
+      t.source = $run.source, t.sourceVersion = $run.version, t.sourceUrl = row.sourceUrl, t.importRun = $run.id
   WITH t, row
   CALL (t) {
     OPTIONAL MATCH (t)-[:AT_SITE]->(old:TrialSite)
@@ -108,6 +117,12 @@ const MERGE_TRIALS = `
     WITH t, drug, head(collect(known.id)) AS knownId
     MERGE (d:Drug {id: coalesce(knownId, drug.id)})
       ON CREATE SET d.name = drug.name, d.source = $run.source, d.importRun = $run.id
+    MERGE (t)-[r:TESTS_DRUG]->(d)
+    SET r.source = $run.source, r.importRun = $run.id
+  }
+  CALL (t, row) {
+    UNWIND coalesce(row.knownDrugs, []) AS drug
+    MATCH (d:Drug {name: drug.lower})
     MERGE (t)-[r:TESTS_DRUG]->(d)
     SET r.source = $run.source, r.importRun = $run.id
   }
@@ -191,28 +206,38 @@ export function trialRow(study: unknown): TrialRow | Skip {
     sites,
     excludedVariants: extractExcludedVariants(criteria ?? ''),
     labCriteria: JSON.stringify(extractLabCriteria(criteria ?? '')),
+    sourceUrl: `https://clinicaltrials.gov/study/${nctId}`,
   };
 }
 
-/** Every *.json below `dir`, in name order (names only are listed; files are read one at a time). */
-export function listJsonFiles(dir: string): string[] {
+/**
+ * Every *.json[.gz] below `dir` (one document each), and with `jsonLines` also *.jsonl[.gz|.xz] (one trial per
+ * line, trials-snapshot.ts), in name order (names only are listed; files are read one at a time).
+ */
+export function listJsonFiles(dir: string, { jsonLines = false }: { jsonLines?: boolean } = {}): string[] {
+  const wanted = jsonLines ? /\.jsonl?(\.gz|\.xz)?$/i : /\.json(\.gz)?$/i;
   const out: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && /\.json(\.gz)?$/i.test(entry.name)) out.push(full);
+      else if (entry.isFile() && wanted.test(entry.name)) out.push(full);
     }
   };
   walk(dir);
   return out;
 }
 
-/** Checkpoint position of a file: its ordinal × this (one trial per file; CPIC adds the record index). */
+/** Checkpoint position of a file: its ordinal × this (one trial per file; CPIC and JSON Lines add the record index). */
 export const FILE_POSITION = 1_000_000;
 
+const JSON_LINES = /\.jsonl(\.gz|\.xz)?$/i;
+
 export async function importTrials(executor: Neo4jExecutor, dir: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const files = listJsonFiles(dir);
+  const files = listJsonFiles(dir, { jsonLines: true });
+  // Refused before the ImportRun is written (input.ts reads .gz, not .xz).
+  const xz = files.find((f) => f.toLowerCase().endsWith('.xz'));
+  if (xz) throw new ImportInputError(`${xz}: .xz input is not read directly; unpack it first (xz -dk ${xz}) and import again`);
   const report = new ImportReport();
   const version = options.version ?? `snapshot-${new Date().toISOString().slice(0, 10)}`;
   const runInput = { checksum: await inputChecksum([dir]), files: [path.basename(dir)], phases: ['trials'], force: options.force };
@@ -231,9 +256,37 @@ export async function importTrials(executor: Neo4jExecutor, dir: string, options
     );
     for (const file of files) {
       done += 1;
+      const where = path.relative(dir, file) || path.basename(file);
+      if (JSON_LINES.test(file)) {
+        // Resume inside the file: lines before the checkpoint are read, not written or counted again. Its
+        // records, not the file, are what was read (kg:import sums files and records).
+        report.add('jsonLinesFiles');
+        const reader = lineReader(file);
+        let line = 0;
+        try {
+          for await (const text of reader.lines) {
+            line += 1;
+            if (line >= FILE_POSITION) throw new ImportInputError(`${where}: more than ${FILE_POSITION - 1} lines; split the file`);
+            if (text.trim() === '' || resume.done('trials', done * FILE_POSITION + line)) continue;
+            report.add('records');
+            let record: unknown;
+            try {
+              record = JSON.parse(text);
+            } catch (error) {
+              report.skip('not valid JSON', `${where}:${line}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
+              continue;
+            }
+            const row = isSnapshotRecord(record) ? snapshotTrialRow(record) : trialRow(record);
+            if ('skip' in row) report.skip(row.skip, `${where}:${line}`, row.code);
+            else await writer.add(row, done * FILE_POSITION + line);
+          }
+        } finally {
+          reader.close();
+        }
+        continue;
+      }
       if (resume.done('trials', done * FILE_POSITION)) continue;
       report.add('files');
-      const where = path.relative(dir, file) || path.basename(file);
       let study: unknown;
       try {
         study = JSON.parse(await readWholeText(file));
@@ -241,7 +294,7 @@ export async function importTrials(executor: Neo4jExecutor, dir: string, options
         report.skip('not valid JSON', `${where}: ${(error as Error).message.split('\n')[0]}`, ImportRejectCode.INVALID_JSON);
         continue;
       }
-      const row = trialRow(study);
+      const row = isSnapshotRecord(study) ? snapshotTrialRow(study) : trialRow(study);
       if ('skip' in row) report.skip(row.skip, where, row.code);
       else await writer.add(row, done * FILE_POSITION);
     }

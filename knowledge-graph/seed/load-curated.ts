@@ -2,6 +2,7 @@ import type { Neo4jExecutor } from '../executor';
 import { DRUGS } from './skeleton-seed';
 import { ENCODES_PREDICATE, knowledgeVariantId, variantLevel } from '../importers/variants';
 import { CIVIC_SOURCE, CURATED_EVIDENCE } from './curated/civic-evidence';
+import { latestYear } from '../guideline-versions';
 import { CPIC_GUIDELINES, CPIC_SOURCE } from './curated/cpic-guidelines';
 import { CURATED_DISEASE_GENES } from './curated/disease-genes';
 import { HPO_SOURCE, HPO_TERMS, RARE_DISEASES } from './curated/hpo-rare-diseases';
@@ -63,7 +64,8 @@ const MERGE_GUIDELINES = `
   MERGE (r:Guideline {id: row.id})
   SET r.name = row.name, r.url = row.url, r.population = row.population, r.phenotypes = row.phenotypes, r.lookupKey = row.lookupKey,
       r.recommendation = row.recommendation, r.classification = row.classification, r.implications = row.implications,
-      r.comments = row.comments, r.citations = row.citations, r.source = 'CPIC', r.sourceVersion = row.sourceVersion
+      r.comments = row.comments, r.citations = row.citations, r.source = 'CPIC', r.sourceVersion = row.sourceVersion,
+      r.releasedOn = row.releasedOn, r.publishedYear = row.publishedYear
   MERGE (r)-[:FOR_DRUG]->(d)
   WITH r, row
   UNWIND row.genes AS symbol
@@ -153,6 +155,9 @@ export async function loadCuratedSeed(executor: Neo4jExecutor): Promise<void> {
       comments: g.comments ?? null,
       citations: g.citations.map((c) => `${c.title} (${c.year}). PMID:${c.pmid}`),
       sourceVersion: `CPIC v1.20.0 (PharmCAT @ ${CPIC_SOURCE.commit.slice(0, 7)})`,
+      // Dated like an imported release, so the newest CPIC version of a pair answers (guideline-versions.ts).
+      releasedOn: CPIC_SOURCE.released,
+      publishedYear: latestYear(g.citations.map((c) => c.year)),
     })),
   );
   await inBatches(executor, MERGE_PHENOTYPES, HPO_TERMS, { version: `hp.obo 2015-01-27, annotations @ ${HPO_SOURCE.annotations.commit.slice(0, 7)}` });

@@ -13,7 +13,7 @@ import * as skeleton from './skeleton-seed';
  * Bumped when the Cypher that loads the seed changes shape (new properties, new edges), so a graph
  * loaded by an older loader is loaded again even though the data files did not change.
  */
-const SEED_LOADER_REVISION = 4;
+const SEED_LOADER_REVISION = 5;
 
 /**
  * The seed's version as the graph records it (`ImportRun {id: 'seed'}`): the releases it was taken from

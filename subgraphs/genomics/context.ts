@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
+import { KnownOrganisations } from '../../lib/patient-access';
 import type { VcfIngestor } from './ingest/ingest-vcf';
 import { pgxCallWindows } from './domain/pharmacogenomics';
 import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
@@ -8,6 +9,11 @@ import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantF
 export interface GenomicsContext {
   /** The caller, as the gateway asserted it. */
   identity: Identity;
+  /**
+   * Patients' organisations as the gateway sent them in this request's representations
+   * (`Patient.organization` @external, @requires on the patient fields): row access without a call back.
+   */
+  organisations: KnownOrganisations;
   /** Row-level access to a patient's variants (lib/authorization.ts calls it for Patient fields). */
   checkPatientAccess: (patientId: string) => Promise<void>;
   /** The write rule for a patient's variant calls (lib/patient-access.ts mayWritePatient). */
@@ -38,7 +44,8 @@ const PGX_CALL_WINDOWS = pgxCallWindows();
 
 export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
-  const access = patients.accessFor(identity);
+  const organisations = new KnownOrganisations();
+  const access = patients.accessFor(identity, organisations);
   let counted: Promise<readonly string[] | null> | undefined;
   /** Once per request: the carriers this caller's aggregates may count. */
   const countedGeneCarriers = () =>
@@ -48,6 +55,7 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
     })());
   return {
     identity,
+    organisations,
     checkPatientAccess: (patientId) => access.check(patientId),
     checkPatientWrite: (patientId) => access.checkWrite(patientId),
     countedGeneCarriers,

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { serveApollo, type RunningService } from '../../lib/apollo-http';
-import { createSubgraphServer } from '../../lib/subgraph';
+import { createSubgraphServer, postgresHealth, serveApollo, type RunningService } from '../../lib/service-host';
 import { createPool, migrate } from '../../lib/postgres';
 import { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Logger } from '../../lib/logger';
@@ -36,10 +35,7 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
     log: opts.log,
     assertions: opts.assertions,
     context: async (_req, identity) => createGenomicsContext(repository, vcf, patients, identity),
-    health: async () => {
-      await pool.query('SELECT 1');
-      return { postgres: 'ok' };
-    },
+    health: postgresHealth(pool),
     onClose: () => pool.end(),
   });
 }

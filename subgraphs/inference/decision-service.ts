@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
-import type { PatientSubgraphClient } from '../../lib/patient-client';
+import type { OrganizationNotingReads } from '../../lib/patient-client';
 import type { SubgraphClient } from '../../lib/subgraph-client';
-import { geneAt } from '../genomics/domain/gene-annotation';
+import { geneAt } from '../../lib/contracts/reference/gene-coordinates';
+import { InferencePatientGenomicsDocument } from '../../lib/contracts/generated/genomics/graphql';
+import { InferencePatientSnapshotDocument } from '../../lib/contracts/generated/patient/graphql';
 import { rankActionableFindings, type ActionableFinding } from './domain/actionable-findings';
 import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
 import { isPresentCondition } from './domain/clinical-facts';
@@ -15,18 +17,6 @@ import { RISK_MODEL_DEFINITIONS } from './learning/model-definitions';
 import type { RiskModelRegistry, StoredRiskModel } from './learning/registry';
 import { historyFromRecord } from './learning/training-job';
 
-/** What decisions read from the patient subgraph: the risk snapshot plus condition names. */
-export const SNAPSHOT_SELECTION = `birthDate sex race
-  observations { id code value unit effectiveAt valueCode { system code } excludedReason }
-  conditions { id code { system code display } clinicalStatus verificationStatus onsetAt recordedAt }
-  procedures { id code { system code display } status performedAt }
-  medications { id code { system code display } status authoredAt }`;
-
-/** Clinically relevant variants (genes the hub knows, FILTER PASS) and whether any call exists at all. */
-const GENOMICS_SELECTION = `clinical: variants(filter: { clinicalOnly: true }, first: 5000) { id }
-  any: variants(first: 1) { id }
-  pharmacogenomics { gene status diplotype phenotype activityScore }`;
-
 export interface PatientGenomics {
   /** null: no variant calls stored for the patient (not sequenced, as far as the hub knows). */
   variantIds: string[] | null;
@@ -39,7 +29,8 @@ export interface PatientRisk {
 
 export interface DecisionClients {
   registry: RiskModelRegistry;
-  patients: PatientSubgraphClient;
+  /** Reads the clinical snapshot (InferencePatientSnapshot, with the organisation: see context.ts). */
+  patients: OrganizationNotingReads;
   genomics: SubgraphClient;
   knowledge: KnowledgeClient;
 }
@@ -60,13 +51,10 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
   let promoted: Promise<StoredRiskModel[]> | undefined;
   // Read once per request: every patient of the request is scored by the same versions.
   const promotedModels = () => (promoted ??= clients.registry.promoted(Object.keys(RISK_MODEL_DEFINITIONS)).then((m) => [...m.values()]));
-  const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.fetchPatients<ClinicalSnapshot>(ids, SNAPSHOT_SELECTION));
+  // What decisions read from the patient subgraph: the risk snapshot plus condition names.
+  const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.patientsOf(InferencePatientSnapshotDocument, ids));
   const genomics = new DataLoader<string, PatientGenomics>(async (ids) => {
-    const rows = await clients.genomics.entities<{ clinical: { id: string }[] | null; any: { id: string }[] | null; pharmacogenomics: PgxCall[] }>(
-      'Patient',
-      ids.map((id) => ({ id })),
-      GENOMICS_SELECTION,
-    );
+    const rows = await clients.genomics.entitiesOf(InferencePatientGenomicsDocument, ids.map((id) => ({ id })));
     return rows.map((row) => ({
       variantIds: row && row.any && row.any.length > 0 ? (row.clinical ?? []).map((v) => v.id) : null,
       pharmacogenomics: row?.pharmacogenomics ?? [],

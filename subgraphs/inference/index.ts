@@ -23,6 +23,7 @@ runUntilSignal(log, async () => {
     consumerGroup: config.inferenceConsumerGroup,
     consumerStart: config.inferenceConsumerStart,
     redisUrl: config.redisUrl,
+    redisTimeouts: config.timeouts.redis,
     consumeEvents: process.env.INFERENCE_CONSUME_EVENTS !== 'false',
     metricsToken: config.gatewayEdges.metricsToken,
     host: config.host,

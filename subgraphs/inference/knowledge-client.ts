@@ -1,9 +1,19 @@
 import { Cached } from '../../lib/cached';
+import { ErrorCode, HubError } from '../../lib/errors';
+import { isEligibilitySection, isLabComparator } from '../../lib/contracts/reference/trial-criteria';
 import type { SubgraphClient } from '../../lib/subgraph-client';
+import {
+  InferenceConceptDictionaryDocument,
+  InferenceGeneGuidelinesDocument,
+  InferencePhenotypeCorpusDocument,
+  InferenceTrialPageDocument,
+  InferenceVariantKnowledgeDocument,
+  type InferenceTrialPageQuery,
+} from '../../lib/contracts/generated/knowledge-graph/graphql';
 import type { CpicRecommendation } from './domain/drug-response';
 import type { FindingEvidence } from './domain/actionable-findings';
 import { buildPhenotypeIndex, type PhenotypeIndex } from './domain/phenotype-similarity';
-import type { TrialCriteria } from './domain/trial-eligibility';
+import type { TrialCriteria, TrialLabCriterion } from './domain/trial-eligibility';
 
 export interface VariantKnowledge {
   id: string;
@@ -12,37 +22,23 @@ export interface VariantKnowledge {
   evidence: FindingEvidence[];
 }
 
-const VARIANT_SELECTION = `id gene { symbol } encodes
-  evidence { id type level direction significance response rating disease { id name } drugs { id name } citation evidenceFor
-             source { name recordId url version } }`;
-const GUIDELINE_SELECTION = `symbol guidelines { id name url drug { id name } phenotypes { gene phenotype } lookupKey { gene phenotype }
-  recommendation strength population implications { gene implication } comments citations source sourceVersion }`;
-const TRIAL_PAGE = `query ($filter: TrialFilter!, $first: Int!, $after: ID) {
-  trials(filter: $filter, first: $first, after: $after) {
-    nctId title phase status conditions
-    eligibility { minimumAge maximumAge sex requiredVariants { id } excludedVariants { id }
-                  labCriteria { loinc name comparator value unit section } }
-  } }`;
-const PHENOTYPE_CORPUS = `{ phenotypeCorpus { terms { id name parents } diseases { id name phenotypes genes } } }`;
 const TRIAL_PAGE_SIZE = 2000;
 
-interface TrialRecord {
-  nctId: string;
-  title: string;
-  phase: string | null;
-  status: string | null;
-  conditions: string[];
-  eligibility: {
-    minimumAge: number | null;
-    maximumAge: number | null;
-    sex: string | null;
-    requiredVariants: { id: string }[];
-    excludedVariants: { id: string }[];
-    labCriteria: TrialCriteria['labCriteria'];
-  };
-}
+type TrialRecord = InferenceTrialPageQuery['trials'][number];
 
 const sexOf = (sex: string | null): TrialCriteria['sex'] => (sex === 'ALL' || sex === 'FEMALE' || sex === 'MALE' ? sex : null);
+
+/** The schema serves comparator and section as strings; the importer writes only the shared vocabulary (lib/contracts/reference/trial-criteria.ts). */
+function labCriterionOf(nctId: string, c: TrialRecord['eligibility']['labCriteria'][number]): TrialLabCriterion {
+  const { comparator, section } = c;
+  if (!isLabComparator(comparator) || !isEligibilitySection(section)) {
+    throw new HubError(
+      ErrorCode.DEPENDENCY_UNAVAILABLE,
+      `knowledge-graph subgraph: trial ${nctId} lab criterion ${c.loinc} has comparator "${comparator.slice(0, 20)}" and section "${section.slice(0, 20)}"; expected >=, >, <= or < and inclusion or exclusion`,
+    );
+  }
+  return { ...c, comparator, section };
+}
 
 /**
  * What inference reads from the knowledge-graph subgraph. Per-variant and per-gene knowledge is read
@@ -59,24 +55,24 @@ export class KnowledgeClient {
   ) {
     this.trials = new Cached(cacheTtlMs, () => this.fetchTrials());
     this.phenotypes = new Cached(cacheTtlMs, async () => {
-      const { phenotypeCorpus } = await this.client.request<{ phenotypeCorpus: Parameters<typeof buildPhenotypeIndex> extends [infer T, infer D] ? { terms: T; diseases: D } : never }>(PHENOTYPE_CORPUS);
+      const { phenotypeCorpus } = await this.client.execute(InferencePhenotypeCorpusDocument, {});
       return buildPhenotypeIndex(phenotypeCorpus.terms, phenotypeCorpus.diseases);
     });
   }
 
   async variants(ids: readonly string[]): Promise<(VariantKnowledge | null)[]> {
-    return this.client.entities<VariantKnowledge>('Variant', ids.map((id) => ({ id })), VARIANT_SELECTION);
+    return this.client.entitiesOf(InferenceVariantKnowledgeDocument, ids.map((id) => ({ id })));
   }
 
   /** CPIC recommendations per gene, in the order given (a gene the graph does not know has none). */
   async guidelinesByGene(genes: readonly string[]): Promise<CpicRecommendation[][]> {
-    const rows = await this.client.entities<{ symbol: string; guidelines: CpicRecommendation[] }>('Gene', genes.map((symbol) => ({ symbol })), GUIDELINE_SELECTION);
+    const rows = await this.client.entitiesOf(InferenceGeneGuidelinesDocument, genes.map((symbol) => ({ symbol })));
     return rows.map((row) => row?.guidelines ?? []);
   }
 
   /** Every concept a note can name (read per call; the notes processor keeps it for a while). */
   async conceptDictionary(): Promise<{ id: string; kind: string; names: string[] }[]> {
-    const data = await this.client.request<{ conceptDictionary: { id: string; kind: string; names: string[] }[] }>(`{ conceptDictionary { id kind names } }`);
+    const data = await this.client.execute(InferenceConceptDictionaryDocument, {});
     return data.conceptDictionary;
   }
 
@@ -92,7 +88,7 @@ export class KnowledgeClient {
     const all: TrialCriteria[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: { trials: TrialRecord[] } = await this.client.request(TRIAL_PAGE, { filter: {}, first: TRIAL_PAGE_SIZE, after });
+      const page: { trials: TrialRecord[] } = await this.client.execute(InferenceTrialPageDocument, { filter: {}, first: TRIAL_PAGE_SIZE, after });
       for (const t of page.trials) {
         all.push({
           nctId: t.nctId,
@@ -105,7 +101,7 @@ export class KnowledgeClient {
           conditions: t.conditions,
           requiredVariants: t.eligibility.requiredVariants.map((v) => ({ id: v.id, gene: null, name: null })),
           excludedVariants: t.eligibility.excludedVariants.map((v) => ({ id: v.id, gene: null, name: null })),
-          labCriteria: t.eligibility.labCriteria,
+          labCriteria: t.eligibility.labCriteria.map((c) => labCriterionOf(t.nctId, c)),
         });
       }
       if (page.trials.length < TRIAL_PAGE_SIZE) return all;

@@ -1,5 +1,4 @@
-import { serveApollo, type RunningService } from '../../lib/apollo-http';
-import { createSubgraphServer } from '../../lib/subgraph';
+import { createSubgraphServer, serveApollo, type RunningService } from '../../lib/service-host';
 import type { Logger } from '../../lib/logger';
 import type { IdentityAssertions } from '../../lib/identity';
 import { DEFAULT_DEPENDENCY_TIMEOUTS, type Neo4jTimeouts } from '../../lib/dependency-timeouts';

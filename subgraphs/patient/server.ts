@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { serveApollo, type RunningService } from '../../lib/apollo-http';
-import { createSubgraphServer } from '../../lib/subgraph';
+import { createSubgraphServer, postgresHealth, serveApollo, type RunningService } from '../../lib/service-host';
 import { createPool, migrate, type Pool } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import type { IdentityAssertions } from '../../lib/identity';
@@ -61,10 +60,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     log: opts.log,
     assertions: opts.assertions,
     context: async (_req, identity) => createPatientContext(services, identity),
-    health: async () => {
-      await pool.query('SELECT 1');
-      return { postgres: 'ok' };
-    },
+    health: postgresHealth(pool),
     onClose: () => pool.end(),
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../lib/logger';
 import { createPool, type Pool } from '../../lib/postgres';
 import type { RunningService } from '../../lib/apollo-http';
-import { PatientTopic, OUTBOXES } from '../../lib/event-contracts';
+import { PatientTopic, OUTBOXES } from '../../lib/contracts/events';
 import { startPatientService } from '../../subgraphs/patient/server';
 import { startGenomicsService } from '../../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../../subgraphs/knowledge-graph/server';

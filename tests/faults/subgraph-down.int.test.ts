@@ -48,8 +48,10 @@ describe('a subgraph that is down or hung', () => {
     });
 
   it('answers the rest with DEPENDENCY_UNAVAILABLE on the genomics fields while genomics does not listen', async () => {
-    const healthy = await timedPatient360(hub.gateway.url, patientId);
-    expect(healthy.response.errors).toBeUndefined();
+    // Whole before genomics stops. Under a full CI run a read of the warmed hub can still miss the 2 s
+    // subgraph wait while other files load both cores: ask again rather than fail on that.
+    let healthy!: Awaited<ReturnType<typeof timedPatient360>>;
+    await waitUntil(async () => (healthy = await timedPatient360(hub.gateway.url, patientId)).response.errors === undefined, 30_000);
     expect(healthy.response.data!.patient!.variants).toEqual([expect.objectContaining({ id: 'GRCh38:7:140753336:A:T' })]);
 
     await hub.genomics.close();

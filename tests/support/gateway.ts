@@ -16,6 +16,7 @@ export function gatewayOver(hub: Hub, config: ReturnType<typeof testConfig>, log
     log,
     subgraphUrls: { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url },
     auth: { jwt: config.auth.jwt, assertions: assertionsOf(config) },
+    queryPlanner: config.gatewayQueryPlanner,
     ...options,
   });
 }

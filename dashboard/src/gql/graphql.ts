@@ -20,6 +20,10 @@ export type CohortRiskFilter = {
   sex?: RiskSex | null | undefined;
 };
 
+export type MedicationRecordKind =
+  | 'REQUEST'
+  | 'STATEMENT';
+
 /** The patient subgraph's cohort filter (PatientFilter), for note search, cohort risk and top genes: declared alike in the genomics and inference subgraphs. */
 export type NoteSearchCohort = {
   ageMax?: number | null | undefined;
@@ -54,6 +58,8 @@ export type PatientFilter = {
   ageMax?: number | null | undefined;
   /** Age in whole years today (from the birth date), at least this; patients without a birth date never match. */
   ageMin?: number | null | undefined;
+  /** Born on this day, YYYY-MM-DD (Query.patients only; clinicians and admins); any other text is BAD_USER_INPUT. */
+  birthDate?: string | null | undefined;
   /** A condition with this code, in any code system (SNOMED CT, ICD-10, ...), whatever its clinical status. */
   conditionCode?: string | null | undefined;
   /** Narrows conditionCode to one code system, e.g. http://snomed.info/sct; only together with conditionCode. */
@@ -64,6 +70,13 @@ export type PatientFilter = {
   hasMedication?: string | null | undefined;
   /** Any system's identifier value, e.g. an MRN. */
   identifier?: string | null | undefined;
+  /**
+   * Search by name, Query.patients only (clinicians and admins): every word (at most 5, 100 characters in
+   * all; split at spaces and hyphens) must start a part of the patient's name (given or family), ignoring
+   * case, accents and punctuation; German umlauts match both spellings ("müll", "Mull" and "muell" find
+   * Müller and Mueller). Empty or punctuation-only text is BAD_USER_INPUT.
+   */
+  name?: string | null | undefined;
   /** The patient's latest observation of a LOINC code has a value in a range. */
   observation?: ObservationFilter | null | undefined;
   sex?: Sex | null | undefined;
@@ -131,23 +144,31 @@ export type DashboardPatientRecordQueryVariables = Exact<{
 }>;
 
 
-export type DashboardPatientRecordQuery = { patient: { id: string, name: string, birthDate: string | null, sex: Sex | null, race: Race | null, identifiers: Array<{ system: string, value: string }>, observations: Array<{ id: string, code: string, display: string, value: number | null, unit: string | null, effectiveAt: string, valueCode: { code: string, display: string | null } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, onsetAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ id: string, status: string | null, authoredAt: string | null, dosage: string | null, code: { system: string, code: string, display: string | null } }> } | null };
+export type DashboardPatientRecordQuery = { patient: { id: string, name: string, birthDate: string | null, sex: Sex | null, race: Race | null, identifiers: Array<{ system: string, value: string, label: string, typeCode: string | null, masked: boolean }>, observations: Array<{ id: string, code: string, display: string, value: number | null, unit: string | null, effectiveAt: string, valueCode: { code: string, display: string | null } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, onsetAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ id: string, kind: MedicationRecordKind, status: string | null, authoredAt: string | null, dosage: string | null, code: { system: string, code: string, display: string | null } }> } | null };
+
+export type DashboardRevealIdentifierQueryVariables = Exact<{
+  id: string | number;
+  system: string;
+}>;
+
+
+export type DashboardRevealIdentifierQuery = { patient: { id: string, revealIdentifier: Array<string> } | null };
 
 export type DashboardPatientGenomicsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DashboardPatientGenomicsQuery = { patient: { id: string, variants: Array<{ id: string, proteinChange: string | null, gene: { symbol: string } | null, therapies: Array<{ evidenceLevel: string, response: TherapyResponse, source: string, sourceRecordId: string | null, sourceUrl: string | null, citation: string, drug: { id: string, name: string }, disease: { name: string } | null }> }> | null, pharmacogenomics: Array<{ gene: string, status: PgxStatus, diplotype: string | null, phenotype: string, activityScore: number | null, missingPositions: Array<string>, notes: Array<string>, source: string }> } | null };
+export type DashboardPatientGenomicsQuery = { patient: { id: string, variants: Array<{ id: string, geneSymbol: string | null, proteinChange: string | null, gene: { symbol: string } | null, therapies: Array<{ evidenceLevel: string, response: TherapyResponse, source: string, sourceRecordId: string | null, sourceUrl: string | null, citation: string, drug: { id: string, name: string }, disease: { name: string } | null }> }> | null, pharmacogenomics: Array<{ gene: string, status: PgxStatus, diplotype: string | null, phenotype: string, activityScore: number | null, missingPositions: Array<string>, notes: Array<string>, source: string }> } | null };
 
 export type DashboardPatientRiskQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DashboardPatientRiskQuery = { patient: { id: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> } } | null } | null };
+export type DashboardPatientRiskQuery = { patient: { id: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, sourceId: string | null, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string, sourceId: string | null }> } | null }> } } | null } | null };
 
-export type CardiovascularRiskFragment = { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> };
+export type CardiovascularRiskFragment = { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, sourceId: string | null, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string, sourceId: string | null }> } | null }> };
 
 export type DashboardPatientDecisionsQueryVariables = Exact<{
   id: string | number;
@@ -180,7 +201,7 @@ export type DashboardRiskUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DashboardRiskUpdatedSubscription = { riskUpdated: { computedAt: string, reason: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string }> } | null }> } } } };
+export type DashboardRiskUpdatedSubscription = { riskUpdated: { computedAt: string, reason: string, risk: { cardiovascular: { pce10y: number | null, category: string | null, missing: Array<string>, notApplicableReasons: Array<string>, asOf: string | null, staleInputs: Array<string>, notes: Array<string>, prevent: { cvd10y: number | null, ascvd10y: number | null, hf10y: number | null, cvd30y: number | null, ascvd30y: number | null, hf30y: number | null } | null, inputs: { age: number | null, sex: RiskSex | null, race: RiskRace | null, totalCholesterol: number | null, hdlCholesterol: number | null, systolicBp: number | null, onHypertensionTreatment: boolean | null, smoker: boolean | null, diabetes: boolean | null, bmi: number | null, egfr: number | null, onStatin: boolean | null }, excludedValues: Array<{ input: string, value: number, unit: string | null, reason: string }>, models: Array<{ name: string, version: string, source: string }>, applicability: Array<{ model: string, applicable: boolean, reason: string | null, causedBy: { code: string | null, display: string | null, onsetAt: string | null, recordedAt: string | null } | null }>, datedInputs: Array<{ input: string, value: number | null, unit: string | null, display: string | null, effectiveAt: string | null, source: string, sourceId: string | null, stale: boolean, maxAgeDays: number | null, derivation: { formula: string, inputs: Array<{ name: string, value: number, unit: string, effectiveAt: string, sourceId: string | null }> } | null }> } } } };
 
 export type DashboardFindingsUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -235,6 +256,15 @@ export type DashboardVariantGraphQueryVariables = Exact<{
 
 
 export type DashboardVariantGraphQuery = { variant: { id: string, proteinChange: string | null, gene: { symbol: string } | null, therapies: Array<{ evidenceLevel: string, response: TherapyResponse, source: string, sourceUrl: string | null, drug: { id: string, name: string }, disease: { id: string, name: string } | null }>, trials: Array<{ nctId: string, title: string, phase: string | null, status: string | null }> } | null };
+
+export type DashboardPatientSearchQueryVariables = Exact<{
+  filter: PatientFilter;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DashboardPatientSearchQuery = { patients: { edges: Array<{ cursor: string, node: { id: string, name: string, birthDate: string | null, sex: Sex | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -312,6 +342,7 @@ export const CardiovascularRiskFragmentDoc = new TypedDocumentString(`
     display
     effectiveAt
     source
+    sourceId
     stale
     maxAgeDays
     derivation {
@@ -321,6 +352,7 @@ export const CardiovascularRiskFragmentDoc = new TypedDocumentString(`
         value
         unit
         effectiveAt
+        sourceId
       }
     }
   }
@@ -366,6 +398,9 @@ export const DashboardPatientRecordDocument = new TypedDocumentString(`
     identifiers {
       system
       value
+      label
+      typeCode
+      masked
     }
     observations {
       id
@@ -391,6 +426,7 @@ export const DashboardPatientRecordDocument = new TypedDocumentString(`
     }
     medications {
       id
+      kind
       code {
         system
         code
@@ -402,7 +438,15 @@ export const DashboardPatientRecordDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"25dfe6c56c6e1738369fb964fd0bb7d151181d42ff7102401f3c752901ccc670"}) as unknown as TypedDocumentString<DashboardPatientRecordQuery, DashboardPatientRecordQueryVariables>;
+    `, {"hash":"c377502199df4f3490c3ac6b5f6a78da1ccb12feee10d8eb1d275e1f47460836"}) as unknown as TypedDocumentString<DashboardPatientRecordQuery, DashboardPatientRecordQueryVariables>;
+export const DashboardRevealIdentifierDocument = new TypedDocumentString(`
+    query DashboardRevealIdentifier($id: ID!, $system: String!) {
+  patient(id: $id) {
+    id
+    revealIdentifier(system: $system)
+  }
+}
+    `, {"hash":"023d622ab9368e051110c8708bb2ccafaae538fda61b4bc7a643dbd926853511"}) as unknown as TypedDocumentString<DashboardRevealIdentifierQuery, DashboardRevealIdentifierQueryVariables>;
 export const DashboardPatientGenomicsDocument = new TypedDocumentString(`
     query DashboardPatientGenomics($id: ID!) {
   patient(id: $id) {
@@ -412,6 +456,7 @@ export const DashboardPatientGenomicsDocument = new TypedDocumentString(`
       gene {
         symbol
       }
+      geneSymbol
       proteinChange
       therapies {
         drug {
@@ -441,7 +486,7 @@ export const DashboardPatientGenomicsDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"42d539bc43304f3cd003bcb94265af33419669344c84d86e0613e8682e6d8c2b"}) as unknown as TypedDocumentString<DashboardPatientGenomicsQuery, DashboardPatientGenomicsQueryVariables>;
+    `, {"hash":"954bb220bcb93f00967f1ed7c5826b7e372d4f1333edb3a83c0f8aa437977bc8"}) as unknown as TypedDocumentString<DashboardPatientGenomicsQuery, DashboardPatientGenomicsQueryVariables>;
 export const DashboardPatientRiskDocument = new TypedDocumentString(`
     query DashboardPatientRisk($id: ID!) {
   patient(id: $id) {
@@ -510,6 +555,7 @@ export const DashboardPatientRiskDocument = new TypedDocumentString(`
     display
     effectiveAt
     source
+    sourceId
     stale
     maxAgeDays
     derivation {
@@ -519,12 +565,13 @@ export const DashboardPatientRiskDocument = new TypedDocumentString(`
         value
         unit
         effectiveAt
+        sourceId
       }
     }
   }
   staleInputs
   notes
-}`, {"hash":"d639f02bbff4483f3e0d34a5a99bfcf2051b5e6d071b4a1945c1190378d1bc01"}) as unknown as TypedDocumentString<DashboardPatientRiskQuery, DashboardPatientRiskQueryVariables>;
+}`, {"hash":"6710617c8c8f077e80e529758196e031feaf5fcaeea2bb968a8327c3c9687c4e"}) as unknown as TypedDocumentString<DashboardPatientRiskQuery, DashboardPatientRiskQueryVariables>;
 export const DashboardPatientDecisionsDocument = new TypedDocumentString(`
     query DashboardPatientDecisions($id: ID!) {
   patient(id: $id) {
@@ -698,6 +745,7 @@ export const DashboardRiskUpdatedDocument = new TypedDocumentString(`
     display
     effectiveAt
     source
+    sourceId
     stale
     maxAgeDays
     derivation {
@@ -707,12 +755,13 @@ export const DashboardRiskUpdatedDocument = new TypedDocumentString(`
         value
         unit
         effectiveAt
+        sourceId
       }
     }
   }
   staleInputs
   notes
-}`, {"hash":"d010e78975241265d4f28248f8ef82d1fd09751b9b6a693f47a51d6e2f7e6b57"}) as unknown as TypedDocumentString<DashboardRiskUpdatedSubscription, DashboardRiskUpdatedSubscriptionVariables>;
+}`, {"hash":"a7cf3d5066fb9b7b5243f8c2d2a669de861d94bb8f6c345476d2f533f2755020"}) as unknown as TypedDocumentString<DashboardRiskUpdatedSubscription, DashboardRiskUpdatedSubscriptionVariables>;
 export const DashboardFindingsUpdatedDocument = new TypedDocumentString(`
     subscription DashboardFindingsUpdated($id: ID!) {
   findingsUpdated(patientId: $id) {
@@ -882,3 +931,22 @@ export const DashboardVariantGraphDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"d6884a9de08ec0048fc41a1378065c61787815943f3eeb890f39bd8a00397a5c"}) as unknown as TypedDocumentString<DashboardVariantGraphQuery, DashboardVariantGraphQueryVariables>;
+export const DashboardPatientSearchDocument = new TypedDocumentString(`
+    query DashboardPatientSearch($filter: PatientFilter!, $first: Int!, $after: String) {
+  patients(filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        name
+        birthDate
+        sex
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `, {"hash":"99d63382438917a910f3f1472f6f828fe77d4d725aa340e4993147ca95b80a28"}) as unknown as TypedDocumentString<DashboardPatientSearchQuery, DashboardPatientSearchQueryVariables>;

@@ -13,10 +13,21 @@ export const PatientRecordQuery = graphql(`
       birthDate
       sex
       race
-      identifiers { system value }
+      # Government ids arrive masked (Identifier.masked); DashboardRevealIdentifier asks for one whole, audited.
+      identifiers { system value label typeCode masked }
       observations { id code display value unit valueCode { code display } effectiveAt }
       conditions { id code { system code display } clinicalStatus onsetAt }
-      medications { id code { system code display } status authoredAt dosage }
+      medications { id kind code { system code display } status authoredAt dosage }
+    }
+  }
+`);
+
+/** One identifier system's whole values: sent only when the clinician clicks Reveal (the patient subgraph audits it). */
+export const RevealIdentifierQuery = graphql(`
+  query DashboardRevealIdentifier($id: ID!, $system: String!) {
+    patient(id: $id) {
+      id
+      revealIdentifier(system: $system)
     }
   }
 `);
@@ -28,7 +39,9 @@ export const PatientGenomicsQuery = graphql(`
       # The gateway static cost limit multiplies by a literal first: 200 variants with their therapies fit.
       variants(first: 200) {
         id
+        # The knowledge graph's gene (null when it does not hold the variant) and the genomics gene table's.
         gene { symbol }
+        geneSymbol
         proteinChange
         therapies {
           drug { id name }
@@ -67,7 +80,7 @@ export const CardiovascularRiskFragment = graphql(`
     models { name version source }
     applicability { model applicable reason causedBy { code display onsetAt recordedAt } }
     asOf
-    datedInputs { input value unit display effectiveAt source stale maxAgeDays derivation { formula inputs { name value unit effectiveAt } } }
+    datedInputs { input value unit display effectiveAt source sourceId stale maxAgeDays derivation { formula inputs { name value unit effectiveAt sourceId } } }
     staleInputs
     notes
   }

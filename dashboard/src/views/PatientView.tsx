@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Route } from '../routes';
 import { useQuery } from '../graphql/hooks';
 import { subscribe } from '../graphql/client';
@@ -11,6 +11,7 @@ import { GenomicsPanels } from './patient/GenomicsPanels';
 import { DecisionPanels } from './patient/DecisionPanels';
 import { LiveStatus } from '../components/LiveStatus';
 import { PageError } from '../components/PageError';
+import { freshnessByCode } from './patient/summaries';
 
 /**
  * Patient 360: four queries, one per owning subgraph, so that a subgraph that is down empties only its
@@ -40,6 +41,9 @@ export function PatientView({ route }: { route: Route }) {
   }, [live, id]);
 
   const patient = record.result?.data?.patient;
+  // The risk model's maximum ages, as the API states them for the values it read (live updates included).
+  const datedInputs = (liveRisk?.risk ?? risk.result?.data?.patient?.risk?.cardiovascular)?.datedInputs;
+  const freshness = useMemo(() => freshnessByCode(datedInputs ?? [], patient?.observations ?? []), [datedInputs, patient?.observations]);
   const complete = !!patient && [genomics, risk, decisions].every((q) => !q.loading);
   usePaintMark('patient-record-painted', !!patient);
   usePaintMark('patient-360-painted', complete);
@@ -60,7 +64,7 @@ export function PatientView({ route }: { route: Route }) {
         <LiveStatus error={liveError} />
       </div>
       <div class="grid">
-        <RecordPanels state={record} />
+        <RecordPanels state={record} freshness={freshness} />
         <RiskPanel patientId={id} state={risk} live={liveRisk} />
         <DecisionPanels state={decisions} live={liveAlerts} />
         <GenomicsPanels state={genomics} />

@@ -19,6 +19,8 @@ export const CPIC_SOURCE = {
   repository: 'https://github.com/PharmGKB/PharmCAT',
   path: 'src/main/resources/org/pharmgkb/pharmcat/reporter/drugs.json',
   commit: '5f2cedbf08b0bb0e379bcbf410cdc136628fe7fd',
+  /** The commit's date: CPIC's data as PharmCAT took it ("update data to latest CPIC/DPWG"), the release date an imported CPIC release is compared with. */
+  released: '2022-09-15',
   licence: 'CC0-1.0',
 } as const;
 

@@ -6,7 +6,7 @@ import { parseHeader, recordCalls, VcfError, VcfRejectCode, type ReferenceCall, 
 import { lineBatches } from './vcf-lines';
 import { ChunkedStage, CREATE_STAGE } from './copy-stage';
 import { coversPgxPosition, pgxPositionsIn } from '../domain/pharmacogenomics';
-import { announceVariantsChanged } from '../repository/outbox';
+import { announce, GenomicsTopic } from '../../../lib/contracts/events';
 
 export interface VcfIngestOptions {
   /** Which sample's genotypes to load; required when the file has more than one. */
@@ -91,7 +91,7 @@ export class VcfIngestor {
         await client.query('ROLLBACK');
         return { ...report, variants: 0 };
       }
-      await announceVariantsChanged(client, patientId, { variants: report.variants, sample: report.sample });
+      await announce(client, 'genomics.outbox', GenomicsTopic.VARIANTS_CHANGED, patientId, { variants: report.variants, sample: report.sample });
       await client.query('COMMIT');
       return report;
     } catch (error) {

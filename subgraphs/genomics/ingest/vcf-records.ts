@@ -2,7 +2,7 @@ import VCF from '@gmod/vcf';
 import { HubError, ErrorCode } from '../../../lib/errors';
 import { GRCH38_LENGTHS, normaliseVariant, parseGenotype, type ParsedGenotype, type Zygosity } from '../domain/variant';
 import { FormatLayouts, SampleFields, type ItemVisitor } from './vcf-sample-fields';
-import { geneAt } from '../domain/gene-annotation';
+import { geneAt } from '../../../lib/contracts/reference/gene-coordinates';
 import { chromosomeName } from '../domain/pharmacogenomics/observations';
 
 /** Why a VCF file was refused: VcfReject.code, for clients to branch on (the reason says where and what). */

@@ -2,8 +2,8 @@ import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { GENOME_BUILD, type NormalisedVariant, type ParsedGenotype, type Zygosity } from '../domain/variant';
-import { geneAt } from '../domain/gene-annotation';
-import { announceVariantsChanged } from './outbox';
+import { geneAt } from '../../../lib/contracts/reference/gene-coordinates';
+import { announce, GenomicsTopic } from '../../../lib/contracts/events';
 
 export interface VariantRecord {
   id: string;
@@ -229,7 +229,7 @@ export class PostgresVariantRepository implements VariantRepository {
         unique.map((c) => c.zygosity),
         unique.map((c) => geneAt(c.chrom, c.pos)),
       ]);
-      await announceVariantsChanged(client, patientId, { variants: unique.length, source: 'api' });
+      await announce(client, 'genomics.outbox', GenomicsTopic.VARIANTS_CHANGED, patientId, { variants: unique.length, source: 'api' });
     });
     return unique.map((c) => ({
       patientId,

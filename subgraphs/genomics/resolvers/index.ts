@@ -106,6 +106,15 @@ async function pharmacogenomicsOf(patient: { id: string }, _: unknown, ctx: Geno
 export const MAX_VARIANTS_PAGE = 5000;
 
 const Patient = {
+  /**
+   * The gateway's representation carries the patient's organisation (fetched from the patient
+   * subgraph in the same patient fetch, @requires in schema/genomics.graphql): noted for the row check
+   * the patient fields make, and kept on the patient.
+   */
+  __resolveReference(representation: { id: string; organization?: string | null }, ctx: GenomicsContext) {
+    ctx.organisations.note(representation);
+    return representation;
+  },
   variantCalls: (patient: { id: string }, _: unknown, ctx: GenomicsContext) => ctx.loaders.callsByPatient.load(patient.id),
   async variants(patient: { id: string }, args: { filter?: VariantFilter | null; first?: number | null; after?: string | null }, ctx: GenomicsContext) {
     const first = args.first ?? 500;
@@ -114,7 +123,8 @@ const Patient = {
     }
     if (args.after) parseVariantId(args.after);
     const calls = await ctx.loaders.carriedCalls(args.filter ?? {}, first, args.after ?? null).load(patient.id);
-    return calls.map((c) => c.variant);
+    // The call's gene (annotated at ingest from the GRCh38 table) travels with its variant: Variant.geneSymbol.
+    return calls.map((c) => ({ ...c.variant, geneSymbol: c.gene }));
   },
   pharmacogenomics: pharmacogenomicsOf,
 };

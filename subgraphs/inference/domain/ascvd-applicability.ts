@@ -25,6 +25,7 @@
  *   that made the patient secondary prevention. Every matching condition is still in `matches`.
  * - Code sets: data/cardiovascular-disease-codes.json, sources in data/SOURCE.md.
  */
+import { CODE_SYSTEMS, ICD10_SYSTEMS as ICD10 } from '../../../lib/contracts/reference/code-systems';
 import codeSets from './data/cardiovascular-disease-codes.json';
 import { isAssertedCondition, type CodedCondition } from './clinical-facts';
 
@@ -84,8 +85,8 @@ interface CodeSetCategory {
   snomedProcedures?: { code: string }[];
 }
 
-const SNOMED = 'http://snomed.info/sct';
-const ICD10_SYSTEMS = new Set(['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10']);
+const SNOMED = CODE_SYSTEMS.snomed;
+const ICD10_SYSTEMS = new Set(ICD10);
 const compactIcd = (code: string) => code.replace(/\./g, '').toUpperCase();
 
 const CATEGORIES = (codeSets.categories as CodeSetCategory[]).map((c) => ({

@@ -2,6 +2,7 @@
  * Reads the yes/no risk inputs out of a patient's record. A fact is `null` (missing) when the record
  * cannot say: no smoking status recorded, no problem list, no medication list. It is never assumed.
  */
+import { CODE_SYSTEMS, ICD10_SYSTEMS } from '../../../lib/contracts/reference/code-systems';
 
 export interface CodedCondition {
   /** The record's id in the patient subgraph (absent in records built by hand). */
@@ -28,8 +29,8 @@ export interface CodedObservation {
   valueCode: { system: string; code: string } | null;
 }
 
-const SNOMED = 'http://snomed.info/sct';
-const ICD10 = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'];
+const SNOMED = CODE_SYSTEMS.snomed;
+const ICD10 = ICD10_SYSTEMS;
 
 /** LOINC 72166-2 Tobacco smoking status; answers from LOINC answer list LL2201-3 (SNOMED CT). */
 export const SMOKING_STATUS_LOINC = '72166-2';

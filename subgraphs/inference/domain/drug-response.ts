@@ -20,6 +20,7 @@
  * (clopidogrel: "CVI ACS PCI", "CVI non-ACS non-PCI", "NVI", Lee 2022 Table 2); they are not in
  * conflict. Responses are therefore one per drug, with the recommendations grouped by population.
  */
+import { CODE_SYSTEMS } from '../../../lib/contracts/reference/code-systems';
 
 export type PgxStatus = 'CALLED' | 'INDETERMINATE' | 'NOT_GENOTYPED';
 
@@ -119,7 +120,7 @@ export interface MedicationAlert {
   recommendationId: string;
 }
 
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const RXNORM = CODE_SYSTEMS.rxnorm;
 /** FHIR MedicationRequest/MedicationStatement statuses under which the patient is taking the drug. */
 const CURRENT_STATUSES = new Set(['active', 'on-hold', 'intended', 'unknown']);
 /** Phenotypes under which CPIC's recommendation is the label's: no alert. */

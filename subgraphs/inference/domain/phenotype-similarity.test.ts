@@ -4,6 +4,7 @@ import {
   buildPhenotypeIndex,
   PhenotypeIndexError,
   rankRareDiseases,
+  rareDiseaseOrder,
   termSimilarity,
   unknownPhenotypes,
   type DiseaseAnnotation,
@@ -210,6 +211,14 @@ describe('rankRareDiseases', () => {
     expect(candidates[1]!.score).toBe(candidates[2]!.score);
   });
 
+  it('gives the same order and scores without explanations (rareDiseaseOrder, for evaluations)', () => {
+    for (const options of [{}, { patientGenes: ['GENEB'] }, { excludedPhenotypes: [ID], negativeFindingPenalty: 0.5 }]) {
+      const ranked = rankRareDiseases(index, patient, options).candidates.map((x) => ({ id: x.disease.id, score: x.score }));
+      expect(rareDiseaseOrder(index, patient, options)).toEqual(ranked);
+    }
+    expect(rareDiseaseOrder(index, ['HP:9999999'])).toEqual([]);
+  });
+
   it('reports the one-sided patient→disease average beside the ranking score', () => {
     const { candidates } = rankRareDiseases(index, patient);
     const oneSided = Object.fromEntries(candidates.map((x) => [x.disease.id, x.patientToDisease]));
@@ -233,6 +242,7 @@ describe('rankRareDiseases', () => {
         // Both of A's terms meet Visual impairment only at the root; ID is closer to it (lower IC).
         { patientPhenotype: ref(VISUAL), diseasePhenotype: ref(ID), commonAncestor: ref(ROOT), informationContent: 0 },
       ],
+      contradictions: [],
     });
     // Focal-onset seizure meets CVI and ID alike at Nervous system; ID, the less specific, is shown.
     expect(candidates.find((x) => x.disease.id === 'TEST:D')!.matches).toEqual([
@@ -286,6 +296,32 @@ describe('rankRareDiseases', () => {
 
   it('returns at most limit candidates', () => {
     expect(rankRareDiseases(index, patient, { limit: 2 }).candidates.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:B']);
+  });
+
+  it('names the negative findings each disease shows (the term or a descendant) without changing the score by default', () => {
+    // Seizure and Abnormality of the eye are ancestors of the patient's own terms, HP:9999999 is not in the
+    // ontology: all three are ignored. ID is annotated to A and D, Strabismus to B, ASD (under Cardiovascular) to C.
+    const excludedPhenotypes = [STRABISMUS, ID, SEIZURE, EYE, 'HP:9999999', CARDIO];
+    const { candidates } = rankRareDiseases(index, patient, { excludedPhenotypes });
+    expect(candidates.map((x) => [x.disease.id, x.contradictions.map((t) => t.id)])).toEqual([
+      ['TEST:A', [ID]],
+      ['TEST:B', [STRABISMUS]],
+      ['TEST:D', [ID]],
+      ['TEST:C', [CARDIO]],
+    ]);
+    expect(candidates.map((x) => x.score)).toEqual(rankRareDiseases(index, patient).candidates.map((x) => x.score));
+    expect(candidates[0]!.contradictions).toEqual([ref(ID)]);
+  });
+
+  it('multiplies the score by 1 − negativeFindingPenalty for each negative finding the disease shows', () => {
+    const { candidates } = rankRareDiseases(index, patient, { excludedPhenotypes: [ID, CARDIO, 'HP:9999999'], negativeFindingPenalty: 0.5 });
+    // B (a + b)/2 ≈ 0.4904 untouched; A ≈ 0.7650 / 2; D ≈ 0.4904 / 2; C ≈ 0.3466 / 2.
+    expect(candidates.map((x) => x.disease.id)).toEqual(['TEST:B', 'TEST:A', 'TEST:D', 'TEST:C']);
+    expect(candidates[1]!.score).toBeCloseTo((a + b / 4) * 0.5, 12);
+    expect(candidates[1]!.similarity).toBeCloseTo(a + b / 4, 12);
+    expect(() => rankRareDiseases(index, patient, { negativeFindingPenalty: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'negativeFindingPenalty: 1.5 is not a number from 0 to 1' }),
+    );
   });
 
   it('rejects a negative geneBoost and a limit below 1 with BAD_USER_INPUT', () => {

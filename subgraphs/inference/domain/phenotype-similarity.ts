@@ -321,6 +321,14 @@ export interface RankOptions {
   geneBoost?: number;
   /** How many candidates to return; all when absent. */
   limit?: number;
+  /**
+   * HPO ids the patient was examined for and does not have (GA4GH phenopacket `excluded: true`): negative
+   * findings. Ids not in the ontology, and ids that are ancestors of a patient phenotype (the patient cannot lack
+   * "Seizure" and have "Focal-onset seizure"), are ignored.
+   */
+  excludedPhenotypes?: string[];
+  /** Multiplier for each negative finding a disease is annotated with: score × (1 − penalty). Default DEFAULT_NEGATIVE_FINDING_PENALTY. */
+  negativeFindingPenalty?: number;
 }
 
 export interface PhenotypeMatch {
@@ -345,6 +353,8 @@ export interface RareDiseaseCandidate {
   matchedGenes: string[];
   /** For each patient phenotype, its best-matching disease phenotype and their MICA; IC descending. */
   matches: PhenotypeMatch[];
+  /** The patient's negative findings this disease is annotated with (the term itself or a descendant), sorted by id. */
+  contradictions: TermRef[];
 }
 
 export interface RareDiseaseRanking {
@@ -360,6 +370,18 @@ export interface RareDiseaseRanking {
  * phenotype scores (as Exomiser does) is out of scope.
  */
 export const DEFAULT_GENE_BOOST = 0.5;
+
+/**
+ * Negative findings are reported per candidate (`contradictions`) but do not lower its score by default. A flat
+ * penalty (score × (1 − p) per negative finding the disease is annotated with, a frequency-free stand-in for
+ * LIRICAL's likelihood ratio of an excluded feature, Robinson et al. 2020, PMID:32755546) was measured on 10,577
+ * published cases (knowledge-graph/eval/README.md): 56 % of the excluded terms case reports give that the graph
+ * knows are features of the patient's own diagnosis — authors list the expected signs a patient lacks — so any
+ * flat penalty ranks the true diagnosis lower (top-1 of the diagnoses in the seed graph: 522 of 663 without it,
+ * 303 with p = 0.1 on the exact term, 283 with p = 0.1 on the term or a descendant). Using them needs each
+ * annotation's frequency (LIRICAL: LR = (1 − f_disease) / (1 − f_background)).
+ */
+export const DEFAULT_NEGATIVE_FINDING_PENALTY = 0;
 
 /**
  * Ranks diseases for a patient's phenotypes by symmetric BMA of Resnik similarities, optionally boosted by
@@ -381,6 +403,43 @@ export const DEFAULT_GENE_BOOST = 0.5;
  * empty (not every disease at score 0).
  */
 export function rankRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly string[], options: RankOptions = {}): RareDiseaseRanking {
+  const { scored, ordinals, micas, negatives, unknown } = scoreRareDiseases(index, patientPhenotypes, options);
+  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, similarity, matchedGenes, geneBoosted, score, contradictions }) => ({
+    disease: { id: disease.id, name: disease.name },
+    score,
+    similarity: similarity.symmetric,
+    patientToDisease: similarity.patientToDisease,
+    geneBoosted,
+    matchedGenes,
+    // Explanations only for the candidates returned: at HPO scale (~12,600 diseases) explaining every disease
+    // cost more than scoring them.
+    matches: explainMatches(index, ordinals, micas, disease.phenotypeOrdinals),
+    contradictions: (contradictions ?? negatives.filter((negative) => annotatedWithin(index, disease, negative))).map((id) =>
+      termRef(index, index.terms.get(id)!.ordinal),
+    ),
+  }));
+  return { candidates, unknownPhenotypes: unknown };
+}
+
+/**
+ * The order `rankRareDiseases` returns, as disease ids with their scores and nothing else (no explanations):
+ * for evaluations that need the rank of one disease among all (knowledge-graph/eval). Same function, same order.
+ */
+export function rareDiseaseOrder(index: PhenotypeIndex, patientPhenotypes: readonly string[], options: Omit<RankOptions, 'limit'> = {}): { id: string; score: number }[] {
+  return scoreRareDiseases(index, patientPhenotypes, options).scored.map(({ disease, score }) => ({ id: disease.id, score }));
+}
+
+interface ScoredDisease {
+  disease: IndexedDisease;
+  similarity: BestMatchAverage;
+  matchedGenes: string[];
+  geneBoosted: boolean;
+  score: number;
+  /** Computed while scoring only when a penalty makes them change the score; otherwise on output. */
+  contradictions: string[] | null;
+}
+
+function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly string[], options: RankOptions) {
   const geneBoost = options.geneBoost ?? DEFAULT_GENE_BOOST;
   if (!Number.isFinite(geneBoost) || geneBoost < 0) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `geneBoost: ${geneBoost} is not a finite number ≥ 0`, { field: 'geneBoost' });
@@ -388,33 +447,42 @@ export function rankRareDiseases(index: PhenotypeIndex, patientPhenotypes: reado
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `limit: ${options.limit} is not a whole number ≥ 1`, { field: 'limit' });
   }
+  const penalty = options.negativeFindingPenalty ?? DEFAULT_NEGATIVE_FINDING_PENALTY;
+  if (!Number.isFinite(penalty) || penalty < 0 || penalty > 1) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `negativeFindingPenalty: ${penalty} is not a number from 0 to 1`, { field: 'negativeFindingPenalty' });
+  }
   const unknown = unknownPhenotypes(index, patientPhenotypes);
   const patient = [...new Set(patientPhenotypes)].filter((id) => index.terms.has(id));
-  if (patient.length === 0) return { candidates: [], unknownPhenotypes: unknown };
-
-  const patientGenes = new Set(options.patientGenes ?? []);
   const ordinals = patient.map((id) => index.terms.get(id)!.ordinal);
   const micas = ordinals.map((ordinal) => micaWith(index, ordinal));
+  if (patient.length === 0) return { scored: [] as ScoredDisease[], ordinals, micas, negatives: [] as string[], unknown };
+  const negatives = negativeFindings(index, patient, options.excludedPhenotypes ?? []);
+
+  const patientGenes = new Set(options.patientGenes ?? []);
   const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
-  const scored = index.diseases.map((disease) => {
+  const scored = index.diseases.map((disease): ScoredDisease => {
     const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
-    const matchedGenes = [...disease.genes].filter((gene) => patientGenes.has(gene)).sort(compareIds);
+    const matchedGenes = patientGenes.size === 0 ? [] : [...disease.genes].filter((gene) => patientGenes.has(gene)).sort(compareIds);
     const geneBoosted = matchedGenes.length > 0 && geneBoost > 0;
-    const score = geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric;
-    return { disease, similarity, matchedGenes, geneBoosted, score };
+    const contradictions = penalty > 0 ? negatives.filter((negative) => annotatedWithin(index, disease, negative)) : null;
+    const score = (geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric) * (1 - penalty) ** (contradictions?.length ?? 0);
+    return { disease, similarity, matchedGenes, geneBoosted, score, contradictions };
   });
   scored.sort((a, b) => b.score - a.score || compareIds(a.disease.id, b.disease.id));
+  return { scored, ordinals, micas, negatives, unknown };
+}
 
-  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, similarity, matchedGenes, geneBoosted, score }) => ({
-    disease: { id: disease.id, name: disease.name },
-    score,
-    similarity: similarity.symmetric,
-    patientToDisease: similarity.patientToDisease,
-    geneBoosted,
-    matchedGenes,
-    matches: explainMatches(index, ordinals, micas, disease.phenotypeOrdinals),
-  }));
-  return { candidates, unknownPhenotypes: unknown };
+/** Negative findings that count: known to the ontology, not an ancestor of (or equal to) a patient phenotype; sorted, each once. */
+function negativeFindings(index: PhenotypeIndex, patient: readonly string[], excluded: readonly string[]): string[] {
+  const implied = new Set<string>();
+  for (const id of patient) for (const ancestor of index.terms.get(id)!.ancestors) implied.add(ancestor);
+  return [...new Set(excluded)].filter((id) => index.terms.has(id) && !implied.has(id)).sort(compareIds);
+}
+
+/** The disease is annotated with the term or one of its descendants. */
+function annotatedWithin(index: PhenotypeIndex, disease: IndexedDisease, term: string): boolean {
+  for (const ordinal of disease.phenotypeOrdinals) if (index.termsByOrdinal[ordinal]!.ancestors.has(term)) return true;
+  return false;
 }
 
 function assertKnown(index: PhenotypeIndex, ids: readonly string[]): void {

@@ -1,8 +1,8 @@
-import { judgeValue, LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
+import { judgeValue, LOINC_CATALOGUE } from '../../../lib/contracts/reference/loinc-catalogue';
 
 /**
  * Physiological plausibility of the measurements risk is computed from, read from the one catalogue the
- * patient subgraph judges values by on the way in (lib/loinc-catalogue.ts: ranges, their sources and
+ * patient subgraph judges values by on the way in (lib/contracts/reference/loinc-catalogue.ts: ranges, their sources and
  * the refuse-or-flag decision per code). These are not the equations' valid ranges (PCE: SBP 90–200,
  * total cholesterol 130–320 ...; those give "not applicable"): they catch values no living adult has, so
  * that such a value is excluded with a reason instead of silently producing a risk. The patient subgraph

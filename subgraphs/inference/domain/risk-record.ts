@@ -3,7 +3,7 @@
  * (input-freshness.ts), the prevalent diseases that decide which models apply (ascvd-applicability.ts),
  * and eGFR derived from creatinine when that is newer than any recorded eGFR (egfr.ts).
  */
-import { judgeValue } from '../../../lib/loinc-catalogue';
+import { judgeValue } from '../../../lib/contracts/reference/loinc-catalogue';
 import { prevalentDiseases, type PrevalentDisease, type ProcedureRecord } from './ascvd-applicability';
 import {
   activeAntihypertensive,

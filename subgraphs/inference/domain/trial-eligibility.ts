@@ -24,18 +24,17 @@
  * Inputs are read as immutable: per-trial and per-patient preparations (normalised condition tokens,
  * the set of variant ids a patient holds) are computed once and cached by object identity.
  */
+import type { EligibilitySection, LabComparator } from '../../../lib/contracts/reference/trial-criteria';
 import { EGFR_LOINC } from './cardiovascular';
 
-export type LabComparator = '>=' | '>' | '<=' | '<';
-
-/** Structurally a LabCriterion of knowledge-graph/importers/eligibility.ts (without `text`). */
+/** A LabCriterion of knowledge-graph/importers/eligibility.ts as Trial.eligibility.labCriteria serves it (without `text`). */
 export interface TrialLabCriterion {
   loinc: string;
   name: string;
   comparator: LabComparator;
   value: number;
   unit: string;
-  section: 'inclusion' | 'exclusion';
+  section: EligibilitySection;
 }
 
 export interface TrialVariantRef {

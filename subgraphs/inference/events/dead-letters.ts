@@ -1,5 +1,5 @@
 import type { Pool } from '../../../lib/postgres';
-import { OUTBOXES, type OutboxSource } from '../../../lib/event-contracts';
+import { OUTBOXES, type OutboxSource } from '../../../lib/contracts/events';
 
 /** An event the pipeline gave up on, as admins see it (GraphQL `eventDeadLetters`, `npm run events -- list`). */
 export interface DeadLetter {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from '../../../lib/postgres';
-import type { OutboxSource } from '../../../lib/event-contracts';
+import type { OutboxSource } from '../../../lib/contracts/events';
 import { nextAttemptDelay, type RetryPolicy } from './retry-policy';
 
 /** An event as the pipeline stores it, before or after its contract is checked. */

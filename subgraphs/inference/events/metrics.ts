@@ -4,7 +4,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import type { Pool } from '../../../lib/postgres';
-import { isOutboxSource, type OutboxSource } from '../../../lib/event-contracts';
+import { isOutboxSource, type OutboxSource } from '../../../lib/contracts/events';
 
 /**
  * The outbox pipeline's metrics, in this inference replica's own registry (several replicas may run

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../lib/logger';
 import { createPool, migrate, type Pool } from '../../../lib/postgres';
-import { TEST_DATABASE_URL } from '../../../tests/support/config';
+import { ownDatabase, type OwnDatabase } from '../../../tests/support/own-database';
 import { PATIENT_MIGRATIONS } from '../../patient/server';
 import { INFERENCE_MIGRATIONS } from '../server';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { PatientTopic } from '../../../lib/contracts/events';
 import { DeadLetterRepository } from './dead-letters';
 import { OutboxConsumer, PatientHandlingFailures, type OutboxConsumerOptions, type OutboxEvent } from './outbox-consumer';
 
@@ -12,8 +12,16 @@ const log = createLogger('test', 'silent');
 
 describe('OutboxConsumer', () => {
   let pool: Pool;
+  // A database of this file's own: its consumers are new groups that read the outbox from the
+  // beginning, and in the run's shared database that is every other file's events as well, written
+  // and committed while these tests count what was handled (in a full CI run the counts came out
+  // doubled, once, and never alone or beside the event and fault tests).
+  let database: OwnDatabase;
+  let TEST_DATABASE_URL: string;
 
   beforeAll(async () => {
+    database = await ownDatabase('outbox_consumer');
+    TEST_DATABASE_URL = database.url;
     await migrate(TEST_DATABASE_URL, 'patient', PATIENT_MIGRATIONS);
     await migrate(TEST_DATABASE_URL, 'inference', INFERENCE_MIGRATIONS);
     pool = createPool(TEST_DATABASE_URL);
@@ -21,6 +29,7 @@ describe('OutboxConsumer', () => {
 
   afterAll(async () => {
     await pool.end();
+    await database?.drop();
   });
 
   function consumerFor(group: string, seen: OutboxEvent[], patientId: string) {
@@ -327,6 +336,51 @@ describe('OutboxConsumer', () => {
     const cursor = (await cursorOf(group))!;
     expect(cursor.lease_token).toEqual(expect.any(String));
     expect(BigInt(cursor.last_id)).toBeLessThan(BigInt(ours));
+  });
+
+  it('stops without waiting for a long handler: the batch is neither failed nor passed, and the next holder takes it at once', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    let started!: () => void;
+    const handling = new Promise<void>((resolve) => (started = resolve));
+    // Model work over a whole record (Ken316's 142 notes took 76 s on 2 cores) that gives up when told to.
+    const slow = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events, signal) => {
+        if (!events.some((e) => e.patientId === patientId)) return;
+        started();
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, 60_000);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
+        });
+      },
+      log,
+    });
+    await insertEvent(pool, patientId, 1);
+    await slow.start();
+    await handling;
+    const stopAsked = Date.now();
+    await slow.stop();
+    expect(Date.now() - stopAsked).toBeLessThan(2000);
+
+    // Not failed (no retry, no dead letter), not passed (the cursor is before it), and no lease left behind.
+    const ours = (await pool.query<{ id: string }>(`SELECT id::text FROM patient.outbox WHERE patient_id = $1`, [patientId])).rows[0]!.id;
+    const cursor = (await cursorOf(group))!;
+    expect(BigInt(cursor.last_id)).toBeLessThan(BigInt(ours));
+    expect(cursor.lease_token).toBeNull();
+    expect((await pool.query(`SELECT 1 FROM inference.event_retries WHERE consumer = $1`, [group])).rows).toEqual([]);
+    expect(await deadLettersOf(group, [patientId])).toEqual([]);
+
+    const seen: OutboxEvent[] = [];
+    const next = consumerFor(group, seen, patientId);
+    await drainUntil([next], () => seen.length > 0, 2000);
+    expect(seen.map(numberOf)).toEqual([1]);
   });
 
   it('retries only the patients a handler names as failed, without handing the others over again', async () => {

@@ -3,14 +3,14 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Pool } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
-import { decodeEvent, EventContractError, isOutboxSource, OUTBOXES, type OutboxSource, type TypedEvent } from '../../../lib/event-contracts';
+import { decodeEvent, EventContractError, isOutboxSource, OUTBOXES, type OutboxSource, type TypedEvent } from '../../../lib/contracts/events';
 import { FailureStore, type ClaimedRetry, type FailureOutcome, type StoredEvent } from './failure-store';
 import { retryPolicy, type RetryPolicy } from './retry-policy';
 import type { EventMetrics } from './metrics';
 
-export { OUTBOX_SOURCES, type OutboxSource } from '../../../lib/event-contracts';
+export { OUTBOX_SOURCES, type OutboxSource } from '../../../lib/contracts/events';
 
-/** An outbox event that satisfies its contract (lib/event-contracts.ts): the topic narrows the payload. */
+/** An outbox event that satisfies its contract (lib/contracts/events.ts): the topic narrows the payload. */
 export type OutboxEvent = TypedEvent & {
   id: string;
   txid: string;
@@ -26,15 +26,16 @@ export interface OutboxConsumerOptions {
   consumer: string;
   /** The outbox table, schema-qualified. */
   source: OutboxSource;
-  /** The NOTIFY channel; default the outbox's own (lib/event-contracts.ts). */
+  /** The NOTIFY channel; default the outbox's own (lib/contracts/events.ts). */
   channel?: string;
   /**
    * Handles events that satisfy their contract. Throwing fails them all; the consumer then hands the
    * patients of the batch over one by one, so only the failing patient's events are retried. A
    * handler should therefore do its reads before its side effects (publications), so that a batch
-   * that fails has published nothing and no patient hears twice.
+   * that fails has published nothing and no patient hears twice. `signal` aborts when the consumer
+   * stops: long work (notes NLP) should give up then; the batch is handed over again, not failed.
    */
-  handle: (events: OutboxEvent[]) => Promise<void>;
+  handle: (events: OutboxEvent[], signal: AbortSignal) => Promise<void>;
   log: Logger;
   batchSize?: number;
   /** Safety net for a missed NOTIFY (e.g. during a reconnect), and how soon a lapsed lease is noticed. */
@@ -62,6 +63,11 @@ export class PatientHandlingFailures extends Error {
   constructor(readonly failed: ReadonlyMap<string, unknown>) {
     super(`handling failed for ${failed.size} patient(s): ${[...new Set([...failed.values()].map((e) => (e as Error)?.message))].join('; ').slice(0, 500)}`);
   }
+}
+
+/** A handler gave up because the consumer is stopping: its batch is neither done nor failed. */
+class HandlingStopped extends Error {
+  override name = 'HandlingStopped';
 }
 
 /** One event's failure: `permanent` when it breaks its contract, which no retry can change. */
@@ -104,7 +110,7 @@ const LOCK_GROUP = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
 const SELECT_CURSOR = `
   SELECT last_txid::text, last_id::text, lease_owner, coalesce(lease_expires_at > now(), false) AS lease_live
   FROM inference.outbox_cursor WHERE consumer = $1 AND source = $2`;
-// The table name comes from lib/event-contracts.ts OUTBOXES only (checked in the constructor), never from input.
+// The table name comes from lib/contracts/events.ts OUTBOXES only (checked in the constructor), never from input.
 const selectEvents = (source: OutboxSource) => `
   SELECT id::text, txid::text, topic, patient_id::text, payload, created_at FROM ${source}
   WHERE (txid, id) > ($1::xid8, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
@@ -116,6 +122,9 @@ const TAKE_LEASE = `
     lease_expires_at = EXCLUDED.lease_expires_at`;
 const RENEW_LEASE = `
   UPDATE inference.outbox_cursor SET lease_expires_at = now() + $4 * interval '1 millisecond'
+  WHERE consumer = $1 AND source = $2 AND lease_token = $3`;
+const RELEASE_LEASE = `
+  UPDATE inference.outbox_cursor SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
   WHERE consumer = $1 AND source = $2 AND lease_token = $3`;
 const ADVANCE_CURSOR = `
   UPDATE inference.outbox_cursor SET last_txid = $3::xid8, last_id = $4::bigint, lease_token = NULL, lease_owner = NULL,
@@ -180,6 +189,8 @@ export class OutboxConsumer {
   private timer: NodeJS.Timeout | undefined;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** Aborted by stop(): a handler under way gives up, and its batch is left for the next holder. */
+  private readonly stopping = new AbortController();
 
   /** This replica's name in leases (host, process and a random part: two consumers never share one). */
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -341,6 +352,14 @@ export class OutboxConsumer {
     let failures: Failure[];
     try {
       failures = await this.handleIsolated(claim.rows);
+    } catch (error) {
+      if (!(error instanceof HandlingStopped)) throw error;
+      // Stopped part-way: nothing is recorded as failed and the cursor stays; the lease is given up so
+      // that another replica (or this one's next start) handles the batch again at once (handlers are
+      // idempotent). A replica going down does not wait for a long batch (issue 20: graceful shutdown).
+      await pool.query(RELEASE_LEASE, [consumer, source, claim.token]).catch(() => undefined);
+      log.info({ consumer, source, events: claim.rows.length }, 'consumer stopped while handling a batch; the batch is handed over again');
+      return 0;
     } finally {
       stopHeartbeat();
     }
@@ -381,6 +400,10 @@ export class OutboxConsumer {
     let failures: Failure[];
     try {
       failures = await this.handleIsolated(claimed);
+    } catch (error) {
+      // Stopped part-way: the claim lapses after leaseMs and the retries are tried again then, unchanged.
+      if (error instanceof HandlingStopped) return 0;
+      throw error;
     } finally {
       stopHeartbeat();
     }
@@ -459,10 +482,13 @@ export class OutboxConsumer {
         failures.push({ event: rowOf.get(event.id)!, error: cause, permanent: false });
       }
     };
+    const signal = this.stopping.signal;
     try {
-      await this.opts.handle(events);
+      await this.opts.handle(events, signal);
       return failures;
     } catch (batchError) {
+      // Stopping, not failing: the batch is handed over again (drainBatch).
+      if (signal.aborted) throw new HandlingStopped();
       const byPatient = new Map<string, OutboxEvent[]>();
       for (const event of events) byPatient.set(event.patientId, [...(byPatient.get(event.patientId) ?? []), event]);
       if (byPatient.size === 1 || batchError instanceof PatientHandlingFailures) {
@@ -475,21 +501,24 @@ export class OutboxConsumer {
       );
       const groups = [...byPatient.values()];
       const worker = async () => {
-        for (let group = groups.shift(); group; group = groups.shift()) {
+        for (let group = groups.shift(); group && !signal.aborted; group = groups.shift()) {
           try {
-            await this.opts.handle(group);
+            await this.opts.handle(group, signal);
           } catch (error) {
             failAll(group, error);
           }
         }
       };
       await Promise.all(Array.from({ length: Math.min(groups.length, this.opts.isolationConcurrency ?? 4) }, worker));
+      // Some patients not handled, or failed by the stop itself: the whole batch is handed over again.
+      if (signal.aborted) throw new HandlingStopped();
       return failures;
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearInterval(this.timer);
     for (const timer of this.retryTimers) clearTimeout(timer);
     await Promise.all([this.main.stop(), this.retries.stop()]);

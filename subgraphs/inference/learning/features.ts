@@ -9,7 +9,7 @@
 import { currentSmoker, hasDiabetes, onHypertensionTreatment, onStatin, type CodedCondition, type RecordedMedication } from '../domain/clinical-facts';
 import { ageOn, EGFR_LOINC, RISK_LOINC, type ClinicalSnapshot } from '../domain/cardiovascular';
 import { implausibility, type PlausibilityField } from '../domain/plausibility';
-import { judgeValue, LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
+import { judgeValue, LOINC_CATALOGUE } from '../../../lib/contracts/reference/loinc-catalogue';
 import type { ProcedureRecord } from '../domain/ascvd-applicability';
 import { populationExclusion, type RiskModelPopulation } from './population';
 
@@ -90,7 +90,7 @@ function latestBefore(history: PatientHistory, codes: readonly string[], index: 
 }
 
 const plausible = (field: PlausibilityField) => (value: number, unit: string | null) => implausibility(field, value, unit) === null;
-/** HbA1c judged by the shared catalogue (lib/loinc-catalogue.ts: 3–20 %; mmol/mol stored as % is outside). */
+/** HbA1c judged by the shared catalogue (lib/contracts/reference/loinc-catalogue.ts: 3–20 %; mmol/mol stored as % is outside). */
 const plausibleHba1c = (value: number, unit: string | null) =>
   (unit === null || unit === LOINC_CATALOGUE.get(HBA1C_LOINC)!.unit) && judgeValue(HBA1C_LOINC, value).verdict === 'usable';
 

@@ -1,5 +1,5 @@
 import { explain, logistic, ModelTrainingError, perUnitCoefficients, predict, predictLogOdds, train } from './logistic';
-import { seededRandom } from '../../../bench/fhir/random';
+import { seededRandom } from '../../../lib/seeded-random';
 
 /** Rows from logit P(y) = −1 + 0.8·x0 − 0.5·x1 + 0·x2, x ~ N(0, 1) scaled to different units. */
 function knownLogistic(n: number, seed: number) {

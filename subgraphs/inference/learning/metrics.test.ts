@@ -1,5 +1,5 @@
 import { auroc, brierScore, calibration, subgroupMetrics } from './metrics';
-import { seededRandom } from '../../../bench/fhir/random';
+import { seededRandom } from '../../../lib/seeded-random';
 
 describe('AUROC', () => {
   it('matches a hand count of pairs with ties counted one half', () => {

@@ -1,3 +1,4 @@
+import { CODE_SYSTEMS } from '../../../lib/contracts/reference/code-systems';
 import type { OutcomeDefinition } from './features';
 import { FIRST_EVENT_POPULATION, type RiskModelPopulation } from './population';
 
@@ -18,7 +19,7 @@ export interface RiskModelDefinition {
   population: RiskModelPopulation | null;
 }
 
-const SNOMED = 'http://snomed.info/sct';
+const SNOMED = CODE_SYSTEMS.snomed;
 const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
 
 export const RISK_MODEL_DEFINITIONS: Record<string, RiskModelDefinition> = {

@@ -4,12 +4,13 @@
  * AUROC. Not for production use. Shapes are NHANES-like, not fitted; coefficients are plausible, not
  * published values. Deterministic: same seed → same cohort.
  */
-import { seededRandom, type Random } from '../../../bench/fhir/random';
+import { CODE_SYSTEMS } from '../../../lib/contracts/reference/code-systems';
+import { seededRandom, type Random } from '../../../lib/seeded-random';
 import { EGFR_LOINC, RISK_LOINC } from '../domain/cardiovascular';
 import { SMOKING_STATUS_LOINC } from '../domain/clinical-facts';
 import { addYears, HBA1C_LOINC, isoDate, type OutcomeDefinition, type PatientHistory } from './features';
 
-const SNOMED = 'http://snomed.info/sct';
+const SNOMED = CODE_SYSTEMS.snomed;
 export const SYNTHETIC_OUTCOME: OutcomeDefinition = {
   name: 'Myocardial infarction within 10 years',
   codes: [
@@ -119,9 +120,9 @@ function syntheticPatient(rng: Random, id: number, missingRate: number, dropOutR
   }
   const medications: PatientHistory['medications'] = [];
   if (!rng.chance(missingRate)) {
-    medications.push({ code: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '310965', display: 'ibuprofen 200 MG Oral Tablet' }, status: 'completed', startedAt: dayOffset(index, -900), endedAt: dayOffset(index, -800) });
-    if (antihypertensive) medications.push({ code: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076', display: 'lisinopril 10 MG Oral Tablet' }, status: 'active', startedAt: dayOffset(index, -rng.int(30, 2000)), endedAt: null });
-    if (statin) medications.push({ code: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '617312', display: 'atorvastatin 20 MG Oral Tablet' }, status: 'active', startedAt: dayOffset(index, -rng.int(30, 2000)), endedAt: null });
+    medications.push({ code: { system: CODE_SYSTEMS.rxnorm, code: '310965', display: 'ibuprofen 200 MG Oral Tablet' }, status: 'completed', startedAt: dayOffset(index, -900), endedAt: dayOffset(index, -800) });
+    if (antihypertensive) medications.push({ code: { system: CODE_SYSTEMS.rxnorm, code: '314076', display: 'lisinopril 10 MG Oral Tablet' }, status: 'active', startedAt: dayOffset(index, -rng.int(30, 2000)), endedAt: null });
+    if (statin) medications.push({ code: { system: CODE_SYSTEMS.rxnorm, code: '617312', display: 'atorvastatin 20 MG Oral Tablet' }, status: 'active', startedAt: dayOffset(index, -rng.int(30, 2000)), endedAt: null });
   }
 
   const windowDays = (addYears(index, SYNTHETIC_OUTCOME.years).getTime() - index.getTime()) / 86_400_000;

@@ -2,24 +2,13 @@ import type { Logger } from '../../../lib/logger';
 import type { ProcedureRecord } from '../domain/ascvd-applicability';
 import { isAssertedCondition } from '../domain/clinical-facts';
 import type { SubgraphClient } from '../../../lib/subgraph-client';
+import { InferenceTrainingHistoryPageDocument, type InferenceTrainingHistoryPageQuery } from '../../../lib/contracts/generated/patient/graphql';
 import { addYears, buildTrainingExample, isoDate, type PatientHistory, type TrainingExample } from './features';
 import type { RiskModelDefinition } from './model-definitions';
 import type { RiskModelRegistry } from './registry';
 import { evaluateModel, shouldPromote, trainRiskModel, type PromotionDecision, type TrainedRiskModel } from './training';
 
 const PAGE_SIZE = 100;
-const HISTORY_PAGE = `query ($first: Int!, $after: String) {
-  patients(first: $first, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id birthDate sex race
-      observations { code value unit effectiveAt valueCode { system code } excludedReason }
-      conditions { id code { system code display } clinicalStatus verificationStatus onsetAt recordedAt }
-      procedures { id code { system code display } status performedAt }
-      medications { code { system code display } status authoredAt }
-    } }
-  } }`;
-
 interface HistoryNode {
   id: string;
   birthDate: string | null;
@@ -97,7 +86,7 @@ export async function runTraining(opts: {
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const page: { patients: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: HistoryNode }[] } } = await opts.patients.request(HISTORY_PAGE, {
+    const page: InferenceTrainingHistoryPageQuery = await opts.patients.execute(InferenceTrainingHistoryPageDocument, {
       first: PAGE_SIZE,
       after,
     });

@@ -1,11 +1,11 @@
 import type { Logger } from '../../../lib/logger';
 import type { Pool } from '../../../lib/postgres';
 import type { SubgraphClient } from '../../../lib/subgraph-client';
+import { InferenceOutcomeCountDocument } from '../../../lib/contracts/generated/patient/graphql';
 import { RISK_MODEL_DEFINITIONS, type RiskModelDefinition } from './model-definitions';
 import type { RiskModelRegistry } from './registry';
 import { runTraining } from './training-job';
 
-const OUTCOME_COUNT = `query ($code: String!) { cohort(filter: { conditionCode: $code }) { count } }`;
 // One replica trains a model at a time; the others skip the check while it runs.
 const TRY_LOCK = `SELECT pg_try_advisory_lock(hashtextextended('risk-model-training:' || $1, 0)) AS locked`;
 const UNLOCK = `SELECT pg_advisory_unlock(hashtextextended('risk-model-training:' || $1, 0))`;
@@ -14,8 +14,9 @@ const UNLOCK = `SELECT pg_advisory_unlock(hashtextextended('risk-model-training:
 export async function countOutcomePatients(patients: SubgraphClient, definition: RiskModelDefinition): Promise<number> {
   let total = 0;
   for (const code of new Set(definition.outcome.codes.map((c) => c.code))) {
-    const data = await patients.request<{ cohort: { count: number } }>(OUTCOME_COUNT, { code });
-    total += data.cohort.count;
+    const data = await patients.execute(InferenceOutcomeCountDocument, { code });
+    // Suppressed counts are null (small cohorts for researchers); the hub service is never suppressed, and null adds nothing, as before.
+    total += data.cohort.count ?? 0;
   }
   return total;
 }

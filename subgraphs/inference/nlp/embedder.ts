@@ -50,10 +50,14 @@ export class SentenceEmbedder {
     return new SentenceEmbedder(extractor, options.modelId, probe.dims.at(-1)!, options.batchSize ?? 32);
   }
 
-  /** One unit vector per text, in order. */
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  /**
+   * One unit vector per text, in order. `signal` is checked before each forward pass: an aborted
+   * embedding stops within one batch (shutdown does not wait for a patient's whole record).
+   */
+  async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += this.batchSize) {
+      signal?.throwIfAborted();
       const batch = texts.slice(start, start + this.batchSize);
       const output = await this.extractor([...batch], { pooling: 'mean', normalize: true });
       const data = output.data as Float32Array;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Cached } from '../../../lib/cached';
 import type { Logger } from '../../../lib/logger';
 import type { PatientSubgraphClient } from '../../../lib/patient-client';
+import { InferencePatientNotesDocument } from '../../../lib/contracts/generated/patient/graphql';
 import { inTransaction, type Pool } from '../../../lib/postgres';
 import type { KnowledgeClient } from '../knowledge-client';
 import { cosine, SentenceEmbedder } from './embedder';
@@ -28,6 +29,12 @@ interface RawNote {
 }
 
 const SEMANTIC_KINDS = new Set(['phenotype', 'condition']);
+/**
+ * Notes analysed and stored together: a patient's record (Ken316's Synthea bundle: 142 notes, ~70 s on
+ * 2 cores) is stored in steps, so work stopped by a shutdown keeps what it finished and the next run
+ * skips it (content hashes).
+ */
+const NOTES_PER_STEP = 16;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -40,6 +47,8 @@ export class NotesProcessor {
   readonly repository: NotesRepository;
   private readonly embedder: Cached<SentenceEmbedder>;
   private readonly context: Cached<NoteAnalysisContext>;
+  /** Aborted by dispose(): model work under way stops at its next forward pass. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: NotesProcessorOptions) {
     this.repository = new NotesRepository(opts.pool);
@@ -71,7 +80,7 @@ export class NotesProcessor {
     const missing = wanted.filter((c) => !have.has(`${c.id}\u0000${c.name}`));
     if (missing.length) {
       const embedder = await this.embedderReady();
-      const vectors = await embedder.embed(missing.map((c) => c.name));
+      const vectors = await embedder.embed(missing.map((c) => c.name), this.stopping.signal);
       const fresh = missing.map((c, i) => ({ ...c, vector: vectors[i]! }));
       await this.repository.saveConceptVectors(this.opts.modelId, fresh);
       stored.push(...fresh);
@@ -82,11 +91,16 @@ export class NotesProcessor {
     return { dictionary: buildMentionDictionary(entries), conceptNames, conceptVectors, embeddingThreshold: this.opts.embeddingThreshold ?? DEFAULT_EMBEDDING_THRESHOLD };
   }
 
-  /** Processes every new or changed note of these patients; returns counts. */
-  async processPatients(patientIds: readonly string[]): Promise<{ notes: number; processed: number; rejected: number; unchanged: number }> {
+  /**
+   * Processes every new or changed note of these patients, NOTES_PER_STEP notes at a time; returns
+   * counts. An aborted `signal` (or dispose()) stops it within one forward pass, with an AbortError:
+   * the notes stored so far stay, the rest are processed by the next call.
+   */
+  async processPatients(patientIds: readonly string[], signal?: AbortSignal): Promise<{ notes: number; processed: number; rejected: number; unchanged: number }> {
     const counts = { notes: 0, processed: 0, rejected: 0, unchanged: 0 };
     if (patientIds.length === 0) return counts;
-    const patients = await this.opts.patients.fetchPatients<{ id: string; notes: RawNote[] }>(patientIds, 'notes { id text }');
+    const stop = signal ? AbortSignal.any([signal, this.stopping.signal]) : this.stopping.signal;
+    const patients = await this.opts.patients.patientsOf(InferencePatientNotesDocument, patientIds);
     const notes = patients.flatMap((p) => (p ? p.notes.map((n) => ({ ...n, patientId: p.id })) : []));
     counts.notes = notes.length;
     if (notes.length === 0) return counts;
@@ -96,21 +110,32 @@ export class NotesProcessor {
     if (todo.length === 0) return counts;
 
     const [embedder, context] = await Promise.all([this.embedderReady(), this.analysisContext()]);
+    for (let start = 0; start < todo.length; start += NOTES_PER_STEP) {
+      stop.throwIfAborted();
+      for (const stored of await this.processNotes(todo.slice(start, start + NOTES_PER_STEP), embedder, context, stop)) {
+        if (stored.error) counts.rejected += 1;
+        else counts.processed += 1;
+      }
+    }
+    return counts;
+  }
+
+  /** Analyses and stores some notes: one embedding pass over their sentences, one over their phrases. */
+  private async processNotes(todo: readonly (RawNote & { patientId: string })[], embedder: SentenceEmbedder, context: NoteAnalysisContext, stop: AbortSignal) {
     const prepared = todo.map((note) => {
       const normalised = normaliseNote(note.text);
       if ('error' in normalised) return { note, error: normalised.error.message, text: '', sentences: [] as Sentence[] };
       return { note, error: null, text: normalised.text, sentences: noteSentences(normalised.text) };
     });
-    // One embedding pass over every sentence of the batch (batched forward passes inside).
-    const vectors = await embedder.embed(prepared.flatMap((p) => p.sentences.map((s) => s.text)));
+    const vectors = await embedder.embed(prepared.flatMap((p) => p.sentences.map((s) => s.text)), stop);
     let offset = 0;
     const analysed = prepared.map((p) => {
       const noteVectors = vectors.slice(offset, offset + p.sentences.length);
       offset += p.sentences.length;
       return { ...p, vectors: noteVectors, ...(p.error ? { findings: [], phrases: [] } : analyseNote(p.text, p.sentences, noteVectors, context)) };
     });
-    // Candidate phrases of the whole batch embedded in one pass, like the sentences.
-    const phraseVectors = await embedder.embed(analysed.flatMap((a) => a.phrases.map((ph) => ph.text)));
+    // Candidate phrases embedded in one pass, like the sentences.
+    const phraseVectors = await embedder.embed(analysed.flatMap((a) => a.phrases.map((ph) => ph.text)), stop);
     let phraseOffset = 0;
     for (const p of analysed) {
       const vectorsOfPhrases = phraseVectors.slice(phraseOffset, phraseOffset + p.phrases.length);
@@ -125,10 +150,8 @@ export class NotesProcessor {
           findings,
         ),
       );
-      if (p.error) counts.rejected += 1;
-      else counts.processed += 1;
     }
-    return counts;
+    return analysed;
   }
 
   /** Sentences most similar in meaning to the query, optionally within some patients' notes. */
@@ -168,7 +191,9 @@ export class NotesProcessor {
       .slice(0, first);
   }
 
+  /** Stops model work under way (at its next forward pass) and releases the model. */
   async dispose(): Promise<void> {
+    this.stopping.abort();
     const embedder = await this.embedder.peek()?.catch(() => undefined);
     await embedder?.dispose();
   }

@@ -1,5 +1,5 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { isOutboxSource, OUTBOX_SOURCES, type OutboxSource } from '../../../lib/event-contracts';
+import { isOutboxSource, OUTBOX_SOURCES, type OutboxSource } from '../../../lib/contracts/events';
 import { isDeadLetterId, MAX_DEAD_LETTERS_PER_PAGE, type DeadLetter, type DeadLetterFilter } from '../events/dead-letters';
 import type { InferenceContext } from './context';
 

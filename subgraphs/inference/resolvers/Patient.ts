@@ -133,8 +133,16 @@ export const Patient = {
       .map((s) => ({ patient: { id: s.patientId }, similarity: s.similarity }));
   },
 
-  async rareDiseaseCandidates(patient: { id: string }, args: { phenotypes: string[]; first: number }, ctx: InferenceContext) {
+  async rareDiseaseCandidates(patient: { id: string }, args: { phenotypes: string[]; excludedPhenotypes?: string[] | null; first: number }, ctx: InferenceContext) {
     checkFirst(args.first);
+    const excluded = args.excludedPhenotypes ?? [];
+    const malformedExcluded = excluded.filter((id) => !HPO_ID.test(id));
+    if (malformedExcluded.length) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `excludedPhenotypes: ${malformedExcluded.map((m) => `"${m}"`).join(', ')} ${malformedExcluded.length > 1 ? 'are not HPO ids' : 'is not an HPO id'} (HP: and 7 digits)`, { field: 'excludedPhenotypes' });
+    }
+    if (excluded.length > 100) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `excludedPhenotypes: give at most 100 HPO ids, got ${excluded.length}`, { field: 'excludedPhenotypes' });
+    }
     const malformed = args.phenotypes.filter((id) => !HPO_ID.test(id));
     if (malformed.length) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: ${malformed.map((m) => `"${m}"`).join(', ')} ${malformed.length > 1 ? 'are not HPO ids' : 'is not an HPO id'} (HP: and 7 digits)`, { field: 'phenotypes' });
@@ -144,7 +152,7 @@ export const Patient = {
     }
     const [snapshot, index, genes] = await Promise.all([ctx.loaders.snapshot.load(patient.id), ctx.knowledge.phenotypeIndex(), ctx.loaders.variantGenes(patient.id)]);
     if (!snapshot) throw notFound(patient.id);
-    const ranking = rankRareDiseases(index, args.phenotypes, { patientGenes: genes, limit: args.first });
+    const ranking = rankRareDiseases(index, args.phenotypes, { patientGenes: genes, limit: args.first, excludedPhenotypes: excluded });
     if (ranking.unknownPhenotypes.length === new Set(args.phenotypes).size) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: none is in the knowledge graph's HPO: ${ranking.unknownPhenotypes.join(', ')}`, { field: 'phenotypes' });
     }
@@ -153,7 +161,8 @@ export const Patient = {
       unknownPhenotypes: ranking.unknownPhenotypes,
       method:
         'Resnik similarity (IC of the most informative common ancestor; Resnik 1995), IC from disease annotation frequency (Köhler et al. 2009, ' +
-        'PMID:19800049), symmetric best-match average (Pesquita et al. 2009, PMID:19649320); score × (1 + 0.5) when the patient carries a variant in a disease gene (project heuristic)',
+        'PMID:19800049), symmetric best-match average (Pesquita et al. 2009, PMID:19649320); score × (1 + 0.5) when the patient carries a variant in a disease gene (project heuristic); ' +
+        'negative findings (excludedPhenotypes) listed per candidate as contradictions, not scored',
     };
   },
 };

@@ -15,9 +15,9 @@ export interface InferenceContext {
   pubsub: PubSub;
   /** The caller, as the gateway asserted it (HTTP header, or graphql-ws connection parameter). */
   identity: Identity;
-  /** Which patients this caller may see (asked of the patient subgraph, once per request). */
+  /** Which patients this caller may see (the patient subgraph's answer, read with the record or asked once per request). */
   patientAccess: PatientAccess;
-  checkPatientAccess: (patientId: string) => Promise<void>;
+  checkPatientAccess: (patientId: string, coordinate?: string) => Promise<void>;
   /** The patients among these an aggregate for this caller may count (lib/patient-client.ts `countable`). */
   countable: (ids: readonly string[]) => Promise<string[]>;
   /** Reads of identified data in this request, for the audit log (absent on subscriptions). */
@@ -26,7 +26,7 @@ export interface InferenceContext {
   loaders: DecisionLoaders;
   knowledge: KnowledgeClient;
   /** Whether each id is a known patient (subscriptions refuse unknown ones at subscribe time). */
-  patientExists: DataLoader<string, boolean>;
+  patientExists: Pick<DataLoader<string, boolean>, 'load'>;
   notes: NotesProcessor;
   noteFindings: DataLoader<string, StoredFinding[]>;
   noteRuns: DataLoader<string, NoteRun[]>;

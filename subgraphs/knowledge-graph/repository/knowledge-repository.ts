@@ -1,5 +1,6 @@
 import neo4j from 'neo4j-driver';
 import type { Neo4jExecutor } from '../../../knowledge-graph/executor';
+import { guidelineVersionKey } from '../../../knowledge-graph/guideline-versions';
 
 /** LIMIT takes an integer; JavaScript numbers reach Cypher as floats. */
 const neo4jInt = (n: number) => neo4j.int(n);
@@ -299,14 +300,29 @@ const EVIDENCE_BY_VARIANT_IDS = `
              version: coalesce(e.sourceVersion, e.importRun)}
   }) AS value`;
 const GUIDELINE_FIELDS = `.id, .name, .url, .phenotypes, .lookupKey, .recommendation, .classification, .population, .implications, .comments, .citations, .source, .sourceVersion`;
+// Of one gene–drug pair (the drug and the guideline's whole gene set), only the newest CPIC version answers: the
+// seed and an imported release, or two releases, hold the pair under different ids and may disagree; each answer
+// keeps its sourceVersion, naming the release. Newest by the dates the data states (knowledge-graph/guideline-versions.ts).
+const NEWEST_CPIC_VERSION_PER_PAIR = `
+  CALL (r) {
+    MATCH (r)-[:FOR_GENE]->(g:Gene)
+    WITH g.symbol AS symbol ORDER BY symbol
+    RETURN collect(symbol) AS pairGenes
+  }
+  WITH key, d, r, pairGenes, ${guidelineVersionKey('r')} AS version
+  WITH key, d, pairGenes, max(version) AS newest, collect({r: r, version: version}) AS versions
+  UNWIND versions AS candidate
+  WITH key, d, candidate.r AS r WHERE candidate.version = newest`;
 const GUIDELINES_BY_GENES = `
   UNWIND $keys AS key
   MATCH (:Gene {symbol: key})<-[:FOR_GENE]-(r:Guideline)-[:FOR_DRUG]->(d:Drug)
+  ${NEWEST_CPIC_VERSION_PER_PAIR}
   WITH key, r, d ORDER BY d.name, r.id
   RETURN key, collect(r {${GUIDELINE_FIELDS}, drug: d {.id, .name}}) AS value`;
 const GUIDELINES_BY_DRUG_IDS = `
   UNWIND $keys AS key
   MATCH (d:Drug {id: key})<-[:FOR_DRUG]-(r:Guideline)
+  ${NEWEST_CPIC_VERSION_PER_PAIR}
   WITH key, r, d ORDER BY r.id
   RETURN key, collect(r {${GUIDELINE_FIELDS}, drug: d {.id, .name}}) AS value`;
 // Drug–gene interactions in the DGIdb sense: a gene whose variants (predictive evidence, by response)
@@ -319,7 +335,11 @@ const INTERACTIONS_BY_DRUG_IDS = `
     WHERE e.response IS NOT NULL
     RETURN g.symbol AS gene, e.response AS kind, count(DISTINCT e) AS n, min(e.level) AS bestLevel, collect(DISTINCT e.source) AS sources
     UNION
-    MATCH (d)<-[:FOR_DRUG]-(r:Guideline)-[:FOR_GENE]->(g:Gene)
+    // The newest CPIC version of each pair only, as Drug.guidelines answers (a superseded one is not counted).
+    MATCH (d)<-[:FOR_DRUG]-(r:Guideline)
+    WITH d.id AS key, d, r
+    ${NEWEST_CPIC_VERSION_PER_PAIR}
+    MATCH (r)-[:FOR_GENE]->(g:Gene)
     RETURN g.symbol AS gene, 'PHARMACOGENOMIC' AS kind, count(DISTINCT r) AS n, null AS bestLevel, collect(DISTINCT r.source) AS sources
   }
   WITH key, gene, kind, n, bestLevel, sources ORDER BY gene, kind

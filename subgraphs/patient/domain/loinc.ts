@@ -1,13 +1,13 @@
 import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { judgeValue, LOINC_CATALOGUE, ObservationFlag, type LoincDefinition } from '../../../lib/loinc-catalogue';
+import { judgeValue, LOINC_CATALOGUE, ObservationFlag, type LoincDefinition } from '../../../lib/contracts/reference/loinc-catalogue';
 
-export { LOINC_CATALOGUE } from '../../../lib/loinc-catalogue';
+export { LOINC_CATALOGUE } from '../../../lib/contracts/reference/loinc-catalogue';
 
 /**
  * Unit conversion by UCUM rules, done by the NLM's UCUM library (@lhncbc/ucum-lhc): prefixes, the
  * litre's two spellings, annotations as unity (UCUM §12), mol ↔ mass through the analyte's molar
- * mass from the catalogue (lib/loinc-catalogue.ts). One exception, not a unit conversion: HbA1c IFCC
+ * mass from the catalogue (lib/contracts/reference/loinc-catalogue.ts). One exception, not a unit conversion: HbA1c IFCC
  * mmol/mol → NGSP %, the IFCC–NGSP master equation NGSP = 0.09148 × IFCC + 2.152 (Hoelzel W et al.,
  * Clin Chem 2004;50:166-74). UCUM alone would make 48 mmol/mol 4.8 % (both are ratios of 1).
  *
@@ -93,7 +93,7 @@ export interface NormaliseOptions {
 const refuse = (where: string, reason: string) => new HubError(ErrorCode.IMPOSSIBLE_VALUE, `${where} value: ${reason}`, { field: 'value' });
 
 /**
- * Converts a measured quantity to the canonical unit of its LOINC code and judges it (lib/loinc-catalogue.ts):
+ * Converts a measured quantity to the canonical unit of its LOINC code and judges it (lib/contracts/reference/loinc-catalogue.ts):
  * refuses unknown codes, non-finite and physically impossible values; flags implausible ones.
  */
 export function normaliseQuantity(code: string, value: number, unit: string, where = 'Observation', options: NormaliseOptions = {}): NormalisedQuantity {

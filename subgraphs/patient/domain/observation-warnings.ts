@@ -1,4 +1,4 @@
-import { LOINC_CATALOGUE, ObservationFlag } from '../../../lib/loinc-catalogue';
+import { LOINC_CATALOGUE, ObservationFlag } from '../../../lib/contracts/reference/loinc-catalogue';
 import { unitConversion } from './loinc';
 import { IngestWarningCode, type IngestWarning } from '../ingest/fhir-records';
 

@@ -1,29 +1,13 @@
+import { MAX_JSON_NESTING, nestedDeeperThan } from '../../../lib/json-nesting';
+
 export interface BundleShapeProblem {
   /** Where, e.g. `bundle.entry[3]`. */
   field: string;
   problem: string;
 }
 
-/**
- * Deepest JSON nesting (objects and arrays) a bundle may have. Real R4 bundles stay far below it: a
- * Synthea bundle reaches ~10 levels, a Questionnaire nesting its items 20 deep ~50. FHIR validation
- * (Ajv's compiled validators) recurses once per level: 2,000 nested extensions exhausted the stack and
- * failed as an internal error.
- */
-export const MAX_BUNDLE_NESTING = 100;
-
-/** Whether `value` nests objects/arrays more than `max` levels deep; iterative, so no depth can overflow it. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (depth > max) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item as object)) {
-      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
+/** Deepest JSON nesting (objects and arrays) a bundle may have (lib/json-nesting.ts says why). */
+export const MAX_BUNDLE_NESTING = MAX_JSON_NESTING;
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
 

@@ -2,8 +2,7 @@ import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { announcePatientChange } from '../repository/outbox';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 import { parseDeviceObservations } from './fhir-mapping';
 import type { IngestReject, IngestWarning } from './fhir-records';
 import { observationColumns, upsertSql } from './ingest-bundle';
@@ -17,7 +16,6 @@ export interface DeviceIngestReport {
   warnings: IngestWarning[];
 }
 
-export const DEVICE_OBSERVATIONS_INGESTED = PatientTopic.DEVICE_OBSERVATIONS_INGESTED;
 /** Rows per statement: large enough to amortise the round trip, small enough for PostgreSQL's parameter arrays. */
 export const DEVICE_BATCH_ROWS = 5000;
 
@@ -47,7 +45,7 @@ export class DeviceObservationIngestor {
         report.skipped += batch.length - rows.length;
       }
       if (report.created || report.updated) {
-        await announcePatientChange(client, DEVICE_OBSERVATIONS_INGESTED, patientId, { created: report.created, updated: report.updated });
+        await announce(client, 'patient.outbox', PatientTopic.DEVICE_OBSERVATIONS_INGESTED, patientId, { created: report.created, updated: report.updated });
       }
     });
     return report;

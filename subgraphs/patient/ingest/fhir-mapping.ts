@@ -20,10 +20,11 @@ import type {
 } from '@medplum/fhirtypes';
 import { HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, normaliseQuantity, unitConversion } from '../domain/loinc';
-import { ObservationFlag } from '../../../lib/loinc-catalogue';
+import { ObservationFlag } from '../../../lib/contracts/reference/loinc-catalogue';
 import { clinicalInstant } from '../domain/clinical-time';
 import { MAX_IDENTIFIER_LENGTH, MAX_NAME_LENGTH, MAX_NOTE_TITLE_LENGTH, MAX_OBSERVATION_TEXT_LENGTH, noteTextCheck, nulPath, textCheck } from '../domain/text-limits';
 import { ErrorCode } from '../../../lib/errors';
+import { recordedIdentifierType } from '../domain/identifier-kinds';
 import {
   SYSTEMS,
   type AllergyRow,
@@ -359,7 +360,7 @@ function mapPatient(patient: Patient, name: string, ref: string): PatientData {
   const birthDate = patient.birthDate ? toInstant(patient.birthDate, name, 'birthDate')!.slice(0, 10) : null;
   const identifiers = (patient.identifier ?? [])
     .filter((i) => i.value && i.value.trim())
-    .map((i) => ({ system: i.system?.trim() || 'urn:precision-hub:unspecified-system', value: i.value!.trim() }));
+    .map((i) => ({ system: i.system?.trim() || 'urn:precision-hub:unspecified-system', value: i.value!.trim(), type: recordedIdentifierType(i.type) }));
   if (!identifiers.length) throw new Reject(name, 'identifier', 'no identifier: re-ingest could not find this patient again', IngestRejectCode.MISSING_ELEMENT);
   identifiers.forEach((identifier, index) => {
     const problem = textCheck(identifier.system, MAX_IDENTIFIER_LENGTH) ?? textCheck(identifier.value, MAX_IDENTIFIER_LENGTH);

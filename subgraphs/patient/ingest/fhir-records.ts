@@ -1,4 +1,5 @@
-import type { ObservationFlag } from '../../../lib/loinc-catalogue';
+import { CODE_SYSTEMS } from '../../../lib/contracts/reference/code-systems';
+import type { ObservationFlag } from '../../../lib/contracts/reference/loinc-catalogue';
 
 /** What one FHIR bundle becomes: rows ready to store, keyed by the bundle's own patient reference. */
 export interface PatientData {
@@ -13,7 +14,8 @@ export interface PatientData {
   phone: string | null;
   /** Patient.managingOrganization: the Organization's id, identifier value or display. */
   organization: string | null;
-  identifiers: { system: string; value: string }[];
+  /** `type`: the HL7 v2-0203 code of Identifier.type, when it came with one (domain/identifier-kinds.ts). */
+  identifiers: { system: string; value: string; type: string | null }[];
 }
 
 interface ClinicalRow {
@@ -39,7 +41,7 @@ export interface ObservationRow extends ClinicalRow {
   /** Observation.valueString as sent; value stays null, so no calculation reads it. */
   valueText: string | null;
   normalised: boolean;
-  /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
+  /** Why the value is kept out of calculations (lib/contracts/reference/loinc-catalogue.ts ObservationFlag); null when usable. */
   flag: ObservationFlag | null;
   flagReason: string | null;
   effectiveAt: string;
@@ -142,7 +144,7 @@ export const IngestRejectCode = {
   INVALID_ENCODING: 'INVALID_ENCODING',
   /** A quantity whose display unit and UCUM code name different units. */
   UNIT_CONFLICT: 'UNIT_CONFLICT',
-  /** Physically impossible for its LOINC code (lib/loinc-catalogue.ts), as ErrorCode.IMPOSSIBLE_VALUE. */
+  /** Physically impossible for its LOINC code (lib/contracts/reference/loinc-catalogue.ts), as ErrorCode.IMPOSSIBLE_VALUE. */
   IMPOSSIBLE_VALUE: 'IMPOSSIBLE_VALUE',
   /** Not a finite number, or one that overflows once converted to the canonical unit. */
   NON_FINITE_VALUE: 'NON_FINITE_VALUE',
@@ -203,12 +205,5 @@ export interface ParsedBundle {
   skipped: number;
 }
 
-export const SYSTEMS = {
-  loinc: 'http://loinc.org',
-  snomed: 'http://snomed.info/sct',
-  icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
-  icd10: 'http://hl7.org/fhir/sid/icd-10',
-  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
-  ucum: 'http://unitsofmeasure.org',
-  usCoreRace: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
-} as const;
+/** The code systems the hub ingests (lib/contracts/reference/code-systems.ts, shared with inference). */
+export const SYSTEMS = CODE_SYSTEMS;

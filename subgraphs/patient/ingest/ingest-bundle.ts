@@ -1,8 +1,7 @@
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
-import { announcePatientChange } from '../repository/outbox';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 import { parseBundle, type ResourceValidator } from './fhir-mapping';
 import { IngestRejectCode, type IngestReject, type IngestWarning, type ObservationRow, type ParsedBundle, type PatientData } from './fhir-records';
 import { validateFhirResource } from './fhir-validation';
@@ -41,8 +40,6 @@ export interface IngestOptions {
   /** Admins and hub services only: demographic linkage considers every organisation's patients. */
   linkAcrossOrganisations?: boolean;
 }
-
-export const RECORDS_INGESTED = PatientTopic.RECORDS_INGESTED;
 
 interface Column {
   name: string;
@@ -178,9 +175,12 @@ const UPDATE_PATIENT = `
   WHERE id = $1 AND (name, birth_date, sex, race, address, phone) IS DISTINCT FROM ($2, $3::date, $4, $5, $6::jsonb, $7)
   RETURNING id`;
 // The identifier's organisation is its patient's (set by the table's trigger), so the key is per organisation.
+// A type arriving for an identifier stored without one (before the column existed) is filled in; nothing else changes.
 const INSERT_IDENTIFIERS = `
-  INSERT INTO patient.identifiers (system, value, patient_id) SELECT system, value, $3 FROM unnest($1::text[], $2::text[]) AS i(system, value)
-  ON CONFLICT (organization, system, value) DO NOTHING`;
+  INSERT INTO patient.identifiers (system, value, patient_id, type_code)
+  SELECT system, value, $3, type_code FROM unnest($1::text[], $2::text[], $4::text[]) AS i(system, value, type_code)
+  ON CONFLICT (organization, system, value) DO UPDATE SET type_code = EXCLUDED.type_code
+  WHERE patient.identifiers.type_code IS NULL AND EXCLUDED.type_code IS NOT NULL`;
 
 const emptyReport = (parsed: ParsedBundle): IngestReport => ({
   patientIds: [],
@@ -270,7 +270,7 @@ export class FhirIngestor {
         }
       }
       for (const patientId of changed) {
-        await announcePatientChange(client, RECORDS_INGESTED, patientId, { created: report.created, updated: report.updated });
+        await announce(client, 'patient.outbox', PatientTopic.RECORDS_INGESTED, patientId, { created: report.created, updated: report.updated });
       }
       report.patientIds = [...new Set(hubIds.values())];
       return report;
@@ -300,6 +300,7 @@ export class FhirIngestor {
     for (const key of keys) await client.query(LOCK_KEY, [key]);
     const systems = patient.identifiers.map((i) => i.system);
     const values = patient.identifiers.map((i) => i.value);
+    const types = patient.identifiers.map((i) => i.type);
     const found = await client.query<{ patient_id: string }>(FIND_BY_IDENTIFIERS, [systems, values, scope]);
     if (found.rows.length > 1) return { id: null, counts: { created: 0, updated: 0, skipped: 0 } };
     const demographics = [patient.name, patient.birthDate, patient.sex, patient.race, patient.address, patient.phone];
@@ -310,7 +311,7 @@ export class FhirIngestor {
       const changed = linked
         ? (await client.query(UPDATE_LINK_DEMOGRAPHICS, [existing, patient.sourceKey, demographicsOf(patient)])).rowCount
         : (await client.query(UPDATE_PATIENT, [existing, ...demographics])).rowCount;
-      await client.query(INSERT_IDENTIFIERS, [systems, values, existing]);
+      await client.query(INSERT_IDENTIFIERS, [systems, values, existing, types]);
       return { id: existing, counts: { created: 0, updated: changed ? 1 : 0, skipped: changed ? 0 : 1 } };
     }
     const match = await this.findMatch(client, patient, options.linkAcrossOrganisations ? null : scope);
@@ -325,14 +326,14 @@ export class FhirIngestor {
         writer.subject,
         organisation,
       ]);
-      await client.query(INSERT_IDENTIFIERS, [systems, values, match.patientId]);
+      await client.query(INSERT_IDENTIFIERS, [systems, values, match.patientId, types]);
       report.linked.push({ linkId: rows[0]!.id, patientId: match.patientId, sourcePatient: patient.sourceKey, score: match.score, rule: match.rule });
       this.log.info({ patientId: match.patientId, score: match.score, rule: match.rule }, 'patient linked by demographics');
       return { id: match.patientId, counts: { created: 0, updated: 1, skipped: 0 } };
     }
     const inserted = await client.query<{ id: string }>(INSERT_PATIENT, [...demographics, organisation]);
     const id = inserted.rows[0]!.id;
-    await client.query(INSERT_IDENTIFIERS, [systems, values, id]);
+    await client.query(INSERT_IDENTIFIERS, [systems, values, id, types]);
     return { id, counts: { created: 1, updated: 0, skipped: 0 } };
   }
 

@@ -4,7 +4,7 @@ import { backFlagObservations } from '../repository/observation-back-flag';
 /*
  * Observations stored before 1733420000000 (observation flags) judged by today's catalogue, in the
  * migration's transaction: see repository/observation-back-flag.ts. The ranges come from
- * lib/loinc-catalogue.ts itself, not a copy in SQL, so the two cannot disagree. Idempotent: only
+ * lib/contracts/reference/loinc-catalogue.ts itself, not a copy in SQL, so the two cannot disagree. Idempotent: only
  * unflagged rows are read.
  */
 export async function up(pgm: MigrationBuilder): Promise<void> {

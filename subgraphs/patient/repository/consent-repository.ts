@@ -1,11 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { inTransaction, type Pool } from '../../../lib/postgres';
-import { announcePatientChange } from './outbox';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 import { isHubId } from './patient-repository';
-
-/** Published when a patient grants or withdraws research consent (inference re-reads it per event). */
-export const RESEARCH_CONSENT_CHANGED = PatientTopic.CONSENT_CHANGED;
 
 export interface ConsentEntry {
   granted: boolean;
@@ -53,7 +49,7 @@ export class PostgresConsentRepository implements ConsentRepository {
       const exists = await client.query(LOCK_PATIENT, [patientId]);
       if (!exists.rowCount) throw new HubError(ErrorCode.PATIENT_NOT_FOUND, `no patient with id "${patientId}"`, { patientId });
       const { rows } = await client.query<ConsentRow>(INSERT_CONSENT, [patientId, granted, recordedBy, source]);
-      await announcePatientChange(client, RESEARCH_CONSENT_CHANGED, patientId, { granted });
+      await announce(client, 'patient.outbox', PatientTopic.CONSENT_CHANGED, patientId, { granted });
       return toEntry(rows[0]!);
     });
   }

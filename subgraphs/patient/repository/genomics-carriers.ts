@@ -1,8 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { SubgraphClient, type ServiceCredentials } from '../../../lib/subgraph-client';
+import { PatientCohortCarriersDocument } from '../../../lib/contracts/generated/genomics/graphql';
 import type { GenomicsCarriers } from '../context';
-
-const CARRIERS = `query ($gene: String, $variant: ID) { carrierPatientIds(gene: $gene, variant: $variant) }`;
 
 /**
  * Gene and variant cohort filters: the genomics subgraph names the carriers, as the hub service
@@ -18,7 +17,7 @@ export class GenomicsCarrierClient implements GenomicsCarriers {
   async carriers(gene: string | null, variant: string | null): Promise<string[]> {
     const url = this.url();
     if (!url) throw new HubError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'filter.gene / filter.variant: the genomics subgraph is not running yet');
-    const data = await new SubgraphClient('genomics', url, this.credentials).request<{ carrierPatientIds: string[] }>(CARRIERS, { gene, variant });
+    const data = await new SubgraphClient('genomics', url, this.credentials).execute(PatientCohortCarriersDocument, { gene, variant });
     return data.carrierPatientIds;
   }
 }

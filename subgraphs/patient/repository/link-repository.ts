@@ -2,8 +2,7 @@ import { isHubId } from '../../../lib/ids';
 import type { Pool } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
-import { announcePatientChange } from './outbox';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 
 export interface PatientLinkRecord {
   id: string;
@@ -28,8 +27,6 @@ export interface LinkRepository {
     authorize?: (patientId: string, acrossOrganisations: boolean) => Promise<void>,
   ): Promise<{ link: PatientLinkRecord; newPatientId: string }>;
 }
-
-export const PATIENT_UNLINKED = PatientTopic.UNLINKED;
 
 const SELECT_LINKS_BY_PATIENT_IDS = `
   SELECT id, patient_id, source_patient, identifiers, score, rule, linked_at, unlinked_at, unlinked_into, linked_by, across_organisations
@@ -86,7 +83,6 @@ const toLink = (r: LinkRow): PatientLinkRecord => ({
   acrossOrganisations: r.across_organisations,
 });
 
-
 export class PostgresLinkRepository implements LinkRepository {
   constructor(private readonly pool: Pool) {}
 
@@ -117,7 +113,7 @@ export class PostgresLinkRepository implements LinkRepository {
       for (const sql of MOVE_RECORDS) await client.query(sql, [row.patient_id, newPatientId, row.source_patient]);
       const marked = await client.query<{ unlinked_at: Date }>(MARK_UNLINKED, [linkId, newPatientId]);
       for (const patientId of [row.patient_id, newPatientId]) {
-        await announcePatientChange(client, PATIENT_UNLINKED, patientId, { linkId });
+        await announce(client, 'patient.outbox', PatientTopic.UNLINKED, patientId, { linkId });
       }
       return { link: toLink({ ...row, unlinked_at: marked.rows[0]!.unlinked_at, unlinked_into: newPatientId }), newPatientId };
     });

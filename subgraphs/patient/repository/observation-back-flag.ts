@@ -1,12 +1,12 @@
 import { HubError } from '../../../lib/errors';
-import { judgeValue, LOINC_CATALOGUE, ObservationFlag } from '../../../lib/loinc-catalogue';
+import { judgeValue, LOINC_CATALOGUE, ObservationFlag } from '../../../lib/contracts/reference/loinc-catalogue';
 import { normaliseQuantity } from '../domain/loinc';
 
 /**
  * Observations stored before issue 16's flags (migration 1733420000000) were never judged: a negative
  * cholesterol, an SBP of 1200, a value that overflowed to Infinity, a lab of a code the catalogue gained
  * later (glucose 2339-0, creatinine) stored in the unit as sent. This judges each such row by the rules
- * ingestion applies now (domain/loinc.ts normaliseQuantity, lib/loinc-catalogue.ts judgeValue), so that
+ * ingestion applies now (domain/loinc.ts normaliseQuantity, lib/contracts/reference/loinc-catalogue.ts judgeValue), so that
  * cohort statistics and filters (`flag IS NULL`) and risk leave the same values out whenever they were
  * stored:
  *  - a row of a catalogue code not in its canonical unit whose unit now converts is normalised (the

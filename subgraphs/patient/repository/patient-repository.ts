@@ -1,11 +1,11 @@
-import { announcePatientChange } from './outbox';
-import { PatientTopic } from '../../../lib/event-contracts';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 import { isHubId } from '../../../lib/ids';
 import type { Pool, PoolClient } from '../../../lib/postgres';
 import { inTransaction } from '../../../lib/postgres';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import { LOINC_CATALOGUE, type NormalisedQuantity } from '../domain/loinc';
-import type { ObservationFlag } from '../../../lib/loinc-catalogue';
+import type { ObservationFlag } from '../../../lib/contracts/reference/loinc-catalogue';
+import { PatientNameSearch, type NameCursor, type NameSearch, type NameSearchPage } from './patient-search';
 
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
 
@@ -23,6 +23,8 @@ export interface IdentifierRecord {
   patientId: string;
   system: string;
   value: string;
+  /** HL7 v2-0203 type code as ingested (FHIR Identifier.type); null when none came. */
+  type: string | null;
 }
 
 export interface CodingRecord {
@@ -45,7 +47,7 @@ export interface ObservationRecord {
   /** Observation.valueString as sent: free text, never in a calculation or a research view. */
   valueString: string | null;
   normalised: boolean;
-  /** Why the value is kept out of calculations (lib/loinc-catalogue.ts ObservationFlag); null when usable. */
+  /** Why the value is kept out of calculations (lib/contracts/reference/loinc-catalogue.ts ObservationFlag); null when usable. */
   flag: ObservationFlag | null;
   excludedReason: string | null;
   effectiveAt: string;
@@ -108,6 +110,8 @@ export interface NewPatient {
  */
 export interface PatientCriteria {
   identifier?: string | null;
+  /** Born on this day (ISO date, already validated). */
+  birthDate?: string | null;
   ageMin?: number | null;
   ageMax?: number | null;
   sex?: Sex | null;
@@ -142,11 +146,16 @@ export interface PatientRepository {
   allergiesByPatientIds(ids: readonly string[]): Promise<AllergyRecord[][]>;
   notesByPatientIds(ids: readonly string[]): Promise<NoteRecord[][]>;
   listPatients(filter: PatientCriteria, first: number, afterId: string | null): Promise<PatientPage>;
+  /** listPatients' page without its count (Query.patients counts only when totalCount is asked for). */
+  pagePatients(filter: PatientCriteria, first: number, afterId: string | null): Promise<Omit<PatientPage, 'totalCount'>>;
+  countPatients(filter: PatientCriteria): Promise<number>;
+  /** Search by name (repository/patient-search.ts). */
+  foldSearchWords(words: readonly string[]): Promise<string[]>;
+  searchByName(search: NameSearch, filter: PatientCriteria, first: number, after: NameCursor | null): Promise<NameSearchPage>;
+  countByName(search: NameSearch, filter: PatientCriteria): Promise<number>;
   /** Stores the observation and its outbox event in one transaction. */
-  addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord>;
+  addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date, idempotent?: IdempotentWrite): Promise<ObservationRecord>;
 }
-
-export const OBSERVATION_ADDED = PatientTopic.OBSERVATION_ADDED;
 
 export { isHubId };
 
@@ -158,7 +167,7 @@ const SELECT_PATIENTS_BY_IDS = `
   SELECT id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, race, managing_organization
   FROM patient.patients WHERE id = ANY($1::uuid[])`;
 const SELECT_IDENTIFIERS_BY_PATIENT_IDS = `
-  SELECT patient_id, system, value FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
+  SELECT patient_id, system, value, type_code FROM patient.identifiers WHERE patient_id = ANY($1::uuid[]) ORDER BY system, value`;
 const SELECT_OBSERVATIONS_BY_PATIENT_IDS = `
   SELECT id, patient_id, code_system, code, display, value, unit, original_value, original_unit,
          value_code_system, value_code, value_display, value_text, normalised, effective_at, flag, flag_reason
@@ -190,6 +199,7 @@ export const LATEST_OBSERVATION_ORDER = `o.effective_at DESC, o.created_at DESC,
  */
 const FILTER_PREDICATES = {
   identifier: `EXISTS (SELECT 1 FROM patient.identifiers i WHERE i.patient_id = p.id AND i.value = $1)`,
+  birthDate: `p.birth_date = $1::date`,
   ageMin: `${AGE_YEARS} >= $1::int`,
   ageMax: `${AGE_YEARS} <= $1::int`,
   sex: `p.sex = $1::text`,
@@ -224,6 +234,7 @@ export function patientFilterSql(criteria: PatientCriteria, paramOffset = 0): Pa
   const given = (value: unknown) => value !== null && value !== undefined;
   const predicates: [string, unknown[]][] = [];
   if (given(criteria.identifier)) predicates.push([FILTER_PREDICATES.identifier, [criteria.identifier]]);
+  if (given(criteria.birthDate)) predicates.push([FILTER_PREDICATES.birthDate, [criteria.birthDate]]);
   if (given(criteria.ageMin)) predicates.push([FILTER_PREDICATES.ageMin, [criteria.ageMin]]);
   if (given(criteria.ageMax)) predicates.push([FILTER_PREDICATES.ageMax, [criteria.ageMax]]);
   if (given(criteria.sex)) predicates.push([FILTER_PREDICATES.sex, [criteria.sex]]);
@@ -259,11 +270,27 @@ const selectPatientPage = (filter: PatientFilterSql) => `
   ORDER BY p.id LIMIT $1`;
 const SELECT_PATIENT_EXISTS_FOR_UPDATE = `SELECT 1 FROM patient.patients WHERE id = $1 FOR SHARE`;
 const INSERT_OBSERVATION = `
-  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display, normalised, flag, flag_reason)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  INSERT INTO patient.observations (patient_id, code, value, unit, original_value, original_unit, effective_at, display, normalised, flag, flag_reason, source_key)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
   RETURNING id, effective_at`;
+const SELECT_OBSERVATION_BY_SOURCE_KEY = `
+  SELECT id, patient_id, code_system, code, display, value, unit, original_value, original_unit,
+         value_code_system, value_code, value_display, value_text, normalised, effective_at, flag, flag_reason
+  FROM patient.observations WHERE patient_id = $1 AND source_key = $2`;
+/**
+ * Where an API write's idempotency key is kept: the observation's source_key, which FHIR ingests fill
+ * with `Observation/<id>` and device streams with their own prefix, so no key can meet an ingested row.
+ */
+const idempotencySourceKey = (key: string) => `api-idempotency:${key}`;
 
-interface PatientRow {
+/** An API write made safe to retry (ObservationInput.idempotencyKey). */
+export interface IdempotentWrite {
+  key: string;
+  /** The request named its time; otherwise "now" differs between a request and its retry and is not compared. */
+  effectiveAtGiven: boolean;
+}
+
+export interface PatientRow {
   id: string;
   name: string;
   birth_date: string | null;
@@ -272,7 +299,7 @@ interface PatientRow {
   managing_organization: string | null;
 }
 
-const toPatient = (row: PatientRow): PatientRecord => ({
+export const toPatient = (row: PatientRow): PatientRecord => ({
   id: row.id,
   name: row.name,
   birthDate: row.birth_date,
@@ -288,7 +315,35 @@ function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string):
 }
 
 export class PostgresPatientRepository implements PatientRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly names: PatientNameSearch;
+
+  constructor(private readonly pool: Pool) {
+    this.names = new PatientNameSearch(pool);
+  }
+
+  foldSearchWords(words: readonly string[]): Promise<string[]> {
+    return this.names.foldWords(words);
+  }
+
+  searchByName(search: NameSearch, filter: PatientCriteria, first: number, after: NameCursor | null): Promise<NameSearchPage> {
+    return this.names.page(search, filter, first, after);
+  }
+
+  countByName(search: NameSearch, filter: PatientCriteria): Promise<number> {
+    return this.names.count(search, filter);
+  }
+
+  async pagePatients(filter: PatientCriteria, first: number, afterId: string | null): Promise<Omit<PatientPage, 'totalCount'>> {
+    const pageFilter = patientFilterSql(filter, 2);
+    const page = await this.pool.query<PatientRow>(selectPatientPage(pageFilter), [first + 1, afterId, ...pageFilter.params]);
+    return { patients: page.rows.slice(0, first).map(toPatient), hasNextPage: page.rows.length > first };
+  }
+
+  async countPatients(filter: PatientCriteria): Promise<number> {
+    const countFilter = patientFilterSql(filter);
+    const count = await this.pool.query<{ total: string }>(countPatients(countFilter), countFilter.params);
+    return Number(count.rows[0]?.total ?? 0);
+  }
 
   async createPatient(input: NewPatient): Promise<PatientRecord> {
     return inTransaction(this.pool, async (client) => {
@@ -326,11 +381,11 @@ export class PostgresPatientRepository implements PatientRepository {
   }
 
   async identifiersByPatientIds(ids: readonly string[]): Promise<IdentifierRecord[][]> {
-    const { rows } = await this.pool.query<{ patient_id: string; system: string; value: string }>(
+    const { rows } = await this.pool.query<{ patient_id: string; system: string; value: string; type_code: string | null }>(
       SELECT_IDENTIFIERS_BY_PATIENT_IDS,
       [ids.filter(isHubId)],
     );
-    const records = rows.map((r) => ({ patientId: r.patient_id, system: r.system, value: r.value }));
+    const records = rows.map((r) => ({ patientId: r.patient_id, system: r.system, value: r.value, type: r.type_code }));
     return groupBy(ids, records, (r) => r.patientId);
   }
 
@@ -412,12 +467,19 @@ export class PostgresPatientRepository implements PatientRepository {
     };
   }
 
-  async addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date): Promise<ObservationRecord> {
-    // API writes carry no FHIR provenance: source_key stays null, so they never collide with ingests.
+  async addObservation(patientId: string, quantity: NormalisedQuantity, effectiveAt: Date, idempotent?: IdempotentWrite): Promise<ObservationRecord> {
+    // API writes carry no FHIR provenance: source_key stays null (every call stores a reading) unless the
+    // caller gave an idempotency key, which is kept there under a prefix no ingest uses.
     if (!isHubId(patientId)) throw patientNotFound(patientId);
+    const sourceKey = idempotent ? idempotencySourceKey(idempotent.key) : null;
     return inTransaction(this.pool, async (client) => {
       const exists = await client.query(SELECT_PATIENT_EXISTS_FOR_UPDATE, [patientId]);
       if (!exists.rowCount) throw patientNotFound(patientId);
+      if (sourceKey !== null) {
+        // The patient row is locked: a request and its retry are serialised here, so the second sees the first's row.
+        const stored = await client.query<ObservationRow>(SELECT_OBSERVATION_BY_SOURCE_KEY, [patientId, sourceKey]);
+        if (stored.rows[0]) return sameWriteOrRefuse(stored.rows[0], quantity, effectiveAt, idempotent!);
+      }
       const { rows } = await client.query<{ id: string; effective_at: Date }>(INSERT_OBSERVATION, [
         patientId,
         quantity.code,
@@ -430,9 +492,10 @@ export class PostgresPatientRepository implements PatientRepository {
         quantity.normalised,
         quantity.flag,
         quantity.flagReason,
+        sourceKey,
       ]);
       const row = rows[0]!;
-      await announcePatientChange(client, OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code });
+      await announce(client, 'patient.outbox', PatientTopic.OBSERVATION_ADDED, patientId, { observationId: row.id, code: quantity.code });
       return {
         id: row.id,
         patientId,
@@ -452,6 +515,27 @@ export class PostgresPatientRepository implements PatientRepository {
       };
     });
   }
+}
+
+/**
+ * A stored write under the same idempotency key: the same reading again answers with the stored one
+ * (nothing written, no event); a different one is refused, since one key names one write.
+ */
+function sameWriteOrRefuse(stored: ObservationRow, quantity: NormalisedQuantity, effectiveAt: Date, idempotent: IdempotentWrite): ObservationRecord {
+  const differences = [
+    stored.code !== quantity.code && 'code',
+    (stored.original_value ?? stored.value) !== quantity.originalValue && 'value',
+    (stored.original_unit ?? stored.unit) !== quantity.originalUnit && 'unit',
+    idempotent.effectiveAtGiven && stored.effective_at.getTime() !== effectiveAt.getTime() && 'effectiveAt',
+  ].filter((field): field is string => typeof field === 'string');
+  if (differences.length) {
+    throw new HubError(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      `input.idempotencyKey "${idempotent.key}" already stored observation ${stored.id} for this patient with another ${differences.join(', ')}: use a new key for a new reading`,
+      { field: 'input.idempotencyKey' },
+    );
+  }
+  return toObservation(stored);
 }
 
 export function patientNotFound(patientId: string): HubError {

@@ -26,8 +26,11 @@ async function assertCanWrite(patientId: string, ctx: PatientContext): Promise<v
 
 interface AddObservationArgs {
   patientId: string;
-  input: { code: string; value: number; unit: string; effectiveAt?: string | null };
+  input: { code: string; value: number; unit: string; effectiveAt?: string | null; idempotencyKey?: string | null };
 }
+
+/** ObservationInput.idempotencyKey: what a client-made UUID or request id looks like, nothing that needs escaping. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A reading is ~0.4 kB of JSON: 10,000 stay under the 5 MB request cap; larger streams go through the CLI.
@@ -129,7 +132,14 @@ export const Mutation = {
 
   async addObservation(_: unknown, { patientId, input }: AddObservationArgs, ctx: PatientContext) {
     const quantity = normaliseQuantity(input.code, input.value, input.unit, 'input');
+    const key = input.idempotencyKey ?? undefined;
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new HubError(ErrorCode.BAD_USER_INPUT, 'input.idempotencyKey: 1-128 characters of A-Z a-z 0-9 . _ : - (e.g. a UUID made per reading)', {
+        field: 'input.idempotencyKey',
+      });
+    }
     await assertCanWrite(patientId, ctx);
-    return ctx.repository.addObservation(patientId, quantity, parseInstant(input.effectiveAt));
+    const given = input.effectiveAt !== null && input.effectiveAt !== undefined;
+    return ctx.repository.addObservation(patientId, quantity, parseInstant(input.effectiveAt), key === undefined ? undefined : { key, effectiveAtGiven: given });
   },
 };

@@ -3,6 +3,8 @@ import type { PatientContext } from '../context';
 import { assertPatientAccess, organisationScope } from '../../../lib/patient-access';
 import { LOINC_CATALOGUE } from '../domain/loinc';
 import { isHubId, type PatientCriteria, type Sex } from '../repository/patient-repository';
+import { birthDateArg, isNameCursor } from '../domain/patient-search';
+import { assertMaySearchIdentified, auditIdentifyingFilters, given, nameSearch, type PatientConnectionSource } from './patient-search';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -21,6 +23,8 @@ export function decodeCursor(cursor: string): string {
 /** PatientFilter as GraphQL delivers it (Sex already mapped to the stored value). */
 export interface PatientFilterArg {
   identifier?: string | null;
+  name?: string | null;
+  birthDate?: string | null;
   ageMin?: number | null;
   ageMax?: number | null;
   sex?: Sex | null;
@@ -39,8 +43,12 @@ const VARIANT_ID = /^GRCh38:(?:[1-9]|1\d|2[0-2]|X|Y|MT):\d+:[ACGTN]+:[ACGTN]+$/;
  * The filter as criteria, with gene and variant filters answered by the genomics subgraph (the patients
  * carrying them) — the patient subgraph never reads genomics storage itself.
  */
-export async function resolvePatientCriteria(filter: PatientFilterArg | null | undefined, ctx: PatientContext): Promise<PatientCriteria> {
-  const criteria = toPatientCriteria(filter);
+export async function resolvePatientCriteria(
+  filter: PatientFilterArg | null | undefined,
+  ctx: PatientContext,
+  options: { search?: boolean } = {},
+): Promise<PatientCriteria> {
+  const criteria = toPatientCriteria(filter, options);
   const gene = text(filter?.gene, 'gene');
   const variant = text(filter?.variant, 'variant');
   if (!gene && !variant) return criteria;
@@ -80,8 +88,17 @@ export function catalogueCode(code: string, field: string): { code: string; unit
 }
 
 /** Validates Query.patients' and Query.cohort's filter into what the repositories select on. */
-export function toPatientCriteria(filter: PatientFilterArg | null | undefined): PatientCriteria {
+export function toPatientCriteria(filter: PatientFilterArg | null | undefined, options: { search?: boolean } = {}): PatientCriteria {
   if (!filter) return {};
+  // Names and exact birth dates find a person: Query.patients searches by them (audited, scoped to the
+  // caller's organisation); aggregates and research rows never select on them.
+  if (!options.search) {
+    for (const field of ['name', 'birthDate'] as const) {
+      if (filter[field] !== null && filter[field] !== undefined) {
+        throw badFilter(field, 'only Query.patients searches by name or birth date; cohorts and research rows never select on identified data');
+      }
+    }
+  }
   for (const field of ['ageMin', 'ageMax'] as const) {
     const age = filter[field];
     if (age !== null && age !== undefined && age < 0) throw badFilter(field, `${age} is negative`);
@@ -99,6 +116,7 @@ export function toPatientCriteria(filter: PatientFilterArg | null | undefined): 
   }
   return {
     identifier: filter.identifier ?? null,
+    birthDate: filter.birthDate === null || filter.birthDate === undefined ? null : birthDateArg(filter.birthDate),
     ageMin: filter.ageMin ?? null,
     ageMax: filter.ageMax ?? null,
     sex: filter.sex ?? null,
@@ -107,6 +125,12 @@ export function toPatientCriteria(filter: PatientFilterArg | null | undefined): 
     observation,
     hasMedication: text(filter.hasMedication, 'hasMedication'),
   };
+}
+
+export interface PatientsArgs {
+  filter?: PatientFilterArg | null;
+  first?: number | null;
+  after?: string | null;
 }
 
 /** At most this many audit records per auditTrail call. */
@@ -122,24 +146,35 @@ export const Query = {
   auditTrail: (_: unknown, args: { patientId: string; first?: number | null }, ctx: PatientContext) =>
     ctx.accessLog.trail(args.patientId, Math.min(Math.max(args.first ?? 100, 0), MAX_AUDIT_RECORDS)),
 
-  async patients(
-    _: unknown,
-    args: { filter?: PatientFilterArg | null; first?: number | null; after?: string | null },
-    ctx: PatientContext,
-  ) {
+  /**
+   * The filter's patients in the caller's organisation (every organisation for admins), Relay-style:
+   * ordered by hub id, or with `name` by the matched part of the name (resolvers/patient-search.ts).
+   */
+  async patients(_: unknown, args: PatientsArgs, ctx: PatientContext): Promise<PatientConnectionSource> {
     const first = args.first ?? 20;
     if (first < 0 || first > MAX_PAGE_SIZE) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_PAGE_SIZE}`, { field: 'first' });
     }
-    const afterId = args.after ? decodeCursor(args.after) : null;
-    const criteria = { ...(await resolvePatientCriteria(args.filter, ctx)), organization: organisationScope(ctx.identity) };
-    const page = await ctx.repository.listPatients(criteria, first, afterId);
-    for (const patient of page.patients) ctx.loaders.patient.prime(patient.id, patient);
-    const edges = page.patients.map((node) => ({ cursor: encodeCursor(node.id), node }));
-    return {
-      totalCount: page.totalCount,
-      edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    assertMaySearchIdentified(ctx, args.filter);
+    const { name, ...others } = args.filter ?? {};
+    const criteria = { ...(await resolvePatientCriteria(others, ctx, { search: true })), organization: organisationScope(ctx.identity) };
+    const connection = given(name) ? await nameSearch(name!, criteria, first, args.after, ctx) : await patientList(criteria, first, args.after, ctx);
+    for (const { node } of connection.edges) ctx.loaders.patient.prime(node.id, node);
+    auditIdentifyingFilters(ctx, args.filter, connection.edges);
+    return connection;
   },
 };
+
+/** Query.patients without a name: ordered by hub id; counted only when totalCount is selected. */
+async function patientList(criteria: PatientCriteria, first: number, after: string | null | undefined, ctx: PatientContext): Promise<PatientConnectionSource> {
+  if (after && isNameCursor(after)) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, "after: a name search's cursor pages only that search (filter.name)", { field: 'after' });
+  }
+  const page = await ctx.repository.pagePatients(criteria, first, after ? decodeCursor(after) : null);
+  const edges = page.patients.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return {
+    totalCount: () => ctx.repository.countPatients(criteria),
+    edges,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

@@ -1,4 +1,5 @@
 import { cohort, CohortSummary } from './Cohort';
+import { Identifier, PatientIdentifierReveal } from './Identifier';
 import { Mutation } from './Mutation';
 import { Observation } from './Observation';
 import { Patient } from './Patient';
@@ -23,7 +24,8 @@ export const resolvers = {
   JSON: GraphQLJSON,
   Query: { ...Query, cohort, researchCohort },
   Mutation,
-  Patient,
+  Patient: { ...Patient, ...PatientIdentifierReveal },
+  Identifier,
   Observation,
   CohortSummary,
   ResearchPatient,

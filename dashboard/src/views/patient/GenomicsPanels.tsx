@@ -33,7 +33,7 @@ export function GenomicsPanels({ state }: { state: QueryState<DashboardPatientGe
           <tbody>
             {variants.map((v) => (
               <tr key={v.id}>
-                <td>{v.gene ? <a href={`${BASE}/kg/gene/${encodeURIComponent(v.gene.symbol)}`}>{v.gene.symbol}</a> : '—'}</td>
+                <td data-testid="variant-gene"><GeneCell symbol={v.gene?.symbol ?? v.geneSymbol ?? null} /></td>
                 <td>{v.proteinChange ?? '—'}</td>
                 <td><a href={`${BASE}/kg/variant/${encodeURIComponent(v.id)}`}><code>{v.id}</code></a></td>
                 <td>
@@ -81,4 +81,12 @@ export function GenomicsPanels({ state }: { state: QueryState<DashboardPatientGe
       </Panel>
     </>
   );
+}
+
+/**
+ * Issue 21: the gene was read from the knowledge graph only, which places a variant in a gene only when it
+ * holds the variant (CIViC), so a CYP2C19 call showed "—". The genomics subgraph's own gene table fills in.
+ */
+function GeneCell({ symbol }: { symbol: string | null }) {
+  return symbol ? <a href={`${BASE}/kg/gene/${encodeURIComponent(symbol)}`}>{symbol}</a> : <span class="muted">—</span>;
 }

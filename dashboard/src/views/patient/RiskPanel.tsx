@@ -5,6 +5,7 @@ import { patientPanelErrors } from '../../graphql/client';
 import { RiskWhatIfQuery } from '../../graphql/operations';
 import type { CardiovascularRiskFragment, DashboardPatientRiskQuery, RiskChanges } from '../../gql/graphql';
 import { Panel, percent } from '../../components/Panel';
+import { DatedValue } from '../../components/DatedValue';
 
 const INPUT_LABELS: Record<string, string> = {
   age: 'age', sex: 'sex', race: 'race', totalCholesterol: 'total cholesterol (mg/dL)', hdlCholesterol: 'HDL cholesterol (mg/dL)',
@@ -104,11 +105,13 @@ function InputOrigin({ dated, isAge }: { dated: Risk['datedInputs'][number]; isA
   return (
     <>
       {dated.display && <span class="muted"> — {dated.display}</span>}
-      {dated.effectiveAt && <span class="muted"> ({day(dated.effectiveAt)})</span>}
-      {dated.derivation && <span class="muted" data-testid="risk-derived"> derived: {dated.derivation.formula} from {from}</span>}
-      {dated.stale && (
-        <span class="warning" data-testid="risk-stale" title={`older than ${dated.maxAgeDays} days`}> stale</span>
+      {dated.effectiveAt && (
+        <span class="muted">
+          {' ('}
+          <DatedValue at={dated.effectiveAt} stale={dated.stale} maxAgeDays={dated.maxAgeDays} testId="risk-input-date" />)
+        </span>
       )}
+      {dated.derivation && <span class="muted" data-testid="risk-derived"> derived: {dated.derivation.formula} from {from}</span>}
     </>
   );
 }

@@ -1,0 +1,47 @@
+/** The evaluation as a Markdown table (for docs/benchmarks.md and the README) and as JSON (every case). */
+import type { AnnotationRelease } from './corpus';
+import type { Evaluation, RunSummary } from './evaluate';
+import type { PhenopacketSkip } from './phenopackets';
+
+export interface EvaluationReport {
+  generatedAt: string;
+  input: string;
+  sample: 'all' | 'per-cohort';
+  limit: number | null;
+  /** The ranking options used (the API's defaults unless an experiment set them). */
+  ranking: { geneBoost: number; negativeFindingPenalty: number };
+  /** "whole graph" (what the API reads) or "release <name> alone" (--release). */
+  corpus: string;
+  graph: { terms: number; rankableDiseases: number; annotationReleases: AnnotationRelease[] };
+  read: { cases: number; skipped: number; skippedByCode: Record<string, number>; skipExamples: PhenopacketSkip[] };
+  readMs: number;
+  runs: RunSummary[];
+  cases: Evaluation['cases'];
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
+const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+export function markdownReport(report: EvaluationReport): string {
+  const releases = report.graph.annotationReleases.map((r) => `${r.release} (${r.annotations.toLocaleString('en')} annotations, ${r.diseases.toLocaleString('en')} diseases)`).join('; ');
+  const lines = [
+    `Rare-disease ranking on ${report.read.cases.toLocaleString('en')} published cases (${report.input}, sample ${report.sample}${report.limit ? `, limit ${report.limit}` : ''}); ` +
+      `graph (${report.corpus}): ${report.graph.rankableDiseases.toLocaleString('en')} rankable diseases, ${report.graph.terms.toLocaleString('en')} HPO terms; annotations: ${releases}. ` +
+      `Gene boost ×${1 + report.ranking.geneBoost}; excluded terms passed as negative findings (` +
+      (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).'),
+    '',
+    '| run | cases | diagnosis in graph | top-1 | top-3 | top-10 | top-1 / top-3 / top-10 of in-graph | median rank (in graph) | median rank (all) | time |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.runs.map(
+      (r) =>
+        `| ${r.run} | ${r.cases} | ${r.inGraph} | ${pct(r.recall.top1)} | ${pct(r.recall.top3)} | ${pct(r.recall.top10)} | ` +
+        `${pct(r.recallInGraph.top1)} / ${pct(r.recallInGraph.top3)} / ${pct(r.recallInGraph.top10)} | ${num(r.medianRankInGraph)} | ${num(r.medianRankAll)} | ${(r.elapsedMs / 1000).toFixed(1)} s |`,
+    ),
+    '',
+    `Diagnosis not in the graph (counted as misses): ${report.runs[0]?.notInGraph ?? 0}; cases without a known term: ${report.runs[0]?.noKnownPhenotype ?? 0}; ` +
+      `without a causal gene: ${report.runs[0]?.withoutGene ?? 0}; packets skipped: ${report.read.skipped}` +
+      (report.read.skipped ? ` (${Object.entries(report.read.skippedByCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : '') +
+      `; read in ${(report.readMs / 1000).toFixed(1)} s.`,
+  ];
+  return lines.join('\n');
+}

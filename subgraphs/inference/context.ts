@@ -1,0 +1,84 @@
+import DataLoader from 'dataloader';
+import type { Identity } from '../../lib/identity';
+import { KnownOrganisations } from '../../lib/patient-access';
+import type { PatientSubgraphClient } from '../../lib/patient-client';
+import type { Logger } from '../../lib/logger';
+import { createDecisionLoaders, type DecisionClients } from './decision-service';
+import type { DeadLetterRepository } from './events/dead-letters';
+import type { NotesProcessor } from './nlp/notes-processor';
+import type { InferenceContext } from './resolvers';
+
+export interface InferenceServices {
+  clients: DecisionClients;
+  patients: PatientSubgraphClient;
+  deadLetters: DeadLetterRepository;
+  notes: NotesProcessor;
+  log: Logger;
+}
+
+/**
+ * The Patient fields whose resolvers read the clinical snapshot (birth date, sex, observations,
+ * conditions, medications: `InferencePatientSnapshot` in
+ * lib/contracts/operations/patient/inference.graphql). Only these decide access from that snapshot; every
+ * other field (notes, similar patients) asks the organisation alone, so reading a note finding does not
+ * make the hub read, and audit, the patient's birth date (least privilege).
+ */
+export const FIELDS_READING_THE_RECORD: ReadonlySet<string> = new Set([
+  'Patient.risk',
+  'Patient.riskWhatIf',
+  'Patient.drugResponses',
+  'Patient.medicationAlerts',
+  'Patient.warfarinDosing',
+  'Patient.actionableFindings',
+  'Patient.trialMatches',
+  'Patient.rareDiseaseCandidates',
+]);
+
+/**
+ * One request's context (`http`), or one graphql-ws connection's (`ws`), for a verified caller.
+ *
+ * Row access rides on the record the request reads anyway (issue 19): every read of the patient
+ * record by the decision loaders selects the patient's organisation too (`PatientSubgraphClient.noting`
+ * accepts no operation that does not), and the access check of a patient field that reads the clinical snapshot (FIELDS_READING_THE_RECORD) reads it,
+ * since its resolver reads it next from the same DataLoader. So a `risk` read costs one call to the patient subgraph, not two (organisation, then
+ * record). A connection's subscriptions ask the organisation alone: a connection lives long and must
+ * not hold clinical records.
+ */
+export function createInferenceContext(services: InferenceServices, identity: Identity, transport: 'http' | 'ws'): Omit<InferenceContext, 'pubsub' | 'access'> {
+  const { patients, notes } = services;
+  const known = new KnownOrganisations();
+  const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) });
+  const patientAccess = patients.accessFor(identity, known);
+  const everyone = identity.role === 'admin' || identity.role === 'service';
+  const existence = patients.existenceLoader();
+  return {
+    identity,
+    patientAccess,
+    async checkPatientAccess(patientId: string, coordinate?: string) {
+      if (everyone) return;
+      if (transport === 'http' && coordinate !== undefined && FIELDS_READING_THE_RECORD.has(coordinate) && known.get(patientId) === undefined) {
+        // An unknown patient passes, as before: its fields answer PATIENT_NOT_FOUND.
+        if ((await loaders.snapshot.load(patientId)) === null) return;
+      }
+      await patientAccess.check(patientId);
+    },
+    countable: (ids: readonly string[]) => patients.countable(identity, ids),
+    registry: services.clients.registry,
+    deadLetters: services.deadLetters,
+    log: services.log,
+    loaders,
+    knowledge: services.clients.knowledge,
+    // A patient this request read from the patient subgraph exists: no second call to ask.
+    patientExists: { load: async (patientId: string) => known.get(patientId) !== undefined || existence.load(patientId) },
+    notes,
+    noteFindings: new DataLoader(async (ids: readonly string[]) => {
+      const byPatient = await notes.repository.findingsByPatients(notes.modelId, ids);
+      return ids.map((id) => byPatient.get(id) ?? []);
+    }),
+    cohortMembers: (filter) => patients.cohortMembers(filter),
+    noteRuns: new DataLoader(async (ids: readonly string[]) => {
+      const byPatient = await notes.repository.runsByPatients(notes.modelId, ids);
+      return ids.map((id) => byPatient.get(id) ?? []);
+    }),
+  };
+}

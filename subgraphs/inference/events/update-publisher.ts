@@ -1,0 +1,81 @@
+import type { PubSub } from 'mercurius';
+import { PatientTopic } from '../../../lib/contracts/events';
+import type { PatientSubgraphClient } from '../../../lib/patient-client';
+import { createDecisionLoaders, type DecisionClients } from '../decision-service';
+import { deidentifiedRiskUpdate } from '../domain/deidentify';
+import { COHORT_RISK_TOPIC, findingsTopic, riskTopic } from '../resolvers/context';
+import { findingView } from '../resolvers/Patient';
+import { PatientHandlingFailures, type OutboxEvent } from './outbox-consumer';
+
+/** Findings pushed with each findingsUpdated message; the full list is a query away. */
+const FINDINGS_IN_UPDATE = 10;
+
+/**
+ * Events → what changed → riskUpdated / findingsUpdated / cohortRiskUpdated. One publication per
+ * patient per batch: the newest data wins. Patient events (observations, medications, conditions)
+ * change risk and medication alerts; genomics events (variants) change findings and alerts.
+ */
+export function updatePublisher(deps: { clients: DecisionClients; patients: PatientSubgraphClient; pubsub: () => PubSub }) {
+  const { clients, patients } = deps;
+  return async (events: OutboxEvent[], kinds: { risk: boolean }): Promise<void> => {
+    const latestByPatient = new Map<string, OutboxEvent>();
+    // A consent decision changes no clinical fact: nothing to recompute (it is read at each publication).
+    for (const event of events) if (event.topic !== PatientTopic.CONSENT_CHANGED) latestByPatient.set(event.patientId, event);
+    const loaders = createDecisionLoaders(clients);
+    const ids = [...latestByPatient.keys()];
+    const computedAt = new Date();
+    // Reads before publications: a batch whose reads fail (one patient's record the patient subgraph
+    // cannot serve) has published nothing, so the consumer can hand its patients over one by one
+    // (events/outbox-consumer.ts) and no subscriber hears the same update twice.
+    const snapshots = await loaders.snapshot.loadMany(ids);
+    const present = ids.filter((_, i) => {
+      const snapshot = snapshots[i];
+      if (snapshot instanceof Error) throw snapshot;
+      return snapshot !== null; // a patient that no longer exists has nothing to announce
+    });
+    const publications: { topic: string; payload: unknown }[] = [];
+    if (kinds.risk) {
+      // Research portals receive only patients whose research consent is granted now (read at each
+      // publication, so a withdrawal takes effect with the next event).
+      const consented = new Set(await patients.researchConsented(present));
+      for (const patientId of present) {
+        const event = latestByPatient.get(patientId)!;
+        const risk = (await loaders.risk.load(patientId))!;
+        const riskUpdated = { patient: { id: patientId }, risk, computedAt: computedAt.toISOString(), reason: event.topic };
+        publications.push({ topic: riskTopic(patientId), payload: { riskUpdated } });
+        if (!consented.has(patientId)) continue;
+        const { update, facts } = deidentifiedRiskUpdate(risk.cardiovascular, computedAt, event.topic);
+        publications.push({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
+      }
+    }
+    const pubsub = deps.pubsub();
+    // Risk first, for every patient of the batch: it is what open pages and portals wait for.
+    for (const publication of publications) await pubsub.publish(publication);
+    // Then alerts and findings, batched across the patients (one call per subgraph and kind of data).
+    // A patient whose findings cannot be read (knowledge graph or genomics down) has had its risk
+    // published: only that patient's events are retried, the others are done.
+    const failed = new Map<string, unknown>();
+    await Promise.all(
+      present.map(async (patientId) => {
+        const event = latestByPatient.get(patientId)!;
+        let drugs: Awaited<ReturnType<typeof loaders.drugResponses>>;
+        let findings: Awaited<ReturnType<typeof loaders.actionableFindings>>;
+        try {
+          [drugs, findings] = await Promise.all([loaders.drugResponses(patientId), loaders.actionableFindings(patientId)]);
+        } catch (error) {
+          failed.set(patientId, error);
+          return;
+        }
+        const findingsUpdated = {
+          patient: { id: patientId },
+          medicationAlerts: (drugs?.alerts ?? []).map((a) => ({ ...a, drug: { id: a.drug.id } })),
+          actionableFindings: (findings ?? []).slice(0, FINDINGS_IN_UPDATE).map(findingView),
+          computedAt: computedAt.toISOString(),
+          reason: event.topic,
+        };
+        await pubsub.publish({ topic: findingsTopic(patientId), payload: { findingsUpdated } });
+      }),
+    );
+    if (failed.size) throw new PatientHandlingFailures(failed);
+  };
+}

@@ -1,0 +1,153 @@
+import { createLogger } from '../lib/logger';
+import { assertionsOf } from '../lib/local-secrets';
+import { createPool, type Pool } from '../lib/postgres';
+import type { RunningService } from '../lib/service-host';
+import { startPatientService } from '../subgraphs/patient/server';
+import { startGenomicsService } from '../subgraphs/genomics/server';
+import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
+import { startInferenceService } from '../subgraphs/inference/server';
+import { startGateway } from '../gateway/server';
+import { asserted, bearer } from './support/auth';
+import { testConfig, testNeo4j } from './support/config';
+import { gql } from './support/graphql';
+import { countingProxy } from './support/counting-proxy';
+
+/**
+ * Issue 19: genomics and inference must not call the patient subgraph back for a patient's
+ * organisation on every request. Genomics gets it in the gateway's representation (@requires
+ * `Patient.organization`, fetched with the patient); inference reads it with the record it reads
+ * anyway. Genomics and inference reach the patient subgraph here through a proxy that counts requests.
+ */
+const log = createLogger('test', 'silent');
+const TAG = Math.random().toString(36).slice(2, 8);
+const ORG_A = `org-a-${TAG}`;
+const ORG_B = `org-b-${TAG}`;
+
+describe('row access without call-backs to the patient subgraph', () => {
+  const config = testConfig();
+  const assertions = assertionsOf(config);
+  const services: { close(): Promise<void> }[] = [];
+  let gateway: RunningService;
+  let genomics: RunningService;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let pool: Pool;
+  let clinicianA: Record<string, string>;
+  let clinicianB: Record<string, string>;
+  let patientId: string;
+
+  beforeAll(async () => {
+    const { host, databaseUrl } = config;
+    const patient = await startPatientService({ assertions, databaseUrl, host, port: 0, log });
+    services.push(patient);
+    proxy = await countingProxy(() => patient.url);
+    services.push(proxy);
+    genomics = await startGenomicsService({ assertions, databaseUrl, host, port: 0, patientUrl: proxy.url, log });
+    services.push(genomics);
+    const knowledgeGraph = await startKnowledgeGraphService({ assertions, neo4j: testNeo4j(), host, port: 0, log });
+    services.push(knowledgeGraph);
+    const inference = await startInferenceService({
+      assertions,
+      databaseUrl,
+      host,
+      port: 0,
+      patientUrl: proxy.url,
+      genomicsUrl: genomics.url,
+      knowledgeGraphUrl: knowledgeGraph.url,
+      modelDir: config.modelDir,
+      modelId: config.nlpModelId,
+      consumeEvents: false,
+      log,
+    });
+    services.push(inference);
+    gateway = await startGateway({
+      host,
+      port: 0,
+      log,
+      subgraphUrls: { patient: patient.url, genomics: genomics.url, 'knowledge-graph': knowledgeGraph.url, inference: inference.url },
+      auth: { jwt: config.auth.jwt, assertions },
+    });
+    services.push(gateway);
+    pool = createPool(databaseUrl, 1);
+    clinicianA = await bearer({ role: 'clinician', org: ORG_A, sub: `dr-a-${TAG}` });
+    clinicianB = await bearer({ role: 'clinician', org: ORG_B, sub: `dr-b-${TAG}` });
+    const created = await gql<{ createPatient: { id: string } }>(gateway.url, `mutation { createPatient(input: { name: "Ada ${TAG}", birthDate: "1960-05-05", sex: FEMALE }) { id } }`, {}, clinicianA);
+    patientId = created.data!.createPatient.id;
+    const calls = await gql(gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [{ chrom: "7", pos: 140753336, ref: "A", alt: "T" }]) { genotype } }`, { id: patientId }, clinicianA);
+    expect(calls.errors).toBeUndefined();
+  }, 120_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    for (const service of services.reverse()) await service.close().catch(() => undefined);
+  });
+
+  /** Requests genomics and inference made to the patient subgraph while `work` ran. */
+  async function patientCallsDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const before = proxy.bodies.length;
+    await work();
+    return proxy.bodies.slice(before);
+  }
+
+  const GENOMICS_READ = `query ($id: ID!) { patient(id: $id) { id variants { id } pharmacogenomics { gene status } } }`;
+
+  it("answers a clinician's genomics read of a patient with no request to the patient subgraph", async () => {
+    let response: Awaited<ReturnType<typeof gql>> | undefined;
+    const calls = await patientCallsDuring(async () => (response = await gql(gateway.url, GENOMICS_READ, { id: patientId }, clinicianA)));
+    expect(response?.errors).toBeUndefined();
+    expect((response?.data as { patient: { variants: { id: string }[] } }).patient.variants).toEqual([{ id: 'GRCh38:7:140753336:A:T' }]);
+    expect(calls).toEqual([]);
+  });
+
+  it("answers a clinician's risk read with one request to the patient subgraph, the record it reads, carrying the organisation", async () => {
+    let response: Awaited<ReturnType<typeof gql>> | undefined;
+    const calls = await patientCallsDuring(async () => (response = await gql(gateway.url, `query ($id: ID!) { patient(id: $id) { risk { cardiovascular { pce10y } } } }`, { id: patientId }, clinicianA)));
+    expect(response?.errors).toBeUndefined();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/organization/);
+    expect(calls[0]).toMatch(/observations/);
+  });
+
+  it('refuses another organisation’s clinician, in genomics and inference, without leaking data', async () => {
+    const response = await gql(gateway.url, `query ($id: ID!) { patient(id: $id) { variants { id } risk { cardiovascular { pce10y } } } }`, { id: patientId }, clinicianB);
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(response)).not.toContain('140753336');
+  });
+
+  it('takes a change of organisation into account on the very next request (no copy to go stale)', async () => {
+    const other = await gql<{ createPatient: { id: string } }>(gateway.url, `mutation { createPatient(input: { name: "Moved ${TAG}", birthDate: "1970-01-01", sex: MALE }) { id } }`, {}, clinicianA);
+    const id = other.data!.createPatient.id;
+    await gql(gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [{ chrom: "7", pos: 140753336, ref: "A", alt: "T" }]) { genotype } }`, { id }, clinicianA);
+    expect((await gql(gateway.url, GENOMICS_READ, { id }, clinicianA)).errors).toBeUndefined();
+    // The patient moves to organisation B (as an admin's re-registration would), in the patient subgraph's own table.
+    await pool.query(`UPDATE patient.patients SET managing_organization = $2 WHERE id = $1`, [id, ORG_B]);
+    const formerCarer = await gql(gateway.url, GENOMICS_READ, { id }, clinicianA);
+    expect(formerCarer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(formerCarer)).not.toContain('140753336');
+    const newCarer = await gql<{ patient: { variants: { id: string }[] } }>(gateway.url, GENOMICS_READ, { id }, clinicianB);
+    expect(newCarer.errors).toBeUndefined();
+    expect(newCarer.data?.patient.variants).toEqual([{ id: 'GRCh38:7:140753336:A:T' }]);
+  });
+
+  it('gives a client no way to send representations of its own: the gateway has no _entities', async () => {
+    const forged = await gql(
+      gateway.url,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { variants { id } } } }`,
+      { r: [{ __typename: 'Patient', id: patientId, organization: ORG_B }] },
+      clinicianB,
+    );
+    expect(forged.data ?? null).toBeNull();
+    expect(forged.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('falls back to asking the patient subgraph when a representation lacks the organisation (never trusts its absence)', async () => {
+    const headers = await asserted({ subject: `dr-b-${TAG}`, role: 'clinician', client: 'test', organisation: ORG_B });
+    let response: Awaited<ReturnType<typeof gql>> | undefined;
+    const calls = await patientCallsDuring(
+      async () =>
+        (response = await gql(genomics.url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { variants { id } } } }`, { r: [{ __typename: 'Patient', id: patientId }] }, headers)),
+    );
+    expect(response?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(response)).not.toContain('140753336');
+    expect(calls).toHaveLength(1);
+  });
+});
