@@ -18,6 +18,10 @@ const PARTNER: Identity = { subject: 'partner-genes', role: 'partner', client: '
 /** IDH1 R132H and its neighbour (GRCh38): no other test stores calls in IDH1, so its counts move only here. */
 const IDH1_R132H = { chrom: '2', pos: 208248388, ref: 'C', alt: 'T' };
 const IDH1_NEIGHBOUR = { chrom: '2', pos: 208248389, ref: 'G', alt: 'A' };
+/** A position inside IDH2's span (GRCh38 15:90,083,045-90,102,477); no other test stores calls in IDH2. */
+const IDH2_CALL = { chrom: '15', pos: 90088702, ref: 'C', alt: 'T' };
+/** An organisation of consenting IDH2 carriers: the researcher's population beside the IDH1 carriers. */
+const OTHER_ORG = `org-genes-other-${TAG}`;
 
 interface GeneCount {
   gene: { symbol: string };
@@ -54,6 +58,19 @@ describe('Query.cohortGenes per role', () => {
   });
 
   it('ranks genes by carrying patients: all for an admin, the organisation for a clinician, consenting and 11 or more for a researcher', async () => {
+    // A researcher counts carriers among the consenting carriers of any gene, and a gene's non-carriers
+    // are a cell too: with 1 to 10 of them (whatever other test files stored at the time) IDH1 would be
+    // hidden. Eleven consenting IDH2 carriers of another organisation make that cell 11 or more here.
+    for (let n = 0; n < MIN_RESEARCH_CELL; n++) {
+      const created = await call<{ createPatient: { id: string } }>(patient, ADMIN, `mutation ($input: CreatePatientInput!) { createPatient(input: $input) { id } }`, {
+        input: { name: `Other Carrier ${TAG} ${n}`, organization: OTHER_ORG },
+      });
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createPatient.id;
+      const calls = await call(genomics, ADMIN, `mutation ($id: ID!, $calls: [VariantCallInput!]!) { addVariantCalls(patientId: $id, calls: $calls) { genotype } }`, { id, calls: [IDH2_CALL] });
+      expect(calls.errors).toBeUndefined();
+      await consent(id);
+    }
     const before = { admin: idh1(await topGenes(ADMIN)), researcher: idh1(await topGenes(RESEARCHER)) };
     // 14 patients of a new organisation carry IDH1 R132H (one carries a second IDH1 variant: still one patient).
     const ids: string[] = [];
