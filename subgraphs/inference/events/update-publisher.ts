@@ -1,5 +1,5 @@
 import type { PubSub } from 'mercurius';
-import { PatientTopic } from '../../../lib/contracts/events';
+import { GenomicsTopic, PatientTopic, type EventTopic } from '../../../lib/contracts/events';
 import type { PatientSubgraphClient } from '../../../lib/patient-client';
 import { createDecisionLoaders, type DecisionClients } from '../decision-service';
 import { deidentifiedRiskUpdate } from '../domain/deidentify';
@@ -11,16 +11,33 @@ import { PatientHandlingFailures, type OutboxEvent } from './outbox-consumer';
 const FINDINGS_IN_UPDATE = 10;
 
 /**
+ * The events that can change what findingsUpdated carries. Medication alerts read the patient's
+ * medications, pharmacogenomic results and CPIC guidelines; actionable findings read the variants,
+ * their knowledge and the patient's conditions (decision-service.ts). An observation changes none of
+ * them, so `addObservation` and device readings recompute and publish risk only: before, every
+ * blood pressure also cost a genomics and a knowledge-graph read per patient and a findingsUpdated
+ * identical to the last one.
+ */
+const FINDINGS_INPUT_TOPICS: ReadonlySet<EventTopic> = new Set<EventTopic>([PatientTopic.RECORDS_INGESTED, PatientTopic.UNLINKED, GenomicsTopic.VARIANTS_CHANGED]);
+
+/**
  * Events → what changed → riskUpdated / findingsUpdated / cohortRiskUpdated. One publication per
- * patient per batch: the newest data wins. Patient events (observations, medications, conditions)
- * change risk and medication alerts; genomics events (variants) change findings and alerts.
+ * patient per batch: the newest data wins. Patient events change risk; those that can bring
+ * medications or conditions (FINDINGS_INPUT_TOPICS) and genomics events (variants) change findings
+ * and alerts.
  */
 export function updatePublisher(deps: { clients: DecisionClients; patients: PatientSubgraphClient; pubsub: () => PubSub }) {
   const { clients, patients } = deps;
   return async (events: OutboxEvent[], kinds: { risk: boolean }): Promise<void> => {
     const latestByPatient = new Map<string, OutboxEvent>();
+    /** Patients with an event in the batch that can change their findings, and the newest such event. */
+    const findingsEvent = new Map<string, OutboxEvent>();
     // A consent decision changes no clinical fact: nothing to recompute (it is read at each publication).
-    for (const event of events) if (event.topic !== PatientTopic.CONSENT_CHANGED) latestByPatient.set(event.patientId, event);
+    for (const event of events) {
+      if (event.topic === PatientTopic.CONSENT_CHANGED) continue;
+      latestByPatient.set(event.patientId, event);
+      if (FINDINGS_INPUT_TOPICS.has(event.topic)) findingsEvent.set(event.patientId, event);
+    }
     const loaders = createDecisionLoaders(clients);
     const ids = [...latestByPatient.keys()];
     const computedAt = new Date();
@@ -57,7 +74,8 @@ export function updatePublisher(deps: { clients: DecisionClients; patients: Pati
     const failed = new Map<string, unknown>();
     await Promise.all(
       present.map(async (patientId) => {
-        const event = latestByPatient.get(patientId)!;
+        const event = findingsEvent.get(patientId);
+        if (!event) return;
         let drugs: Awaited<ReturnType<typeof loaders.drugResponses>>;
         let findings: Awaited<ReturnType<typeof loaders.actionableFindings>>;
         try {
