@@ -118,7 +118,6 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
           leaseMs: opts.eventLeaseMs,
           metrics: eventMetrics,
           clients,
-          patients,
           notes,
           pubsub: () => service.pubsub,
           log: opts.log,

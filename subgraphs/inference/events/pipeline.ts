@@ -1,6 +1,5 @@
 import type { PubSub } from 'mercurius';
 import { PatientTopic, type EventTopic } from '../../../lib/contracts/events';
-import type { PatientSubgraphClient } from '../../../lib/patient-client';
 import type { Pool } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
 import type { DecisionClients } from '../decision-service';
@@ -24,7 +23,6 @@ export interface EventPipelineOptions {
   leaseMs?: number;
   metrics: EventMetrics;
   clients: DecisionClients;
-  patients: PatientSubgraphClient;
   notes: NotesProcessor;
   /** Where updates are published (the service's subscriptions; known once it is serving). */
   pubsub: () => PubSub;
@@ -38,7 +36,7 @@ export interface EventPipelineOptions {
  */
 export function eventPipeline(opts: EventPipelineOptions) {
   const group = opts.consumerGroup ?? 'inference';
-  const publish = updatePublisher({ clients: opts.clients, patients: opts.patients, pubsub: opts.pubsub });
+  const publish = updatePublisher({ clients: opts.clients, pubsub: opts.pubsub });
   const shared = { databaseUrl: opts.databaseUrl, pool: opts.pool, retry: opts.retry, leaseMs: opts.leaseMs, metrics: opts.metrics, startAt: opts.startAt, log: opts.log };
   const consumers = [
     new OutboxConsumer({ ...shared, consumer: group, source: 'patient.outbox', handle: (events) => publish(events, { risk: true }) }),

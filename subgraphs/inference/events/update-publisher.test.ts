@@ -1,6 +1,5 @@
 import type { PubSub } from 'mercurius';
 import { GenomicsTopic, PatientTopic, type TypedEvent } from '../../../lib/contracts/events';
-import type { PatientSubgraphClient } from '../../../lib/patient-client';
 import type { DecisionClients } from '../decision-service';
 import type { ClinicalSnapshot } from '../domain/cardiovascular';
 import { COHORT_RISK_TOPIC, findingsTopic, riskTopic } from '../resolvers/context';
@@ -24,7 +23,7 @@ function snapshot(id: string): ClinicalSnapshot {
 }
 
 /** Fakes of the subgraph clients that count the reads the publisher makes (a unit test: no services). */
-function fakes() {
+function fakes(consenting: readonly string[] = []) {
   const reads = { snapshots: 0, genomics: 0, knowledge: 0 };
   const published: { topic: string; payload: Record<string, unknown> }[] = [];
   const clients = {
@@ -32,7 +31,7 @@ function fakes() {
     patients: {
       patientsOf: async (_document: unknown, ids: readonly string[]) => {
         reads.snapshots += 1;
-        return ids.map((id) => ({ ...snapshot(id), organization: 'org-a' }));
+        return ids.map((id) => (id === 'gone' ? null : { ...snapshot(id), organization: 'org-a', researchConsent: { granted: consenting.includes(id) } }));
       },
     },
     genomics: {
@@ -52,13 +51,12 @@ function fakes() {
       },
     },
   } as unknown as DecisionClients;
-  const patients = { researchConsented: async () => [] } as unknown as PatientSubgraphClient;
   const pubsub = {
     publish: async (publication: { topic: string; payload: Record<string, unknown> }) => {
       published.push(publication);
     },
   } as unknown as PubSub;
-  return { reads, published, publish: updatePublisher({ clients, patients, pubsub: () => pubsub }) };
+  return { reads, published, publish: updatePublisher({ clients, pubsub: () => pubsub }) };
 }
 
 let sequence = 0;
@@ -87,6 +85,13 @@ describe('updatePublisher: what each event recomputes', () => {
     expect((published[0]!.payload.riskUpdated as { reason: string }).reason).toBe(PatientTopic.OBSERVATION_ADDED);
     expect((published[2]!.payload.findingsUpdated as { reason: string }).reason).toBe(PatientTopic.RECORDS_INGESTED);
     expect(reads.genomics).toBe(1);
+  });
+
+  it('reads each record with its research consent in one patient-subgraph call per batch, and tells research portals of the consenting only', async () => {
+    const { reads, published, publish } = fakes(['p-2']);
+    await publish([observation('p-1'), observation('p-2'), observation('gone')], { risk: true });
+    expect(published.map((p) => p.topic)).toEqual([riskTopic('p-1'), riskTopic('p-2'), COHORT_RISK_TOPIC]);
+    expect(reads.snapshots).toBe(1);
   });
 
   it('publishes findingsUpdated, and no risk, for a genomics event', async () => {

@@ -1,6 +1,6 @@
 import type { PubSub } from 'mercurius';
 import { GenomicsTopic, PatientTopic, type EventTopic } from '../../../lib/contracts/events';
-import type { PatientSubgraphClient } from '../../../lib/patient-client';
+import { InferencePublicationSnapshotDocument } from '../../../lib/contracts/generated/patient/graphql';
 import { createDecisionLoaders, type DecisionClients } from '../decision-service';
 import { deidentifiedRiskUpdate } from '../domain/deidentify';
 import { COHORT_RISK_TOPIC, findingsTopic, riskTopic } from '../resolvers/context';
@@ -26,8 +26,8 @@ const FINDINGS_INPUT_TOPICS: ReadonlySet<EventTopic> = new Set<EventTopic>([Pati
  * medications or conditions (FINDINGS_INPUT_TOPICS) and genomics events (variants) change findings
  * and alerts.
  */
-export function updatePublisher(deps: { clients: DecisionClients; patients: PatientSubgraphClient; pubsub: () => PubSub }) {
-  const { clients, patients } = deps;
+export function updatePublisher(deps: { clients: DecisionClients; pubsub: () => PubSub }) {
+  const { clients } = deps;
   return async (events: OutboxEvent[], kinds: { risk: boolean }): Promise<void> => {
     const latestByPatient = new Map<string, OutboxEvent>();
     /** Patients with an event in the batch that can change their findings, and the newest such event. */
@@ -44,17 +44,22 @@ export function updatePublisher(deps: { clients: DecisionClients; patients: Pati
     // Reads before publications: a batch whose reads fail (one patient's record the patient subgraph
     // cannot serve) has published nothing, so the consumer can hand its patients over one by one
     // (events/outbox-consumer.ts) and no subscriber hears the same update twice.
-    const snapshots = await loaders.snapshot.loadMany(ids);
-    const present = ids.filter((_, i) => {
-      const snapshot = snapshots[i];
-      if (snapshot instanceof Error) throw snapshot;
-      return snapshot !== null; // a patient that no longer exists has nothing to announce
+    // One read of the patient subgraph per batch: each record with its research consent. Research
+    // portals receive only patients whose consent is granted now (read at each publication, so a
+    // withdrawal takes effect with the next event). The loaders' later reads of a record (risk,
+    // findings) are served from it.
+    const records = await clients.patients.patientsOf(InferencePublicationSnapshotDocument, ids);
+    const present: string[] = [];
+    const consented = new Set<string>();
+    ids.forEach((id, i) => {
+      const record = records[i];
+      if (!record) return; // a patient that no longer exists has nothing to announce
+      loaders.snapshot.prime(id, record);
+      present.push(id);
+      if (record.researchConsent.granted) consented.add(id);
     });
     const publications: { topic: string; payload: unknown }[] = [];
     if (kinds.risk) {
-      // Research portals receive only patients whose research consent is granted now (read at each
-      // publication, so a withdrawal takes effect with the next event).
-      const consented = new Set(await patients.researchConsented(present));
       for (const patientId of present) {
         const event = latestByPatient.get(patientId)!;
         const risk = (await loaders.risk.load(patientId))!;

@@ -78,6 +78,15 @@ export type InferencePatientSnapshotQueryVariables = Exact<{
 
 export type InferencePatientSnapshotQuery = { _entities: Array<{ id: string, organization: string | null, birthDate: string | null, sex: Sex | null, race: Race | null, observations: Array<{ id: string, code: string, value: number | null, unit: string | null, effectiveAt: string, excludedReason: string | null, valueCode: { system: string, code: string } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, verificationStatus: string | null, onsetAt: string | null, recordedAt: string | null, code: { system: string, code: string, display: string | null } }>, procedures: Array<{ id: string, status: string, performedAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ id: string, status: string | null, authoredAt: string | null, code: { system: string, code: string, display: string | null } }> } | null> };
 
+export type InferenceClinicalRecordFragment = { id: string, organization: string | null, birthDate: string | null, sex: Sex | null, race: Race | null, observations: Array<{ id: string, code: string, value: number | null, unit: string | null, effectiveAt: string, excludedReason: string | null, valueCode: { system: string, code: string } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, verificationStatus: string | null, onsetAt: string | null, recordedAt: string | null, code: { system: string, code: string, display: string | null } }>, procedures: Array<{ id: string, status: string, performedAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ id: string, status: string | null, authoredAt: string | null, code: { system: string, code: string, display: string | null } }> };
+
+export type InferencePublicationSnapshotQueryVariables = Exact<{
+  representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
+}>;
+
+
+export type InferencePublicationSnapshotQuery = { _entities: Array<{ id: string, organization: string | null, birthDate: string | null, sex: Sex | null, race: Race | null, researchConsent: { granted: boolean }, observations: Array<{ id: string, code: string, value: number | null, unit: string | null, effectiveAt: string, excludedReason: string | null, valueCode: { system: string, code: string } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, verificationStatus: string | null, onsetAt: string | null, recordedAt: string | null, code: { system: string, code: string, display: string | null } }>, procedures: Array<{ id: string, status: string, performedAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ id: string, status: string | null, authoredAt: string | null, code: { system: string, code: string, display: string | null } }> } | null> };
+
 export type InferencePatientNotesQueryVariables = Exact<{
   representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
 }>;
@@ -139,7 +148,59 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const InferenceClinicalRecordFragmentDoc = new TypedDocumentString(`
+    fragment InferenceClinicalRecord on Patient {
+  id
+  organization
+  birthDate
+  sex
+  race
+  observations {
+    id
+    code
+    value
+    unit
+    effectiveAt
+    valueCode {
+      system
+      code
+    }
+    excludedReason
+  }
+  conditions {
+    id
+    code {
+      system
+      code
+      display
+    }
+    clinicalStatus
+    verificationStatus
+    onsetAt
+    recordedAt
+  }
+  procedures {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    performedAt
+  }
+  medications {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    authoredAt
+  }
+}
+    `, {"fragmentName":"InferenceClinicalRecord"}) as unknown as TypedDocumentString<InferenceClinicalRecordFragment, unknown>;
 export const CohortMembersPageDocument = new TypedDocumentString(`
     query CohortMembersPage($filter: PatientFilter, $after: String) {
   patients(filter: $filter, first: 100, after: $after) {
@@ -160,59 +221,123 @@ export const InferencePatientSnapshotDocument = new TypedDocumentString(`
     query InferencePatientSnapshot($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Patient {
-      id
-      organization
-      birthDate
-      sex
-      race
-      observations {
-        id
-        code
-        value
-        unit
-        effectiveAt
-        valueCode {
-          system
-          code
-        }
-        excludedReason
-      }
-      conditions {
-        id
-        code {
-          system
-          code
-          display
-        }
-        clinicalStatus
-        verificationStatus
-        onsetAt
-        recordedAt
-      }
-      procedures {
-        id
-        code {
-          system
-          code
-          display
-        }
-        status
-        performedAt
-      }
-      medications {
-        id
-        code {
-          system
-          code
-          display
-        }
-        status
-        authoredAt
+      ...InferenceClinicalRecord
+    }
+  }
+}
+    fragment InferenceClinicalRecord on Patient {
+  id
+  organization
+  birthDate
+  sex
+  race
+  observations {
+    id
+    code
+    value
+    unit
+    effectiveAt
+    valueCode {
+      system
+      code
+    }
+    excludedReason
+  }
+  conditions {
+    id
+    code {
+      system
+      code
+      display
+    }
+    clinicalStatus
+    verificationStatus
+    onsetAt
+    recordedAt
+  }
+  procedures {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    performedAt
+  }
+  medications {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    authoredAt
+  }
+}`) as unknown as TypedDocumentString<InferencePatientSnapshotQuery, InferencePatientSnapshotQueryVariables>;
+export const InferencePublicationSnapshotDocument = new TypedDocumentString(`
+    query InferencePublicationSnapshot($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Patient {
+      ...InferenceClinicalRecord
+      researchConsent {
+        granted
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<InferencePatientSnapshotQuery, InferencePatientSnapshotQueryVariables>;
+    fragment InferenceClinicalRecord on Patient {
+  id
+  organization
+  birthDate
+  sex
+  race
+  observations {
+    id
+    code
+    value
+    unit
+    effectiveAt
+    valueCode {
+      system
+      code
+    }
+    excludedReason
+  }
+  conditions {
+    id
+    code {
+      system
+      code
+      display
+    }
+    clinicalStatus
+    verificationStatus
+    onsetAt
+    recordedAt
+  }
+  procedures {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    performedAt
+  }
+  medications {
+    id
+    code {
+      system
+      code
+      display
+    }
+    status
+    authoredAt
+  }
+}`) as unknown as TypedDocumentString<InferencePublicationSnapshotQuery, InferencePublicationSnapshotQueryVariables>;
 export const InferencePatientNotesDocument = new TypedDocumentString(`
     query InferencePatientNotes($representations: [_Any!]!) {
   _entities(representations: $representations) {
