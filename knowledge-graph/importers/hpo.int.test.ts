@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CURATED_DISEASE_GENES, DISEASE_GENES_SOURCE } from '../seed/curated/disease-genes';
-import { ImportInputError } from './common';
+import { IMPORTER_REVISIONS, ImportInputError } from './common';
 import { findIsACycle, importHpo } from './hpo';
 import { countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
 
@@ -410,5 +410,37 @@ describe('HPO importer', () => {
     const live = await executor.read(`MATCH (p:Phenotype) WHERE p.id IN $ids RETURN count(p.obsolete) + count(p.replacedBy) AS n`, { ids: [root, a, b] });
     expect(live.records[0]!.get('n')).toBe(0);
     expect(result.counts).toMatchObject({ phenotypes: 3, obsoleteRetired: 1, annotations: 2 });
+  });
+
+  it('imports again a release that an older importer revision loaded (a graph from before the fixes), without --force', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, , b] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp));
+    const first = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    // What the importer before these fixes left: its run recorded no revision, the 2015 annotation and is_a edge
+    // (root -> b, reversed by the release: a cycle) stayed beside the release's.
+    await executor.write(
+      `MATCH (r:ImportRun {id: $run}) REMOVE r.importerRevision
+       WITH r MATCH (d:Disease {id: $omim}), (root:Phenotype {id: $root}), (pb:Phenotype {id: $b})
+       MERGE (d)-[:HAS_PHENOTYPE {reference: 'OMIM:2015'}]->(root)
+       MERGE (root)-[:IS_A]->(pb)`,
+      { run: first.runId, omim, root, b },
+    );
+    const again = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    expect(again.status).toBe('completed');
+    expect(again.runId).not.toBe(first.runId);
+    expect(again.counts).toMatchObject({ annotations: 2, annotationsRemoved: 1 });
+    expect(await importRun(executor, again.runId)).toMatchObject({ status: 'completed', importerRevision: IMPORTER_REVISIONS.hpo, checksum: first.checksum });
+    expect(await importRun(executor, first.runId)).toMatchObject({ status: 'completed' });
+    expect(await annotationsOf(omim)).toEqual([
+      [b, omim, again.runId],
+      [b, 'PMID:123', again.runId],
+    ]);
+    const parents = await executor.read(`MATCH (p:Phenotype {id: $root}) RETURN [(p)-[:IS_A]->(q) | q.id] AS parents`, { root });
+    expect(parents.records[0]!.get('parents')).toEqual([]);
   });
 });

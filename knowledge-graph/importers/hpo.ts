@@ -43,6 +43,7 @@ import type { Neo4jExecutor } from '../executor';
 import {
   BatchWriter,
   DEFAULT_BATCH_SIZE,
+  IMPORTER_REVISIONS,
   ImportInputError,
   ImportReport,
   splitTsv,
@@ -320,6 +321,7 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
     files: files.map((f) => path.basename(f)),
     phases: HPO_PHASES,
     force: options.force,
+    revision: IMPORTER_REVISIONS.hpo,
   };
   const hpoaBytes = fs.statSync(hpoaFile).size;
   const total = fs.statSync(oboFile).size + hpoaBytes + (genesFile === undefined ? 0 : fs.statSync(genesFile).size);
