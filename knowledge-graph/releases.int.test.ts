@@ -7,6 +7,7 @@ import { importCivic } from './importers/civic';
 import { IMPORTER_REVISIONS } from './importers/common';
 import { randomDigits, randomTag, tempDir, testExecutor } from './importers/test-support';
 import { ensureRelease, importRelease, type ReleaseImporter, type VendoredRelease } from './releases';
+import { seedVersion } from './seed/seed-run';
 
 const log = createLogger('test', 'silent');
 
@@ -44,7 +45,7 @@ describe('public releases at start-up', () => {
   const evidenceCount = async (prefix: string) =>
     (await executor.read<{ n: number }>('MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix RETURN count(e) AS n', { prefix })).records[0]!.get('n');
   const marker = async () =>
-    (await executor.read("MATCH (s:SourceRelease {source: 'civic'}) RETURN s {.complete, .checksum, .expected, .version, .importerRevision} AS s")).records[0]!.get('s') as Record<string, unknown>;
+    (await executor.read("MATCH (s:SourceRelease {source: 'civic'}) RETURN s {.complete, .checksum, .expected, .version, .importerRevision, .seedVersion} AS s")).records[0]!.get('s') as Record<string, unknown>;
 
   it('loads a release on first start only, and writes its marker complete last', async () => {
     const { dir, release, prefix } = civicRelease(randomTag(), 3);
@@ -105,6 +106,24 @@ describe('public releases at start-up', () => {
     expect(await evidenceCount(prefix)).toBe(2);
     expect(await ensureRelease(executor, release, dir, log, counting)).toBe('current');
     expect(calls).toBe(1);
+  });
+
+  it('imports a complete release again, forced, when it was loaded over another seed (a seed loaded since MERGEs its 2015 edges back)', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 2);
+    await ensureRelease(executor, release, dir, log);
+    expect(await marker()).toMatchObject({ complete: true, seedVersion: seedVersion() });
+    await executor.write("MATCH (s:SourceRelease {source: 'civic'}) SET s.seedVersion = 'an older seed'");
+    const forced: boolean[] = [];
+    const recording: ReleaseImporter = (ex, r, files, force) => {
+      forced.push(force);
+      return importRelease(ex, r, files, force);
+    };
+    expect(await ensureRelease(executor, release, dir, log, recording)).toBe('repaired');
+    expect(forced).toEqual([true]);
+    expect(await evidenceCount(prefix)).toBe(2);
+    expect(await marker()).toMatchObject({ complete: true, seedVersion: seedVersion() });
+    expect(await ensureRelease(executor, release, dir, log, recording)).toBe('current');
+    expect(forced).toEqual([true]);
   });
 
   it('skips a release whose files are absent and refuses a copy whose sha256 differs from the manifest', async () => {
