@@ -4,8 +4,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createLogger } from '../lib/logger';
 import { importCivic } from './importers/civic';
+import { IMPORTER_REVISIONS } from './importers/common';
 import { randomDigits, randomTag, tempDir, testExecutor } from './importers/test-support';
 import { ensureRelease, importRelease, type ReleaseImporter, type VendoredRelease } from './releases';
+import { seedVersion } from './seed/seed-run';
 
 const log = createLogger('test', 'silent');
 
@@ -43,7 +45,7 @@ describe('public releases at start-up', () => {
   const evidenceCount = async (prefix: string) =>
     (await executor.read<{ n: number }>('MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix RETURN count(e) AS n', { prefix })).records[0]!.get('n');
   const marker = async () =>
-    (await executor.read("MATCH (s:SourceRelease {source: 'civic'}) RETURN s {.complete, .checksum, .expected, .version} AS s")).records[0]!.get('s') as Record<string, unknown>;
+    (await executor.read("MATCH (s:SourceRelease {source: 'civic'}) RETURN s {.complete, .checksum, .expected, .version, .importerRevision, .seedVersion} AS s")).records[0]!.get('s') as Record<string, unknown>;
 
   it('loads a release on first start only, and writes its marker complete last', async () => {
     const { dir, release, prefix } = civicRelease(randomTag(), 3);
@@ -86,6 +88,42 @@ describe('public releases at start-up', () => {
     expect(await ensureRelease(executor, release, dir, log)).toBe('repaired');
     expect(await evidenceCount(prefix)).toBe(3);
     expect(await ensureRelease(executor, release, dir, log)).toBe('current');
+  });
+
+  it('imports a complete release again when its marker was written by an older importer revision (a graph loaded before an importer fix)', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 2);
+    await ensureRelease(executor, release, dir, log);
+    expect(await marker()).toMatchObject({ complete: true, importerRevision: IMPORTER_REVISIONS.civic });
+    await executor.write("MATCH (s:SourceRelease {source: 'civic'}) SET s.importerRevision = $older", { older: IMPORTER_REVISIONS.civic - 1 });
+    let calls = 0;
+    const counting: ReleaseImporter = (...args) => {
+      calls += 1;
+      return importRelease(...args);
+    };
+    expect(await ensureRelease(executor, release, dir, log, counting)).toBe('repaired');
+    expect(calls).toBe(1);
+    expect(await marker()).toMatchObject({ complete: true, importerRevision: IMPORTER_REVISIONS.civic, expected: 2 });
+    expect(await evidenceCount(prefix)).toBe(2);
+    expect(await ensureRelease(executor, release, dir, log, counting)).toBe('current');
+    expect(calls).toBe(1);
+  });
+
+  it('imports a complete release again, forced, when it was loaded over another seed (a seed loaded since MERGEs its 2015 edges back)', async () => {
+    const { dir, release, prefix } = civicRelease(randomTag(), 2);
+    await ensureRelease(executor, release, dir, log);
+    expect(await marker()).toMatchObject({ complete: true, seedVersion: seedVersion() });
+    await executor.write("MATCH (s:SourceRelease {source: 'civic'}) SET s.seedVersion = 'an older seed'");
+    const forced: boolean[] = [];
+    const recording: ReleaseImporter = (ex, r, files, force) => {
+      forced.push(force);
+      return importRelease(ex, r, files, force);
+    };
+    expect(await ensureRelease(executor, release, dir, log, recording)).toBe('repaired');
+    expect(forced).toEqual([true]);
+    expect(await evidenceCount(prefix)).toBe(2);
+    expect(await marker()).toMatchObject({ complete: true, seedVersion: seedVersion() });
+    expect(await ensureRelease(executor, release, dir, log, recording)).toBe('current');
+    expect(forced).toEqual([true]);
   });
 
   it('skips a release whose files are absent and refuses a copy whose sha256 differs from the manifest', async () => {

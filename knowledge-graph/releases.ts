@@ -9,9 +9,16 @@
  * One `(:SourceRelease {source})` marker per source: version, checksum, `complete` (set last, after
  * the import finished) and what the release left in the graph (`expected`: nodes of the label the
  * import owns, carrying this release's `source`). On start, per source:
- * - marker complete, same checksum, expected counts still there → nothing to do (one read);
+ * - marker complete, same checksum, written by the importer's current revision (`importerRevision`,
+ *   importers/common.ts IMPORTER_REVISIONS), expected counts still there → nothing to do (one read);
+ * - marker complete but written by an older importer revision (a graph loaded before an importer fix) → the
+ *   import runs (outcome `repaired`); the importer itself sees its older run and imports the release again;
  * - marker missing or incomplete (first start, or a start that died mid-load) → the import runs; an
  *   ImportRun left unfinished by that start is resumed from its checkpoint (importers/common.ts);
+ * - marker complete, but loaded over another seed than the one the graph holds now (`seedVersion`; markers from
+ *   before it was recorded count as another): a seed loaded after the release MERGEs its 2015 HPO terms' is_a
+ *   edges and its diseases' annotations back over the release's, so the release is imported again with --force
+ *   semantics (outcome `repaired`) and gives them the release's again;
  * - marker complete but the graph holds fewer nodes than it recorded (damaged: nodes deleted, a restore
  *   from an older backup) → the import runs again with --force semantics; MERGE repairs without
  *   duplicating.
@@ -21,10 +28,11 @@ import path from 'node:path';
 import type { Logger } from '../lib/logger';
 import type { Neo4jExecutor } from './executor';
 import { importCivic } from './importers/civic';
-import { SOURCE_LABELS, type ImportResult, type ImportSource } from './importers/common';
+import { IMPORTER_REVISIONS, SOURCE_LABELS, UNRECORDED_IMPORTER_REVISION, type ImportResult, type ImportSource } from './importers/common';
 import { importHpo } from './importers/hpo';
 import { inputChecksum } from './importers/input';
 import manifest from './releases.json';
+import { seedVersion } from './seed/seed-run';
 
 export interface VendoredRelease {
   source: ImportSource;
@@ -37,14 +45,15 @@ export const DEFAULT_RELEASES_DIR = path.join(__dirname, 'data');
 /** The node label an import owns, counted to tell a complete load from a damaged one. */
 const OWNED_LABEL: Record<ImportSource, string> = { civic: 'Evidence', hpo: 'Phenotype', 'clinicaltrials.gov': 'Trial', cpic: 'Guideline' };
 
-const READ_MARKER = `MATCH (s:SourceRelease {source: $source}) RETURN s {.version, .checksum, .complete, .expected} AS marker`;
+const READ_MARKER = `MATCH (s:SourceRelease {source: $source}) RETURN s {.version, .checksum, .complete, .expected, .importerRevision, .seedVersion} AS marker`;
 const START_MARKER = `
   MERGE (s:SourceRelease {source: $source})
   SET s.version = $version, s.checksum = $checksum, s.complete = false, s.startedAt = datetime(), s.completedAt = null`;
 // Written last: a start that dies before this line leaves complete = false and the next start repairs.
 const COMPLETE_MARKER = `
   MATCH (s:SourceRelease {source: $source})
-  SET s.version = $version, s.complete = true, s.completedAt = datetime(), s.importRun = $runId, s.expected = $expected`;
+  SET s.version = $version, s.complete = true, s.completedAt = datetime(), s.importRun = $runId, s.expected = $expected,
+      s.importerRevision = $importerRevision, s.seedVersion = $seedVersion`;
 
 function countOwned(label: string): string {
   // The label comes from OWNED_LABEL (a constant), never from input.
@@ -94,10 +103,23 @@ export async function ensureRelease(
   }
   const checksum = await inputChecksum(files);
   const marker = (await executor.read(READ_MARKER, { source: release.source })).records[0]?.get('marker') as
-    | { version: string; checksum: string; complete: boolean; expected: number | null }
+    | { version: string; checksum: string; complete: boolean; expected: number | null; importerRevision: number | null; seedVersion: string | null }
     | undefined;
   let damaged = false;
-  if (marker?.complete && marker.checksum === checksum) {
+  let outdated = false;
+  let force = false;
+  // The seed the graph holds: ensureSeed (run before the releases) loads this version unless it is there.
+  const seed = seedVersion();
+  const revision = IMPORTER_REVISIONS[release.source];
+  const markerRevision = marker?.importerRevision ?? UNRECORDED_IMPORTER_REVISION;
+  if (marker?.complete && marker.checksum === checksum && markerRevision < revision) {
+    log.warn({ source: release.source, version: marker.version, importerRevision: markerRevision, current: revision }, 'knowledge-base release loaded by an older importer; importing it again');
+    outdated = true;
+  } else if (marker?.complete && marker.checksum === checksum && marker.seedVersion !== seed) {
+    log.warn({ source: release.source, version: marker.version, seed }, 'seed loaded again over a knowledge-base release; importing the release again');
+    outdated = true;
+    force = true;
+  } else if (marker?.complete && marker.checksum === checksum) {
     const have = await ownedCount(executor, release.source, marker.version);
     if (marker.expected === null || have >= marker.expected) return 'current';
     damaged = true;
@@ -105,16 +127,16 @@ export async function ensureRelease(
   }
   await executor.write(START_MARKER, { source: release.source, version: marker?.version ?? null, checksum });
   log.info({ source: release.source, files: release.files.map((f) => f.path) }, 'loading knowledge-base release');
-  let result = await importer(executor, release, files, damaged);
+  let result = await importer(executor, release, files, damaged || force);
   // The import completed on an earlier start that died before the marker: nothing to write, but the
   // graph may still have lost nodes since; the count below decides, and a shortfall forces a reload.
   if (result.status === 'already-imported' && (await ownedCount(executor, release.source, result.version)) < (result.counts[countKey(release.source)] ?? 0)) {
     result = await importer(executor, release, files, true);
   }
   const expected = await ownedCount(executor, release.source, result.version);
-  await executor.write(COMPLETE_MARKER, { source: release.source, version: result.version, runId: result.runId, expected });
+  await executor.write(COMPLETE_MARKER, { source: release.source, version: result.version, runId: result.runId, expected, importerRevision: revision, seedVersion: seed });
   log.info({ source: release.source, version: result.version, counts: result.counts }, 'knowledge-base release loaded');
-  return damaged ? 'repaired' : 'loaded';
+  return damaged || outdated ? 'repaired' : 'loaded';
 }
 
 /** The ImportRun count that corresponds to the owned label. */

@@ -8,7 +8,7 @@
  * - Idempotent: every node and edge is MERGEd on its id, so importing the same file twice changes no
  *   counts; only `importRun` on the touched nodes moves to the newer run. The input's checksum is kept on
  *   the ImportRun: the same release again is reported `already-imported` without a write (unless
- *   --force). A newer release MERGEs onto the same ids (updated in place) under a new ImportRun, so both
+ *   --force, or unless it was imported by an older revision of the importer: IMPORTER_REVISIONS). A newer release MERGEs onto the same ids (updated in place) under a new ImportRun, so both
  *   releases stay recorded, and every imported node carries `sourceVersion` (the release it last came from).
  * - Parameters only: user data travels in `$rows`/`$run`; no Cypher is built from input text.
  * - Provenance: each run is an `(:ImportRun {id, source, version, startedAt, finishedAt, status,
@@ -32,6 +32,19 @@ export const DEFAULT_BATCH_SIZE = 1000;
 export const SKIP_EXAMPLES = 5;
 
 export type ImportSource = 'civic' | 'clinicaltrials.gov' | 'hpo' | 'cpic';
+
+/**
+ * The revision of each importer's writing, recorded on its ImportRun (`importerRevision`) and on the start-up
+ * marker (releases.ts). Bumped when a fix changes what an import leaves in the graph, so a graph that an older
+ * revision wrote is imported again instead of being reported `already-imported` (as SEED_LOADER_REVISION
+ * reloads the seed). Runs recorded before revisions were kept count as revision 1.
+ * - hpo 2: a term gets exactly the release's is_a parents; a disease the release names gets exactly the release's
+ *   annotations (and, with genes_to_disease, gene links); an obsolete term loses its older is_a edges and
+ *   carries `replacedBy`; no annotation to an obsolete term. Revision 1 MERGEd all of these over what the graph held.
+ */
+export const IMPORTER_REVISIONS: Record<ImportSource, number> = { civic: 1, 'clinicaltrials.gov': 1, hpo: 2, cpic: 1 };
+/** The revision a run recorded before revisions were kept is taken to have been written by. */
+export const UNRECORDED_IMPORTER_REVISION = 1;
 
 export interface ImportOptions {
   /** Knowledge-base version (release date, data-version); each importer derives one when absent. */
@@ -139,10 +152,10 @@ const FIND_RUNS = `
   WITH done ORDER BY done.finishedAt DESC LIMIT 1
   OPTIONAL MATCH (open:ImportRun {source: $source, checksum: $checksum}) WHERE open.status <> 'completed'
   WITH done, open ORDER BY open.startedAt DESC LIMIT 1
-  RETURN done {.id, .version, .checksum, .counts} AS latest, open {.id, .version, .checkpoint} AS unfinished`;
+  RETURN done {.id, .version, .checksum, .counts, .importerRevision} AS latest, open {.id, .version, .checkpoint, .importerRevision} AS unfinished`;
 const START_RUN = `
   CREATE (r:ImportRun {id: $id, source: $source, version: $version, checksum: $checksum, files: $files, phases: $phases,
-                       startedAt: datetime($startedAt), status: 'running', counts: '{}'})`;
+                       importerRevision: $importerRevision, startedAt: datetime($startedAt), status: 'running', counts: '{}'})`;
 const RESUME_RUN = `
   MATCH (r:ImportRun {id: $id})
   SET r.status = 'running', r.resumedAt = datetime($startedAt), r.resumes = coalesce(r.resumes, 0) + 1, r.error = null`;
@@ -208,6 +221,8 @@ export interface RunInput {
   /** The phases the importer writes, in order (e.g. terms, annotations): a checkpoint names one. */
   phases: readonly string[];
   force?: boolean;
+  /** The importer's revision (default IMPORTER_REVISIONS of the source): a run of an older one is not "already imported". */
+  revision?: number;
 }
 
 /**
@@ -215,12 +230,14 @@ export interface RunInput {
  * `progress`), and marks the run completed or failed. Call it only after the input has been validated,
  * so bad input writes nothing.
  *
- * - Input already imported (the newest completed run of this source and kind of input, its phases, had the same checksum): returns that run as
- *   `already-imported` and writes nothing, unless `force` (then a new run MERGEs everything again:
- *   counts in the graph do not change).
+ * - Input already imported (the newest completed run of this source and kind of input, its phases, had the same checksum
+ *   and was written by this importer revision or a newer one): returns that run as `already-imported` and writes nothing,
+ *   unless `force` (then a new run MERGEs everything again: counts in the graph do not change). The same checksum
+ *   imported by an older revision is imported again under a new ImportRun (the older run stays recorded).
  * - A run of the same input that did not complete (failed, or still `running` because the process died):
  *   that run is resumed from its checkpoint (same ImportRun node, its counts restored), so the records
- *   it committed are neither written nor counted twice.
+ *   it committed are neither written nor counted twice. Only a run of the same importer revision is resumed: what an
+ *   older revision committed is not what this one would have written, so a new run starts.
  */
 export async function withImportRun(
   executor: Neo4jExecutor,
@@ -231,11 +248,13 @@ export async function withImportRun(
   work: (run: RunContext, progress: RunProgress) => Promise<void>,
 ): Promise<ImportResult> {
   const started = Date.now();
+  const revision = input.revision ?? IMPORTER_REVISIONS[source];
+  const revisionOf = (run: Record<string, unknown>) => Number(run.importerRevision ?? UNRECORDED_IMPORTER_REVISION);
   const found = (await executor.read(FIND_RUNS, { source, checksum: input.checksum, phases: input.phases })).records[0];
   const latest = found?.get('latest') as Record<string, unknown> | null;
   const unfinished = input.force ? null : (found?.get('unfinished') as Record<string, unknown> | null);
   // Only the release the graph holds now is "already imported": an older one imported again is a deliberate step back.
-  const completed = latest?.checksum === input.checksum ? latest : null;
+  const completed = latest?.checksum === input.checksum && revisionOf(latest) >= revision ? latest : null;
   if (completed && !input.force) {
     const counts = JSON.parse((completed.counts as string) ?? '{}') as Record<string, unknown>;
     return {
@@ -251,14 +270,23 @@ export async function withImportRun(
   }
   let id: string;
   let resumeFrom: Checkpoint | null = null;
-  if (unfinished && (unfinished.version as string) === version) {
+  if (unfinished && (unfinished.version as string) === version && revisionOf(unfinished) === revision) {
     id = unfinished.id as string;
     resumeFrom = unfinished.checkpoint ? (JSON.parse(unfinished.checkpoint as string) as Checkpoint) : null;
     if (resumeFrom) report.restore(resumeFrom.report);
     await executor.write(RESUME_RUN, { id, startedAt: new Date().toISOString() });
   } else {
     id = `${source}:${version}:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`;
-    await executor.write(START_RUN, { id, source, version, checksum: input.checksum, files: input.files, phases: input.phases, startedAt: new Date().toISOString() });
+    await executor.write(START_RUN, {
+      id,
+      source,
+      version,
+      checksum: input.checksum,
+      files: input.files,
+      phases: input.phases,
+      importerRevision: revision,
+      startedAt: new Date().toISOString(),
+    });
   }
   const run: RunContext = { id, source: `${SOURCE_LABELS[source]} ${version}`, version };
   const progress = new RunProgress(executor, id, input.phases, report, resumeFrom);

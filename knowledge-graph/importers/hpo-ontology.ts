@@ -12,6 +12,8 @@ export interface OboTerm {
   synonyms: string[];
   parents: string[];
   obsolete: boolean;
+  /** An obsolete term's successors as the release names them (OBO `replaced_by`, OBO Graphs IAO_0100001), in file order. */
+  replacedBy: string[];
   line: number;
 }
 
@@ -42,7 +44,7 @@ export async function* oboTerms(
         onBytes?.(input.bytesRead());
         if (term) yield term;
         stanza = header[1]!;
-        term = stanza === 'Term' ? { id: '', name: null, synonyms: [], parents: [], obsolete: false, line: lineNo } : null;
+        term = stanza === 'Term' ? { id: '', name: null, synonyms: [], parents: [], obsolete: false, replacedBy: [], line: lineNo } : null;
         continue;
       }
       const colon = line.indexOf(':');
@@ -73,6 +75,9 @@ export async function* oboTerms(
           break;
         case 'is_obsolete':
           term.obsolete = bare === 'true';
+          break;
+        case 'replaced_by':
+          term.replacedBy.push(bare.split(/\s+/)[0]!);
           break;
       }
     }

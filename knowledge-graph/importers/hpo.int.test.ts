@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CURATED_DISEASE_GENES, DISEASE_GENES_SOURCE } from '../seed/curated/disease-genes';
-import { ImportInputError } from './common';
+import { IMPORTER_REVISIONS, ImportInputError } from './common';
 import { findIsACycle, importHpo } from './hpo';
 import { countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
 
@@ -10,9 +10,9 @@ function ids() {
   return [0, 1, 2, 3, 4].map((i) => `HP:${String(base + i).padStart(7, '0')}`) as [string, string, string, string, string];
 }
 
-function obo(tag: string, [root, a, b, old]: string[], cycle = false): string {
+function obo(tag: string, [root, a, b, old]: string[], cycle = false, release = '2026-10-01'): string {
   return `format-version: 1.2
-data-version: hp/releases/2026-10-01
+data-version: hp/releases/${release}
 saved-by: test
 ontology: hp
 
@@ -38,6 +38,7 @@ is_a: ${root} {source="x"} ! Root
 id: ${old}
 name: obsolete Old ${tag}
 is_obsolete: true
+replaced_by: ${b}
 
 [Typedef]
 id: part_of
@@ -71,9 +72,32 @@ function genesToDisease(tag: string, omim: string, otherDisease: string): string
   return `${rows.map((r) => r.join('\t')).join('\n')}\n`;
 }
 
+/** An HPOA data row (aspect P unless given) in the column order of hpoa() above. */
+function hpoaRow(disease: string, name: string, hpo: string, reference: string, qualifier = '', aspect = 'P'): string {
+  return [disease, name, qualifier, hpo, reference, 'TAS', '', '', '', '', aspect, 'HPO:probinson[2021-01-01]'].join('\t');
+}
+
 describe('HPO importer', () => {
   const executor = testExecutor();
   afterAll(() => executor.close());
+
+  /** A disease's HAS_PHENOTYPE edges as [phenotype, reference, importRun], sorted. */
+  async function annotationsOf(disease: string): Promise<Array<[string, string, string | null]>> {
+    const res = await executor.read(
+      `MATCH (:Disease {id: $disease})-[r:HAS_PHENOTYPE]->(p:Phenotype) RETURN p.id AS hpo, r.reference AS reference, r.importRun AS run ORDER BY hpo, reference`,
+      { disease },
+    );
+    return res.records.map((r) => [r.get('hpo'), r.get('reference'), r.get('run')]);
+  }
+
+  /** A disease's ASSOCIATED_GENE edges as [gene, associationType, importRun], sorted. */
+  async function genesOf(disease: string): Promise<Array<[string, string | null, string | null]>> {
+    const res = await executor.read(
+      `MATCH (:Disease {id: $disease})-[r:ASSOCIATED_GENE]->(g:Gene) RETURN g.symbol AS gene, r.associationType AS type, r.importRun AS run ORDER BY gene, type`,
+      { disease },
+    );
+    return res.records.map((r) => [r.get('gene'), r.get('type'), r.get('run')]);
+  }
 
   it('imports terms, is_a, and aspect-P annotations; skips NOT, other aspects, obsolete and unknown terms; idempotent', async () => {
     const tag = randomTag();
@@ -154,6 +178,7 @@ describe('HPO importer', () => {
       associationType: 'MENDELIAN',
       reference: 'ftp://ftp.ncbi.nlm.nih.gov/gene/DATA/mim2gene_medgen',
       source: 'HPO 2026-10-01',
+      sourceVersion: '2026-10-01',
       importRun: result.runId,
     });
     expect(links.records[0]!.get('geneRun')).toBe(result.runId);
@@ -268,5 +293,154 @@ describe('HPO importer', () => {
       ['INVALID_HPO_ID', 'hpo_id "HP:123" is not an HPO id (HP: and 7 digits)', ['line 5']],
       ['INVALID_GENE_SYMBOL', `gene_symbol "ga-${tag}" is not an HGNC gene symbol`, ['line 3']],
     ]);
+  });
+
+  it('gives a disease the release names exactly the release\'s annotations and gene links, leaves the others alone, and changes nothing on re-import', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, a, b] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const negated = `OMIM:${randomDigits(6)}`; // named by the release in a NOT row only
+    const untouched = `OMIM:${randomDigits(6)}`; // not in the release
+    // What the 2015 seed leaves (edges without importRun): an annotation the release does not state, one it
+    // states again (same reference), an OMIM gene-map link; the same for diseases the release names otherwise or not at all.
+    await executor.write(
+      `MERGE (root:Phenotype {id: $root}) MERGE (pa:Phenotype {id: $a}) MERGE (pb:Phenotype {id: $b})
+       MERGE (gold:Gene {symbol: $gold})
+       MERGE (d:Disease {id: $omim}) SET d.name = $name
+       MERGE (d)-[:HAS_PHENOTYPE {reference: $omim, frequency: 'HP:0040283'}]->(root)
+       MERGE (d)-[:HAS_PHENOTYPE {reference: 'PMID:123', frequency: 'HP:0040283'}]->(pb)
+       MERGE (d)-[:ASSOCIATED_GENE {source: 'OMIM genemap2 (test)'}]->(gold)
+       MERGE (n:Disease {id: $negated}) SET n.name = 'Negated ' + $tag
+       MERGE (n)-[:HAS_PHENOTYPE {reference: $negated}]->(pa)
+       MERGE (u:Disease {id: $untouched}) SET u.name = 'Untouched ' + $tag
+       MERGE (u)-[:HAS_PHENOTYPE {reference: $untouched}]->(root)
+       MERGE (u)-[:ASSOCIATED_GENE {source: 'OMIM genemap2 (test)'}]->(gold)`,
+      { root, a, b, omim, negated, untouched, tag, name: `Syndrome ${tag}`, gold: `GOLD${tag}` },
+    );
+    const dir = tempDir();
+    const files = ['hp.obo', 'phenotype.hpoa', 'genes_to_disease.txt'].map((f) => path.join(dir, f)) as [string, string, string];
+    fs.writeFileSync(files[0], obo(tag, hp));
+    fs.writeFileSync(files[1], hpoa(tag, omim, hp) + hpoaRow(negated, `Negated ${tag}`, a, negated, 'NOT') + '\n');
+    fs.writeFileSync(files[2], genesToDisease(tag, omim, `OMIM:${randomDigits(6)}`));
+
+    const result = await importHpo(executor, files[0], files[1], { batchSize: 2, genesToDiseaseFile: files[2] });
+    const run = result.runId;
+    expect(await annotationsOf(omim)).toEqual([
+      [b, omim, run],
+      [b, 'PMID:123', run],
+    ]);
+    const edges = await executor.read(`MATCH (:Disease {id: $omim})-[r:HAS_PHENOTYPE]->() RETURN r {.frequency, .source, .sourceVersion} AS r ORDER BY r.reference`, { omim });
+    expect(edges.records.map((r) => r.get('r'))).toEqual([
+      { frequency: '3/5', source: 'HPO 2026-10-01', sourceVersion: '2026-10-01' },
+      { frequency: 'HP:0040281', source: 'HPO 2026-10-01', sourceVersion: '2026-10-01' },
+    ]);
+    expect(await annotationsOf(negated)).toEqual([]);
+    expect(await annotationsOf(untouched)).toEqual([[root, untouched, null]]);
+    expect(await genesOf(omim)).toEqual([
+      [`GA${tag}`, 'MENDELIAN', run],
+      [`GB${tag}`, 'MENDELIAN', run],
+      [`GB${tag}`, 'POLYGENIC', run],
+    ]);
+    expect(await genesOf(untouched)).toEqual([[`GOLD${tag}`, null, null]]);
+    const link = await executor.read(`MATCH (:Disease {id: $omim})-[r:ASSOCIATED_GENE]->(:Gene {symbol: $gene}) RETURN r.sourceVersion AS v`, { omim, gene: `GA${tag}` });
+    expect(link.records[0]!.get('v')).toBe('2026-10-01');
+    expect(result.counts).toMatchObject({ annotations: 2, annotationsRemoved: 2, geneLinks: 3, geneLinksRemoved: 1 });
+
+    // The same release again (forced: the same input is otherwise "already imported"): nothing changes, both runs stay recorded.
+    const before = await countTagged(executor, tag);
+    const again = await importHpo(executor, files[0], files[1], { batchSize: 2, genesToDiseaseFile: files[2], force: true });
+    expect(again.counts).toMatchObject({ annotations: 2, annotationsRemoved: 0, geneLinks: 3, geneLinksRemoved: 0 });
+    expect(await countTagged(executor, tag)).toEqual(before);
+    expect(await importRun(executor, run)).toMatchObject({ status: 'completed' });
+    expect(await importRun(executor, again.runId)).toMatchObject({ status: 'completed' });
+
+    // A newer release that no longer states PMID:123 for the disease, nor its POLYGENIC link: both go.
+    const newer = tempDir();
+    const newerFiles = ['hp.obo', 'phenotype.hpoa', 'genes_to_disease.txt'].map((f) => path.join(newer, f)) as [string, string, string];
+    fs.writeFileSync(newerFiles[0], obo(tag, hp, false, '2026-11-01'));
+    fs.writeFileSync(newerFiles[1], hpoa(tag, omim, hp).split('\n').filter((line) => !line.includes('PMID:123')).join('\n'));
+    fs.writeFileSync(newerFiles[2], genesToDisease(tag, omim, `OMIM:${randomDigits(6)}`).split('\n').filter((line) => !line.includes('POLYGENIC')).join('\n'));
+    const third = await importHpo(executor, newerFiles[0], newerFiles[1], { genesToDiseaseFile: newerFiles[2] });
+    expect(third).toMatchObject({ status: 'completed', version: '2026-11-01' });
+    expect(third.counts).toMatchObject({ annotations: 1, annotationsRemoved: 1, geneLinks: 2, geneLinksRemoved: 1 });
+    expect(await annotationsOf(omim)).toEqual([[b, omim, third.runId]]);
+    expect((await genesOf(omim)).map(([gene, type]) => [gene, type])).toEqual([
+      [`GA${tag}`, 'MENDELIAN'],
+      [`GB${tag}`, 'MENDELIAN'],
+    ]);
+    expect(await annotationsOf(untouched)).toEqual([[root, untouched, null]]);
+  });
+
+  it('retires an obsolete term an older load left (no is_a edges, the release\'s replaced_by) and writes no annotation to it', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, a, b, old] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    // The older load had the term live, under the root.
+    await executor.write(
+      `MERGE (r:Phenotype {id: $root}) MERGE (o:Phenotype {id: $old}) SET o.name = 'Old ' + $tag MERGE (o)-[:IS_A]->(r)`,
+      { root, old, tag },
+    );
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp) + hpoaRow(omim, `Syndrome ${tag}`, old, 'PMID:456') + '\n');
+    const result = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    expect(result.skipped.find((s) => s.reason === 'HPO term obsolete in the release')).toEqual({
+      code: 'NOT_IMPORTED',
+      reason: 'HPO term obsolete in the release',
+      count: 1,
+      examples: [`line 11 (${old})`],
+    });
+    const term = await executor.read(
+      `MATCH (o:Phenotype {id: $old}) RETURN o {.obsolete, .replacedBy, .sourceVersion, .importRun} AS o, [(o)-[:IS_A]->(q) | q.id] AS parents,
+              [(d:Disease)-[:HAS_PHENOTYPE]->(o) | d.id] AS diseases`,
+      { old },
+    );
+    expect(term.records[0]!.toObject()).toEqual({
+      o: { obsolete: true, replacedBy: [b], sourceVersion: '2026-10-01', importRun: result.runId },
+      parents: [],
+      diseases: [],
+    });
+    expect(await annotationsOf(omim)).toEqual([
+      [b, omim, result.runId],
+      [b, 'PMID:123', result.runId],
+    ]);
+    // Live terms carry no obsolete marks.
+    const live = await executor.read(`MATCH (p:Phenotype) WHERE p.id IN $ids RETURN count(p.obsolete) + count(p.replacedBy) AS n`, { ids: [root, a, b] });
+    expect(live.records[0]!.get('n')).toBe(0);
+    expect(result.counts).toMatchObject({ phenotypes: 3, obsoleteRetired: 1, annotations: 2 });
+  });
+
+  it('imports again a release that an older importer revision loaded (a graph from before the fixes), without --force', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [root, , b] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp));
+    const first = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    // What the importer before these fixes left: its run recorded no revision, the 2015 annotation and is_a edge
+    // (root -> b, reversed by the release: a cycle) stayed beside the release's.
+    await executor.write(
+      `MATCH (r:ImportRun {id: $run}) REMOVE r.importerRevision
+       WITH r MATCH (d:Disease {id: $omim}), (root:Phenotype {id: $root}), (pb:Phenotype {id: $b})
+       MERGE (d)-[:HAS_PHENOTYPE {reference: 'OMIM:2015'}]->(root)
+       MERGE (root)-[:IS_A]->(pb)`,
+      { run: first.runId, omim, root, b },
+    );
+    const again = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    expect(again.status).toBe('completed');
+    expect(again.runId).not.toBe(first.runId);
+    expect(again.counts).toMatchObject({ annotations: 2, annotationsRemoved: 1 });
+    expect(await importRun(executor, again.runId)).toMatchObject({ status: 'completed', importerRevision: IMPORTER_REVISIONS.hpo, checksum: first.checksum });
+    expect(await importRun(executor, first.runId)).toMatchObject({ status: 'completed' });
+    expect(await annotationsOf(omim)).toEqual([
+      [b, omim, again.runId],
+      [b, 'PMID:123', again.runId],
+    ]);
+    const parents = await executor.read(`MATCH (p:Phenotype {id: $root}) RETURN [(p)-[:IS_A]->(q) | q.id] AS parents`, { root });
+    expect(parents.records[0]!.get('parents')).toEqual([]);
   });
 });

@@ -11,9 +11,13 @@
  * before anything is written); the second pass writes terms in batches. The HPOA header is checked
  * before writing as well (missing column → ImportInputError), and so is the gene file's when one is given.
  *
- * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted.
+ * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted (no Phenotype is
+ *   created for one), but a Phenotype an older load left under that id is marked `obsolete`, carries the
+ *   release's `replacedBy` (OBO `replaced_by`; null when the release gives none) and loses its is_a edges
+ *   (counted `obsoleteRetired`).
  * - HPOA: only aspect P (phenotypic abnormality) rows; NOT-qualified rows and other aspects are
- *   skipped and counted; a row whose HPO term is not in the graph is skipped with that reason.
+ *   skipped and counted; a row whose HPO term is obsolete in the release, or not in the graph, is skipped
+ *   with that reason (an older load's node of an obsolete term does not take annotations).
  * - One HAS_PHENOTYPE edge per (disease, phenotype, reference): HPOA lists a disease–phenotype pair
  *   once per reference, each with its own frequency/evidence.
  * - Optional third file, HPO's `genes_to_disease.txt` (current format: header `ncbi_gene_id gene_symbol
@@ -25,8 +29,13 @@
  *   (no Disease is created from this file), rows without a symbol, disease id or association type as malformed.
  *   Its header is checked with the others, before anything is written.
  * - A term imported gets exactly the release's is_a parents (earlier edges it does not list are removed).
- * - Not done: a term obsolete in the release keeps the edges it had; annotations of a disease that an
- *   earlier release (or the seed) gave and this release drops are kept beside the new ones.
+ * - A disease the HPOA names (any row with a well-formed disease id, whatever its aspect or qualifier) gets
+ *   exactly this release's HAS_PHENOTYPE edges: after the annotations are written, its edges that this run
+ *   did not write (an earlier release's, the 2015 seed's) are removed (counted `annotationsRemoved`). Likewise
+ *   a disease genes_to_disease names gets exactly this file's ASSOCIATED_GENE edges (`geneLinksRemoved`; the
+ *   seed's OMIM gene-map links of that disease included). A disease the release does not name is left as it
+ *   was. These removals are checkpointed as positions after the file's last line (the named diseases in file
+ *   order), so a resumed run removes and counts each edge once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +43,7 @@ import type { Neo4jExecutor } from '../executor';
 import {
   BatchWriter,
   DEFAULT_BATCH_SIZE,
+  IMPORTER_REVISIONS,
   ImportInputError,
   ImportReport,
   splitTsv,
@@ -61,25 +71,53 @@ export interface HpoImportOptions extends ImportOptions {
   genesToDiseaseFile?: string;
 }
 
+/** A term of the release as written: a live term, or an obsolete one (only marked, where an older load left it). */
+interface TermRow {
+  id: string;
+  name: string | null;
+  synonyms: string[];
+  parents: string[];
+  obsolete: boolean;
+  replacedBy: string[];
+}
+
 const MERGE_PHENOTYPES = `
-  UNWIND $rows AS row
-  MERGE (p:Phenotype {id: row.id})
-  SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.sourceVersion = $run.version, p.importRun = $run.id
-  WITH p, row
-  CALL (p, row) {
-    // A term gets exactly this release's parents: edges an earlier release (or the seed) gave it and this one
-    // does not are removed. Kept, a re-parented term could close an is_a cycle across the two (the 2015 seed's
-    // HP:0000140 -> HP:0000858 beside 2023-01-27's HP:0000858 -> HP:0000140), and the rare-disease ranking's
-    // phenotype index refuses a cyclic ontology.
-    MATCH (p)-[stale:IS_A]->(q:Phenotype) WHERE NOT q.id IN row.parents
-    DELETE stale
+  CALL () {
+    UNWIND [row IN $rows WHERE NOT row.obsolete] AS row
+    MERGE (p:Phenotype {id: row.id})
+    SET p.name = row.name, p.synonyms = row.synonyms, p.source = $run.source, p.sourceVersion = $run.version, p.importRun = $run.id,
+        p.obsolete = null, p.replacedBy = null
+    WITH p, row
+    CALL (p, row) {
+      // A term gets exactly this release's parents: edges an earlier release (or the seed) gave it and this one
+      // does not are removed. Kept, a re-parented term could close an is_a cycle across the two (the 2015 seed's
+      // HP:0000140 -> HP:0000858 beside 2023-01-27's HP:0000858 -> HP:0000140), and the rare-disease ranking's
+      // phenotype index refuses a cyclic ontology.
+      MATCH (p)-[stale:IS_A]->(q:Phenotype) WHERE NOT q.id IN row.parents
+      DELETE stale
+    }
+    CALL (p, row) {
+      UNWIND row.parents AS parentId
+      MERGE (q:Phenotype {id: parentId})
+      MERGE (p)-[r:IS_A]->(q)
+      SET r.source = $run.source, r.importRun = $run.id
+    }
   }
-  CALL (p, row) {
-    UNWIND row.parents AS parentId
-    MERGE (q:Phenotype {id: parentId})
-    MERGE (p)-[r:IS_A]->(q)
-    SET r.source = $run.source, r.importRun = $run.id
-  }`;
+  CALL () {
+    // An obsolete term is not created, but an older load's node of it is retired the same way: no is_a edges
+    // (the release gives it none), and the release's replacement.
+    UNWIND [row IN $rows WHERE row.obsolete] AS row
+    MATCH (p:Phenotype {id: row.id})
+    SET p.obsolete = true, p.replacedBy = CASE WHEN size(row.replacedBy) > 0 THEN row.replacedBy END,
+        p.source = $run.source, p.sourceVersion = $run.version, p.importRun = $run.id
+    WITH p
+    CALL (p) {
+      MATCH (p)-[stale:IS_A]->(:Phenotype)
+      DELETE stale
+    }
+    RETURN count(p) AS retired
+  }
+  RETURN retired`;
 
 const MERGE_DISEASE_PHENOTYPES = `
   UNWIND $rows AS row
@@ -99,8 +137,23 @@ const MERGE_DISEASE_GENES = `
   MERGE (g:Gene {symbol: row.symbol})
     ON CREATE SET g.source = $run.source, g.importRun = $run.id
   MERGE (d)-[r:ASSOCIATED_GENE {associationType: row.associationType}]->(g)
-  SET r.reference = row.reference, r.source = $run.source, r.importRun = $run.id
+  SET r.reference = row.reference, r.source = $run.source, r.sourceVersion = $run.version, r.importRun = $run.id
   RETURN row.line AS line`;
+
+// Run after every annotation of the file is written: what a named disease still has beyond this run's edges is
+// what the release no longer states (an earlier release's, the 2015 seed's, which carry no importRun).
+const DELETE_STALE_ANNOTATIONS = `
+  UNWIND $rows AS diseaseId
+  MATCH (:Disease {id: diseaseId})-[stale:HAS_PHENOTYPE]->(:Phenotype)
+  WHERE stale.importRun IS NULL OR stale.importRun <> $run.id
+  DELETE stale
+  RETURN count(*) AS removed`;
+const DELETE_STALE_GENE_LINKS = `
+  UNWIND $rows AS diseaseId
+  MATCH (:Disease {id: diseaseId})-[stale:ASSOCIATED_GENE]->(:Gene)
+  WHERE stale.importRun IS NULL OR stale.importRun <> $run.id
+  DELETE stale
+  RETURN count(*) AS removed`;
 
 /** Why an OBO term is not imported: no or a malformed id, obsolete, a malformed parent, bad text. */
 export function termProblem(term: OboTerm): Skip | null {
@@ -119,6 +172,32 @@ function diseaseIdProblem(field: string, id: string): Skip | null {
   return /^[A-Za-z]+:[A-Za-z0-9._-]+$/.test(id) && id.length <= 100
     ? null
     : skipRecord(ImportRejectCode.INVALID_IDENTIFIER, `${field} ${JSON.stringify(id.slice(0, 40))} is not a disease id (PREFIX:id)`);
+}
+
+/**
+ * Removes, for each disease named (in file order), the edges this run did not write. Positions continue after
+ * the file's last line (`lastLine`), in the phase of the file, so a resumed run neither repeats nor miscounts.
+ */
+async function removeStaleEdges(
+  executor: Neo4jExecutor,
+  run: RunContext,
+  resume: RunProgress,
+  report: ImportReport,
+  cypher: string,
+  named: Set<string>,
+  place: { phase: string; lastLine: number; count: string },
+  batchSize: number,
+): Promise<void> {
+  const sweep = new BatchWriter<string>(executor, cypher, run, batchSize, (_rows, records) => report.add(place.count, Number(records[0]?.removed ?? 0)), {
+    progress: resume,
+    phase: place.phase,
+  });
+  let position = place.lastLine;
+  for (const diseaseId of named) {
+    position += 1;
+    if (!resume.done(place.phase, position)) await sweep.add(diseaseId, position);
+  }
+  await sweep.flush();
 }
 
 /** Where a term is, for skip examples: an OBO line, or a node of the JSON graph. */
@@ -220,8 +299,11 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
   // Pass 1 (validation, nothing written): is_a hierarchy and the ontology's release.
   let dataVersion: string | null = null;
   const parents = new Map<string, string[]>();
+  // Kept for the annotations: a row naming an obsolete term is not the release's annotation.
+  const obsolete = new Set<string>();
   for await (const term of ontologyTerms(oboFile, (v) => (dataVersion = v))) {
     if (term.id && !term.obsolete) parents.set(term.id, term.parents);
+    if (term.id && term.obsolete) obsolete.add(term.id);
   }
   const cycle = findIsACycle(parents);
   if (cycle) throw new ImportInputError(`HPO ontology ${oboFile}: is_a cycle ${cycle.join(' → ')}; nothing was imported`);
@@ -234,19 +316,27 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
   const version = options.version ?? dataVersion ?? hpoa.version ?? 'unknown';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const files = [oboFile, hpoaFile, ...(genesFile === undefined ? [] : [genesFile])];
-  const runInput = { checksum: await inputChecksum(files), files: files.map((f) => path.basename(f)), phases: HPO_PHASES, force: options.force };
+  const runInput = {
+    checksum: await inputChecksum(files),
+    files: files.map((f) => path.basename(f)),
+    phases: HPO_PHASES,
+    force: options.force,
+    revision: IMPORTER_REVISIONS.hpo,
+  };
   const hpoaBytes = fs.statSync(hpoaFile).size;
   const total = fs.statSync(oboFile).size + hpoaBytes + (genesFile === undefined ? 0 : fs.statSync(genesFile).size);
   return withImportRun(executor, 'hpo', version, report, runInput, async (run, resume) => {
     // Pass 2: terms (position: the term's ordinal in the file, the same in every read of it).
     let oboBytes = 0;
-    const terms = new BatchWriter<OboTerm>(
+    const terms = new BatchWriter<TermRow>(
       executor,
       MERGE_PHENOTYPES,
       run,
       batchSize,
-      (rows) => {
-        report.add('phenotypes', rows.length);
+      (rows, records) => {
+        report.add('phenotypes', rows.filter((r) => !r.obsolete).length);
+        const retired = Number(records[0]?.retired ?? 0);
+        if (retired) report.add('obsoleteRetired', retired);
         options.onProgress?.({ done: Math.min(oboBytes, total), total, unit: 'bytes' });
       },
       { progress: resume, phase: 'terms' },
@@ -258,7 +348,11 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
       report.add('terms');
       const problem = termProblem(term);
       if (problem) report.skip(problem.skip, termPlace(oboFile, term), problem.code);
-      else await terms.add(term, ordinal);
+      if (!problem) await terms.add({ id: term.id, name: term.name, synonyms: term.synonyms, parents: term.parents, obsolete: false, replacedBy: [] }, ordinal);
+      else if (term.obsolete && !hpoIdProblem('id', term.id)) {
+        const replacedBy = term.replacedBy.filter((id) => !hpoIdProblem('replaced_by', id));
+        await terms.add({ id: term.id, name: term.name, synonyms: [], parents: [], obsolete: true, replacedBy }, ordinal);
+      }
     }
     await terms.flush();
     oboBytes = fs.statSync(oboFile).size;
@@ -280,8 +374,10 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
       },
       { progress: resume, phase: 'annotations' },
     );
+    // Every disease the file names, read before the resume check: the removal of stale edges covers them all.
+    const named = new Set<string>();
+    let lineNo = 0;
     try {
-      let lineNo = 0;
       let headerSeen = hpoa.inComment;
       for await (const raw of input.lines) {
         lineNo += 1;
@@ -291,10 +387,11 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
           headerSeen = true; // the header row (checked above)
           continue;
         }
-        if (resume.done('annotations', lineNo)) continue;
-        report.add('annotationRows');
         const cells = splitTsv(line);
         const get = (column: string) => (cells[hpoa.index.get(column) ?? -1] ?? '').trim();
+        if (!diseaseIdProblem('database_id', get('database_id'))) named.add(get('database_id'));
+        if (resume.done('annotations', lineNo)) continue;
+        report.add('annotationRows');
         if (get('aspect') !== 'P') {
           report.skip(`aspect ${get('aspect') || '(empty)'} (only P, phenotypic abnormality, is imported)`, `line ${lineNo}`, ImportRejectCode.NOT_IMPORTED);
           continue;
@@ -310,6 +407,10 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
         );
         if (problem) {
           report.skip(problem.skip, `line ${lineNo}`, problem.code);
+          continue;
+        }
+        if (obsolete.has(get('hpo_id'))) {
+          report.skip('HPO term obsolete in the release', `line ${lineNo} (${get('hpo_id')})`, ImportRejectCode.NOT_IMPORTED);
           continue;
         }
         await annotations.add(
@@ -332,6 +433,7 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
     } finally {
       input.close();
     }
+    await removeStaleEdges(executor, run, resume, report, DELETE_STALE_ANNOTATIONS, named, { phase: 'annotations', lastLine: lineNo, count: 'annotationsRemoved' }, batchSize);
     if (genesFile !== undefined && genesIndex) {
       await importDiseaseGenes(executor, run, resume, report, genesFile, genesIndex, batchSize, (bytes) =>
         options.onProgress?.({ done: oboBytes + hpoaBytes + bytes, total, unit: 'bytes' }),
@@ -369,8 +471,9 @@ async function importDiseaseGenes(
     },
     { progress: resume, phase: 'genes' },
   );
+  const named = new Set<string>();
+  let lineNo = 0;
   try {
-    let lineNo = 0;
     let headerSeen = false;
     for await (const raw of lines) {
       lineNo += 1;
@@ -380,12 +483,13 @@ async function importDiseaseGenes(
         headerSeen = true; // the header row (checked before the run started)
         continue;
       }
-      if (resume.done('genes', lineNo)) continue;
-      report.add('geneRows');
       const cells = splitTsv(line);
       const get = (column: string) => (cells[index.get(column) ?? -1] ?? '').trim();
-      const symbol = get('gene_symbol');
       const diseaseId = get('disease_id');
+      if (!diseaseIdProblem('disease_id', diseaseId)) named.add(diseaseId);
+      if (resume.done('genes', lineNo)) continue;
+      report.add('geneRows');
+      const symbol = get('gene_symbol');
       const associationType = get('association_type');
       const problem = firstProblem(
         geneSymbolProblem('gene_symbol', symbol),
@@ -403,4 +507,5 @@ async function importDiseaseGenes(
   } finally {
     input.close();
   }
+  await removeStaleEdges(executor, run, resume, report, DELETE_STALE_GENE_LINKS, named, { phase: 'genes', lastLine: lineNo, count: 'geneLinksRemoved' }, batchSize);
 }

@@ -11,7 +11,8 @@
  *   (the few imported GO/BFO/RO/IAO classes and the annotation properties are left out: they are not
  *   phenotypes and carry no annotations);
  * - `lbl` → name, every `meta.synonyms[].val` → synonyms (the OBO reader keeps every synonym scope too),
- *   `meta.deprecated` → obsolete;
+ *   `meta.deprecated` → obsolete, `meta.basicPropertyValues` of IAO_0100001 ("term replaced by", the OWL form of
+ *   OBO's `replaced_by`; the value an HP IRI or an `HP:` CURIE) → replacedBy;
  * - `is_a` edges between HP terms → parents (order of the file).
  * The release: `meta.version` ".../hp/releases/2023-01-27/hp.json" → "2023-01-27".
  */
@@ -19,12 +20,15 @@ import { ImportInputError } from './common';
 import type { OboTerm } from './hpo-ontology';
 
 const HP_IRI = /^http:\/\/purl\.obolibrary\.org\/obo\/HP_(\d+)$/;
+const HP_CURIE = /^HP:\d+$/;
+/** IAO "term replaced by" (OBO `replaced_by` in OWL and in OBO Graphs). */
+const REPLACED_BY = 'http://purl.obolibrary.org/obo/IAO_0100001';
 
 interface ObographsNode {
   id?: unknown;
   lbl?: unknown;
   type?: unknown;
-  meta?: { synonyms?: Array<{ val?: unknown }>; deprecated?: unknown };
+  meta?: { synonyms?: Array<{ val?: unknown }>; deprecated?: unknown; basicPropertyValues?: Array<{ pred?: unknown; val?: unknown }> };
 }
 
 interface ObographsEdge {
@@ -80,6 +84,10 @@ export function readObographs(text: string, file: string): ObographsOntology {
       synonyms: (node.meta?.synonyms ?? []).map((s) => s.val).filter((v): v is string => typeof v === 'string'),
       parents: parents.get(id) ?? [],
       obsolete: node.meta?.deprecated === true,
+      replacedBy: (node.meta?.basicPropertyValues ?? [])
+        .filter((v) => v.pred === REPLACED_BY)
+        .map((v) => (typeof v.val === 'string' && HP_CURIE.test(v.val) ? v.val : hpId(v.val)))
+        .filter((v): v is string => v !== null),
       line: i + 1,
     });
   });
