@@ -157,6 +157,8 @@ export interface LimitPluginOptions {
   maskError: (error: unknown, message: string) => Error;
   /** Whose buckets an operation takes from (default: its IP as the caller, no client). */
   rateLimitKeys?: (context: CallerContext) => RateLimitKeys;
+  /** The limiter, when the gateway shares it beyond these plugins (default: one of their own from `limits`). */
+  limiter?: RateLimiter;
 }
 
 /**
@@ -164,10 +166,10 @@ export interface LimitPluginOptions {
  * front of the runtime, in server.ts). graphql-ws operations go through the same parse, validate and
  * execute hooks, so subscriptions meet the same limits.
  */
-export function limitPlugins({ limits, log, maskError, rateLimitKeys = (context) => ({ caller: rateLimitKey(context) }) }: LimitPluginOptions): GatewayPlugin[] {
+export function limitPlugins({ limits, log, maskError, rateLimitKeys = (context) => ({ caller: rateLimitKey(context) }), limiter: shared }: LimitPluginOptions): GatewayPlugin[] {
   const shapeRules = queryShapeRules(limits);
   const parse = parseWithTokenLimit(limits.maxTokens);
-  const limiter = limits.rateLimit && new RateLimiter(limits.rateLimit, limits.clientRateLimit);
+  const limiter = shared ?? (limits.rateLimit && new RateLimiter(limits.rateLimit, limits.clientRateLimit));
   /** Uncoded execution errors, before the mask replaces them, to log beside the request id. */
   const maskedCauses = new WeakMap<Request, GraphQLError[]>();
 

@@ -3,11 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { unifiedGraphHandler as routerUnifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { GraphQLError, getOperationAST, parse } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { GRAPHIQL_OPTIONS, renderHubGraphiQL } from './graphiql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { SharedSubscriptions } from './shared-subscriptions';
+import { SubscriptionSharing, type WsParams } from './subscription-sharing';
+import { RateLimiter } from './rate-limits';
 import { useSubgraphDeadline } from './subgraph-deadline';
 import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
 import { useRefusalLog } from './refusal-log';
@@ -21,7 +23,7 @@ import { withMetricsEndpoint } from './metrics-endpoint';
 import { corsPolicy } from './cors';
 import { useGraphQLMediaTypes } from './media-types';
 import { CredentialWatch } from './subscription-credentials';
-import { Authenticator, CallerIdentities, credentialsOf, refuseUnauthenticated, useHubAuth, type AuthContext, type ApiKeyResolver, type Credentials, type JwtOptions, type RequestLike } from './auth';
+import { Authenticator, CallerIdentities, refuseUnauthenticated, useHubAuth, type AuthContext, type ApiKeyResolver, type JwtOptions, type RequestLike } from './auth';
 import { IDENTITY_HEADER, type IdentityAssertions } from '../lib/identity';
 import { variableCoercionError } from '../lib/errors';
 import { openTrustedAccess, type PersistedQueryOptions } from './trusted-access';
@@ -118,37 +120,6 @@ const rateLimitKeys = (context: CallerContext): RateLimitKeys => {
 /** Results waiting for one graphql-ws subscriber before it is cut off as too slow (shared-subscriptions.ts). */
 const MAX_QUEUED_PER_SUBSCRIBER = 64;
 
-interface WsParams {
-  query?: string;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | null;
-  extensions?: Record<string, unknown> | null;
-}
-
-/**
- * Which subscriptions may share one execution: the same document, operation and variables from the
- * same caller (the credentials the connection presented), so sharing never widens what anyone sees.
- * Queries and mutations sent over graphql-ws are never shared (`undefined`).
- */
-export function subscriptionKey(params: WsParams, caller: Credentials): string | undefined {
-  if (!params.query) return undefined;
-  let operation;
-  try {
-    operation = getOperationAST(parse(params.query), params.operationName ?? undefined);
-  } catch {
-    return undefined; // unparsable: let the runtime report the syntax error to this caller
-  }
-  if (operation?.operation !== 'subscription') return undefined;
-  return JSON.stringify([
-    params.query,
-    params.operationName ?? null,
-    params.variables ?? null,
-    params.extensions ?? null,
-    caller.authorization ?? null,
-    caller.apiKey ?? null,
-  ]);
-}
-
 /** For a gateway given its own ApiKeyResolver (no database): re-resolve each key (through its cache). */
 const unrevokedBy =
   (resolve: ApiKeyResolver) =>
@@ -182,8 +153,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     clientName: (context) => ((context as Partial<AuthContext>).identity ?? callers.settledFor(context as never))?.client ?? 'unknown',
     ...opts.observability,
   });
+  const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
+  // One rate limiter for the runtime's plugins and for subscribers joining a shared subscription.
+  const limiter = limits.rateLimit ? new RateLimiter(limits.rateLimit, limits.clientRateLimit) : undefined;
   const runtime = createGatewayRuntime({
-    supergraph: opts.supergraphSdl ?? readSupergraph(),
+    supergraph: supergraphSdl,
     unifiedGraphHandler: await unifiedGraphHandlerFor(opts.queryPlanner ?? DEFAULT_GATEWAY_QUERY_PLANNER),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -221,12 +195,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys, limiter })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
   // arriving first would find no schema. Load it before accepting connections.
-  await runtime.getSchema();
+  const sharing = new SubscriptionSharing(await runtime.getSchema(), supergraphSdl);
 
   // The built dashboard under /dashboard/ (gateway/dashboard.ts); everything else to the runtime.
   // In front of the runtime: request ids bounded, /metrics behind its token, the dashboard's files, the body limit.
@@ -275,8 +249,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const refused = await refuseUnauthenticated(callers, args.contextValue as RequestLike, opts.log);
         if (refused) return refused;
         const context = args.contextValue as { params: WsParams; connectionParams?: Record<string, unknown>; req: http.IncomingMessage };
-        const key = subscriptionKey(context.params, credentialsOf(context));
-        return key === undefined ? wsOptions.subscribe!(args) : shared.subscribe(key, () => wsOptions.subscribe!(args) as never);
+        const identity = await callers.of(context as RequestLike);
+        const key = sharing.key(context.params, identity);
+        if (key === undefined) return wsOptions.subscribe!(args);
+        // A subscriber joining a running execution skips the runtime's plugins: its own rate limit here.
+        if (shared.has(key)) {
+          const refused = limiter?.admit(rateLimitKeys({ ...context, identity } as CallerContext));
+          if (refused) return refused;
+        }
+        return shared.subscribe(key, () => wsOptions.subscribe!(args) as never);
       },
     },
     wss,

@@ -5,7 +5,7 @@ import type { ExecutionResult } from 'graphql';
  * used to be ten thousand upstream graphql-ws subscriptions to the inference subgraph, each executed
  * and merged by the gateway per message (the hub delivered ~2–3k messages/s, docs/benchmarks.md);
  * now the first subscriber's stream is executed once and every later subscriber with the same key
- * (document, variables and caller — see `subscriptionKey` in server.ts) reads the same results.
+ * (document, variables and access scope — see gateway/subscription-sharing.ts) reads the same results.
  *
  * Each subscriber has its own bounded queue, so a subscriber whose socket stops reading never slows
  * the others: when more than `maxQueued` results wait for it, its queue is dropped and it receives
@@ -170,6 +170,11 @@ export class SharedSubscriptions {
   /** How many distinct subscriptions are executing (for metrics and tests). */
   get size(): number {
     return this.streams.size;
+  }
+
+  /** Whether a subscription under `key` is executing (or starting): a subscriber now would join it. */
+  has(key: string): boolean {
+    return this.streams.has(key);
   }
 
   /**

@@ -8,8 +8,9 @@ import { startInferenceReplica } from './support/inference';
 import { startGateway, type Gateway } from '../gateway/server';
 import { TEST_REDIS_URL, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
-import { TEST_JWT_SECRET, testAssertions } from './support/auth';
+import { TEST_JWT_SECRET, bearerToken, testAssertions } from './support/auth';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
+import { waitUntil } from './support/patient-360';
 
 const log = createLogger('test', 'silent');
 const host = '127.0.0.1';
@@ -157,5 +158,31 @@ describe('riskUpdated across replicas', () => {
       for (const subscription of [...watching, watchingOther]) subscription.dispose();
       for (const client of clients) await client.dispose();
     }
+  });
+
+  it('shares one execution between callers of one access scope unless the subscription selects identified data, which stays per caller', async () => {
+    const id = await createPatient('Annie Easley');
+    // Two administrators, each with a token of their own: one access scope (role, no organisation).
+    const clients = await Promise.all(['admin-easley-a', 'admin-easley-b'].map(async (sub) => wsClient(gatewayB.url, { authorization: `Bearer ${await bearerToken({ sub, role: 'admin' })}` })));
+    const RISK_ONLY = `subscription ($id: ID!) { riskUpdated(patientId: $id) { risk { cardiovascular { inputs { systolicBp } } } } }`;
+    const riskOnly = clients.map((client) => collect<{ riskUpdated: unknown }>(client, RISK_ONLY, { id }));
+    // Patient.name is identified: the patient subgraph audits its read under each reader.
+    const named = clients.map((client) => collect<{ riskUpdated: unknown }>(client, SUBSCRIPTION, { id }));
+    try {
+      // The four subscribe (each upstream, or joining) at their own pace: wait for three executions, then
+      // a little longer, so that a fourth (callers not sharing) would show.
+      await waitUntil(async () => gatewayB.sharedSubscriptions.size >= 3, DELIVERY_MS).catch(() => undefined);
+      await settle(1000);
+      expect(gatewayB.sharedSubscriptions.size).toBe(3);
+      await addSystolic(id, 133);
+      for (const subscription of riskOnly) expect(await subscription.next(DELIVERY_MS)).toEqual({ data: { riskUpdated: { risk: { cardiovascular: { inputs: { systolicBp: 133 } } } } } });
+      const update = { data: { riskUpdated: { patient: { name: 'Annie Easley' }, risk: { cardiovascular: { inputs: { systolicBp: 133 } } } } } };
+      for (const subscription of named) expect(await subscription.next(DELIVERY_MS)).toEqual(update);
+    } finally {
+      for (const subscription of [...riskOnly, ...named]) subscription.dispose();
+      for (const client of clients) await client.dispose();
+    }
+    await waitUntil(async () => gatewayB.sharedSubscriptions.size === 0, DELIVERY_MS).catch(() => undefined);
+    expect(gatewayB.sharedSubscriptions.size).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, wsClient, type GraphQLResponse } from './support/graphql';
 import { bearer, defaultCredentials } from './support/auth';
+import { waitUntil } from './support/patient-360';
 
 const log = createLogger('test', 'silent');
 
@@ -275,6 +276,30 @@ describe('gateway limits, refused before execution', () => {
         ],
       });
       expect(await run(second)).toEqual({ status: 200, body: NORMAL_ANSWER });
+    });
+
+    it('counts a subscriber joining a shared subscription against its own rate limit', async () => {
+      const created = await gql<{ createPatient: { id: string } }>(hub.gateway.url, `mutation { createPatient(input: { name: "Shared Watch", birthDate: "1960-01-01", sex: MALE }) { id } }`);
+      const id = created.data!.createPatient.id;
+      const screens = `screens-${Date.now()}`;
+      // Two administrators: one access scope, so the second's subscriptions join the first's execution.
+      const [first, second] = await Promise.all(['a', 'b'].map(async (sub) => wsClient(rated.url, await bearer({ role: 'admin', sub: `${screens}-${sub}`, azp: `${screens}-${sub}` }))));
+      const RISK_ONLY = `subscription ($id: ID!) { riskUpdated(patientId: $id) { reason } }`;
+      const watching = [collect(first!, RISK_ONLY, { id })];
+      try {
+        await waitUntil(async () => rated.sharedSubscriptions.size === 1, 10_000);
+        for (let n = 0; n < 4; n++) watching.push(collect(second!, RISK_ONLY, { id }));
+        // Three join (the second administrator's burst); the fourth is refused, coded.
+        type Coded = { extensions?: { code?: string; limitedBy?: string } };
+        const refusals = () => watching.slice(1).flatMap((w) => [...w.messages.flatMap((m) => (m.errors ?? []) as Coded[]), ...((w.failure as Coded[] | undefined) ?? [])]);
+        await waitUntil(async () => refusals().length > 0, 10_000).catch(() => undefined);
+        expect(refusals().map((e) => [e.extensions?.code, e.extensions?.limitedBy])).toEqual([['RATE_LIMITED', 'caller']]);
+        expect(rated.sharedSubscriptions.size).toBe(1);
+      } finally {
+        for (const w of watching) w.dispose();
+        await first!.dispose();
+        await second!.dispose();
+      }
     });
 
     it('refuses every caller of a client application over its ceiling, naming the client limit', async () => {
