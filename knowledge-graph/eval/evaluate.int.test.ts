@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { Neo4jExecutor } from '../executor';
 import { importHpo } from '../importers/hpo';
 import { randomDigits, testExecutor } from '../importers/test-support';
+import { Neo4jKnowledgeRepository } from '../../subgraphs/knowledge-graph/repository/knowledge-repository';
 import { loadRankingCorpus, SEED_RELEASE } from './corpus';
 import { parseEvalArgs, runEvaluation, UsageError } from './cli';
 import { medianWithMisses } from './evaluate';
@@ -16,7 +17,9 @@ import { markdownReport } from './report';
  * Neo4j holds (tests/global-setup.ts loads it as `npm start` does): eleven have a diagnosis among the seed's 40
  * rare diseases, three (KBG syndrome, Glass syndrome, familial ectopia lentis) do not. Other test files may add
  * diseases to the same Neo4j while this runs; theirs are made-up terms that share no ancestor with a case's, so
- * they score 0 and cannot pass a diagnosis that matches at all.
+ * they score the floor (0.01 per patient term) and cannot pass a diagnosis that matches at all. They do dilute every
+ * background frequency (the mean runs over more diseases), which lifts matched terms' ratios against the 0.01 floor:
+ * close seed candidates could swap if many were added (none seen).
  */
 const FIXTURES = path.join(__dirname, 'fixtures', 'phenopackets');
 const REPO = path.join(__dirname, '..', '..');
@@ -90,7 +93,7 @@ describe('phenopacket evaluation against the seed graph', () => {
 });
 
 describe('loadRankingCorpus with --release', () => {
-  it('reads one imported release alone (its terms, is_a edges and annotations), and refuses a release the graph lacks, naming those it holds', async () => {
+  it('reads one imported release alone (its terms, is_a edges, annotations and their frequencies), and refuses a release the graph lacks, naming those it holds', async () => {
     // A release of this test's own: a version no other file imports, three terms, one disease.
     const version = `2031-${randomDigits(8)}`;
     const base = Number(randomDigits(7)) - 5;
@@ -102,8 +105,12 @@ describe('loadRankingCorpus with --release', () => {
       `format-version: 1.2\ndata-version: hp/releases/${version}\nontology: hp\n\n[Term]\nid: ${root}\nname: Root\n\n[Term]\nid: ${a}\nname: A\nis_a: ${root}\n\n[Term]\nid: ${b}\nname: B\nis_a: ${a}\n`,
     );
     const header = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'onset', 'frequency', 'sex', 'modifier', 'aspect', 'biocuration'];
-    const row = [omim, 'Syndrome', '', b, omim, 'TAS', '', '', '', '', 'P', 'HPO:test[2031-01-01]'];
-    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), `#version: ${version}\n${header.join('\t')}\n${row.join('\t')}\n`);
+    // Two references for the pair, 3/4 and 1/4 of their patients: pooled, 4/8.
+    const rows = [
+      [omim, 'Syndrome', '', b, omim, 'TAS', '', '3/4', '', '', 'P', 'HPO:test[2031-01-01]'],
+      [omim, 'Syndrome', '', b, 'PMID:1', 'PCS', '', '1/4', '', '', 'P', 'HPO:test[2031-01-01]'],
+    ];
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), `#version: ${version}\n${header.join('\t')}\n${rows.map((r) => r.join('\t')).join('\n')}\n`);
     await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
 
     const release = `HPO ${version}`;
@@ -111,8 +118,15 @@ describe('loadRankingCorpus with --release', () => {
     expect({ terms: corpus.terms, diseases: corpus.diseases, releases: corpus.releases }).toEqual({
       terms: 3,
       diseases: 1,
-      releases: [{ release, annotations: 1, diseases: 1 }],
+      releases: [{ release, annotations: 2, diseases: 1 }],
     });
+    expect([...corpus.index.diseases[0]!.frequencies]).toEqual([0.5]);
+    // The corpus the API reads (the whole graph) carries the same frequencies, aligned with the phenotype ids.
+    const whole = (await new Neo4jKnowledgeRepository(executor).phenotypeCorpus()).diseases.find((d) => d.id === omim)!;
+    expect(whole.phenotypes.map((id, i) => [id, whole.frequencies[i]]).sort()).toEqual([
+      [b, '1/4'],
+      [b, '3/4'],
+    ]);
     await expect(loadRankingCorpus(executor, `HPO never-${version}`)).rejects.toThrow(`--release "HPO never-${version}": the graph holds no annotation of that release (`);
   });
 });
