@@ -1,6 +1,7 @@
 /**
  * npm run eval:phenopackets -- [--cases <file.json|file.jsonl[.gz|.xz]|dir>] [--limit N] [--sample per-cohort|all]
  *                              [--json <file>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G] [--score-negative-findings]
+ *                              [--omit-gene-covered-orphanet]
  *                              [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
  *
  * Ranks published rare-disease cases (GA4GH phenopackets) with the hub's rare-disease ranking against the
@@ -37,7 +38,8 @@ import { markdownReport, type EvaluationReport } from './report';
 
 export const USAGE = `usage: npm run eval:phenopackets -- [--cases <file.json | file.jsonl[.gz|.xz] | dir>] [--limit N] [--sample per-cohort|all]
                                  [--json <out.json>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G]
-                                 [--score-negative-findings] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
+                                 [--score-negative-findings] [--omit-gene-covered-orphanet] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
+  --omit-gene-covered-orphanet: leave out ORPHA entries whose genes all belong to OMIM entries (experiment)
   --scoring, --gene-likelihood-ratio, --score-negative-findings (likelihood-ratio scoring), --negative-finding-penalty, --gene-boost (similarity
   scoring): for experiments; default the API's (rareDiseaseCandidates) values
   --release: rank against that imported release alone (e.g. "HPO 2023-01-27"), not the whole graph`;
@@ -58,7 +60,7 @@ export interface EvalArgs {
   sample: 'all' | 'per-cohort';
   json: string;
   /** Ranking options other than the API's defaults (experiments). */
-  ranking: { negativeFindingPenalty?: number; geneBoost?: number; geneLikelihoodRatio?: number; scoreNegativeFindings?: boolean; scoring?: RareDiseaseScoring };
+  ranking: { negativeFindingPenalty?: number; geneBoost?: number; geneLikelihoodRatio?: number; scoreNegativeFindings?: boolean; scoring?: RareDiseaseScoring; omitGeneCoveredOrphanet?: boolean };
   /** Rank against this imported release alone (e.g. "HPO 2023-01-27"); the whole graph when absent. */
   release?: string;
 }
@@ -80,6 +82,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       'gene-likelihood-ratio': { type: 'string' },
       scoring: { type: 'string' },
       'score-negative-findings': { type: 'boolean' },
+      'omit-gene-covered-orphanet': { type: 'boolean' },
       release: { type: 'string' },
     },
   });
@@ -109,6 +112,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     ranking.geneLikelihoodRatio = value;
   }
   if (v['score-negative-findings']) ranking.scoreNegativeFindings = true;
+  if (v['omit-gene-covered-orphanet']) ranking.omitGeneCoveredOrphanet = true;
   if (v.scoring !== undefined) {
     if (v.scoring !== 'likelihood-ratio' && v.scoring !== 'similarity') throw new UsageError(`--scoring "${v.scoring}": expected likelihood-ratio or similarity`);
     ranking.scoring = v.scoring;

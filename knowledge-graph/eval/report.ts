@@ -9,7 +9,7 @@ export interface EvaluationReport {
   sample: 'all' | 'per-cohort';
   limit: number | null;
   /** The ranking options used (the API's defaults unless an experiment set them). */
-  ranking: { scoring: 'likelihood-ratio' | 'similarity'; geneLikelihoodRatio: number; scoreNegativeFindings: boolean; geneBoost: number; negativeFindingPenalty: number };
+  ranking: { scoring: 'likelihood-ratio' | 'similarity'; geneLikelihoodRatio: number; scoreNegativeFindings: boolean; geneBoost: number; negativeFindingPenalty: number; omitGeneCoveredOrphanet?: boolean };
   /** "whole graph" (what the API reads) or "release <name> alone" (--release). */
   corpus: string;
   graph: { terms: number; rankableDiseases: number; annotationReleases: AnnotationRelease[] };
@@ -29,7 +29,8 @@ export function markdownReport(report: EvaluationReport): string {
       `graph (${report.corpus}): ${report.graph.rankableDiseases.toLocaleString('en')} rankable diseases, ${report.graph.terms.toLocaleString('en')} HPO terms; annotations: ${releases}. ` +
       (report.ranking.scoring === 'likelihood-ratio'
         ? `Scoring: phenotype likelihood ratios (frequency-weighted, LIRICAL-style); gene match × ${report.ranking.geneLikelihoodRatio >= 1e6 ? report.ranking.geneLikelihoodRatio.toExponential() : report.ranking.geneLikelihoodRatio}; excluded terms ` +
-          (report.ranking.scoreNegativeFindings ? 'scored by (1 − f_disease)/(1 − f_background).' : 'named per candidate with their ratios, not scored.')
+          (report.ranking.scoreNegativeFindings ? 'scored by (1 − f_disease)/(1 − f_background).' : 'named per candidate with their ratios, not scored.') +
+          (report.ranking.omitGeneCoveredOrphanet ? ' ORPHA entries whose genes all belong to OMIM entries left out.' : '')
         : `Scoring: similarity (symmetric BMA of Resnik); gene boost ×${1 + report.ranking.geneBoost}; excluded terms passed as negative findings (` +
           (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).')),
     '',

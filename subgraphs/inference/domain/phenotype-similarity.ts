@@ -366,6 +366,11 @@ export interface RankOptions {
   scoreNegativeFindings?: boolean;
   /** Default DEFAULT_SCORING. */
   scoring?: RareDiseaseScoring;
+  /**
+   * Leave out ORPHA entries whose genes are all genes of OMIM entries (a gene-based guess that they duplicate those
+   * entries; entries without genes stay). Default false: an experiment (knowledge-graph/eval/README.md).
+   */
+  omitGeneCoveredOrphanet?: boolean;
 }
 
 export interface PhenotypeMatch {
@@ -567,6 +572,10 @@ function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly st
       const score = (geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric) * (1 - penalty) ** (contradictions?.length ?? 0);
       return { disease, position, matchedGenes, geneBoosted, score, contradictions };
     });
+  }
+  if (options.omitGeneCoveredOrphanet) {
+    const omimGenes = new Set(index.diseases.filter((d) => d.id.startsWith('OMIM:')).flatMap((d) => [...d.genes]));
+    scored = scored.filter(({ disease }) => !disease.id.startsWith('ORPHA:') || disease.genes.size === 0 || ![...disease.genes].every((g) => omimGenes.has(g)));
   }
   scored.sort((a, b) => b.score - a.score || compareIds(a.disease.id, b.disease.id));
   return { scored, ordinals, micas, negatives, unknown };

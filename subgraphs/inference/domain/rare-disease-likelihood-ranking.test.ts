@@ -77,6 +77,18 @@ describe('rankRareDiseases with likelihood ratios (the default)', () => {
     expect(y(rareDiseaseOrder(index, [SEIZURE], { patientGenes: ['GENEY'], geneLikelihoodRatio: 10 })) - y(plain)).toBeCloseTo(1, 12);
   });
 
+  it('leaves out, on request, ORPHA entries whose genes all belong to OMIM entries, and keeps the others', () => {
+    const withOrphanet = buildPhenotypeIndex(terms, [
+      ...diseases,
+      { id: 'ORPHA:1', name: 'Y again', phenotypes: [SEIZURE], genes: ['GENEY'] },
+      { id: 'ORPHA:2', name: 'no gene', phenotypes: [SEIZURE], genes: [] },
+      { id: 'ORPHA:3', name: 'another gene', phenotypes: [SEIZURE], genes: ['GENEY', 'GENEO'] },
+    ]);
+    const ids = (options = {}) => rareDiseaseOrder(withOrphanet, [SEIZURE], options).map((c) => c.id).sort();
+    expect(ids()).toContain('ORPHA:1');
+    expect(ids({ omitGeneCoveredOrphanet: true })).toEqual(['OMIM:100001', 'OMIM:100002', 'OMIM:100003', 'ORPHA:2', 'ORPHA:3']);
+  });
+
   it('keeps the similarity ranking on request', () => {
     // X and Y carry the same terms: equal similarity, ties by id.
     expect(rareDiseaseOrder(index, [SEIZURE], { scoring: 'similarity' }).map((c) => c.id)).toEqual(['OMIM:100001', 'OMIM:100002', 'OMIM:100003']);
