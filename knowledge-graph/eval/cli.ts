@@ -1,6 +1,8 @@
 /**
  * npm run eval:phenopackets -- [--cases <file.json|file.jsonl[.gz|.xz]|dir>] [--limit N] [--sample per-cohort|all]
- *                              [--json <file>] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
+ *                              [--json <file>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G] [--score-negative-findings]
+ *                              [--omit-gene-covered-orphanet]
+ *                              [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
  *
  * Ranks published rare-disease cases (GA4GH phenopackets) with the hub's rare-disease ranking against the
  * hub's Neo4j (NEO4J_URI, else the embedded one, as `npm start` and `kg:import` use it), twice per case:
@@ -22,17 +24,33 @@ import { ensureKnowledgeGraph } from '../bootstrap';
 import { createDriver, Neo4jExecutor } from '../executor';
 import { DEFAULT_RELEASES_DIR } from '../releases';
 import { loadRankingCorpus } from './corpus';
-import { DEFAULT_GENE_BOOST, DEFAULT_NEGATIVE_FINDING_PENALTY } from '../../subgraphs/inference/domain/phenotype-similarity';
+import {
+  DEFAULT_GENE_BOOST,
+  DEFAULT_GENE_LIKELIHOOD_RATIO,
+  DEFAULT_NEGATIVE_FINDING_PENALTY,
+  DEFAULT_SCORE_NEGATIVE_FINDINGS,
+  DEFAULT_SCORING,
+  type RareDiseaseScoring,
+} from '../../subgraphs/inference/domain/phenotype-similarity';
 import { evaluateCases } from './evaluate';
 import { isSkip, PhenopacketInputError, readPhenopackets, type PhenopacketCase, type PhenopacketSkip } from './phenopackets';
 import { markdownReport, type EvaluationReport } from './report';
 
 export const USAGE = `usage: npm run eval:phenopackets -- [--cases <file.json | file.jsonl[.gz|.xz] | dir>] [--limit N] [--sample per-cohort|all]
-                                 [--json <out.json>] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
-  --negative-finding-penalty, --gene-boost: for experiments; default the API's (rareDiseaseCandidates) values
+                                 [--json <out.json>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G]
+                                 [--score-negative-findings] [--omit-gene-covered-orphanet] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
+  --omit-gene-covered-orphanet: leave out ORPHA entries whose genes all belong to OMIM entries (experiment)
+  --scoring, --gene-likelihood-ratio, --score-negative-findings (likelihood-ratio scoring), --negative-finding-penalty, --gene-boost (similarity
+  scoring): for experiments; default the API's (rareDiseaseCandidates) values
   --release: rank against that imported release alone (e.g. "HPO 2023-01-27"), not the whole graph`;
 
-const API_DEFAULTS = { geneBoost: DEFAULT_GENE_BOOST, negativeFindingPenalty: DEFAULT_NEGATIVE_FINDING_PENALTY };
+const API_DEFAULTS = {
+  scoring: DEFAULT_SCORING,
+  geneLikelihoodRatio: DEFAULT_GENE_LIKELIHOOD_RATIO,
+  scoreNegativeFindings: DEFAULT_SCORE_NEGATIVE_FINDINGS,
+  geneBoost: DEFAULT_GENE_BOOST,
+  negativeFindingPenalty: DEFAULT_NEGATIVE_FINDING_PENALTY,
+};
 
 export { UsageError };
 
@@ -42,7 +60,7 @@ export interface EvalArgs {
   sample: 'all' | 'per-cohort';
   json: string;
   /** Ranking options other than the API's defaults (experiments). */
-  ranking: { negativeFindingPenalty?: number; geneBoost?: number };
+  ranking: { negativeFindingPenalty?: number; geneBoost?: number; geneLikelihoodRatio?: number; scoreNegativeFindings?: boolean; scoring?: RareDiseaseScoring; omitGeneCoveredOrphanet?: boolean };
   /** Rank against this imported release alone (e.g. "HPO 2023-01-27"); the whole graph when absent. */
   release?: string;
 }
@@ -61,6 +79,10 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       json: { type: 'string' },
       'negative-finding-penalty': { type: 'string' },
       'gene-boost': { type: 'string' },
+      'gene-likelihood-ratio': { type: 'string' },
+      scoring: { type: 'string' },
+      'score-negative-findings': { type: 'boolean' },
+      'omit-gene-covered-orphanet': { type: 'boolean' },
       release: { type: 'string' },
     },
   });
@@ -82,6 +104,18 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > max) throw new UsageError(`--${flag} "${raw}" is not a number from 0 to ${max}`);
     ranking[key] = value;
+  }
+  const geneLr = v['gene-likelihood-ratio'];
+  if (geneLr !== undefined) {
+    const value = Number(geneLr);
+    if (geneLr.trim() === '' || !Number.isFinite(value) || value < 1) throw new UsageError(`--gene-likelihood-ratio "${geneLr}" is not a number ≥ 1`);
+    ranking.geneLikelihoodRatio = value;
+  }
+  if (v['score-negative-findings']) ranking.scoreNegativeFindings = true;
+  if (v['omit-gene-covered-orphanet']) ranking.omitGeneCoveredOrphanet = true;
+  if (v.scoring !== undefined) {
+    if (v.scoring !== 'likelihood-ratio' && v.scoring !== 'similarity') throw new UsageError(`--scoring "${v.scoring}": expected likelihood-ratio or similarity`);
+    ranking.scoring = v.scoring;
   }
   if (v.release !== undefined && v.release.trim() === '') throw new UsageError('--release: give a release name, e.g. "HPO 2023-01-27"');
   return { cases, limit, sample, json: v.json ?? path.join('test-output', 'phenopacket-eval.json'), ranking, ...(v.release ? { release: v.release } : {}) };

@@ -6,7 +6,7 @@
  */
 import type { Neo4jExecutor } from '../executor';
 import { HPO_SOURCE } from '../seed/curated/hpo-rare-diseases';
-import { Neo4jKnowledgeRepository } from '../../subgraphs/knowledge-graph/repository/knowledge-repository';
+import { diseaseAnnotations, Neo4jKnowledgeRepository } from '../../subgraphs/knowledge-graph/repository/knowledge-repository';
 import { buildPhenotypeIndex, type PhenotypeIndex } from '../../subgraphs/inference/domain/phenotype-similarity';
 
 export interface AnnotationRelease {
@@ -46,16 +46,16 @@ const RELEASE_TERMS = `
   RETURN p.id AS id, p.name AS name, [(p)-[r:IS_A]->(parent:Phenotype) WHERE r.source = $release | parent.id] AS parents`;
 const RELEASE_DISEASES = `
   MATCH (x:Disease) WHERE EXISTS { (x)-[r:HAS_PHENOTYPE]->(:Phenotype) WHERE r.source = $release }
-  RETURN x.id AS id, x.name AS name, [(x)-[r:HAS_PHENOTYPE]->(p:Phenotype) WHERE r.source = $release | p.id] AS phenotypes,
+  RETURN x.id AS id, x.name AS name, [(x)-[r:HAS_PHENOTYPE]->(p:Phenotype) WHERE r.source = $release | [p.id, r.frequency]] AS annotations,
          [(x)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE r.source = $release | g.symbol] AS genes
   ORDER BY x.id`;
 
 async function releaseCorpus(executor: Neo4jExecutor, release: string) {
   const [terms, diseases] = await Promise.all([
     executor.read<{ id: string; name: string; parents: string[] }>(RELEASE_TERMS, { release }),
-    executor.read<{ id: string; name: string; phenotypes: string[]; genes: string[] }>(RELEASE_DISEASES, { release }),
+    executor.read<{ id: string; name: string; annotations: [string, string | null][]; genes: string[] }>(RELEASE_DISEASES, { release }),
   ]);
-  return { terms: terms.records.map((r) => r.toObject()), diseases: diseases.records.map((r) => r.toObject()) };
+  return { terms: terms.records.map((r) => r.toObject()), diseases: diseases.records.map((r) => diseaseAnnotations(r.toObject())) };
 }
 
 /**

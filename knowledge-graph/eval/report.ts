@@ -9,7 +9,7 @@ export interface EvaluationReport {
   sample: 'all' | 'per-cohort';
   limit: number | null;
   /** The ranking options used (the API's defaults unless an experiment set them). */
-  ranking: { geneBoost: number; negativeFindingPenalty: number };
+  ranking: { scoring: 'likelihood-ratio' | 'similarity'; geneLikelihoodRatio: number; scoreNegativeFindings: boolean; geneBoost: number; negativeFindingPenalty: number; omitGeneCoveredOrphanet?: boolean };
   /** "whole graph" (what the API reads) or "release <name> alone" (--release). */
   corpus: string;
   graph: { terms: number; rankableDiseases: number; annotationReleases: AnnotationRelease[] };
@@ -27,15 +27,19 @@ export function markdownReport(report: EvaluationReport): string {
   const lines = [
     `Rare-disease ranking on ${report.read.cases.toLocaleString('en')} published cases (${report.input}, sample ${report.sample}${report.limit ? `, limit ${report.limit}` : ''}); ` +
       `graph (${report.corpus}): ${report.graph.rankableDiseases.toLocaleString('en')} rankable diseases, ${report.graph.terms.toLocaleString('en')} HPO terms; annotations: ${releases}. ` +
-      `Gene boost ×${1 + report.ranking.geneBoost}; excluded terms passed as negative findings (` +
-      (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).'),
+      (report.ranking.scoring === 'likelihood-ratio'
+        ? `Scoring: phenotype likelihood ratios (frequency-weighted, LIRICAL-style); gene match × ${report.ranking.geneLikelihoodRatio >= 1e6 ? report.ranking.geneLikelihoodRatio.toExponential() : report.ranking.geneLikelihoodRatio}; excluded terms ` +
+          (report.ranking.scoreNegativeFindings ? 'scored by (1 − f_disease)/(1 − f_background).' : 'named per candidate with their ratios, not scored.') +
+          (report.ranking.omitGeneCoveredOrphanet ? ' ORPHA entries whose genes all belong to OMIM entries left out.' : '')
+        : `Scoring: similarity (symmetric BMA of Resnik); gene boost ×${1 + report.ranking.geneBoost}; excluded terms passed as negative findings (` +
+          (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).')),
     '',
-    '| run | cases | diagnosis in graph | top-1 | top-3 | top-10 | top-1 / top-3 / top-10 of in-graph | median rank (in graph) | median rank (all) | time |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| run | cases | diagnosis in graph | top-1 | top-3 | top-10 | top-1 / top-3 / top-10 of in-graph | median rank (in graph) | median rank (all) | time | ms per ranked case |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.runs.map(
       (r) =>
         `| ${r.run} | ${r.cases} | ${r.inGraph} | ${pct(r.recall.top1)} | ${pct(r.recall.top3)} | ${pct(r.recall.top10)} | ` +
-        `${pct(r.recallInGraph.top1)} / ${pct(r.recallInGraph.top3)} / ${pct(r.recallInGraph.top10)} | ${num(r.medianRankInGraph)} | ${num(r.medianRankAll)} | ${(r.elapsedMs / 1000).toFixed(1)} s |`,
+        `${pct(r.recallInGraph.top1)} / ${pct(r.recallInGraph.top3)} / ${pct(r.recallInGraph.top10)} | ${num(r.medianRankInGraph)} | ${num(r.medianRankAll)} | ${(r.elapsedMs / 1000).toFixed(1)} s | ${r.inGraph ? (r.elapsedMs / r.inGraph).toFixed(1) : '—'} |`,
     ),
     '',
     `Diagnosis not in the graph (counted as misses): ${report.runs[0]?.notInGraph ?? 0}; cases without a known term: ${report.runs[0]?.noKnownPhenotype ?? 0}; ` +

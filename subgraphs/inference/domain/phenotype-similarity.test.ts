@@ -9,6 +9,8 @@ import {
   unknownPhenotypes,
   type DiseaseAnnotation,
   type OntologyTerm,
+  type PhenotypeIndex,
+  type RankOptions,
 } from './phenotype-similarity';
 
 /*
@@ -187,7 +189,12 @@ describe('bestMatchAverage', () => {
   });
 });
 
-describe('rankRareDiseases', () => {
+describe('rankRareDiseases with similarity scoring', () => {
+  // These tests hold the symmetric-BMA ranking (scoring: 'similarity'); the default, likelihood ratios, is tested in
+  // rare-disease-likelihood-ranking.test.ts and phenotype-likelihood.test.ts.
+  const rankBySimilarity = (i: PhenotypeIndex, ids: string[], options: RankOptions = {}) => rankRareDiseases(i, ids, { scoring: 'similarity', ...options });
+  const orderBySimilarity = (i: PhenotypeIndex, ids: string[], options: RankOptions = {}) => rareDiseaseOrder(i, ids, { scoring: 'similarity', ...options });
+
   // Symmetric BMA for patient {Focal, Visual}, computed by hand:
   //   A {Focal, ID}:  patient→A = (c + 0)/2 = a;        A→patient = (c + b)/2;  BMA = a + b/4     ≈ 0.7650
   //   B {TC, Strab}:  Focal→TC via Seizure a, Visual→Strab via Eye b: (a + b)/2;
@@ -199,7 +206,7 @@ describe('rankRareDiseases', () => {
   const expected = { 'TEST:A': a + b / 4, 'TEST:B': (a + b) / 2, 'TEST:C': a / 2, 'TEST:D': (a + b) / 2 };
 
   it('ranks by symmetric BMA, breaking ties by disease id', () => {
-    const { candidates, unknownPhenotypes: unknown } = rankRareDiseases(index, patient);
+    const { candidates, unknownPhenotypes: unknown } = rankBySimilarity(index, patient);
     expect(unknown).toEqual([]);
     expect(candidates.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:B', 'TEST:D', 'TEST:C']);
     for (const candidate of candidates) {
@@ -213,14 +220,14 @@ describe('rankRareDiseases', () => {
 
   it('gives the same order and scores without explanations (rareDiseaseOrder, for evaluations)', () => {
     for (const options of [{}, { patientGenes: ['GENEB'] }, { excludedPhenotypes: [ID], negativeFindingPenalty: 0.5 }]) {
-      const ranked = rankRareDiseases(index, patient, options).candidates.map((x) => ({ id: x.disease.id, score: x.score }));
-      expect(rareDiseaseOrder(index, patient, options)).toEqual(ranked);
+      const ranked = rankBySimilarity(index, patient, options).candidates.map((x) => ({ id: x.disease.id, score: x.score }));
+      expect(orderBySimilarity(index, patient, options)).toEqual(ranked);
     }
-    expect(rareDiseaseOrder(index, ['HP:9999999'])).toEqual([]);
+    expect(orderBySimilarity(index, ['HP:9999999'])).toEqual([]);
   });
 
   it('reports the one-sided patient→disease average beside the ranking score', () => {
-    const { candidates } = rankRareDiseases(index, patient);
+    const { candidates } = rankBySimilarity(index, patient);
     const oneSided = Object.fromEntries(candidates.map((x) => [x.disease.id, x.patientToDisease]));
     expect(oneSided['TEST:A']).toBeCloseTo(a, 12);
     expect(oneSided['TEST:B']).toBeCloseTo((a + b) / 2, 12);
@@ -229,106 +236,110 @@ describe('rankRareDiseases', () => {
   });
 
   it('explains each score by the best match of each patient phenotype, most informative first', () => {
-    const { candidates } = rankRareDiseases(index, patient);
+    // Each match also carries its likelihood ratio (values tested in phenotype-likelihood.test.ts).
+    const likelihood = { likelihoodRatio: expect.any(Number), likelihoodMatch: expect.any(String) };
+    const { candidates } = rankBySimilarity(index, patient);
     expect(candidates[0]).toEqual({
       disease: { id: 'TEST:A', name: 'Disease A' },
       score: candidates[0]!.similarity,
+      logLikelihoodRatio: expect.any(Number),
       similarity: candidates[0]!.similarity,
       patientToDisease: candidates[0]!.patientToDisease,
       geneBoosted: false,
       matchedGenes: [],
       matches: [
-        { patientPhenotype: ref(FOCAL), diseasePhenotype: ref(FOCAL), commonAncestor: ref(FOCAL), informationContent: c },
+        { patientPhenotype: ref(FOCAL), diseasePhenotype: ref(FOCAL), commonAncestor: ref(FOCAL), informationContent: c, ...likelihood },
         // Both of A's terms meet Visual impairment only at the root; ID is closer to it (lower IC).
-        { patientPhenotype: ref(VISUAL), diseasePhenotype: ref(ID), commonAncestor: ref(ROOT), informationContent: 0 },
+        { patientPhenotype: ref(VISUAL), diseasePhenotype: ref(ID), commonAncestor: ref(ROOT), informationContent: 0, ...likelihood },
       ],
       contradictions: [],
+      contradictionLikelihoodRatios: [],
     });
     // Focal-onset seizure meets CVI and ID alike at Nervous system; ID, the less specific, is shown.
     expect(candidates.find((x) => x.disease.id === 'TEST:D')!.matches).toEqual([
-      { patientPhenotype: ref(VISUAL), diseasePhenotype: ref(CVI), commonAncestor: ref(VISUAL), informationContent: a },
-      { patientPhenotype: ref(FOCAL), diseasePhenotype: ref(ID), commonAncestor: ref(NERVOUS), informationContent: b },
+      { patientPhenotype: ref(VISUAL), diseasePhenotype: ref(CVI), commonAncestor: ref(VISUAL), informationContent: a, ...likelihood },
+      { patientPhenotype: ref(FOCAL), diseasePhenotype: ref(ID), commonAncestor: ref(NERVOUS), informationContent: b, ...likelihood },
     ]);
   });
 
   it('multiplies the score by 1 + geneBoost (0.5 by default) for a variant in a disease gene', () => {
     // D: (a + b)/2 × 1.5 ≈ 0.7356 passes B (0.4904) but not A (0.7650).
-    const byDefault = rankRareDiseases(index, patient, { patientGenes: ['GENED', 'OTHER'] }).candidates;
+    const byDefault = rankBySimilarity(index, patient, { patientGenes: ['GENED', 'OTHER'] }).candidates;
     expect(byDefault.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:D', 'TEST:B', 'TEST:C']);
     expect(byDefault[1]).toMatchObject({ geneBoosted: true, matchedGenes: ['GENED'] });
     expect(byDefault[1]!.score).toBeCloseTo(((a + b) / 2) * 1.5, 12);
     expect(byDefault[1]!.similarity).toBeCloseTo((a + b) / 2, 12);
 
     // × 2 ≈ 0.9808 puts D first.
-    const doubled = rankRareDiseases(index, patient, { patientGenes: ['GENED'], geneBoost: 1 }).candidates;
+    const doubled = rankBySimilarity(index, patient, { patientGenes: ['GENED'], geneBoost: 1 }).candidates;
     expect(doubled.map((x) => x.disease.id)).toEqual(['TEST:D', 'TEST:A', 'TEST:B', 'TEST:C']);
   });
 
   it('does not boost with geneBoost 0 but still names the matched gene', () => {
-    const { candidates } = rankRareDiseases(index, patient, { patientGenes: ['GENED'], geneBoost: 0 });
+    const { candidates } = rankBySimilarity(index, patient, { patientGenes: ['GENED'], geneBoost: 0 });
     expect(candidates.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:B', 'TEST:D', 'TEST:C']);
     expect(candidates[2]).toMatchObject({ geneBoosted: false, matchedGenes: ['GENED'] });
   });
 
   it('reports unknown phenotypes and ranks on the known ones', () => {
-    const result = rankRareDiseases(index, ['HP:9999999', FOCAL, VISUAL, 'HP:9999999']);
+    const result = rankBySimilarity(index, ['HP:9999999', FOCAL, VISUAL, 'HP:9999999']);
     expect(result.unknownPhenotypes).toEqual(['HP:9999999']);
-    expect(result.candidates).toEqual(rankRareDiseases(index, patient).candidates);
+    expect(result.candidates).toEqual(rankBySimilarity(index, patient).candidates);
     expect(unknownPhenotypes(index, [FOCAL, 'HP:9999999', 'HP:9999999', 'not-an-id'])).toEqual(['HP:9999999', 'not-an-id']);
   });
 
   it('counts a duplicated patient phenotype once', () => {
-    expect(rankRareDiseases(index, [FOCAL, VISUAL, FOCAL, VISUAL])).toEqual(rankRareDiseases(index, patient));
+    expect(rankBySimilarity(index, [FOCAL, VISUAL, FOCAL, VISUAL])).toEqual(rankBySimilarity(index, patient));
   });
 
   it('keeps a patient phenotype that is an ancestor of another one', () => {
     // Adding Seizure changes the means: it is a recorded observation, not pruned.
-    const withAncestor = rankRareDiseases(index, [...patient, SEIZURE]).candidates.find((x) => x.disease.id === 'TEST:A')!;
+    const withAncestor = rankBySimilarity(index, [...patient, SEIZURE]).candidates.find((x) => x.disease.id === 'TEST:A')!;
     expect(withAncestor.matches.map((m) => m.patientPhenotype.id)).toEqual([FOCAL, SEIZURE, VISUAL]);
     // patient→A = (c + a + 0)/3; A→patient = (c + b)/2
     expect(withAncestor.similarity).toBeCloseTo(((c + a) / 3 + (c + b) / 2) / 2, 12);
   });
 
   it('returns no candidates when no patient phenotype is in the ontology', () => {
-    expect(rankRareDiseases(index, [])).toEqual({ candidates: [], unknownPhenotypes: [] });
-    expect(rankRareDiseases(index, ['HP:9999999'])).toEqual({ candidates: [], unknownPhenotypes: ['HP:9999999'] });
+    expect(rankBySimilarity(index, [])).toEqual({ candidates: [], unknownPhenotypes: [] });
+    expect(rankBySimilarity(index, ['HP:9999999'])).toEqual({ candidates: [], unknownPhenotypes: ['HP:9999999'] });
   });
 
   it('returns at most limit candidates', () => {
-    expect(rankRareDiseases(index, patient, { limit: 2 }).candidates.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:B']);
+    expect(rankBySimilarity(index, patient, { limit: 2 }).candidates.map((x) => x.disease.id)).toEqual(['TEST:A', 'TEST:B']);
   });
 
   it('names the negative findings each disease shows (the term or a descendant) without changing the score by default', () => {
     // Seizure and Abnormality of the eye are ancestors of the patient's own terms, HP:9999999 is not in the
     // ontology: all three are ignored. ID is annotated to A and D, Strabismus to B, ASD (under Cardiovascular) to C.
     const excludedPhenotypes = [STRABISMUS, ID, SEIZURE, EYE, 'HP:9999999', CARDIO];
-    const { candidates } = rankRareDiseases(index, patient, { excludedPhenotypes });
+    const { candidates } = rankBySimilarity(index, patient, { excludedPhenotypes });
     expect(candidates.map((x) => [x.disease.id, x.contradictions.map((t) => t.id)])).toEqual([
       ['TEST:A', [ID]],
       ['TEST:B', [STRABISMUS]],
       ['TEST:D', [ID]],
       ['TEST:C', [CARDIO]],
     ]);
-    expect(candidates.map((x) => x.score)).toEqual(rankRareDiseases(index, patient).candidates.map((x) => x.score));
+    expect(candidates.map((x) => x.score)).toEqual(rankBySimilarity(index, patient).candidates.map((x) => x.score));
     expect(candidates[0]!.contradictions).toEqual([ref(ID)]);
   });
 
   it('multiplies the score by 1 − negativeFindingPenalty for each negative finding the disease shows', () => {
-    const { candidates } = rankRareDiseases(index, patient, { excludedPhenotypes: [ID, CARDIO, 'HP:9999999'], negativeFindingPenalty: 0.5 });
+    const { candidates } = rankBySimilarity(index, patient, { excludedPhenotypes: [ID, CARDIO, 'HP:9999999'], negativeFindingPenalty: 0.5 });
     // B (a + b)/2 ≈ 0.4904 untouched; A ≈ 0.7650 / 2; D ≈ 0.4904 / 2; C ≈ 0.3466 / 2.
     expect(candidates.map((x) => x.disease.id)).toEqual(['TEST:B', 'TEST:A', 'TEST:D', 'TEST:C']);
     expect(candidates[1]!.score).toBeCloseTo((a + b / 4) * 0.5, 12);
     expect(candidates[1]!.similarity).toBeCloseTo(a + b / 4, 12);
-    expect(() => rankRareDiseases(index, patient, { negativeFindingPenalty: 1.5 })).toThrow(
+    expect(() => rankBySimilarity(index, patient, { negativeFindingPenalty: 1.5 })).toThrow(
       expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'negativeFindingPenalty: 1.5 is not a number from 0 to 1' }),
     );
   });
 
   it('rejects a negative geneBoost and a limit below 1 with BAD_USER_INPUT', () => {
-    expect(() => rankRareDiseases(index, patient, { geneBoost: -1 })).toThrow(
+    expect(() => rankBySimilarity(index, patient, { geneBoost: -1 })).toThrow(
       expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'geneBoost: -1 is not a finite number ≥ 0' }),
     );
-    expect(() => rankRareDiseases(index, patient, { limit: 0 })).toThrow(
+    expect(() => rankBySimilarity(index, patient, { limit: 0 })).toThrow(
       expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'limit: 0 is not a whole number ≥ 1' }),
     );
   });

@@ -14,6 +14,15 @@
  * suggests diagnoses to consider, it does not make one.
  */
 import { ErrorCode, HubError } from '../../../lib/errors';
+import { pooledHpoFrequency } from './hpo-frequency';
+import {
+  buildLikelihoodTables,
+  excludedTermLikelihood,
+  observedTermLikelihood,
+  phenotypeLogLikelihoods,
+  type LikelihoodMatchKind,
+  type LikelihoodTables,
+} from './phenotype-likelihood';
 
 export interface OntologyTerm {
   /** e.g. HP:0001250 */
@@ -27,8 +36,13 @@ export interface DiseaseAnnotation {
   /** e.g. OMIM:607208, ORPHA:33069 */
   id: string;
   name: string;
-  /** HPO ids the disease is annotated with. */
+  /** HPO ids the disease is annotated with; an id may repeat (HPOA lists a pair once per reference). */
   phenotypes: string[];
+  /**
+   * HPOA `frequency` of each entry of `phenotypes` (same order; HP:0040280–HP:0040285, n/m or x %), null where
+   * the annotation states none. Absent: no frequencies (every annotation counts as DEFAULT_FREQUENCY).
+   */
+  frequencies?: (string | null)[];
   /** HGNC symbols of the disease's genes; may be empty. */
   genes: string[];
 }
@@ -57,6 +71,8 @@ export interface IndexedDisease {
   phenotypes: readonly string[];
   /** The same phenotypes as term ordinals. */
   phenotypeOrdinals: Int32Array;
+  /** Parallel to phenotypeOrdinals: the annotation's frequency (references pooled, hpo-frequency.ts); NaN where none is stated. */
+  frequencies: Float64Array;
   genes: ReadonlySet<string>;
 }
 
@@ -77,6 +93,8 @@ export interface PhenotypeIndex {
   maxInformationContent: number;
   /** Disease annotations whose HPO id is not in the ontology (obsolete or from another release). */
   unknownAnnotations: readonly { diseaseId: string; phenotypeId: string }[];
+  /** Frequencies and background frequencies for the likelihood-ratio score (phenotype-likelihood.ts). */
+  likelihood: LikelihoodTables;
 }
 
 /** A problem in the ontology or the disease corpus, named by the term or disease where it is. */
@@ -109,14 +127,21 @@ export function buildPhenotypeIndex(terms: readonly OntologyTerm[], diseases: re
   for (const disease of diseases) {
     if (diseaseIds.has(disease.id)) throw new PhenotypeIndexError(`disease ${disease.id}: listed twice`);
     diseaseIds.add(disease.id);
+    const stated = new Map<string, (string | null)[]>();
+    disease.phenotypes.forEach((id, i) => {
+      const list = stated.get(id) ?? [];
+      list.push(disease.frequencies?.[i] ?? null);
+      stated.set(id, list);
+    });
     const phenotypes: string[] = [];
-    for (const id of new Set(disease.phenotypes)) {
+    for (const id of stated.keys()) {
       if (byId.has(id)) phenotypes.push(id);
       else unknownAnnotations.push({ diseaseId: disease.id, phenotypeId: id });
     }
     if (phenotypes.length === 0) continue;
     const phenotypeOrdinals = Int32Array.from(phenotypes, (id) => ordinalOf.get(id)!);
-    indexedDiseases.push({ id: disease.id, name: disease.name, phenotypes, phenotypeOrdinals, genes: new Set(disease.genes) });
+    const frequencies = Float64Array.from(phenotypes, (id) => pooledHpoFrequency(stated.get(id)!) ?? NaN);
+    indexedDiseases.push({ id: disease.id, name: disease.name, phenotypes, phenotypeOrdinals, frequencies, genes: new Set(disease.genes) });
     const covered = new Set<string>();
     for (const id of phenotypes) for (const ancestor of ancestors.get(id)!) covered.add(ancestor);
     for (const id of covered) diseaseCount[ordinalOf.get(id)!]!++;
@@ -146,6 +171,10 @@ export function buildPhenotypeIndex(terms: readonly OntologyTerm[], diseases: re
     diseases: indexedDiseases,
     maxInformationContent,
     unknownAnnotations,
+    likelihood: buildLikelihoodTables(
+      ids.map((id) => ({ id, parentOrdinals: [...new Set(byId.get(id)!.parents)].filter((p) => byId.has(p)).map((p) => ordinalOf.get(p)!) })),
+      indexedDiseases,
+    ),
   };
 }
 
@@ -289,7 +318,7 @@ function compare(index: PhenotypeIndex, patient: readonly MicaWith[], disease: I
  * closest to the common ancestor (lowest IC, so an exact match beats a more specific descendant), then the
  * smaller id. Sorted by IC descending, then patient term id.
  */
-function explainMatches(index: PhenotypeIndex, patient: readonly number[], micas: readonly MicaWith[], disease: Int32Array): PhenotypeMatch[] {
+function explainMatches(index: PhenotypeIndex, patient: readonly number[], micas: readonly MicaWith[], disease: Int32Array): Omit<PhenotypeMatch, 'likelihoodRatio' | 'likelihoodMatch'>[] {
   const ic = index.informationContent;
   const matches = patient.map((patientTerm, i) => {
     let best = disease[0]!;
@@ -314,11 +343,15 @@ function explainMatches(index: PhenotypeIndex, patient: readonly number[], micas
   return matches.sort((a, b) => b.informationContent - a.informationContent || compareIds(a.patientPhenotype.id, b.patientPhenotype.id));
 }
 
+export type RareDiseaseScoring = 'likelihood-ratio' | 'similarity';
+
 export interface RankOptions {
   /** HGNC symbols of genes where the patient carries a variant; compared exactly (normalise at the edge). */
   patientGenes?: string[];
-  /** Multiplier bonus for a gene match: score = similarity × (1 + geneBoost). Default DEFAULT_GENE_BOOST. */
+  /** Similarity scoring: score = similarity × (1 + geneBoost) on a gene match. Default DEFAULT_GENE_BOOST. */
   geneBoost?: number;
+  /** Likelihood-ratio scoring: the phenotype LR × geneLikelihoodRatio on a gene match. Default DEFAULT_GENE_LIKELIHOOD_RATIO. */
+  geneLikelihoodRatio?: number;
   /** How many candidates to return; all when absent. */
   limit?: number;
   /**
@@ -327,8 +360,17 @@ export interface RankOptions {
    * "Seizure" and have "Focal-onset seizure"), are ignored.
    */
   excludedPhenotypes?: string[];
-  /** Multiplier for each negative finding a disease is annotated with: score × (1 − penalty). Default DEFAULT_NEGATIVE_FINDING_PENALTY. */
+  /** Similarity scoring: score × (1 − penalty) per negative finding the disease is annotated with. Default DEFAULT_NEGATIVE_FINDING_PENALTY. */
   negativeFindingPenalty?: number;
+  /** Likelihood-ratio scoring: multiply in each negative finding's ratio. Default DEFAULT_SCORE_NEGATIVE_FINDINGS. */
+  scoreNegativeFindings?: boolean;
+  /** Default DEFAULT_SCORING. */
+  scoring?: RareDiseaseScoring;
+  /**
+   * Leave out ORPHA entries whose genes are all genes of OMIM entries (a gene-based guess that they duplicate those
+   * entries; entries without genes stay). Default false: an experiment (knowledge-graph/eval/README.md).
+   */
+  omitGeneCoveredOrphanet?: boolean;
 }
 
 export interface PhenotypeMatch {
@@ -337,17 +379,22 @@ export interface PhenotypeMatch {
   /** null when the two terms share no ancestor. */
   commonAncestor: TermRef | null;
   informationContent: number;
+  /** This phenotype's likelihood ratio for the disease (phenotype-likelihood.ts) and the case that gave it. */
+  likelihoodRatio: number;
+  likelihoodMatch: LikelihoodMatchKind;
 }
 
 export interface RareDiseaseCandidate {
   disease: TermRef;
-  /** similarity, times (1 + geneBoost) when geneBoosted. */
+  /** The ranking score: log10 likelihood ratio (likelihood-ratio scoring) or boosted similarity (similarity scoring). */
   score: number;
+  /** log10 of the product of the phenotype likelihood ratios (observed terms, and excluded ones when scored), gene not included. */
+  logLikelihoodRatio: number;
   /** Symmetric BMA of Resnik similarities. */
   similarity: number;
   /** The one-sided sim(patient → disease) of Phenomizer, for comparison. */
   patientToDisease: number;
-  /** True when the patient has a variant in one of the disease's genes and geneBoost > 0. */
+  /** True when the patient has a variant in one of the disease's genes and the gene weight is above neutral. */
   geneBoosted: boolean;
   /** Disease genes in which the patient has a variant, sorted. */
   matchedGenes: string[];
@@ -355,6 +402,8 @@ export interface RareDiseaseCandidate {
   matches: PhenotypeMatch[];
   /** The patient's negative findings this disease is annotated with (the term itself or a descendant), sorted by id. */
   contradictions: TermRef[];
+  /** LIRICAL's likelihood ratio of each contradiction, (1 − f_disease)/(1 − f_background), same order; in the score only with scoreNegativeFindings. */
+  contradictionLikelihoodRatios: number[];
 }
 
 export interface RareDiseaseRanking {
@@ -364,60 +413,90 @@ export interface RareDiseaseRanking {
 }
 
 /**
- * The project's own heuristic, not taken from a paper: a disease with one of the patient's variant genes
- * has its phenotype similarity multiplied by 1 + geneBoost (1.5 by default). Multiplying rather than adding
- * keeps a disease whose phenotype does not match at all at 0. Combining variant pathogenicity with
- * phenotype scores (as Exomiser does) is out of scope.
+ * The project's own heuristic, not taken from a paper (similarity scoring): a disease with one of the patient's
+ * variant genes has its phenotype similarity multiplied by 1 + geneBoost (1.5 by default). Combining variant
+ * pathogenicity with phenotype scores (as Exomiser and LIRICAL do) is out of scope.
  */
 export const DEFAULT_GENE_BOOST = 0.5;
 
 /**
- * Negative findings are reported per candidate (`contradictions`) but do not lower its score by default. A flat
- * penalty (score × (1 − p) per negative finding the disease is annotated with, a frequency-free stand-in for
- * LIRICAL's likelihood ratio of an excluded feature, Robinson et al. 2020, PMID:32755546) was measured on 10,577
- * published cases (knowledge-graph/eval/README.md): 56 % of the excluded terms case reports give that the graph
- * knows are features of the patient's own diagnosis — authors list the expected signs a patient lacks — so any
- * flat penalty ranks the true diagnosis lower (top-1 of the diagnoses in the seed graph: 522 of 663 without it,
- * 303 with p = 0.1 on the exact term, 283 with p = 0.1 on the term or a descendant). Using them needs each
- * annotation's frequency (LIRICAL: LR = (1 − f_disease) / (1 − f_background)).
+ * Likelihood-ratio scoring: a gene match multiplies the phenotype LR by this. LIRICAL's genotype LR (Robinson et
+ * al. 2020) needs the variants' pathogenicity and the gene's background rate of such variants, which the hub does
+ * not hold; this constant stands in for it, a project heuristic chosen by measurement (knowledge-graph/eval/README.md):
+ * the phenotype log10 LRs of the diseases a patient's features touch spread over tens of units (products of many
+ * correlated features), so a factor of 100 or 10^10 rarely reorders and the causal gene's disease stayed lower than
+ * with the similarity ranking's ×1.5; 10^20 beat it on top-1, top-3 and top-10 while a phenotype stronger by more
+ * than 20 orders can still outrank a gene match. It lifts the diseases of every gene with a stored variant, benign
+ * ones included: filter variants by pathogenicity before relying on it.
+ */
+export const DEFAULT_GENE_LIKELIHOOD_RATIO = 1e20;
+
+/**
+ * Similarity scoring only: a flat penalty per negative finding (score × (1 − p)) ranked the true diagnosis lower
+ * at every p tried (knowledge-graph/eval/README.md; case reports list the expected signs a patient lacks). The
+ * likelihood-ratio scoring weighs negative findings by frequency instead.
  */
 export const DEFAULT_NEGATIVE_FINDING_PENALTY = 0;
 
 /**
- * Ranks diseases for a patient's phenotypes by symmetric BMA of Resnik similarities, optionally boosted by
- * genes. Order: score descending, then disease id.
+ * Negative findings weighed by frequency (LIRICAL's (1 − f_disease)/(1 − f_background), floored at 0.01) lowered
+ * top-1 on published cases against the full HPO release (knowledge-graph/eval/README.md), as the flat penalty did:
+ * case reports list the expected signs a patient lacks, so the absence of a feature of the true diagnosis is
+ * over-represented. Off by default; each candidate still names them with their ratios (`contradictions`).
+ */
+export const DEFAULT_SCORE_NEGATIVE_FINDINGS = false;
+
+/** Measured on 10,577 published cases against the full HPO release (knowledge-graph/eval/README.md). */
+export const DEFAULT_SCORING: RareDiseaseScoring = 'likelihood-ratio';
+
+/**
+ * Ranks diseases for a patient's phenotypes; order: score descending, then disease id.
  *
- * Why symmetric BMA rather than Phenomizer's one-sided sim(Q→D): the one-sided mean favours diseases with
- * many annotations, since more disease terms give each patient term more chances of a close match; Köhler
- * et al. 2009 correct for that with p-values from random queries, which are out of scope here. The
- * symmetric form (Pesquita et al. 2009) also asks how much of the disease the patient's phenotype accounts
- * for, which counters the bias without calibration. Its cost is that diseases with many features the
- * patient has not (yet) shown rank lower, so the one-sided value is returned beside it.
+ * Likelihood-ratio scoring (default; phenotype-likelihood.ts, after LIRICAL, Robinson et al. 2020, PMID:32755546):
+ * each observed feature weighs by its frequency in the disease against its frequency across all diseases (and, with
+ * scoreNegativeFindings, each negative finding by how often the disease lacks it); the score is log10 of their product.
  *
- * Cost: ancestor sets and IC are precomputed; per disease the work is |patient terms| × |disease terms|
- * pair look-ups, each pair's MICA computed once per call.
+ * Similarity scoring: symmetric BMA of Resnik similarities. Why symmetric rather than Phenomizer's one-sided
+ * sim(Q→D): the one-sided mean favours diseases with many annotations (Köhler et al. 2009 correct for that with
+ * p-values from random queries); the symmetric form (Pesquita et al. 2009) also asks how much of the disease the
+ * patient's phenotype accounts for.
+ *
+ * Every candidate returned carries both scores and its explanation: per patient term the best-matching disease
+ * term (Resnik) and its likelihood ratio, the negative findings the disease shows and their ratios.
  *
  * Input handling: duplicate patient terms count once; unknown ids are reported, not used. A term that is an
- * ancestor of another patient term is kept: each is something the clinician recorded, and pruning it would
- * silently reweight the mean. With no known patient term there is nothing to compare, so candidates is
- * empty (not every disease at score 0).
+ * ancestor of another patient term is kept: each is something the clinician recorded. With no known patient term
+ * there is nothing to compare, so candidates is empty (not every disease at score 0).
  */
 export function rankRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly string[], options: RankOptions = {}): RareDiseaseRanking {
   const { scored, ordinals, micas, negatives, unknown } = scoreRareDiseases(index, patientPhenotypes, options);
-  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, similarity, matchedGenes, geneBoosted, score, contradictions }) => ({
-    disease: { id: disease.id, name: disease.name },
-    score,
-    similarity: similarity.symmetric,
-    patientToDisease: similarity.patientToDisease,
-    geneBoosted,
-    matchedGenes,
+  const scoredNegatives = (options.scoreNegativeFindings ?? DEFAULT_SCORE_NEGATIVE_FINDINGS) ? negatives.map((id) => index.terms.get(id)!.ordinal) : [];
+  const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
+  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, position, matchedGenes, geneBoosted, score, contradictions }) => {
     // Explanations only for the candidates returned: at HPO scale (~12,600 diseases) explaining every disease
     // cost more than scoring them.
-    matches: explainMatches(index, ordinals, micas, disease.phenotypeOrdinals),
-    contradictions: (contradictions ?? negatives.filter((negative) => annotatedWithin(index, disease, negative))).map((id) =>
-      termRef(index, index.terms.get(id)!.ordinal),
-    ),
-  }));
+    const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
+    const shown = contradictions ?? negatives.filter((negative) => annotatedWithin(index, disease, negative));
+    const ratios = ordinals.map((q) => observedTermLikelihood(index.likelihood, q, position));
+    const excludedRatios = scoredNegatives.map((x) => excludedTermLikelihood(index.likelihood, x, position));
+    const logLikelihoodRatio = [...ratios.map((r) => r.likelihoodRatio), ...excludedRatios].reduce((sum, lr) => sum + Math.log10(lr), 0);
+    const ratioOf = new Map(ordinals.map((q, i) => [q, ratios[i]!]));
+    return {
+      disease: { id: disease.id, name: disease.name },
+      score,
+      logLikelihoodRatio,
+      similarity: similarity.symmetric,
+      patientToDisease: similarity.patientToDisease,
+      geneBoosted,
+      matchedGenes,
+      matches: explainMatches(index, ordinals, micas, disease.phenotypeOrdinals).map((match) => {
+        const ratio = ratioOf.get(index.terms.get(match.patientPhenotype.id)!.ordinal)!;
+        return { ...match, likelihoodRatio: ratio.likelihoodRatio, likelihoodMatch: ratio.kind };
+      }),
+      contradictions: shown.map((id) => termRef(index, index.terms.get(id)!.ordinal)),
+      contradictionLikelihoodRatios: shown.map((id) => excludedTermLikelihood(index.likelihood, index.terms.get(id)!.ordinal, position)),
+    };
+  });
   return { candidates, unknownPhenotypes: unknown };
 }
 
@@ -431,7 +510,8 @@ export function rareDiseaseOrder(index: PhenotypeIndex, patientPhenotypes: reado
 
 interface ScoredDisease {
   disease: IndexedDisease;
-  similarity: BestMatchAverage;
+  /** Position in index.diseases. */
+  position: number;
   matchedGenes: string[];
   geneBoosted: boolean;
   score: number;
@@ -444,12 +524,20 @@ function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly st
   if (!Number.isFinite(geneBoost) || geneBoost < 0) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `geneBoost: ${geneBoost} is not a finite number ≥ 0`, { field: 'geneBoost' });
   }
+  const geneLikelihoodRatio = options.geneLikelihoodRatio ?? DEFAULT_GENE_LIKELIHOOD_RATIO;
+  if (!Number.isFinite(geneLikelihoodRatio) || geneLikelihoodRatio < 1) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `geneLikelihoodRatio: ${geneLikelihoodRatio} is not a finite number ≥ 1`, { field: 'geneLikelihoodRatio' });
+  }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `limit: ${options.limit} is not a whole number ≥ 1`, { field: 'limit' });
   }
   const penalty = options.negativeFindingPenalty ?? DEFAULT_NEGATIVE_FINDING_PENALTY;
   if (!Number.isFinite(penalty) || penalty < 0 || penalty > 1) {
     throw new HubError(ErrorCode.BAD_USER_INPUT, `negativeFindingPenalty: ${penalty} is not a number from 0 to 1`, { field: 'negativeFindingPenalty' });
+  }
+  const scoring = options.scoring ?? DEFAULT_SCORING;
+  if (scoring !== 'likelihood-ratio' && scoring !== 'similarity') {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `scoring: "${String(scoring)}" is not likelihood-ratio or similarity`, { field: 'scoring' });
   }
   const unknown = unknownPhenotypes(index, patientPhenotypes);
   const patient = [...new Set(patientPhenotypes)].filter((id) => index.terms.has(id));
@@ -459,15 +547,36 @@ function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly st
   const negatives = negativeFindings(index, patient, options.excludedPhenotypes ?? []);
 
   const patientGenes = new Set(options.patientGenes ?? []);
-  const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
-  const scored = index.diseases.map((disease): ScoredDisease => {
-    const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
-    const matchedGenes = patientGenes.size === 0 ? [] : [...disease.genes].filter((gene) => patientGenes.has(gene)).sort(compareIds);
-    const geneBoosted = matchedGenes.length > 0 && geneBoost > 0;
-    const contradictions = penalty > 0 ? negatives.filter((negative) => annotatedWithin(index, disease, negative)) : null;
-    const score = (geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric) * (1 - penalty) ** (contradictions?.length ?? 0);
-    return { disease, similarity, matchedGenes, geneBoosted, score, contradictions };
-  });
+  const genesOf = (disease: IndexedDisease) => (patientGenes.size === 0 ? [] : [...disease.genes].filter((gene) => patientGenes.has(gene)).sort(compareIds));
+  let scored: ScoredDisease[];
+  if (scoring === 'likelihood-ratio') {
+    const logLr = phenotypeLogLikelihoods(
+      index.likelihood,
+      index.diseases.length,
+      ordinals,
+      (options.scoreNegativeFindings ?? DEFAULT_SCORE_NEGATIVE_FINDINGS) ? negatives.map((id) => index.terms.get(id)!.ordinal) : [],
+    );
+    const geneLog = Math.log10(geneLikelihoodRatio);
+    scored = index.diseases.map((disease, position): ScoredDisease => {
+      const matchedGenes = genesOf(disease);
+      const geneBoosted = matchedGenes.length > 0 && geneLikelihoodRatio > 1;
+      return { disease, position, matchedGenes, geneBoosted, score: logLr[position]! + (geneBoosted ? geneLog : 0), contradictions: null };
+    });
+  } else {
+    const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
+    scored = index.diseases.map((disease, position): ScoredDisease => {
+      const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
+      const matchedGenes = genesOf(disease);
+      const geneBoosted = matchedGenes.length > 0 && geneBoost > 0;
+      const contradictions = penalty > 0 ? negatives.filter((negative) => annotatedWithin(index, disease, negative)) : null;
+      const score = (geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric) * (1 - penalty) ** (contradictions?.length ?? 0);
+      return { disease, position, matchedGenes, geneBoosted, score, contradictions };
+    });
+  }
+  if (options.omitGeneCoveredOrphanet) {
+    const omimGenes = new Set(index.diseases.filter((d) => d.id.startsWith('OMIM:')).flatMap((d) => [...d.genes]));
+    scored = scored.filter(({ disease }) => !disease.id.startsWith('ORPHA:') || disease.genes.size === 0 || ![...disease.genes].every((g) => omimGenes.has(g)));
+  }
   scored.sort((a, b) => b.score - a.score || compareIds(a.disease.id, b.disease.id));
   return { scored, ordinals, micas, negatives, unknown };
 }

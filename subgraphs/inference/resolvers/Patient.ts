@@ -1,7 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { ActionableFinding } from '../domain/actionable-findings';
 import { HPO_ID } from '../domain/hpo-ids';
-import { rankRareDiseases } from '../domain/phenotype-similarity';
+import { DEFAULT_GENE_LIKELIHOOD_RATIO, rankRareDiseases } from '../domain/phenotype-similarity';
 import { rankTrialMatches } from '../domain/trial-eligibility';
 import { RiskChangeError, riskWhatIf, type RiskChanges } from '../domain/what-if';
 import { screenedRiskInput } from '../domain/cardiovascular';
@@ -160,9 +160,10 @@ export const Patient = {
       candidates: ranking.candidates.map((c) => ({ ...c, diseaseId: c.disease.id, name: c.disease.name })),
       unknownPhenotypes: ranking.unknownPhenotypes,
       method:
-        'Resnik similarity (IC of the most informative common ancestor; Resnik 1995), IC from disease annotation frequency (Köhler et al. 2009, ' +
-        'PMID:19800049), symmetric best-match average (Pesquita et al. 2009, PMID:19649320); score × (1 + 0.5) when the patient carries a variant in a disease gene (project heuristic); ' +
-        'negative findings (excludedPhenotypes) listed per candidate as contradictions, not scored',
+        'Phenotype likelihood ratios after LIRICAL (Robinson et al. 2020, PMID:32755546): each phenotype weighed by its HPO annotation frequency in the ' +
+        'disease over its frequency across diseases, negative findings (excludedPhenotypes) by (1 − f_disease)/(1 − f_background); score log10 LR, ' +
+        `× ${DEFAULT_GENE_LIKELIHOOD_RATIO} when the patient carries a variant in a disease gene (project heuristic). Explanations: Resnik similarity ` +
+        '(Resnik 1995; IC from annotation frequency, Köhler et al. 2009, PMID:19800049) with best-match average (Pesquita et al. 2009, PMID:19649320)',
     };
   },
 };

@@ -185,9 +185,15 @@ export interface ConceptRecord {
   names: string[];
 }
 
+/** A disease's annotations as the corpus gives them: `frequencies[i]` is the HPOA frequency of `phenotypes[i]`. */
+export function diseaseAnnotations(row: { id: string; name: string; annotations: [string, string | null][]; genes: string[] }) {
+  return { id: row.id, name: row.name, phenotypes: row.annotations.map((a) => a[0]), frequencies: row.annotations.map((a) => a[1] ?? null), genes: row.genes };
+}
+
 export interface PhenotypeCorpusRecord {
   terms: { id: string; name: string; parents: string[] }[];
-  diseases: { id: string; name: string; phenotypes: string[]; genes: string[] }[];
+  /** `phenotypes` may repeat an id (one HAS_PHENOTYPE edge per reference); `frequencies` is parallel to it. */
+  diseases: { id: string; name: string; phenotypes: string[]; frequencies: (string | null)[]; genes: string[] }[];
 }
 
 const GENES_BY_SYMBOLS = `
@@ -364,9 +370,11 @@ const KNOWLEDGE_BASE_VERSIONS = `
 const PHENOTYPE_TERMS = `
   MATCH (p:Phenotype)
   RETURN p.id AS id, p.name AS name, [(p)-[:IS_A]->(parent:Phenotype) | parent.id] AS parents`;
+// One list of [id, frequency] pairs, split in phenotypeCorpus: two comprehensions need not list edges in the same
+// order. `frequency` is HPOA's (importers/hpo.ts), null on the seed's edges and where a row states none.
 const ANNOTATED_DISEASES = `
   MATCH (x:Disease) WHERE EXISTS { (x)-[:HAS_PHENOTYPE]->(:Phenotype) }
-  RETURN x.id AS id, x.name AS name, [(x)-[:HAS_PHENOTYPE]->(p:Phenotype) | p.id] AS phenotypes,
+  RETURN x.id AS id, x.name AS name, [(x)-[r:HAS_PHENOTYPE]->(p:Phenotype) | [p.id, r.frequency]] AS annotations,
          [(x)-[:ASSOCIATED_GENE]->(g:Gene) | g.symbol] AS genes
   ORDER BY x.id`;
 
@@ -471,11 +479,11 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   async phenotypeCorpus(): Promise<PhenotypeCorpusRecord> {
     const [terms, diseases] = await Promise.all([
       this.executor.read<{ id: string; name: string; parents: string[] }>(PHENOTYPE_TERMS),
-      this.executor.read<{ id: string; name: string; phenotypes: string[]; genes: string[] }>(ANNOTATED_DISEASES),
+      this.executor.read<{ id: string; name: string; annotations: [string, string | null][]; genes: string[] }>(ANNOTATED_DISEASES),
     ]);
     return {
       terms: terms.records.map((r) => r.toObject()),
-      diseases: diseases.records.map((r) => r.toObject()),
+      diseases: diseases.records.map((r) => diseaseAnnotations(r.toObject())),
     };
   }
 
