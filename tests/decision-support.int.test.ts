@@ -294,6 +294,16 @@ describe('decision support through the gateway', () => {
     const ranking = response.data!.patient.rareDiseaseCandidates;
     expect(ranking.unknownPhenotypes).toEqual(['HP:9999999']);
     expect(ranking.candidates[0]).toMatchObject({ diseaseId: 'OMIM:154700', geneBoosted: true, matchedGenes: ['FBN1'] });
+    // The FBN1 call's zygosity reaches the ranking; the seed's Marfan syndrome states no mode of inheritance.
+    const genotype = await gql<{ patient: { rareDiseaseCandidates: { candidates: { inheritance: { id: string }[]; genotypeNotes: string[] }[] } } }>(
+      gateway,
+      `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["HP:0001166", "HP:0001083"], first: 1) { candidates { inheritance { id } genotypeNotes } } } }`,
+      { id: patientId },
+    );
+    expect(genotype.errors).toBeUndefined();
+    expect(genotype.data!.patient.rareDiseaseCandidates.candidates).toEqual([
+      { inheritance: [], genotypeNotes: ['FBN1: one heterozygous variant; the disease states no mode of inheritance, so counted'] },
+    ]);
     expect(ranking.candidates[0]!.matches.map((m) => m.patientPhenotype.id).sort()).toEqual(['HP:0001083', 'HP:0001166', 'HP:0002616']);
     expect(ranking.method).toContain('Resnik');
     const malformed = await gql(gateway, `query ($id: ID!) { patient(id: $id) { rareDiseaseCandidates(phenotypes: ["seizures"]) { method } } }`, { id: patientId });

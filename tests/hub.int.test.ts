@@ -292,6 +292,7 @@ describe('the hub end to end', () => {
          highQuality: variants(filter: { minQuality: 100 }) { id }
          firstTwo: variants(first: 2) { id }
          nextTwo: variants(first: 2, after: "GRCh38:12:25245351:C:A") { id }
+         nextTwoCalls: carriedCalls(first: 2, after: "GRCh38:12:25245351:C:A") { variant { id } zygosity geneSymbol }
        } }`,
       { id },
     );
@@ -304,6 +305,11 @@ describe('the hub end to end', () => {
           // ordered by id, byte by byte: "GRCh38:10:" sorts before "GRCh38:1:"
           firstTwo: [{ id: 'GRCh38:10:94781859:G:A' }, { id: 'GRCh38:12:25245351:C:A' }],
           nextTwo: [{ id: 'GRCh38:12:25245351:C:T' }, { id: 'GRCh38:1:1000:CAG:C' }],
+          // The same page as the calls: zygosity and the call's gene.
+          nextTwoCalls: [
+            { variant: { id: 'GRCh38:12:25245351:C:T' }, zygosity: 'HETEROZYGOUS', geneSymbol: 'KRAS' },
+            { variant: { id: 'GRCh38:1:1000:CAG:C' }, zygosity: expect.any(String), geneSymbol: null },
+          ],
         },
       },
     });

@@ -7,6 +7,7 @@ import { InferencePatientSnapshotDocument } from '../../lib/contracts/generated/
 import { rankActionableFindings, type ActionableFinding } from './domain/actionable-findings';
 import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
 import { isPresentCondition } from './domain/clinical-facts';
+import type { CarriedZygosity, GeneGenotype } from './domain/genotype-fit';
 import { drugResponses, type CpicRecommendation, type DrugResponse, type MedicationAlert, type PgxCall } from './domain/drug-response';
 import type { PatientFacts } from './domain/trial-eligibility';
 import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
@@ -17,9 +18,16 @@ import { RISK_MODEL_DEFINITIONS } from './learning/model-definitions';
 import type { RiskModelRegistry, StoredRiskModel } from './learning/registry';
 import { historyFromRecord } from './learning/training-job';
 
+/** The carried zygosities (the genomics page holds no others; a new enum value is not taken for one). */
+function isCarried(zygosity: string): zygosity is CarriedZygosity {
+  return zygosity === 'HETEROZYGOUS' || zygosity === 'HOMOZYGOUS_ALTERNATE' || zygosity === 'HEMIZYGOUS';
+}
+
 export interface PatientGenomics {
   /** null: no variant calls stored for the patient (not sequenced, as far as the hub knows). */
   variantIds: string[] | null;
+  /** The clinically relevant calls (genes the hub knows, FILTER PASS) with their gene and zygosity; empty when none. */
+  clinicalCalls: { variantId: string; gene: string | null; zygosity: CarriedZygosity }[];
   pharmacogenomics: PgxCall[];
 }
 
@@ -55,10 +63,16 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
   const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.patientsOf(InferencePatientSnapshotDocument, ids));
   const genomics = new DataLoader<string, PatientGenomics>(async (ids) => {
     const rows = await clients.genomics.entitiesOf(InferencePatientGenomicsDocument, ids.map((id) => ({ id })));
-    return rows.map((row) => ({
-      variantIds: row && row.any && row.any.length > 0 ? (row.clinical ?? []).map((v) => v.id) : null,
-      pharmacogenomics: row?.pharmacogenomics ?? [],
-    }));
+    return rows.map((row) => {
+      const clinicalCalls = (row?.clinical ?? []).flatMap((c) =>
+        isCarried(c.zygosity) ? [{ variantId: c.variant.id, gene: c.geneSymbol ?? geneOfVariant(c.variant.id), zygosity: c.zygosity }] : [],
+      );
+      return {
+        variantIds: row && row.any && row.any.length > 0 ? clinicalCalls.map((c) => c.variantId) : null,
+        clinicalCalls,
+        pharmacogenomics: row?.pharmacogenomics ?? [],
+      };
+    });
   });
   const variantKnowledge = new DataLoader<string, VariantKnowledge | null>((ids) => clients.knowledge.variants(ids), { maxBatchSize: 1000 });
   const guidelines = new DataLoader<string, CpicRecommendation[]>((genes) => clients.knowledge.guidelinesByGene(genes));
@@ -143,10 +157,12 @@ export function createDecisionLoaders(clients: DecisionClients, now: () => Date 
       return learnedRisks(models, historyFromRecord(s as unknown as Parameters<typeof historyFromRecord>[0], at), at);
     },
 
-    /** Genes in which the patient carries a variant (for the rare-disease gene boost). */
-    async variantGenes(patientId: string): Promise<string[]> {
+    /** The patient's clinically relevant calls per gene, with zygosity (for the rare-disease gene factor). */
+    async variantGenotypes(patientId: string): Promise<GeneGenotype[]> {
       const g = await genomics.load(patientId);
-      return [...new Set((g.variantIds ?? []).map(geneOfVariant).filter((x): x is string => x !== null))];
+      const byGene = new Map<string, CarriedZygosity[]>();
+      for (const call of g.clinicalCalls) if (call.gene !== null) byGene.set(call.gene, [...(byGene.get(call.gene) ?? []), call.zygosity]);
+      return [...byGene].map(([gene, calls]) => ({ gene, calls }));
     },
   };
 }

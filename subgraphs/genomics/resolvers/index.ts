@@ -105,6 +105,22 @@ async function pharmacogenomicsOf(patient: { id: string }, _: unknown, ctx: Geno
 
 export const MAX_VARIANTS_PAGE = 5000;
 
+interface CarriedPageArgs {
+  filter?: VariantFilter | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** A page of the calls a patient carries (Patient.variants, Patient.carriedCalls). */
+async function carriedPage(patient: { id: string }, args: CarriedPageArgs, ctx: GenomicsContext): Promise<VariantCallRecord[]> {
+  const first = args.first ?? 500;
+  if (first < 0 || first > MAX_VARIANTS_PAGE) {
+    throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_VARIANTS_PAGE}`, { field: 'first' });
+  }
+  if (args.after) parseVariantId(args.after);
+  return ctx.loaders.carriedCalls(args.filter ?? {}, first, args.after ?? null).load(patient.id);
+}
+
 const Patient = {
   /**
    * The gateway's representation carries the patient's organisation (fetched from the patient
@@ -116,16 +132,13 @@ const Patient = {
     return representation;
   },
   variantCalls: (patient: { id: string }, _: unknown, ctx: GenomicsContext) => ctx.loaders.callsByPatient.load(patient.id),
-  async variants(patient: { id: string }, args: { filter?: VariantFilter | null; first?: number | null; after?: string | null }, ctx: GenomicsContext) {
-    const first = args.first ?? 500;
-    if (first < 0 || first > MAX_VARIANTS_PAGE) {
-      throw new HubError(ErrorCode.BAD_USER_INPUT, `first: ${first} is outside 0..${MAX_VARIANTS_PAGE}`, { field: 'first' });
-    }
-    if (args.after) parseVariantId(args.after);
-    const calls = await ctx.loaders.carriedCalls(args.filter ?? {}, first, args.after ?? null).load(patient.id);
+  async variants(patient: { id: string }, args: CarriedPageArgs, ctx: GenomicsContext) {
+    const calls = await carriedPage(patient, args, ctx);
     // The call's gene (annotated at ingest from the GRCh38 table) travels with its variant: Variant.geneSymbol.
     return calls.map((c) => ({ ...c.variant, geneSymbol: c.gene }));
   },
+  /** The page `variants` gives, as the calls themselves (zygosity, genotype): one read serves both. */
+  carriedCalls: carriedPage,
   pharmacogenomics: pharmacogenomicsOf,
 };
 

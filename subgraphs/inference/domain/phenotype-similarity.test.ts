@@ -247,6 +247,8 @@ describe('rankRareDiseases with similarity scoring', () => {
       patientToDisease: candidates[0]!.patientToDisease,
       geneBoosted: false,
       matchedGenes: [],
+      inheritance: [],
+      genotypeNotes: [],
       matches: [
         { patientPhenotype: ref(FOCAL), diseasePhenotype: ref(FOCAL), commonAncestor: ref(FOCAL), informationContent: c, ...likelihood },
         // Both of A's terms meet Visual impairment only at the root; ID is closer to it (lower IC).

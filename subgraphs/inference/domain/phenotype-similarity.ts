@@ -14,6 +14,7 @@
  * suggests diagnoses to consider, it does not make one.
  */
 import { ErrorCode, HubError } from '../../../lib/errors';
+import { genotypeFit, type GeneGenotype, type GenotypeFit, type GenotypeSex } from './genotype-fit';
 import { pooledHpoFrequency } from './hpo-frequency';
 import {
   buildLikelihoodTables,
@@ -45,6 +46,8 @@ export interface DiseaseAnnotation {
   frequencies?: (string | null)[];
   /** HGNC symbols of the disease's genes; may be empty. */
   genes: string[];
+  /** HPO ids of its modes of inheritance (HPOA aspect I); absent or empty where none is stated. */
+  inheritance?: string[];
 }
 
 export interface TermRef {
@@ -74,6 +77,8 @@ export interface IndexedDisease {
   /** Parallel to phenotypeOrdinals: the annotation's frequency (references pooled, hpo-frequency.ts); NaN where none is stated. */
   frequencies: Float64Array;
   genes: ReadonlySet<string>;
+  /** HPO ids of its modes of inheritance, sorted; empty where none is stated (genotype-fit.ts). */
+  inheritance: readonly string[];
 }
 
 export interface PhenotypeIndex {
@@ -141,7 +146,7 @@ export function buildPhenotypeIndex(terms: readonly OntologyTerm[], diseases: re
     if (phenotypes.length === 0) continue;
     const phenotypeOrdinals = Int32Array.from(phenotypes, (id) => ordinalOf.get(id)!);
     const frequencies = Float64Array.from(phenotypes, (id) => pooledHpoFrequency(stated.get(id)!) ?? NaN);
-    indexedDiseases.push({ id: disease.id, name: disease.name, phenotypes, phenotypeOrdinals, frequencies, genes: new Set(disease.genes) });
+    indexedDiseases.push({ id: disease.id, name: disease.name, phenotypes, phenotypeOrdinals, frequencies, genes: new Set(disease.genes), inheritance: [...new Set(disease.inheritance ?? [])].sort(compareIds) });
     const covered = new Set<string>();
     for (const id of phenotypes) for (const ancestor of ancestors.get(id)!) covered.add(ancestor);
     for (const id of covered) diseaseCount[ordinalOf.get(id)!]!++;
@@ -346,8 +351,15 @@ function explainMatches(index: PhenotypeIndex, patient: readonly number[], micas
 export type RareDiseaseScoring = 'likelihood-ratio' | 'similarity';
 
 export interface RankOptions {
-  /** HGNC symbols of genes where the patient carries a variant; compared exactly (normalise at the edge). */
+  /** HGNC symbols of genes where the patient carries a variant of unknown zygosity; compared exactly (normalise at the edge). */
   patientGenes?: string[];
+  /**
+   * The patient's carried calls per gene, with zygosity: a gene counts for a disease only when its calls fit one of
+   * the disease's modes of inheritance (genotype-fit.ts). Takes precedence over patientGenes for the same gene.
+   */
+  patientGenotypes?: GeneGenotype[];
+  /** The patient's sex, for X-linked recessive diseases (one allele suffices in a male). */
+  patientSex?: GenotypeSex;
   /** Similarity scoring: score = similarity × (1 + geneBoost) on a gene match. Default DEFAULT_GENE_BOOST. */
   geneBoost?: number;
   /** Likelihood-ratio scoring: the phenotype LR × geneLikelihoodRatio on a gene match. Default DEFAULT_GENE_LIKELIHOOD_RATIO. */
@@ -394,10 +406,17 @@ export interface RareDiseaseCandidate {
   similarity: number;
   /** The one-sided sim(patient → disease) of Phenomizer, for comparison. */
   patientToDisease: number;
-  /** True when the patient has a variant in one of the disease's genes and the gene weight is above neutral. */
+  /**
+   * True when the patient's calls in one of the disease's genes fit one of its modes of inheritance (genotype-fit.ts)
+   * and the gene weight is above neutral.
+   */
   geneBoosted: boolean;
-  /** Disease genes in which the patient has a variant, sorted. */
+  /** Disease genes in which the patient has a variant, sorted (whether or not the calls fit). */
   matchedGenes: string[];
+  /** The disease's modes of inheritance (HPO terms), sorted; empty where the knowledge graph states none. */
+  inheritance: TermRef[];
+  /** Per matched gene, whether its calls fit the disease's mode of inheritance and why; same order as matchedGenes. */
+  genotypeNotes: string[];
   /** For each patient phenotype, its best-matching disease phenotype and their MICA; IC descending. */
   matches: PhenotypeMatch[];
   /** The patient's negative findings this disease is annotated with (the term itself or a descendant), sorted by id. */
@@ -426,8 +445,9 @@ export const DEFAULT_GENE_BOOST = 0.5;
  * the phenotype log10 LRs of the diseases a patient's features touch spread over tens of units (products of many
  * correlated features), so a factor of 100 or 10^10 rarely reorders and the causal gene's disease stayed lower than
  * with the similarity ranking's ×1.5; 10^20 beat it on top-1, top-3 and top-10 while a phenotype stronger by more
- * than 20 orders can still outrank a gene match. It lifts the diseases of every gene with a stored variant, benign
- * ones included: filter variants by pathogenicity before relying on it.
+ * than 20 orders can still outrank a gene match. It lifts the diseases of a gene whose calls fit the disease's mode
+ * of inheritance (genotype-fit.ts: not one heterozygous variant for a recessive disease), benign variants included:
+ * the hub holds no pathogenicity to filter them by.
  */
 export const DEFAULT_GENE_LIKELIHOOD_RATIO = 1e20;
 
@@ -472,7 +492,7 @@ export function rankRareDiseases(index: PhenotypeIndex, patientPhenotypes: reado
   const { scored, ordinals, micas, negatives, unknown } = scoreRareDiseases(index, patientPhenotypes, options);
   const scoredNegatives = (options.scoreNegativeFindings ?? DEFAULT_SCORE_NEGATIVE_FINDINGS) ? negatives.map((id) => index.terms.get(id)!.ordinal) : [];
   const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
-  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, position, matchedGenes, geneBoosted, score, contradictions }) => {
+  const candidates = scored.slice(0, options.limit ?? scored.length).map(({ disease, position, matchedGenes, genotypeFits, geneBoosted, score, contradictions }) => {
     // Explanations only for the candidates returned: at HPO scale (~12,600 diseases) explaining every disease
     // cost more than scoring them.
     const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
@@ -489,6 +509,8 @@ export function rankRareDiseases(index: PhenotypeIndex, patientPhenotypes: reado
       patientToDisease: similarity.patientToDisease,
       geneBoosted,
       matchedGenes,
+      inheritance: disease.inheritance.map((id) => ({ id, name: index.terms.get(id)?.name ?? id })),
+      genotypeNotes: genotypeFits.map((fit) => fit.note),
       matches: explainMatches(index, ordinals, micas, disease.phenotypeOrdinals).map((match) => {
         const ratio = ratioOf.get(index.terms.get(match.patientPhenotype.id)!.ordinal)!;
         return { ...match, likelihoodRatio: ratio.likelihoodRatio, likelihoodMatch: ratio.kind };
@@ -513,6 +535,8 @@ interface ScoredDisease {
   /** Position in index.diseases. */
   position: number;
   matchedGenes: string[];
+  /** Per matched gene, same order. */
+  genotypeFits: GenotypeFit[];
   geneBoosted: boolean;
   score: number;
   /** Computed while scoring only when a penalty makes them change the score; otherwise on output. */
@@ -546,8 +570,15 @@ function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly st
   if (patient.length === 0) return { scored: [] as ScoredDisease[], ordinals, micas, negatives: [] as string[], unknown };
   const negatives = negativeFindings(index, patient, options.excludedPhenotypes ?? []);
 
-  const patientGenes = new Set(options.patientGenes ?? []);
-  const genesOf = (disease: IndexedDisease) => (patientGenes.size === 0 ? [] : [...disease.genes].filter((gene) => patientGenes.has(gene)).sort(compareIds));
+  const genotypes = new Map<string, GeneGenotype>((options.patientGenes ?? []).map((gene) => [gene, { gene, calls: [] }]));
+  for (const genotype of options.patientGenotypes ?? []) genotypes.set(genotype.gene, genotype);
+  const sex = options.patientSex ?? null;
+  const genesOf = (disease: IndexedDisease) => {
+    if (genotypes.size === 0) return { matchedGenes: [], genotypeFits: [], fits: false };
+    const matchedGenes = [...disease.genes].filter((gene) => genotypes.has(gene)).sort(compareIds);
+    const genotypeFits = matchedGenes.map((gene) => genotypeFit(genotypes.get(gene)!, disease.inheritance, sex));
+    return { matchedGenes, genotypeFits, fits: genotypeFits.some((fit) => fit.fits) };
+  };
   let scored: ScoredDisease[];
   if (scoring === 'likelihood-ratio') {
     const logLr = phenotypeLogLikelihoods(
@@ -558,19 +589,19 @@ function scoreRareDiseases(index: PhenotypeIndex, patientPhenotypes: readonly st
     );
     const geneLog = Math.log10(geneLikelihoodRatio);
     scored = index.diseases.map((disease, position): ScoredDisease => {
-      const matchedGenes = genesOf(disease);
-      const geneBoosted = matchedGenes.length > 0 && geneLikelihoodRatio > 1;
-      return { disease, position, matchedGenes, geneBoosted, score: logLr[position]! + (geneBoosted ? geneLog : 0), contradictions: null };
+      const { matchedGenes, genotypeFits, fits } = genesOf(disease);
+      const geneBoosted = fits && geneLikelihoodRatio > 1;
+      return { disease, position, matchedGenes, genotypeFits, geneBoosted, score: logLr[position]! + (geneBoosted ? geneLog : 0), contradictions: null };
     });
   } else {
     const scratch = new Float64Array(index.diseases.reduce((longest, d) => Math.max(longest, d.phenotypeOrdinals.length), 0));
     scored = index.diseases.map((disease, position): ScoredDisease => {
       const similarity = compare(index, micas, disease.phenotypeOrdinals, scratch);
-      const matchedGenes = genesOf(disease);
-      const geneBoosted = matchedGenes.length > 0 && geneBoost > 0;
+      const { matchedGenes, genotypeFits, fits } = genesOf(disease);
+      const geneBoosted = fits && geneBoost > 0;
       const contradictions = penalty > 0 ? negatives.filter((negative) => annotatedWithin(index, disease, negative)) : null;
       const score = (geneBoosted ? similarity.symmetric * (1 + geneBoost) : similarity.symmetric) * (1 - penalty) ** (contradictions?.length ?? 0);
-      return { disease, position, matchedGenes, geneBoosted, score, contradictions };
+      return { disease, position, matchedGenes, genotypeFits, geneBoosted, score, contradictions };
     });
   }
   if (options.omitGeneCoveredOrphanet) {

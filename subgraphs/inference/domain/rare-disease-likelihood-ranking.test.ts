@@ -43,6 +43,8 @@ describe('rankRareDiseases with likelihood ratios (the default)', () => {
         patientToDisease: expect.any(Number),
         geneBoosted: false,
         matchedGenes: [],
+        inheritance: [],
+        genotypeNotes: [],
         matches: [
           // Seizure and the eye are each annotated to 2 of 3 diseases: equal IC, then patient term id order.
           {
@@ -75,6 +77,26 @@ describe('rankRareDiseases with likelihood ratios (the default)', () => {
     expect(y(withGene) - y(plain)).toBeCloseTo(20, 12);
     expect(withGene[0]!.id).toBe('OMIM:100001');
     expect(y(rareDiseaseOrder(index, [SEIZURE], { patientGenes: ['GENEY'], geneLikelihoodRatio: 10 })) - y(plain)).toBeCloseTo(1, 12);
+  });
+
+  it("counts a gene only when the patient's calls fit the disease's mode of inheritance, and says why", () => {
+    const recessive = buildPhenotypeIndex(
+      [...terms, { id: 'HP:0000005', name: 'Mode of inheritance', parents: ['HP:0000001'] }, { id: 'HP:0000007', name: 'Autosomal recessive inheritance', parents: ['HP:0000005'] }],
+      diseases.map((d) => (d.id === 'OMIM:100001' ? { ...d, inheritance: ['HP:0000007'] } : d)),
+    );
+    const plain = rareDiseaseOrder(recessive, [SEIZURE]);
+    const carrier = rankRareDiseases(recessive, [SEIZURE], { patientGenotypes: [{ gene: 'GENEY', calls: ['HETEROZYGOUS'] }] });
+    const y = carrier.candidates.find((c) => c.disease.id === 'OMIM:100001')!;
+    expect(carrier.candidates.map((c) => [c.disease.id, c.score])).toEqual(plain.map((c) => [c.id, c.score]));
+    expect(y).toMatchObject({
+      geneBoosted: false,
+      matchedGenes: ['GENEY'],
+      inheritance: [{ id: 'HP:0000007', name: 'Autosomal recessive inheritance' }],
+      genotypeNotes: ['GENEY: one heterozygous variant; the disease is autosomal recessive (HP:0000007): carrier state, not counted'],
+    });
+    const affected = rankRareDiseases(recessive, [SEIZURE], { patientGenotypes: [{ gene: 'GENEY', calls: ['HOMOZYGOUS_ALTERNATE'] }] });
+    expect(affected.candidates[0]).toMatchObject({ disease: { id: 'OMIM:100001' }, geneBoosted: true, genotypeNotes: ['GENEY: one homozygous variant; fits autosomal recessive (HP:0000007)'] });
+    expect(affected.candidates[0]!.score - plain.find((c) => c.id === 'OMIM:100001')!.score).toBeCloseTo(20, 12);
   });
 
   it('leaves out, on request, ORPHA entries whose genes all belong to OMIM entries, and keeps the others', () => {

@@ -150,9 +150,10 @@ export const Patient = {
     if (args.phenotypes.length === 0 || args.phenotypes.length > 100) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: give 1 to 100 HPO ids, got ${args.phenotypes.length}`, { field: 'phenotypes' });
     }
-    const [snapshot, index, genes] = await Promise.all([ctx.loaders.snapshot.load(patient.id), ctx.knowledge.phenotypeIndex(), ctx.loaders.variantGenes(patient.id)]);
+    const [snapshot, index, genotypes] = await Promise.all([ctx.loaders.snapshot.load(patient.id), ctx.knowledge.phenotypeIndex(), ctx.loaders.variantGenotypes(patient.id)]);
     if (!snapshot) throw notFound(patient.id);
-    const ranking = rankRareDiseases(index, args.phenotypes, { patientGenes: genes, limit: args.first, excludedPhenotypes: excluded });
+    const patientSex = snapshot.sex === 'FEMALE' ? 'female' : snapshot.sex === 'MALE' ? 'male' : null;
+    const ranking = rankRareDiseases(index, args.phenotypes, { patientGenotypes: genotypes, patientSex, limit: args.first, excludedPhenotypes: excluded });
     if (ranking.unknownPhenotypes.length === new Set(args.phenotypes).size) {
       throw new HubError(ErrorCode.BAD_USER_INPUT, `phenotypes: none is in the knowledge graph's HPO: ${ranking.unknownPhenotypes.join(', ')}`, { field: 'phenotypes' });
     }
@@ -162,7 +163,8 @@ export const Patient = {
       method:
         'Phenotype likelihood ratios after LIRICAL (Robinson et al. 2020, PMID:32755546): each phenotype weighed by its HPO annotation frequency in the ' +
         'disease over its frequency across diseases, negative findings (excludedPhenotypes) by (1 − f_disease)/(1 − f_background); score log10 LR, ' +
-        `× ${DEFAULT_GENE_LIKELIHOOD_RATIO} when the patient carries a variant in a disease gene (project heuristic). Explanations: Resnik similarity ` +
+        `× ${DEFAULT_GENE_LIKELIHOOD_RATIO} when the patient's calls in a disease gene fit the disease's mode of inheritance (two alleles for ` +
+        'a recessive disease, one in a male for X-linked recessive; project heuristic, pathogenicity not weighed). Explanations: Resnik similarity ' +
         '(Resnik 1995; IC from annotation frequency, Köhler et al. 2009, PMID:19800049) with best-match average (Pesquita et al. 2009, PMID:19649320)',
     };
   },

@@ -16,18 +16,18 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: variants(filter: {clinicalOnly: true}, first: 5000) {\n        id\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}": typeof types.InferencePatientGenomicsDocument,
+    "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: carriedCalls(filter: {clinicalOnly: true}, first: 5000) {\n        variant {\n          id\n        }\n        zygosity\n        geneSymbol\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}": typeof types.InferencePatientGenomicsDocument,
     "query PatientCohortCarriers($gene: String, $variant: ID) {\n  carrierPatientIds(gene: $gene, variant: $variant)\n}": typeof types.PatientCohortCarriersDocument,
 };
 const documents: Documents = {
-    "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: variants(filter: {clinicalOnly: true}, first: 5000) {\n        id\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}": types.InferencePatientGenomicsDocument,
+    "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: carriedCalls(filter: {clinicalOnly: true}, first: 5000) {\n        variant {\n          id\n        }\n        zygosity\n        geneSymbol\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}": types.InferencePatientGenomicsDocument,
     "query PatientCohortCarriers($gene: String, $variant: ID) {\n  carrierPatientIds(gene: $gene, variant: $variant)\n}": types.PatientCohortCarriersDocument,
 };
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: variants(filter: {clinicalOnly: true}, first: 5000) {\n        id\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}"): typeof import('./graphql').InferencePatientGenomicsDocument;
+export function graphql(source: "query InferencePatientGenomics($representations: [_Any!]!) {\n  _entities(representations: $representations) {\n    ... on Patient {\n      clinical: carriedCalls(filter: {clinicalOnly: true}, first: 5000) {\n        variant {\n          id\n        }\n        zygosity\n        geneSymbol\n      }\n      any: variants(first: 1) {\n        id\n      }\n      pharmacogenomics {\n        gene\n        status\n        diplotype\n        phenotype\n        activityScore\n      }\n    }\n  }\n}"): typeof import('./graphql').InferencePatientGenomicsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

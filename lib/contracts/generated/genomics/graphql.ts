@@ -16,13 +16,20 @@ export type PgxStatus =
   | 'INDETERMINATE'
   | 'NOT_GENOTYPED';
 
+export type Zygosity =
+  | 'HEMIZYGOUS'
+  | 'HETEROZYGOUS'
+  | 'HOMOZYGOUS_ALTERNATE'
+  | 'HOMOZYGOUS_REFERENCE'
+  | 'NO_CALL';
+
 export type InferencePatientGenomicsQueryVariables = Exact<{
   representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
 }>;
 
 
 export type InferencePatientGenomicsQuery = { _entities: Array<
-    | { clinical: Array<{ id: string }> | null, any: Array<{ id: string }> | null, pharmacogenomics: Array<{ gene: string, status: PgxStatus, diplotype: string | null, phenotype: string, activityScore: number | null }> }
+    | { clinical: Array<{ zygosity: Zygosity, geneSymbol: string | null, variant: { id: string } }> | null, any: Array<{ id: string }> | null, pharmacogenomics: Array<{ gene: string, status: PgxStatus, diplotype: string | null, phenotype: string, activityScore: number | null }> }
     | Record<PropertyKey, never>
    | null> };
 
@@ -57,8 +64,12 @@ export const InferencePatientGenomicsDocument = new TypedDocumentString(`
     query InferencePatientGenomics($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Patient {
-      clinical: variants(filter: {clinicalOnly: true}, first: 5000) {
-        id
+      clinical: carriedCalls(filter: {clinicalOnly: true}, first: 5000) {
+        variant {
+          id
+        }
+        zygosity
+        geneSymbol
       }
       any: variants(first: 1) {
         id
