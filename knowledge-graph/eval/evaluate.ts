@@ -62,7 +62,7 @@ export interface RunSummary {
 
 export interface EvaluationOptions {
   /** Options of the ranking itself (gene boost, negative-finding penalty), for experiments; the API's defaults otherwise. */
-  ranking?: Omit<RankOptions, 'patientGenes' | 'limit' | 'excludedPhenotypes'>;
+  ranking?: Omit<RankOptions, 'patientGenes' | 'patientGenotypes' | 'patientSex' | 'limit' | 'excludedPhenotypes'>;
 }
 
 export interface Evaluation {
@@ -91,7 +91,9 @@ export function evaluateCases(index: PhenotypeIndex, cases: readonly Phenopacket
       if (!result.inGraph) return;
       const order = rareDiseaseOrder(index, c.observed.slice(0, API_MAX_PHENOTYPES), {
         ...options.ranking,
-        patientGenes: run === 'phenotypes+gene' ? c.genes : [],
+        // The causal variants with their zygosity, as genomics' calls reach the API (variantGenotypes).
+        patientGenotypes: run === 'phenotypes+gene' ? c.genotypes : [],
+        patientSex: c.sex,
         // Excluded terms go in as negative findings; whether they change the score is the ranking's choice.
         excludedPhenotypes: c.excluded,
       });

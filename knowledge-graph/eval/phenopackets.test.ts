@@ -31,7 +31,7 @@ function jsonl(): string {
 }
 
 describe('parsePhenopacket', () => {
-  it('reads observed and excluded terms, the diagnosis, the causal gene and the PMIDs of a published case', () => {
+  it('reads observed and excluded terms, the diagnosis, the causal gene with its zygosity and the PMIDs of a published case', () => {
     const source = fixture('PMID_18669544_FO_07.json');
     expect(parsePhenopacket(packet('PMID_18669544_FO_07.json'), source)).toEqual({
       id: 'PMID_18669544_FO_07',
@@ -41,6 +41,9 @@ describe('parsePhenopacket', () => {
       excluded: ['HP:0002650', 'HP:0000518'],
       diagnosis: { id: 'OMIM:209900', label: 'Bardet-Biedl syndrome 1' },
       genes: ['BBS1'],
+      // allelicState GENO:0000136; subject.sex UNKNOWN_SEX.
+      genotypes: [{ gene: 'BBS1', calls: ['HOMOZYGOUS_ALTERNATE'] }],
+      sex: null,
       pmids: ['PMID:18669544'],
     });
   });
@@ -51,6 +54,8 @@ describe('parsePhenopacket', () => {
     const noonan = packet('PMID_17661820_1.json');
     expect(noonan.diseases).toBeUndefined();
     expect(parsePhenopacket(noonan, 'ptpn11')).toMatchObject({ diagnosis: { id: 'OMIM:163950', label: 'Noonan syndrome 1' }, genes: ['PTPN11'], excluded: [] });
+    // A heterozygous causal variant in a male.
+    expect(parsePhenopacket(noonan, 'ptpn11')).toMatchObject({ genotypes: [{ gene: 'PTPN11', calls: ['HETEROZYGOUS'] }], sex: 'male' });
   });
 
   it('gives no gene for a solved case without a genomic interpretation, and names its cohort by the diagnosis', () => {

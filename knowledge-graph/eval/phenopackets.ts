@@ -18,8 +18,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import type { CarriedZygosity, GeneGenotype, GenotypeSex } from '../../subgraphs/inference/domain/genotype-fit';
 
 const HPO_ID = /^HP:\d{7}$/;
+/** GENO allelic states (GA4GH phenopacket `allelicState`) as the hub's zygosity. */
+const ZYGOSITY_OF_GENO: Record<string, CarriedZygosity> = { 'GENO:0000135': 'HETEROZYGOUS', 'GENO:0000136': 'HOMOZYGOUS_ALTERNATE', 'GENO:0000134': 'HEMIZYGOUS' };
 /** Disease ids as in HPO's phenotype.hpoa database_id (OMIM:, ORPHA:, DECIPHER:, MONDO:). */
 const DISEASE_ID = /^[A-Z][A-Za-z]*:\w+$/;
 
@@ -38,6 +41,13 @@ export interface PhenopacketCase {
   diagnosis: { id: string; label: string | null };
   /** HGNC symbols of the causal genes (CAUSATIVE genomic interpretations), sorted, each once; may be empty. */
   genes: string[];
+  /**
+   * Per causal gene (same order as genes), the zygosity of each causal variant (`variationDescriptor.allelicState`,
+   * GENO heterozygous/homozygous/hemizygous); empty for a gene given without a variant or a known zygosity.
+   */
+  genotypes: GeneGenotype[];
+  /** `subject.sex`, for X-linked recessive diseases; null when not FEMALE or MALE. */
+  sex: GenotypeSex;
   /** PMIDs of `metaData.externalReferences`. */
   pmids: string[];
 }
@@ -112,6 +122,7 @@ export function parsePhenopacket(packet: unknown, source: string): PhenopacketCa
   if (observed.size === 0) return { ...skip('NO_OBSERVED_PHENOTYPE', 'no observed (not excluded) phenotypicFeatures'), source: where };
 
   const genes = new Set<string>();
+  const calls = new Map<string, CarriedZygosity[]>();
   for (const interpretation of interpretations) {
     const diag = isObject(interpretation.diagnosis) ? interpretation.diagnosis : {};
     for (const gi of asArray(diag.genomicInterpretations)) {
@@ -119,7 +130,10 @@ export function parsePhenopacket(packet: unknown, source: string): PhenopacketCa
       // v2: a variant (variationDescriptor.geneContext) or a gene (GeneDescriptor) may be the call.
       const descriptor = isObject(gi.variantInterpretation) && isObject(gi.variantInterpretation.variationDescriptor) ? gi.variantInterpretation.variationDescriptor : null;
       const symbol = descriptor && isObject(descriptor.geneContext) ? str(descriptor.geneContext.symbol) : isObject(gi.gene) ? str(gi.gene.symbol) : null;
-      if (symbol) genes.add(symbol);
+      if (!symbol) continue;
+      genes.add(symbol);
+      const zygosity = descriptor && isObject(descriptor.allelicState) ? ZYGOSITY_OF_GENO[str(descriptor.allelicState.id) ?? ''] : undefined;
+      if (zygosity) calls.set(symbol, [...(calls.get(symbol) ?? []), zygosity]);
     }
   }
   const meta = isObject(packet.metaData) ? packet.metaData : {};
@@ -135,6 +149,8 @@ export function parsePhenopacket(packet: unknown, source: string): PhenopacketCa
     excluded: [...excluded],
     diagnosis,
     genes: [...genes].sort(),
+    genotypes: [...genes].sort().map((gene) => ({ gene, calls: calls.get(gene) ?? [] })),
+    sex: isObject(packet.subject) && packet.subject.sex === 'FEMALE' ? 'female' : isObject(packet.subject) && packet.subject.sex === 'MALE' ? 'male' : null,
     pmids,
   };
 }
