@@ -5,7 +5,7 @@ import { createDriver, Neo4jExecutor, type Neo4jConnection } from './executor';
 import { buildLauncher, launcherBuilt } from './neo4j-launcher';
 import { superviseEmbeddedNeo4j, type SupervisedNeo4j } from './neo4j-supervisor';
 import { applySchema } from './schema';
-import { DEFAULT_RELEASES_DIR, ensureReleases } from './releases';
+import { ensureReleases, releasesDirFrom } from './releases';
 import { ensureSeed } from './seed/seed-run';
 
 export interface KnowledgeGraphStore {
@@ -19,7 +19,7 @@ export interface KnowledgeGraphStore {
 export interface KnowledgeGraphStartOptions {
   /**
    * Where the public releases of releases.json are (releases.ts); null: load none. Default:
-   * KG_RELEASES_DIR, else knowledge-graph/data, except under jest (NODE_ENV=test), where each run's fresh
+   * KG_RELEASES_DIR, else knowledge-graph/data or the shared placement (releasesDirFrom), except under jest (NODE_ENV=test), where each run's fresh
    * Neo4j would otherwise import them again.
    */
   releasesDir?: string | null;
@@ -27,7 +27,7 @@ export interface KnowledgeGraphStartOptions {
 
 function defaultReleasesDir(): string | null {
   if (process.env.KG_RELEASES_DIR) return process.env.KG_RELEASES_DIR;
-  return process.env.NODE_ENV === 'test' ? null : DEFAULT_RELEASES_DIR;
+  return process.env.NODE_ENV === 'test' ? null : releasesDirFrom(process.env);
 }
 
 /**

@@ -25,6 +25,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import type { Neo4jExecutor } from './executor';
 import { importCivic } from './importers/civic';
@@ -41,6 +42,20 @@ export interface VendoredRelease {
 }
 
 export const DEFAULT_RELEASES_DIR = path.join(__dirname, 'data');
+/**
+ * Where the steering repository places the release files: its `shared/` sits beside the clone, on developers'
+ * machines and in CI (docs/knowledge-releases/knowledge-bases.md, "Where the files are").
+ */
+export const SHARED_RELEASES_DIR = path.join(REPO_ROOT, '..', 'shared', 'knowledge-releases');
+
+/**
+ * The releases folder when KG_RELEASES_DIR is not set: knowledge-graph/data when it exists (a user's own copy),
+ * else the shared placement when that exists, else knowledge-graph/data (every release then logs as absent).
+ */
+export function releasesDirFrom(env: NodeJS.ProcessEnv, candidates: readonly string[] = [DEFAULT_RELEASES_DIR, SHARED_RELEASES_DIR]): string {
+  if (env.KG_RELEASES_DIR) return env.KG_RELEASES_DIR;
+  return candidates.find((dir) => fs.existsSync(dir) && fs.statSync(dir).isDirectory()) ?? candidates[0]!;
+}
 
 /** The node label an import owns, counted to tell a complete load from a damaged one. */
 const OWNED_LABEL: Record<ImportSource, string> = { civic: 'Evidence', hpo: 'Phenotype', 'clinicaltrials.gov': 'Trial', cpic: 'Guideline' };

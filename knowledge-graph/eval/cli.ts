@@ -22,7 +22,7 @@ import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { ensureKnowledgeGraph } from '../bootstrap';
 import { createDriver, Neo4jExecutor } from '../executor';
-import { DEFAULT_RELEASES_DIR } from '../releases';
+import { releasesDirFrom } from '../releases';
 import { loadRankingCorpus } from './corpus';
 import {
   DEFAULT_GENE_BOOST,
@@ -66,7 +66,7 @@ export interface EvalArgs {
 }
 
 export function defaultCasesPath(): string {
-  return path.join(process.env.KG_RELEASES_DIR || DEFAULT_RELEASES_DIR, 'phenopackets', 'phenopacket-store.jsonl.xz');
+  return path.join(releasesDirFrom(process.env), 'phenopackets', 'phenopacket-store.jsonl.xz');
 }
 
 export function parseEvalArgs(argv: string[]): EvalArgs {
