@@ -24,6 +24,7 @@ runUntilSignal(log, async () => {
     log,
     limits: config.gatewayLimits,
     subgraphTimeoutMs: config.timeouts.gatewaySubgraphMs,
+    knowledgeCacheTtlMs: config.gatewayKnowledgeCacheTtlMs,
     subgraphMutationTimeoutMs: config.timeouts.gatewayMutationMs,
     corsOrigins: config.gatewayEdges.corsOrigins,
     metricsToken: config.gatewayEdges.metricsToken,

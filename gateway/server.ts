@@ -11,6 +11,8 @@ import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionSharing, type WsParams } from './subscription-sharing';
 import { RateLimiter } from './rate-limits';
 import { useSubgraphDeadline } from './subgraph-deadline';
+import { knowledgeCacheFor, type KnowledgeCacheStats } from './knowledge-cache';
+import { DEFAULT_GATEWAY_KNOWLEDGE_CACHE_TTL_MS } from '../lib/gateway-knowledge-cache-config';
 import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
 import { useRefusalLog } from './refusal-log';
 import { useIntrospectionPolicy } from './introspection';
@@ -59,6 +61,8 @@ export interface GatewayOptions {
   persistedQueries?: PersistedQueryOptions;
   /** The Federation query planner (GATEWAY_QUERY_PLANNER, lib/gateway-query-planner.ts); the default when unset. */
   queryPlanner?: GatewayQueryPlanner;
+  /** Knowledge-graph entity cache (GATEWAY_KNOWLEDGE_CACHE_TTL_MS; 0: off); DEFAULT_GATEWAY_KNOWLEDGE_CACHE_TTL_MS when unset. */
+  knowledgeCacheTtlMs?: number;
   auth: {
     jwt: JwtOptions;
     /** Partner API keys; without it, API keys are refused. */
@@ -74,6 +78,8 @@ export interface Gateway extends RunningService {
   sharedSubscriptions: SharedSubscriptions;
   /** This gateway's metrics registry (also served at `/metrics`). */
   observability: GatewayObservability;
+  /** Knowledge-graph entities answered from the gateway's cache, and fetched (gateway/knowledge-cache.ts). */
+  knowledgeCache: KnowledgeCacheStats;
 }
 
 export function readSupergraph(): string {
@@ -156,6 +162,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
   // One rate limiter for the runtime's plugins and for subscribers joining a shared subscription.
   const limiter = limits.rateLimit ? new RateLimiter(limits.rateLimit, limits.clientRateLimit) : undefined;
+  // After the deadline plugin, so it wraps it: an entity answered from the cache waits for no subgraph.
+  const knowledgeCache = knowledgeCacheFor(opts.knowledgeCacheTtlMs ?? DEFAULT_GATEWAY_KNOWLEDGE_CACHE_TTL_MS);
   const runtime = createGatewayRuntime({
     supergraph: supergraphSdl,
     unifiedGraphHandler: await unifiedGraphHandlerFor(opts.queryPlanner ?? DEFAULT_GATEWAY_QUERY_PLANNER),
@@ -195,7 +203,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys, limiter })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), knowledgeCache.plugin, useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys, limiter })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription
@@ -282,6 +290,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     runtime,
     sharedSubscriptions: shared,
     observability,
+    knowledgeCache: knowledgeCache.stats,
     port,
     url: `http://${opts.host}:${port}/graphql`,
     close() {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadGatewayLimits, type GatewayLimits } from './gateway-limits-config';
 import { loadGatewayEdges, loadJwtMaxLifetimeHours, type GatewayEdges } from './gateway-edges-config';
 import { loadDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
+import { loadGatewayKnowledgeCacheTtl } from './gateway-knowledge-cache-config';
 import { loadGatewayQueryPlanner, type GatewayQueryPlanner } from './gateway-query-planner';
 
 /**
@@ -39,6 +40,8 @@ export interface HubConfig {
   gatewayEdges: GatewayEdges;
   /** Which Federation query planner the gateway runs (GATEWAY_QUERY_PLANNER, lib/gateway-query-planner.ts). */
   gatewayQueryPlanner: GatewayQueryPlanner;
+  /** How long the gateway serves knowledge-graph entities from its cache; 0: off (GATEWAY_KNOWLEDGE_CACHE_TTL_MS). */
+  gatewayKnowledgeCacheTtlMs: number;
   /**
    * OTEL_EXPORTER_OTLP_ENDPOINT (the standard OpenTelemetry variable): set, every service exports its
    * spans there over OTLP/HTTP (the exporter also reads the other standard OTEL_EXPORTER_OTLP_* keys);
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     gatewayLimits: loadGatewayLimits(env, ConfigError),
     gatewayEdges: loadGatewayEdges(env, ConfigError),
     gatewayQueryPlanner: loadGatewayQueryPlanner(env, ConfigError),
+    gatewayKnowledgeCacheTtlMs: loadGatewayKnowledgeCacheTtl(env, ConfigError),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     timeouts: loadDependencyTimeouts(env, ConfigError),
     auth: {

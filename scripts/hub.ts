@@ -95,6 +95,7 @@ export async function startHub(config: SecuredConfig, neo4j: Neo4jConnection, lo
         auth: { jwt: config.auth.jwt, assertions },
         limits: config.gatewayLimits,
         subgraphTimeoutMs: config.timeouts.gatewaySubgraphMs,
+        knowledgeCacheTtlMs: config.gatewayKnowledgeCacheTtlMs,
         subgraphMutationTimeoutMs: config.timeouts.gatewayMutationMs,
         corsOrigins: config.gatewayEdges.corsOrigins,
         metricsToken: config.gatewayEdges.metricsToken,

@@ -51,7 +51,9 @@ describe('Neo4j killed with SIGKILL under a running hub', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neo4j-kill-test-'));
     store = await ensureKnowledgeGraph({ uri: undefined, user: undefined, password: undefined, dataDir, boltPort: 0 }, supervisorLog.logger, timeouts.neo4j);
-    hub = await startHub(testConfig({ timeouts }), store.connection, log);
+    // Without the gateway's knowledge-graph cache: this file is about what reaches a client while Neo4j is down,
+    // and a cached variant would be answered from the gateway instead (tests/knowledge-cache.int.test.ts).
+    hub = await startHub({ ...testConfig({ timeouts }), gatewayKnowledgeCacheTtlMs: 0 }, store.connection, log);
     patientId = await createPatient360(hub.gateway.url);
   }, 180_000);
 
