@@ -10,7 +10,7 @@
  * is one JSON document read whole. The ontology is read twice: a first pass keeps only term
  * ids and is_a edges to check the hierarchy (an is_a cycle → ImportInputError naming the cycle,
  * before anything is written); the second pass writes terms in batches. The HPOA header is checked
- * before writing as well (missing column → ImportInputError), and so is the gene file's when one is given.
+ * before writing as well (missing column → ImportInputError; hpo-headers.ts), and so is the gene file's when one is given.
  *
  * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted (no Phenotype is
  *   created for one), but a Phenotype an older load left under that id is marked `obsolete`, carries the
@@ -62,11 +62,11 @@ import {
 } from './common';
 import { inputChecksum, lineReader } from './input';
 import { findIsACycle, isObographs, ontologyTerms, type OboTerm } from './hpo-ontology';
+import { readGenesToDiseaseHeader, readHpoaHeader } from './hpo-headers';
 import { firstProblem, geneSymbolProblem, hpoIdProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
 
-export const HPOA_REQUIRED_COLUMNS = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'frequency', 'aspect'] as const;
-export const GENES_TO_DISEASE_REQUIRED_COLUMNS = ['gene_symbol', 'association_type', 'disease_id', 'source'] as const;
+export { GENES_TO_DISEASE_REQUIRED_COLUMNS, HPOA_REQUIRED_COLUMNS } from './hpo-headers';
 
 export { findIsACycle, oboTerms, ontologyTerms, type OboTerm } from './hpo-ontology';
 
@@ -224,75 +224,6 @@ async function removeStaleEdges(
 /** Where a term is, for skip examples: an OBO line, or a node of the JSON graph. */
 function termPlace(file: string, term: OboTerm): string {
   return `${file} ${isObographs(file) ? 'node' : 'line'} ${term.line}${term.id ? ` (${term.id.slice(0, 40)})` : ''}`;
-}
-
-interface HpoaHeader {
-  index: Map<string, number>;
-  version: string | null;
-  /** Column names on the last comment line (releases up to 2023): then the first plain line is data. */
-  inComment: boolean;
-}
-
-/** Reads the HPOA comment block and header row only. */
-async function readHpoaHeader(file: string): Promise<HpoaHeader> {
-  const input = lineReader(file);
-  const lines = input.lines;
-  let version: string | null = null;
-  try {
-    for await (const raw of lines) {
-      const line = raw.replace(/\r$/, '');
-      if (line.startsWith('#')) {
-        const meta = /^#(date|version):\s*(.+)$/.exec(line);
-        if (meta && !version) version = meta[2]!.trim();
-        // Older releases put the column names on the last comment line ("#DatabaseID\tDiseaseName...").
-        if (line.includes('\t')) return { index: hpoaIndex(splitTsv(line.slice(1))), version, inComment: true };
-        continue;
-      }
-      if (line.trim() === '') continue;
-      return { index: hpoaIndex(splitTsv(line)), version, inComment: false };
-    }
-  } finally {
-    input.close();
-  }
-  throw new ImportInputError(`HPO annotation file ${file} has no header row; nothing was imported`);
-}
-
-function hpoaIndex(header: string[]): Map<string, number> {
-  const legacy: Record<string, string> = { databaseid: 'database_id', diseasename: 'disease_name', hpo_id: 'hpo_id' };
-  const names = header.map((h) => {
-    const key = h.trim().toLowerCase();
-    return legacy[key] ?? key;
-  });
-  const missing = HPOA_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) {
-    throw new ImportInputError(
-      `HPO annotation file: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
-    );
-  }
-  return new Map(names.map((n, i) => [n, i]));
-}
-
-/** Column positions of genes_to_disease.txt, from its first non-empty line (a leading "#" ignored). */
-async function readGenesToDiseaseHeader(file: string): Promise<Map<string, number>> {
-  const input = lineReader(file);
-  const lines = input.lines;
-  try {
-    for await (const raw of lines) {
-      const line = raw.replace(/\r$/, '');
-      if (line.trim() === '') continue;
-      const names = splitTsv(line.replace(/^#/, '')).map((h) => h.trim().toLowerCase());
-      const missing = GENES_TO_DISEASE_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-      if (missing.length) {
-        throw new ImportInputError(
-          `HPO genes_to_disease file ${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
-        );
-      }
-      return new Map(names.map((n, i) => [n, i]));
-    }
-  } finally {
-    input.close();
-  }
-  throw new ImportInputError(`HPO genes_to_disease file ${file} has no header row; nothing was imported`);
 }
 
 interface DiseaseGeneRow {
