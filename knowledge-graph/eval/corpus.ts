@@ -6,7 +6,7 @@
  */
 import type { Neo4jExecutor } from '../executor';
 import { HPO_SOURCE } from '../seed/curated/hpo-rare-diseases';
-import { diseaseAnnotations, Neo4jKnowledgeRepository } from '../../subgraphs/knowledge-graph/repository/knowledge-repository';
+import { diseaseAnnotations, Neo4jKnowledgeRepository, type AnnotatedDiseaseRow } from '../../subgraphs/knowledge-graph/repository/knowledge-repository';
 import { buildPhenotypeIndex, type PhenotypeIndex } from '../../subgraphs/inference/domain/phenotype-similarity';
 
 export interface AnnotationRelease {
@@ -35,8 +35,8 @@ const ANNOTATION_RELEASES = `
 export const SEED_RELEASE = `seed: HPO annotations ${HPO_SOURCE.annotations.repository.replace('https://github.com/', '')}@${HPO_SOURCE.annotations.commit.slice(0, 8)} (2015-09-03), hp.obo ${HPO_SOURCE.ontology.dataVersion}`;
 
 /*
- * One imported release alone (`--release "HPO 2023-01-27"`): its terms, its is_a edges, its annotations and its
- * gene links (genes_to_disease read with it), i.e. the corpus a graph holding only that release would give. The
+ * One imported release alone (`--release "HPO 2023-01-27"`): its terms, its is_a edges, its annotations, its modes of
+ * inheritance and its gene links (genes_to_disease read with it), i.e. the corpus a graph holding only that release would give. The
  * importer MERGEs a release over the seed without removing what the release no longer says, so the graph's
  * whole corpus mixes the seed's 2015 ontology with the release's (knowledge-graph/eval/README.md, "Figures on
  * the full HPO release"); this reads the release's edges only. Importer edges carry `source` = "HPO <version>".
@@ -47,13 +47,14 @@ const RELEASE_TERMS = `
 const RELEASE_DISEASES = `
   MATCH (x:Disease) WHERE EXISTS { (x)-[r:HAS_PHENOTYPE]->(:Phenotype) WHERE r.source = $release }
   RETURN x.id AS id, x.name AS name, [(x)-[r:HAS_PHENOTYPE]->(p:Phenotype) WHERE r.source = $release | [p.id, r.frequency]] AS annotations,
-         [(x)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE r.source = $release | g.symbol] AS genes
+         [(x)-[r:ASSOCIATED_GENE]->(g:Gene) WHERE r.source = $release | g.symbol] AS genes,
+         COLLECT { MATCH (x)-[r:HAS_INHERITANCE]->(m:Phenotype) WHERE r.source = $release RETURN DISTINCT m.id AS mode ORDER BY mode } AS inheritance
   ORDER BY x.id`;
 
 async function releaseCorpus(executor: Neo4jExecutor, release: string) {
   const [terms, diseases] = await Promise.all([
     executor.read<{ id: string; name: string; parents: string[] }>(RELEASE_TERMS, { release }),
-    executor.read<{ id: string; name: string; annotations: [string, string | null][]; genes: string[] }>(RELEASE_DISEASES, { release }),
+    executor.read<AnnotatedDiseaseRow>(RELEASE_DISEASES, { release }),
   ]);
   return { terms: terms.records.map((r) => r.toObject()), diseases: diseases.records.map((r) => diseaseAnnotations(r.toObject())) };
 }

@@ -41,8 +41,10 @@ export type ImportSource = 'civic' | 'clinicaltrials.gov' | 'hpo' | 'cpic';
  * - hpo 2: a term gets exactly the release's is_a parents; a disease the release names gets exactly the release's
  *   annotations (and, with genes_to_disease, gene links); an obsolete term loses its older is_a edges and
  *   carries `replacedBy`; no annotation to an obsolete term. Revision 1 MERGEd all of these over what the graph held.
+ * - hpo 3: HPOA aspect-I rows become HAS_INHERITANCE edges (a disease's modes of inheritance), replaced like the
+ *   annotations; revision 2 skipped them, so a graph it wrote has none.
  */
-export const IMPORTER_REVISIONS: Record<ImportSource, number> = { civic: 1, 'clinicaltrials.gov': 1, hpo: 2, cpic: 1 };
+export const IMPORTER_REVISIONS: Record<ImportSource, number> = { civic: 1, 'clinicaltrials.gov': 1, hpo: 3, cpic: 1 };
 /** The revision a run recorded before revisions were kept is taken to have been written by. */
 export const UNRECORDED_IMPORTER_REVISION = 1;
 

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { CURATED_DISEASE_GENES, DISEASE_GENES_SOURCE } from '../seed/curated/disease-genes';
 import { IMPORTER_REVISIONS, ImportInputError } from './common';
 import { findIsACycle, importHpo } from './hpo';
-import { countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
+import { CountingExecutor, countTagged, importRun, randomDigits, randomTag, runsWithVersion, tempDir, testExecutor } from './test-support';
+
+/** Modes of inheritance (HPOA aspect I), real HPO ids: shared by every test (and file) that imports obo() below. */
+const MODE_OF_INHERITANCE = 'HP:0000005';
+const AUTOSOMAL_DOMINANT = 'HP:0000006';
+const AUTOSOMAL_RECESSIVE = 'HP:0000007';
 
 function ids() {
   const base = Number(randomDigits(7)) - 10; // HP ids have 7 digits
@@ -40,6 +45,21 @@ name: obsolete Old ${tag}
 is_obsolete: true
 replaced_by: ${b}
 
+[Term]
+id: ${MODE_OF_INHERITANCE}
+name: Mode of inheritance
+is_a: HP:0000001 ! All
+
+[Term]
+id: ${AUTOSOMAL_DOMINANT}
+name: Autosomal dominant inheritance
+is_a: ${MODE_OF_INHERITANCE} ! Mode of inheritance
+
+[Term]
+id: ${AUTOSOMAL_RECESSIVE}
+name: Autosomal recessive inheritance
+is_a: ${MODE_OF_INHERITANCE} ! Mode of inheritance
+
 [Typedef]
 id: part_of
 name: part of
@@ -52,7 +72,7 @@ function hpoa(tag: string, omim: string, [, a, b, , unknown]: string[]): string 
     [omim, `Syndrome ${tag}`, '', b, 'PMID:123', 'PCS', 'HP:0003577', 'HP:0040281', '', '', 'P', 'HPO:probinson[2021-01-01]'],
     [omim, `Syndrome ${tag}`, '', b, omim, 'TAS', '', '3/5', '', '', 'P', 'HPO:probinson[2021-01-01]'],
     [omim, `Syndrome ${tag}`, 'NOT', a, omim, 'TAS', '', '', '', '', 'P', 'HPO:probinson[2021-01-01]'],
-    [omim, `Syndrome ${tag}`, '', 'HP:0000006', omim, 'TAS', '', '', '', '', 'I', 'HPO:probinson[2021-01-01]'],
+    [omim, `Syndrome ${tag}`, '', AUTOSOMAL_DOMINANT, omim, 'TAS', '', '', '', '', 'I', 'HPO:probinson[2021-01-01]'],
     [omim, `Syndrome ${tag}`, '', unknown, omim, 'TAS', '', '', '', '', 'P', 'HPO:probinson[2021-01-01]'],
   ];
   return `#description: "HPO annotations for rare diseases"\n#version: 2026-10-01\n#tracker: https://github.com/obophenotype/human-phenotype-ontology/issues\n#hpo-version: http://purl.obolibrary.org/obo/hp/releases/2026-10-01/hp.json\n${rows.map((r) => r.join('\t')).join('\n')}\n`;
@@ -90,6 +110,15 @@ describe('HPO importer', () => {
     return res.records.map((r) => [r.get('hpo'), r.get('reference'), r.get('run')]);
   }
 
+  /** A disease's HAS_INHERITANCE edges as [mode of inheritance, reference, importRun], sorted. */
+  async function inheritanceOf(disease: string): Promise<Array<[string, string, string | null]>> {
+    const res = await executor.read(
+      `MATCH (:Disease {id: $disease})-[r:HAS_INHERITANCE]->(p:Phenotype) RETURN p.id AS hpo, r.reference AS reference, r.importRun AS run ORDER BY hpo, reference`,
+      { disease },
+    );
+    return res.records.map((r) => [r.get('hpo'), r.get('reference'), r.get('run')]);
+  }
+
   /** A disease's ASSOCIATED_GENE edges as [gene, associationType, importRun], sorted. */
   async function genesOf(disease: string): Promise<Array<[string, string | null, string | null]>> {
     const res = await executor.read(
@@ -99,22 +128,23 @@ describe('HPO importer', () => {
     return res.records.map((r) => [r.get('gene'), r.get('type'), r.get('run')]);
   }
 
-  it('imports terms, is_a, and aspect-P annotations; skips NOT, other aspects, obsolete and unknown terms; idempotent', async () => {
+  it('imports terms, is_a, aspect-P annotations and aspect-I modes of inheritance; skips NOT, other aspects, obsolete and unknown terms; idempotent', async () => {
     const tag = randomTag();
     const hp = ids();
     const [root, a, b, old, unknown] = hp;
     const omim = `OMIM:${randomDigits(6)}`;
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'hp.obo'), obo(tag, hp));
-    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp));
+    // Aspect C (onset and clinical course): HP:0003577 Congenital onset.
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), hpoa(tag, omim, hp) + hpoaRow(omim, `Syndrome ${tag}`, 'HP:0003577', omim, '', 'C') + '\n');
 
     const result = await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'), { batchSize: 2 });
     expect(result.version).toBe('2026-10-01');
-    expect(result.counts).toMatchObject({ terms: 4, phenotypes: 3, annotationRows: 5, annotations: 2, skipped: 4 });
+    expect(result.counts).toMatchObject({ terms: 7, phenotypes: 6, annotationRows: 6, annotations: 2, inheritance: 1, skipped: 4 });
     expect(result.skipped.map((s) => s.reason).sort()).toEqual([
       'HPO term not in the graph',
       'NOT-qualified annotation',
-      'aspect I (only P, phenotypic abnormality, is imported)',
+      'aspect C (only P, phenotypic abnormality, and I, mode of inheritance, are imported)',
       'obsolete term',
     ]);
     expect(result.skipped.find((s) => s.reason === 'HPO term not in the graph')!.examples[0]).toContain(unknown);
@@ -140,6 +170,7 @@ describe('HPO importer', () => {
       [`Syndrome ${tag}`, b, 'HP:0040281'],
     ]);
     expect(edges.records[1]!.get('r')).toMatchObject({ reference: 'PMID:123', evidence: 'PCS', onset: 'HP:0003577', importRun: result.runId });
+    expect(await inheritanceOf(omim)).toEqual([[AUTOSOMAL_DOMINANT, omim, result.runId]]);
     expect((await importRun(executor, result.runId)).status).toBe('completed');
 
     const before = await countTagged(executor, tag);
@@ -159,7 +190,7 @@ describe('HPO importer', () => {
     fs.writeFileSync(files[2], genesToDisease(tag, omim, otherDisease));
 
     const result = await importHpo(executor, files[0], files[1], { batchSize: 2, genesToDiseaseFile: files[2] });
-    expect(result.counts).toMatchObject({ annotations: 2, geneRows: 5, geneLinks: 3, skipped: 6 });
+    expect(result.counts).toMatchObject({ annotations: 2, inheritance: 1, geneRows: 5, geneLinks: 3, skipped: 5 });
     const skips = Object.fromEntries(result.skipped.map((s) => [s.reason, s]));
     expect(skips['disease not in the graph']).toEqual({ code: 'NOT_IN_GRAPH', reason: 'disease not in the graph', count: 1, examples: [`line 5 (${otherDisease})`] });
     expect(skips['gene_symbol is empty']).toEqual({ code: 'MISSING_FIELD', reason: 'gene_symbol is empty', count: 1, examples: ['line 6'] });
@@ -412,7 +443,106 @@ describe('HPO importer', () => {
     // Live terms carry no obsolete marks.
     const live = await executor.read(`MATCH (p:Phenotype) WHERE p.id IN $ids RETURN count(p.obsolete) + count(p.replacedBy) AS n`, { ids: [root, a, b] });
     expect(live.records[0]!.get('n')).toBe(0);
-    expect(result.counts).toMatchObject({ phenotypes: 3, obsoleteRetired: 1, annotations: 2 });
+    expect(result.counts).toMatchObject({ phenotypes: 6, obsoleteRetired: 1, annotations: 2 });
+  });
+
+  it('imports aspect-I rows as the disease\'s modes of inheritance with their reference, skips NOT-qualified ones, and keeps exactly the newer release\'s', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const [, , b, old, unknown] = hp;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dropped = `OMIM:${randomDigits(6)}`; // a mode of inheritance in the first release only
+    const untouched = `OMIM:${randomDigits(6)}`; // not in either release
+    const name = `Syndrome ${tag}`;
+    // What an older load left: a mode of inheritance the release does not state (no importRun, as the seed's edges),
+    // and one of a disease the releases do not name.
+    await executor.write(
+      `MERGE (x:Phenotype {id: $recessive})
+       MERGE (d:Disease {id: $omim}) SET d.name = $name
+       MERGE (d)-[:HAS_INHERITANCE {reference: 'OMIM:2015'}]->(x)
+       MERGE (u:Disease {id: $untouched}) SET u.name = 'Untouched ' + $tag
+       MERGE (u)-[:HAS_INHERITANCE {reference: $untouched}]->(x)`,
+      { recessive: AUTOSOMAL_RECESSIVE, omim, untouched, tag, name },
+    );
+    const dir = tempDir();
+    const files = ['hp.obo', 'phenotype.hpoa'].map((f) => path.join(dir, f)) as [string, string];
+    fs.writeFileSync(files[0], obo(tag, hp));
+    // After hpoa()'s lines 6-10 (its line 9: autosomal dominant, reference the disease), lines 11-16: autosomal dominant
+    // again under a second reference, recessive NOT-qualified, an unknown and an obsolete term as modes of inheritance,
+    // the other disease's mode and an annotation.
+    const rows = [
+      hpoaRow(omim, name, AUTOSOMAL_DOMINANT, 'PMID:77', '', 'I'),
+      hpoaRow(omim, name, AUTOSOMAL_RECESSIVE, omim, 'NOT', 'I'),
+      hpoaRow(omim, name, unknown, omim, '', 'I'),
+      hpoaRow(omim, name, old, omim, '', 'I'),
+      hpoaRow(dropped, `Dropped ${tag}`, AUTOSOMAL_RECESSIVE, dropped, '', 'I'),
+      hpoaRow(dropped, `Dropped ${tag}`, b, dropped),
+    ];
+    fs.writeFileSync(files[1], hpoa(tag, omim, hp) + rows.join('\n') + '\n');
+
+    const result = await importHpo(executor, files[0], files[1], { batchSize: 2 });
+    const run = result.runId;
+    expect(await inheritanceOf(omim)).toEqual([
+      [AUTOSOMAL_DOMINANT, omim, run],
+      [AUTOSOMAL_DOMINANT, 'PMID:77', run],
+    ]);
+    const edge = await executor.read(`MATCH (:Disease {id: $omim})-[r:HAS_INHERITANCE {reference: 'PMID:77'}]->() RETURN properties(r) AS r`, { omim });
+    expect(edge.records.map((r) => r.get('r'))).toEqual([{ reference: 'PMID:77', evidence: 'TAS', source: 'HPO 2026-10-01', sourceVersion: '2026-10-01', importRun: run }]);
+    expect(await inheritanceOf(dropped)).toEqual([[AUTOSOMAL_RECESSIVE, dropped, run]]);
+    // Modes of inheritance are not phenotype annotations.
+    expect(await annotationsOf(omim)).toEqual([
+      [b, omim, run],
+      [b, 'PMID:123', run],
+    ]);
+    expect(await inheritanceOf(untouched)).toEqual([[AUTOSOMAL_RECESSIVE, untouched, null]]);
+    expect(result.counts).toMatchObject({ annotationRows: 11, annotations: 3, inheritance: 3, annotationsRemoved: 0, inheritanceRemoved: 1, skipped: 6 });
+    expect(result.skipped.map(({ code, reason, count, examples }) => [code, reason, count, examples])).toEqual([
+      ['NOT_IMPORTED', 'obsolete term', 1, [`${files[0]} line 24 (${old})`]],
+      ['NOT_IMPORTED', 'NOT-qualified annotation', 2, ['line 8', 'line 12']],
+      ['NOT_IN_GRAPH', 'HPO term not in the graph', 2, [`line 10 (${unknown})`, `line 13 (${unknown})`]],
+      ['NOT_IMPORTED', 'HPO term obsolete in the release', 1, [`line 14 (${old})`]],
+    ]);
+
+    // A newer release: the disease is autosomal recessive now, the other disease has no mode of inheritance any more.
+    const newer = tempDir();
+    const newerFiles = ['hp.obo', 'phenotype.hpoa'].map((f) => path.join(newer, f)) as [string, string];
+    fs.writeFileSync(newerFiles[0], obo(tag, hp, false, '2026-11-01'));
+    fs.writeFileSync(
+      newerFiles[1],
+      hpoa(tag, omim, hp).replace(AUTOSOMAL_DOMINANT, AUTOSOMAL_RECESSIVE) + hpoaRow(dropped, `Dropped ${tag}`, b, dropped) + '\n',
+    );
+    const second = await importHpo(executor, newerFiles[0], newerFiles[1]);
+    expect(second).toMatchObject({ status: 'completed', version: '2026-11-01' });
+    expect(await inheritanceOf(omim)).toEqual([[AUTOSOMAL_RECESSIVE, omim, second.runId]]);
+    expect(await inheritanceOf(dropped)).toEqual([]);
+    expect(await inheritanceOf(untouched)).toEqual([[AUTOSOMAL_RECESSIVE, untouched, null]]);
+    expect(second.counts).toMatchObject({ annotations: 3, inheritance: 1, annotationsRemoved: 0, inheritanceRemoved: 3 });
+    await executor.write('MATCH (u:Disease {id: $untouched}) DETACH DELETE u', { untouched });
+  });
+
+  it('resumes an import interrupted among the modes of inheritance with the counts and edges of one whole run', async () => {
+    const tag = randomTag();
+    const hp = ids();
+    const omim = `OMIM:${randomDigits(6)}`;
+    const other = `OMIM:${randomDigits(6)}`;
+    await executor.write(
+      `MERGE (x:Phenotype {id: $recessive}) MERGE (d:Disease {id: $omim}) SET d.name = $name MERGE (d)-[:HAS_INHERITANCE {reference: 'OMIM:2015'}]->(x)`,
+      { recessive: AUTOSOMAL_RECESSIVE, omim, name: `Syndrome ${tag}` },
+    );
+    const dir = tempDir();
+    const files = ['hp.obo', 'phenotype.hpoa'].map((f) => path.join(dir, f)) as [string, string];
+    fs.writeFileSync(files[0], obo(tag, hp));
+    fs.writeFileSync(files[1], hpoa(tag, omim, hp) + hpoaRow(other, `Other ${tag}`, AUTOSOMAL_RECESSIVE, other, '', 'I') + '\n');
+    // One row a batch (the terms' statement is not counted): HPOA lines 6, 7 and 9 (aspect I) commit; line 10's batch fails.
+    await expect(importHpo(new CountingExecutor(executor, 3), files[0], files[1], { batchSize: 1 })).rejects.toThrow('bolt://counting');
+
+    const resumed = await importHpo(executor, files[0], files[1], { batchSize: 1 });
+    expect(resumed).toMatchObject({ status: 'completed', resumedFrom: 'annotations 9' });
+    expect(resumed.counts).toEqual({
+      terms: 7, phenotypes: 6, annotationRows: 6, annotations: 2, inheritance: 2, skipped: 3, annotationsRemoved: 0, inheritanceRemoved: 1,
+    });
+    expect(await inheritanceOf(omim)).toEqual([[AUTOSOMAL_DOMINANT, omim, resumed.runId]]);
+    expect(await inheritanceOf(other)).toEqual([[AUTOSOMAL_RECESSIVE, other, resumed.runId]]);
   });
 
   it('imports again a release that an older importer revision loaded (a graph from before the fixes), without --force', async () => {

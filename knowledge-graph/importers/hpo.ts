@@ -1,7 +1,8 @@
 /**
  * Human Phenotype Ontology: `hp.obo` (OBO 1.2) or `hp.json` (OBO Graphs JSON, obographs.ts) → Phenotype +
  * IS_A, and `phenotype.hpoa` →
- * Disease-[:HAS_PHENOTYPE {frequency, evidence, reference, onset, sex, modifier}]->Phenotype. One
+ * Disease-[:HAS_PHENOTYPE {frequency, evidence, reference, onset, sex, modifier}]->Phenotype and
+ * Disease-[:HAS_INHERITANCE {reference, evidence}]->Phenotype (a mode of inheritance). One
  * ImportRun (source hpo) covers all its files; its version is the OBO `data-version` ("hp/releases/
  * 2024-08-13" → "2024-08-13"), else the HPOA `#date`/`#version`, else "unknown".
  *
@@ -9,17 +10,22 @@
  * is one JSON document read whole. The ontology is read twice: a first pass keeps only term
  * ids and is_a edges to check the hierarchy (an is_a cycle → ImportInputError naming the cycle,
  * before anything is written); the second pass writes terms in batches. The HPOA header is checked
- * before writing as well (missing column → ImportInputError), and so is the gene file's when one is given.
+ * before writing as well (missing column → ImportInputError; hpo-headers.ts), and so is the gene file's when one is given.
  *
  * - [Term] stanzas only ([Typedef] etc. ignored); obsolete terms are skipped and counted (no Phenotype is
  *   created for one), but a Phenotype an older load left under that id is marked `obsolete`, carries the
  *   release's `replacedBy` (OBO `replaced_by`; null when the release gives none) and loses its is_a edges
  *   (counted `obsoleteRetired`).
- * - HPOA: only aspect P (phenotypic abnormality) rows; NOT-qualified rows and other aspects are
- *   skipped and counted; a row whose HPO term is obsolete in the release, or not in the graph, is skipped
- *   with that reason (an older load's node of an obsolete term does not take annotations).
+ * - HPOA: aspect P (phenotypic abnormality) rows → HAS_PHENOTYPE (counted `annotations`), aspect I rows (the
+ *   disease's mode of inheritance, a term under HP:0000005 "Mode of inheritance", e.g. HP:0000007 Autosomal
+ *   recessive) → HAS_INHERITANCE (counted `inheritance`), both written in one pass, in the same batches. Which
+ *   aspect a term may carry is the release's statement; it is not checked against the hierarchy. NOT-qualified
+ *   rows and other aspects (C clinical course, M clinical modifier) are skipped and counted; a row whose HPO term
+ *   is obsolete in the release, or not in the graph, is skipped with that reason (an older load's node of an
+ *   obsolete term does not take annotations).
  * - One HAS_PHENOTYPE edge per (disease, phenotype, reference): HPOA lists a disease–phenotype pair
- *   once per reference, each with its own frequency/evidence.
+ *   once per reference, each with its own frequency/evidence. Likewise one HAS_INHERITANCE edge per (disease,
+ *   mode of inheritance, reference).
  * - Optional third file, HPO's `genes_to_disease.txt` (current format: header `ncbi_gene_id gene_symbol
  *   association_type disease_id source`, tab-separated; the source column names the upstream file, e.g. NCBI
  *   mim2gene_medgen; see docs/annotations/genes_to_disease.md in obophenotype/human-phenotype-ontology) →
@@ -30,8 +36,9 @@
  *   Its header is checked with the others, before anything is written.
  * - A term imported gets exactly the release's is_a parents (earlier edges it does not list are removed).
  * - A disease the HPOA names (any row with a well-formed disease id, whatever its aspect or qualifier) gets
- *   exactly this release's HAS_PHENOTYPE edges: after the annotations are written, its edges that this run
- *   did not write (an earlier release's, the 2015 seed's) are removed (counted `annotationsRemoved`). Likewise
+ *   exactly this release's HAS_PHENOTYPE and HAS_INHERITANCE edges: after the annotations are written, its edges
+ *   that this run did not write (an earlier release's, the 2015 seed's) are removed (counted `annotationsRemoved`
+ *   and `inheritanceRemoved`; a disease the release names with no aspect-I row keeps none). Likewise
  *   a disease genes_to_disease names gets exactly this file's ASSOCIATED_GENE edges (`geneLinksRemoved`; the
  *   seed's OMIM gene-map links of that disease included). A disease the release does not name is left as it
  *   was. These removals are checkpointed as positions after the file's last line (the named diseases in file
@@ -55,11 +62,11 @@ import {
 } from './common';
 import { inputChecksum, lineReader } from './input';
 import { findIsACycle, isObographs, ontologyTerms, type OboTerm } from './hpo-ontology';
+import { readGenesToDiseaseHeader, readHpoaHeader } from './hpo-headers';
 import { firstProblem, geneSymbolProblem, hpoIdProblem, ImportRejectCode, skipRecord, textProblem, type Skip } from './record-checks';
 
 
-export const HPOA_REQUIRED_COLUMNS = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'frequency', 'aspect'] as const;
-export const GENES_TO_DISEASE_REQUIRED_COLUMNS = ['gene_symbol', 'association_type', 'disease_id', 'source'] as const;
+export { GENES_TO_DISEASE_REQUIRED_COLUMNS, HPOA_REQUIRED_COLUMNS } from './hpo-headers';
 
 export { findIsACycle, oboTerms, ontologyTerms, type OboTerm } from './hpo-ontology';
 
@@ -119,14 +126,25 @@ const MERGE_PHENOTYPES = `
   }
   RETURN retired`;
 
-const MERGE_DISEASE_PHENOTYPES = `
+// Both aspects in one statement, so a batch is the file's lines in order whatever their aspect and the checkpoint
+// (a line number) stays one position in one phase. A row comes back (`line`) when its term is in the graph.
+const MERGE_DISEASE_ANNOTATIONS = `
   UNWIND $rows AS row
   MATCH (p:Phenotype {id: row.hpoId})
   MERGE (d:Disease {id: row.diseaseId})
     ON CREATE SET d.name = row.diseaseName, d.source = $run.source, d.importRun = $run.id
-  MERGE (d)-[r:HAS_PHENOTYPE {reference: row.reference}]->(p)
-  SET r.frequency = row.frequency, r.evidence = row.evidence, r.onset = row.onset, r.sex = row.sex,
-      r.modifier = row.modifier, r.source = $run.source, r.sourceVersion = $run.version, r.importRun = $run.id
+  WITH row, d, p
+  CALL (row, d, p) {
+    WITH * WHERE row.aspect = 'P'
+    MERGE (d)-[r:HAS_PHENOTYPE {reference: row.reference}]->(p)
+    SET r.frequency = row.frequency, r.evidence = row.evidence, r.onset = row.onset, r.sex = row.sex,
+        r.modifier = row.modifier, r.source = $run.source, r.sourceVersion = $run.version, r.importRun = $run.id
+  }
+  CALL (row, d, p) {
+    WITH * WHERE row.aspect = 'I'
+    MERGE (d)-[r:HAS_INHERITANCE {reference: row.reference}]->(p)
+    SET r.evidence = row.evidence, r.source = $run.source, r.sourceVersion = $run.version, r.importRun = $run.id
+  }
   RETURN row.line AS line`;
 
 // MATCH, not MERGE, on the disease: a gene file row never creates a Disease. Genes are shared nodes (provenance
@@ -141,13 +159,15 @@ const MERGE_DISEASE_GENES = `
   RETURN row.line AS line`;
 
 // Run after every annotation of the file is written: what a named disease still has beyond this run's edges is
-// what the release no longer states (an earlier release's, the 2015 seed's, which carry no importRun).
+// what the release no longer states (an earlier release's, the 2015 seed's, which carry no importRun). Phenotype
+// annotations and modes of inheritance alike, each counted on its own.
 const DELETE_STALE_ANNOTATIONS = `
   UNWIND $rows AS diseaseId
-  MATCH (:Disease {id: diseaseId})-[stale:HAS_PHENOTYPE]->(:Phenotype)
+  MATCH (:Disease {id: diseaseId})-[stale:HAS_PHENOTYPE|HAS_INHERITANCE]->(:Phenotype)
   WHERE stale.importRun IS NULL OR stale.importRun <> $run.id
+  WITH stale, type(stale) AS kind
   DELETE stale
-  RETURN count(*) AS removed`;
+  RETURN count(CASE kind WHEN 'HAS_PHENOTYPE' THEN 1 END) AS annotations, count(CASE kind WHEN 'HAS_INHERITANCE' THEN 1 END) AS inheritance`;
 const DELETE_STALE_GENE_LINKS = `
   UNWIND $rows AS diseaseId
   MATCH (:Disease {id: diseaseId})-[stale:ASSOCIATED_GENE]->(:Gene)
@@ -177,6 +197,7 @@ function diseaseIdProblem(field: string, id: string): Skip | null {
 /**
  * Removes, for each disease named (in file order), the edges this run did not write. Positions continue after
  * the file's last line (`lastLine`), in the phase of the file, so a resumed run neither repeats nor miscounts.
+ * `counts` maps each column the statement returns to the report count it adds to.
  */
 async function removeStaleEdges(
   executor: Neo4jExecutor,
@@ -185,13 +206,13 @@ async function removeStaleEdges(
   report: ImportReport,
   cypher: string,
   named: Set<string>,
-  place: { phase: string; lastLine: number; count: string },
+  place: { phase: string; lastLine: number; counts: Record<string, string> },
   batchSize: number,
 ): Promise<void> {
-  const sweep = new BatchWriter<string>(executor, cypher, run, batchSize, (_rows, records) => report.add(place.count, Number(records[0]?.removed ?? 0)), {
-    progress: resume,
-    phase: place.phase,
-  });
+  const removed = (records: Array<Record<string, unknown>>) => {
+    for (const [column, count] of Object.entries(place.counts)) report.add(count, Number(records[0]?.[column] ?? 0));
+  };
+  const sweep = new BatchWriter<string>(executor, cypher, run, batchSize, (_rows, records) => removed(records), { progress: resume, phase: place.phase });
   let position = place.lastLine;
   for (const diseaseId of named) {
     position += 1;
@@ -205,75 +226,6 @@ function termPlace(file: string, term: OboTerm): string {
   return `${file} ${isObographs(file) ? 'node' : 'line'} ${term.line}${term.id ? ` (${term.id.slice(0, 40)})` : ''}`;
 }
 
-interface HpoaHeader {
-  index: Map<string, number>;
-  version: string | null;
-  /** Column names on the last comment line (releases up to 2023): then the first plain line is data. */
-  inComment: boolean;
-}
-
-/** Reads the HPOA comment block and header row only. */
-async function readHpoaHeader(file: string): Promise<HpoaHeader> {
-  const input = lineReader(file);
-  const lines = input.lines;
-  let version: string | null = null;
-  try {
-    for await (const raw of lines) {
-      const line = raw.replace(/\r$/, '');
-      if (line.startsWith('#')) {
-        const meta = /^#(date|version):\s*(.+)$/.exec(line);
-        if (meta && !version) version = meta[2]!.trim();
-        // Older releases put the column names on the last comment line ("#DatabaseID\tDiseaseName...").
-        if (line.includes('\t')) return { index: hpoaIndex(splitTsv(line.slice(1))), version, inComment: true };
-        continue;
-      }
-      if (line.trim() === '') continue;
-      return { index: hpoaIndex(splitTsv(line)), version, inComment: false };
-    }
-  } finally {
-    input.close();
-  }
-  throw new ImportInputError(`HPO annotation file ${file} has no header row; nothing was imported`);
-}
-
-function hpoaIndex(header: string[]): Map<string, number> {
-  const legacy: Record<string, string> = { databaseid: 'database_id', diseasename: 'disease_name', hpo_id: 'hpo_id' };
-  const names = header.map((h) => {
-    const key = h.trim().toLowerCase();
-    return legacy[key] ?? key;
-  });
-  const missing = HPOA_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) {
-    throw new ImportInputError(
-      `HPO annotation file: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
-    );
-  }
-  return new Map(names.map((n, i) => [n, i]));
-}
-
-/** Column positions of genes_to_disease.txt, from its first non-empty line (a leading "#" ignored). */
-async function readGenesToDiseaseHeader(file: string): Promise<Map<string, number>> {
-  const input = lineReader(file);
-  const lines = input.lines;
-  try {
-    for await (const raw of lines) {
-      const line = raw.replace(/\r$/, '');
-      if (line.trim() === '') continue;
-      const names = splitTsv(line.replace(/^#/, '')).map((h) => h.trim().toLowerCase());
-      const missing = GENES_TO_DISEASE_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-      if (missing.length) {
-        throw new ImportInputError(
-          `HPO genes_to_disease file ${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; nothing was imported`,
-        );
-      }
-      return new Map(names.map((n, i) => [n, i]));
-    }
-  } finally {
-    input.close();
-  }
-  throw new ImportInputError(`HPO genes_to_disease file ${file} has no header row; nothing was imported`);
-}
-
 interface DiseaseGeneRow {
   line: number;
   diseaseId: string;
@@ -284,6 +236,8 @@ interface DiseaseGeneRow {
 
 interface HpoaRow {
   line: number;
+  /** P: a phenotypic abnormality (HAS_PHENOTYPE); I: a mode of inheritance (HAS_INHERITANCE). */
+  aspect: 'P' | 'I';
   diseaseId: string;
   diseaseName: string;
   hpoId: string;
@@ -361,13 +315,13 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
     const input = lineReader(hpoaFile);
     const annotations = new BatchWriter<HpoaRow>(
       executor,
-      MERGE_DISEASE_PHENOTYPES,
+      MERGE_DISEASE_ANNOTATIONS,
       run,
       batchSize,
       (rows, records) => {
         const linked = new Set(records.map((r) => r.line as number));
         for (const row of rows) {
-          if (linked.has(row.line)) report.add('annotations');
+          if (linked.has(row.line)) report.add(row.aspect === 'I' ? 'inheritance' : 'annotations');
           else report.skip('HPO term not in the graph', `line ${row.line} (${row.hpoId})`, ImportRejectCode.NOT_IN_GRAPH);
         }
         options.onProgress?.({ done: oboBytes + input.bytesRead(), total, unit: 'bytes' });
@@ -392,8 +346,13 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
         if (!diseaseIdProblem('database_id', get('database_id'))) named.add(get('database_id'));
         if (resume.done('annotations', lineNo)) continue;
         report.add('annotationRows');
-        if (get('aspect') !== 'P') {
-          report.skip(`aspect ${get('aspect') || '(empty)'} (only P, phenotypic abnormality, is imported)`, `line ${lineNo}`, ImportRejectCode.NOT_IMPORTED);
+        const aspect = get('aspect');
+        if (aspect !== 'P' && aspect !== 'I') {
+          report.skip(
+            `aspect ${aspect || '(empty)'} (only P, phenotypic abnormality, and I, mode of inheritance, are imported)`,
+            `line ${lineNo}`,
+            ImportRejectCode.NOT_IMPORTED,
+          );
           continue;
         }
         if (get('qualifier').toUpperCase() === 'NOT') {
@@ -416,6 +375,7 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
         await annotations.add(
           {
             line: lineNo,
+            aspect,
             diseaseId: get('database_id'),
             diseaseName: get('disease_name'),
             hpoId: get('hpo_id'),
@@ -433,7 +393,8 @@ export async function importHpo(executor: Neo4jExecutor, oboFile: string, hpoaFi
     } finally {
       input.close();
     }
-    await removeStaleEdges(executor, run, resume, report, DELETE_STALE_ANNOTATIONS, named, { phase: 'annotations', lastLine: lineNo, count: 'annotationsRemoved' }, batchSize);
+    const counts = { annotations: 'annotationsRemoved', inheritance: 'inheritanceRemoved' };
+    await removeStaleEdges(executor, run, resume, report, DELETE_STALE_ANNOTATIONS, named, { phase: 'annotations', lastLine: lineNo, counts }, batchSize);
     if (genesFile !== undefined && genesIndex) {
       await importDiseaseGenes(executor, run, resume, report, genesFile, genesIndex, batchSize, (bytes) =>
         options.onProgress?.({ done: oboBytes + hpoaBytes + bytes, total, unit: 'bytes' }),
@@ -507,5 +468,6 @@ async function importDiseaseGenes(
   } finally {
     input.close();
   }
-  await removeStaleEdges(executor, run, resume, report, DELETE_STALE_GENE_LINKS, named, { phase: 'genes', lastLine: lineNo, count: 'geneLinksRemoved' }, batchSize);
+  const counts = { removed: 'geneLinksRemoved' };
+  await removeStaleEdges(executor, run, resume, report, DELETE_STALE_GENE_LINKS, named, { phase: 'genes', lastLine: lineNo, counts }, batchSize);
 }

@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { QueryResult, RecordShape } from 'neo4j-driver';
-import { ErrorCode, HubError } from '../../lib/errors';
-import { Neo4jExecutor } from '../executor';
 import { importCivic } from './civic';
 import { ImportInputError } from './common';
 import { importHpo } from './hpo';
-import { countTagged, importRun, randomDigits, randomTag, tempDir, testExecutor } from './test-support';
+import { CountingExecutor, countTagged, importRun, randomDigits, randomTag, tempDir, testExecutor } from './test-support';
 
 // ClinicalEvidenceSummaries.tsv header of CIViC's molecular-profile releases (as in the 01-Aug-2024 file).
 const HEADER = [
@@ -30,25 +27,6 @@ function civicRelease(dir: string, release: string, tag: string, ids: { doid: st
   const file = path.join(dir, `${release}-ClinicalEvidenceSummaries.tsv`);
   fs.writeFileSync(file, [HEADER.join('\t'), ...rows].join('\n') + '\n');
   return file;
-}
-
-/** Counts UNWIND batches written; fails every batch after the first `ok`, as a Neo4j that went away would. */
-class CountingExecutor extends Neo4jExecutor {
-  batches = 0;
-  writes = 0;
-  constructor(
-    inner: Neo4jExecutor,
-    private readonly ok = Infinity,
-  ) {
-    super(inner.driver, 'bolt://counting');
-  }
-  override write<R extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
-    this.writes += 1;
-    if (cypher.includes('UNWIND $rows') && ++this.batches > this.ok) {
-      return Promise.reject(new HubError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'Neo4j unreachable at bolt://counting'));
-    }
-    return super.write<R>(cypher, params);
-  }
 }
 
 const ids = () => ({ doid: randomDigits(8), eid: randomDigits(8), mp: randomDigits(8) });

@@ -2,12 +2,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { QueryResult, RecordShape } from 'neo4j-driver';
+import { ErrorCode, HubError } from '../../lib/errors';
 import { createDriver, Neo4jExecutor } from '../executor';
 
 export function testExecutor(): Neo4jExecutor {
   const uri = process.env.NEO4J_URI;
   if (!uri) throw new Error('NEO4J_URI is not set: tests/global-setup.ts starts the embedded Neo4j');
   return new Neo4jExecutor(createDriver({ uri, user: process.env.NEO4J_USER || undefined, password: process.env.NEO4J_PASSWORD }), uri);
+}
+
+/** Counts UNWIND batches written; fails every batch after the first `ok`, as a Neo4j that went away would. */
+export class CountingExecutor extends Neo4jExecutor {
+  batches = 0;
+  writes = 0;
+  constructor(
+    inner: Neo4jExecutor,
+    private readonly ok = Infinity,
+  ) {
+    super(inner.driver, 'bolt://counting');
+  }
+  override write<R extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
+    this.writes += 1;
+    if (cypher.includes('UNWIND $rows') && ++this.batches > this.ok) {
+      return Promise.reject(new HubError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'Neo4j unreachable at bolt://counting'));
+    }
+    return super.write<R>(cypher, params);
+  }
 }
 
 /** Six random upper-case letters (four sometimes occurred inside real HPO names): put into every gene symbol / name a test creates. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCivic } from '../../knowledge-graph/importers/civic';
+import { importHpo } from '../../knowledge-graph/importers/hpo';
 import { importTrials } from '../../knowledge-graph/importers/trials';
-import { randomDigits, tempDir, testExecutor } from '../../knowledge-graph/importers/test-support';
+import { randomDigits, randomTag, tempDir, testExecutor } from '../../knowledge-graph/importers/test-support';
 import { createLogger } from '../../lib/logger';
 import type { RunningService } from '../../lib/apollo-http';
 import { testNeo4j } from '../../tests/support/config';
@@ -58,6 +59,46 @@ describe('knowledge-graph subgraph queries', () => {
     expect(disease.data!.disease.phenotypes).toContainEqual({ phenotype: { id: 'HP:0000175', name: 'Cleft palate' }, evidence: 'IEA' });
     const search = await gql<{ phenotypeSearch: { id: string; name: string }[] }>(service.url, `{ phenotypeSearch(text: "cleft palate") { id name } }`);
     expect(search.data!.phenotypeSearch[0]).toEqual({ id: 'HP:0000175', name: 'Cleft palate' });
+  });
+
+  it("gives each annotated disease of the phenotype corpus its modes of inheritance, once each and sorted, and none to the seed's", async () => {
+    // A release of this test's own: one term, one disease annotated with it, autosomal recessive and dominant (HPO ids)
+    // stated by two references each, and a NOT-qualified X-linked row.
+    const executor = testExecutor();
+    const tag = randomTag();
+    const term = `HP:${randomDigits(7)}`;
+    const omim = `OMIM:${randomDigits(6)}`;
+    const dir = tempDir();
+    const modes = [
+      ['HP:0000005', 'Mode of inheritance', 'HP:0000001'],
+      ['HP:0000006', 'Autosomal dominant inheritance', 'HP:0000005'],
+      ['HP:0000007', 'Autosomal recessive inheritance', 'HP:0000005'],
+      ['HP:0001417', 'X-linked inheritance', 'HP:0000005'],
+    ];
+    fs.writeFileSync(
+      path.join(dir, 'hp.obo'),
+      `format-version: 1.2\ndata-version: hp/releases/2031-${randomDigits(8)}\n\n[Term]\nid: ${term}\nname: Finding ${tag}\n\n` +
+        modes.map(([id, name, parent]) => `[Term]\nid: ${id}\nname: ${name}\nis_a: ${parent}\n`).join('\n'),
+    );
+    const header = ['database_id', 'disease_name', 'qualifier', 'hpo_id', 'reference', 'evidence', 'onset', 'frequency', 'sex', 'modifier', 'aspect', 'biocuration'];
+    const row = (hpo: string, reference: string, aspect: string, qualifier = '') =>
+      [omim, `Syndrome ${tag}`, qualifier, hpo, reference, 'TAS', '', '', '', '', aspect, 'HPO:test[2031-01-01]'].join('\t');
+    const rows = [row(term, omim, 'P'), row('HP:0000007', omim, 'I'), row('HP:0000006', 'PMID:1', 'I'), row('HP:0000007', 'PMID:2', 'I'),
+      row('HP:0000006', omim, 'I'), row('HP:0001417', omim, 'I', 'NOT')];
+    fs.writeFileSync(path.join(dir, 'phenotype.hpoa'), `${header.join('\t')}\n${rows.join('\n')}\n`);
+    await importHpo(executor, path.join(dir, 'hp.obo'), path.join(dir, 'phenotype.hpoa'));
+    try {
+      type Corpus = { phenotypeCorpus: { diseases: { id: string; inheritance: string[] }[] } };
+      const response = await gql<Corpus>(service.url, `{ phenotypeCorpus { diseases { id inheritance } } }`);
+      expect(response.errors).toBeUndefined();
+      const diseases = response.data!.phenotypeCorpus.diseases;
+      expect(diseases.find((d) => d.id === omim)).toEqual({ id: omim, inheritance: ['HP:0000006', 'HP:0000007'] });
+      // Marfan syndrome (OMIM:154700), a seed disease: the 2015 seed keeps no mode of inheritance.
+      expect(diseases.find((d) => d.id === 'OMIM:154700')).toEqual({ id: 'OMIM:154700', inheritance: [] });
+    } finally {
+      await executor.write('MATCH (d:Disease {id: $omim}) DETACH DELETE d', { omim });
+      await executor.close();
+    }
   });
 
   it("lists a gene's drugs from its sensitivity evidence", async () => {

@@ -185,15 +185,35 @@ export interface ConceptRecord {
   names: string[];
 }
 
+/** A disease of the corpus as its Cypher returns it (ANNOTATED_DISEASES; eval/corpus.ts reads one release the same way). */
+export interface AnnotatedDiseaseRow {
+  id: string;
+  name: string;
+  annotations: [string, string | null][];
+  genes: string[];
+  /** Distinct and sorted. */
+  inheritance: string[];
+}
+
 /** A disease's annotations as the corpus gives them: `frequencies[i]` is the HPOA frequency of `phenotypes[i]`. */
-export function diseaseAnnotations(row: { id: string; name: string; annotations: [string, string | null][]; genes: string[] }) {
-  return { id: row.id, name: row.name, phenotypes: row.annotations.map((a) => a[0]), frequencies: row.annotations.map((a) => a[1] ?? null), genes: row.genes };
+export function diseaseAnnotations(row: AnnotatedDiseaseRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    phenotypes: row.annotations.map((a) => a[0]),
+    frequencies: row.annotations.map((a) => a[1] ?? null),
+    genes: row.genes,
+    inheritance: row.inheritance,
+  };
 }
 
 export interface PhenotypeCorpusRecord {
   terms: { id: string; name: string; parents: string[] }[];
-  /** `phenotypes` may repeat an id (one HAS_PHENOTYPE edge per reference); `frequencies` is parallel to it. */
-  diseases: { id: string; name: string; phenotypes: string[]; frequencies: (string | null)[]; genes: string[] }[];
+  /**
+   * `phenotypes` may repeat an id (one HAS_PHENOTYPE edge per reference); `frequencies` is parallel to it.
+   * `inheritance`: the modes of inheritance (HAS_INHERITANCE, HPOA aspect I), distinct and sorted.
+   */
+  diseases: { id: string; name: string; phenotypes: string[]; frequencies: (string | null)[]; genes: string[]; inheritance: string[] }[];
 }
 
 const GENES_BY_SYMBOLS = `
@@ -371,11 +391,13 @@ const PHENOTYPE_TERMS = `
   MATCH (p:Phenotype)
   RETURN p.id AS id, p.name AS name, [(p)-[:IS_A]->(parent:Phenotype) | parent.id] AS parents`;
 // One list of [id, frequency] pairs, split in phenotypeCorpus: two comprehensions need not list edges in the same
-// order. `frequency` is HPOA's (importers/hpo.ts), null on the seed's edges and where a row states none.
+// order. `frequency` is HPOA's (importers/hpo.ts), null on the seed's edges and where a row states none. Modes of
+// inheritance once each: the importer writes one HAS_INHERITANCE edge per reference.
 const ANNOTATED_DISEASES = `
   MATCH (x:Disease) WHERE EXISTS { (x)-[:HAS_PHENOTYPE]->(:Phenotype) }
   RETURN x.id AS id, x.name AS name, [(x)-[r:HAS_PHENOTYPE]->(p:Phenotype) | [p.id, r.frequency]] AS annotations,
-         [(x)-[:ASSOCIATED_GENE]->(g:Gene) | g.symbol] AS genes
+         [(x)-[:ASSOCIATED_GENE]->(g:Gene) | g.symbol] AS genes,
+         COLLECT { MATCH (x)-[:HAS_INHERITANCE]->(m:Phenotype) RETURN DISTINCT m.id AS mode ORDER BY mode } AS inheritance
   ORDER BY x.id`;
 
 const CONCEPT_DICTIONARY = `
@@ -479,7 +501,7 @@ export class Neo4jKnowledgeRepository implements KnowledgeRepository {
   async phenotypeCorpus(): Promise<PhenotypeCorpusRecord> {
     const [terms, diseases] = await Promise.all([
       this.executor.read<{ id: string; name: string; parents: string[] }>(PHENOTYPE_TERMS),
-      this.executor.read<{ id: string; name: string; annotations: [string, string | null][]; genes: string[] }>(ANNOTATED_DISEASES),
+      this.executor.read<AnnotatedDiseaseRow>(ANNOTATED_DISEASES),
     ]);
     return {
       terms: terms.records.map((r) => r.toObject()),
