@@ -74,7 +74,7 @@ export type InferenceTrialPageQuery = { trials: Array<{ nctId: string, title: st
 export type InferencePhenotypeCorpusQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type InferencePhenotypeCorpusQuery = { phenotypeCorpus: { terms: Array<{ id: string, name: string, parents: Array<string> }>, diseases: Array<{ id: string, name: string, phenotypes: Array<string>, frequencies: Array<string | null>, genes: Array<string> }> } };
+export type InferencePhenotypeCorpusQuery = { phenotypeCorpus: { terms: Array<{ id: string, name: string, parents: Array<string> }>, diseases: Array<{ id: string, name: string, phenotypes: Array<string>, frequencies: Array<string | null>, genes: Array<string>, inheritance: Array<string> }> } };
 
 export type InferenceConceptDictionaryQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -219,6 +219,7 @@ export const InferencePhenotypeCorpusDocument = new TypedDocumentString(`
       phenotypes
       frequencies
       genes
+      inheritance
     }
   }
 }
