@@ -39,10 +39,13 @@ import { markdownReport, type EvaluationReport } from './report';
 export const USAGE = `usage: npm run eval:phenopackets -- [--cases <file.json | file.jsonl[.gz|.xz] | dir>] [--limit N] [--sample per-cohort|all]
                                  [--json <out.json>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G]
                                  [--score-negative-findings] [--omit-gene-covered-orphanet] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
+                                 [--ignore-zygosity]
   --omit-gene-covered-orphanet: leave out ORPHA entries whose genes all belong to OMIM entries (experiment)
   --scoring, --gene-likelihood-ratio, --score-negative-findings (likelihood-ratio scoring), --negative-finding-penalty, --gene-boost (similarity
   scoring): for experiments; default the API's (rareDiseaseCandidates) values
-  --release: rank against that imported release alone (e.g. "HPO 2023-01-27"), not the whole graph`;
+  --release: rank against that imported release alone (e.g. "HPO 2023-01-27"), not the whole graph
+  --ignore-zygosity: give the causal genes without their zygosity, so every gene counts whatever the mode of
+  inheritance (the ranking before genotype-fit.ts; for comparison)`;
 
 const API_DEFAULTS = {
   scoring: DEFAULT_SCORING,
@@ -63,6 +66,8 @@ export interface EvalArgs {
   ranking: { negativeFindingPenalty?: number; geneBoost?: number; geneLikelihoodRatio?: number; scoreNegativeFindings?: boolean; scoring?: RareDiseaseScoring; omitGeneCoveredOrphanet?: boolean };
   /** Rank against this imported release alone (e.g. "HPO 2023-01-27"); the whole graph when absent. */
   release?: string;
+  /** Causal genes without their zygosity (every gene counts): the ranking before genotype fits, for comparison. */
+  ignoreZygosity?: boolean;
 }
 
 export function defaultCasesPath(): string {
@@ -84,6 +89,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       'score-negative-findings': { type: 'boolean' },
       'omit-gene-covered-orphanet': { type: 'boolean' },
       release: { type: 'string' },
+      'ignore-zygosity': { type: 'boolean' },
     },
   });
   const v = parsed.values;
@@ -118,7 +124,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     ranking.scoring = v.scoring;
   }
   if (v.release !== undefined && v.release.trim() === '') throw new UsageError('--release: give a release name, e.g. "HPO 2023-01-27"');
-  return { cases, limit, sample, json: v.json ?? path.join('test-output', 'phenopacket-eval.json'), ranking, ...(v.release ? { release: v.release } : {}) };
+  return { cases, limit, sample, json: v.json ?? path.join('test-output', 'phenopacket-eval.json'), ranking, ...(v.release ? { release: v.release } : {}), ...(v['ignore-zygosity'] ? { ignoreZygosity: true } : {}) };
 }
 
 /**
@@ -152,7 +158,7 @@ export async function runEvaluation(executor: Neo4jExecutor, args: EvalArgs): Pr
   const { cases, skipped } = await readCases(args.cases, args.sample, args.limit);
   const readMs = performance.now() - readStarted;
   const corpus = await loadRankingCorpus(executor, args.release);
-  const evaluation = evaluateCases(corpus.index, cases, { ranking: args.ranking });
+  const evaluation = evaluateCases(corpus.index, cases, { ranking: args.ranking, ignoreZygosity: args.ignoreZygosity ?? false });
   const skippedByCode: Record<string, number> = {};
   for (const s of skipped) skippedByCode[s.code] = (skippedByCode[s.code] ?? 0) + 1;
   return {

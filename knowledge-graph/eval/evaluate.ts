@@ -63,6 +63,8 @@ export interface RunSummary {
 export interface EvaluationOptions {
   /** Options of the ranking itself (gene boost, negative-finding penalty), for experiments; the API's defaults otherwise. */
   ranking?: Omit<RankOptions, 'patientGenes' | 'patientGenotypes' | 'patientSex' | 'limit' | 'excludedPhenotypes'>;
+  /** Give the causal genes without their zygosity (every gene counts), as the ranking did before genotype fits. */
+  ignoreZygosity?: boolean;
 }
 
 export interface Evaluation {
@@ -92,7 +94,7 @@ export function evaluateCases(index: PhenotypeIndex, cases: readonly Phenopacket
       const order = rareDiseaseOrder(index, c.observed.slice(0, API_MAX_PHENOTYPES), {
         ...options.ranking,
         // The causal variants with their zygosity, as genomics' calls reach the API (variantGenotypes).
-        patientGenotypes: run === 'phenotypes+gene' ? c.genotypes : [],
+        patientGenotypes: run === 'phenotypes+gene' ? (options.ignoreZygosity ? c.genes.map((gene) => ({ gene, calls: [] })) : c.genotypes) : [],
         patientSex: c.sex,
         // Excluded terms go in as negative findings; whether they change the score is the ranking's choice.
         excludedPhenotypes: c.excluded,
