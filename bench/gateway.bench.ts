@@ -14,8 +14,12 @@
  * Ours runs twice, as two gateways with the same options but the query planner
  * (GATEWAY_QUERY_PLANNER, issue 19 item 5): the runtime's JavaScript planner and the Hive Router's
  * Rust planner (`@graphql-hive/router-runtime`). The other two contenders use the default planner.
- * After the throughput rounds, the three main contenders run alternating rounds on one connection
- * (`--latency-seconds`, 0 to skip): the median latency of one request at a time.
+ * A sixth is ours with the gateway's knowledge-graph entity cache off (GATEWAY_KNOWLEDGE_CACHE_TTL_MS=0): every
+ * other gateway of ours answers the variants' genes and therapies from its cache after the first request (the
+ * bench reads one patient again and again; a ward's patients share fewer variants), Apollo's asks every time.
+ * After the throughput rounds, the JS and Rust planners, Apollo, the cache-off gateway and a one-subgraph read
+ * of the same patient (`name observations`, the patient subgraph alone) run alternating rounds on one connection
+ * (`--latency-seconds`, 0 to skip): the median latency of one request at a time, and patient-360 / one-subgraph.
  *
  *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20] [--latency-seconds 5]
  */
@@ -63,6 +67,12 @@ interface Round {
   p99: number;
   errors: number;
   non2xx: number;
+  /**
+   * This process's CPU (user + system) over the round divided by the requests answered: every gateway and
+   * subgraph and the load generator run in this one process (Neo4j and PostgreSQL do not count), so compare
+   * contenders with each other, not with a deployment.
+   */
+  cpuMsPerRequest: number;
 }
 
 /**
@@ -81,10 +91,14 @@ const JS_PLANNER = 'ours, JS query planner';
 const RUST_PLANNER = 'ours, Rust query planner (router-runtime)';
 const APOLLO = '@apollo/gateway';
 const UNAUDITED = 'ours (default planner), query without name (no audit record)';
+const NO_CACHE = 'ours, JS query planner, knowledge-graph cache off';
+const ONE_SUBGRAPH = 'ours, JS query planner: a one-subgraph read of the same patient (name observations)';
+/** The patient subgraph alone: what the patient-360 median is compared with (issue 19: ≤ 2.5×). */
+const ONE_SUBGRAPH_QUERY = `query ($id: ID!) { patient(id: $id) { name observations { code value unit } } }`;
 const PLAIN = 'hive-gateway-runtime (default planner) without our plugins (no auth, limits, metrics)';
 
 /** Our gateway as scripts/hub.ts starts it, over the hub's subgraphs, with the given query planner. */
-function gatewayWithPlanner(queryPlanner: GatewayQueryPlanner, config: SecuredConfig, subgraphUrls: Record<string, string>, log: Logger): Promise<Gateway> {
+function gatewayWithPlanner(queryPlanner: GatewayQueryPlanner, config: SecuredConfig, subgraphUrls: Record<string, string>, log: Logger, knowledgeCacheTtlMs = config.gatewayKnowledgeCacheTtlMs): Promise<Gateway> {
   return startGateway({
     host: config.host,
     port: 0,
@@ -97,6 +111,7 @@ function gatewayWithPlanner(queryPlanner: GatewayQueryPlanner, config: SecuredCo
     corsOrigins: config.gatewayEdges.corsOrigins,
     metricsToken: config.gatewayEdges.metricsToken,
     queryPlanner,
+    knowledgeCacheTtlMs,
     databaseUrl: config.databaseUrl,
   });
 }
@@ -144,6 +159,7 @@ process.on('warning', (warning) => {
 
 async function load(name: string, url: string, body: string, connections = CONNECTIONS, duration = SECONDS): Promise<Round> {
   roundUnderWay = name;
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -152,8 +168,10 @@ async function load(name: string, url: string, body: string, connections = CONNE
     connections,
     duration,
   });
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     gateway: name,
+    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -194,6 +212,7 @@ async function main() {
   const plain = await startPlainRuntime(subgraphUrls, credentials, config.gatewayQueryPlanner);
   const jsGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-js' }));
   const rustGateway = await gatewayWithPlanner('rust', config, subgraphUrls, log.child({ service: 'gateway-rust' }));
+  const uncachedGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-no-cache' }), 0);
 
   try {
     const id = await createBenchPatient(hub.gateway.url);
@@ -202,7 +221,7 @@ async function main() {
     const unauditedBody = JSON.stringify({ query: QUERY_WITHOUT_NAME, variables: { id } });
     const ours = await gql(jsGateway.url, QUERY, { id });
     const theirs = await gql(apolloUrl, QUERY, { id });
-    for (const [name, url] of [[RUST_PLANNER, rustGateway.url], [PLAIN, plain.url], ['the hub\'s own gateway', hub.gateway.url]] as const) {
+    for (const [name, url] of [[RUST_PLANNER, rustGateway.url], [PLAIN, plain.url], ['the hub\'s own gateway', hub.gateway.url], [NO_CACHE, uncachedGateway.url]] as const) {
       const answer = await gql(url, QUERY, { id });
       if (JSON.stringify(ours) !== JSON.stringify(answer)) throw new Error(`${name} answers differently:\n${JSON.stringify(answer)}\nJS planner: ${JSON.stringify(ours)}`);
     }
@@ -216,6 +235,14 @@ async function main() {
       [APOLLO, apolloUrl, body],
       [UNAUDITED, hub.gateway.url, unauditedBody],
       [PLAIN, plain.url, body],
+      [NO_CACHE, uncachedGateway.url, body],
+    ];
+    const oneConnection: typeof contenders = [
+      [JS_PLANNER, jsGateway.url, body],
+      [RUST_PLANNER, rustGateway.url, body],
+      [APOLLO, apolloUrl, body],
+      [NO_CACHE, uncachedGateway.url, body],
+      [ONE_SUBGRAPH, jsGateway.url, JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } })],
     ];
     // Warm each (JIT, connection pools, query-plan caches) before measuring.
     for (const [, url, requestBody] of contenders) await load('warm-up', url, requestBody);
@@ -226,7 +253,7 @@ async function main() {
     // One request at a time: what a single client waits, planner and gateway overhead least hidden by queueing.
     const single: Round[] = [];
     for (let round = 0; LATENCY_SECONDS > 0 && round < ROUNDS; round++) {
-      for (const [name, url, requestBody] of contenders.slice(0, 3)) single.push(await load(name, url, requestBody, 1, LATENCY_SECONDS));
+      for (const [name, url, requestBody] of oneConnection) single.push(await load(name, url, requestBody, 1, LATENCY_SECONDS));
     }
     const summary = (name: string, of = rounds) => {
       const mine = of.filter((r) => r.gateway === name);
@@ -236,6 +263,7 @@ async function main() {
         p50: median(mine.map((r) => r.p50)),
         p99: median(mine.map((r) => r.p99)),
         failures: mine.reduce((n, r) => n + r.errors + r.non2xx, 0),
+        cpuMs: median(mine.map((r) => r.cpuMsPerRequest)),
       };
     };
     const js = summary(JS_PLANNER);
@@ -244,22 +272,26 @@ async function main() {
     const ofDefault = config.gatewayQueryPlanner === 'rust' ? rust : js;
     const unaudited = summary(UNAUDITED);
     const plainSummary = summary(PLAIN);
+    const uncached = summary(NO_CACHE);
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     const oneAtATime = (name: string) => {
       const mine = summary(name, single);
       return ` ${mine.rps.toFixed(1)} | ${mine.p50} |`;
     };
     const lines = [
-      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | 1 connection: req/s | 1 connection: p50 ms |`,
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...[js, rust, apolloSummary, unaudited, plainSummary].map(
-        (s, index) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} |${index < 3 && single.length ? oneAtATime(s.gateway) : ' – | – |'}`,
+      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | CPU ms per request (this process) | 1 connection: req/s | 1 connection: p50 ms |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...[js, rust, apolloSummary, unaudited, plainSummary, uncached].map(
+        (s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${s.cpuMs.toFixed(1)} |${single.some((r) => r.gateway === s.gateway) ? oneAtATime(s.gateway) : ' – | – |'}`,
       ),
+      ...(single.length ? [`| ${ONE_SUBGRAPH} | – | – | – | – | – |${oneAtATime(ONE_SUBGRAPH)}`] : []),
       '',
       `throughput ratio ours/apollo: JS planner **${ratio(js.rps, apolloSummary.rps)}**, Rust planner **${ratio(rust.rps, apolloSummary.rps)}**; ` +
         `Rust / JS planner: **${ratio(rust.rps, js.rps)}**; ` +
         `default planner (${config.gatewayQueryPlanner}) with / without an audited field: **${ratio(ofDefault.rps, unaudited.rps)}**; ` +
         `with / without auth, limits and metrics: **${ratio(ofDefault.rps, plainSummary.rps)}**; ` +
+        `JS planner with / without the knowledge-graph cache: **${ratio(js.rps, uncached.rps)}** (CPU per request **${ratio(js.cpuMs, uncached.cpuMs)}**); ` +
+        (single.length ? `1 connection, patient-360 p50 / one-subgraph read p50: **${ratio(summary(JS_PLANNER, single).p50, summary(ONE_SUBGRAPH, single).p50)}**; ` : '') +
         `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds` +
         (single.length ? `, then ${ROUNDS} alternating rounds of ${LATENCY_SECONDS} s on 1 connection` : '') +
         `, node ${process.version}, ${os.cpus().length} cores`,
@@ -274,6 +306,7 @@ async function main() {
     await plain.close();
     await jsGateway.close();
     await rustGateway.close();
+    await uncachedGateway.close();
     await hub.close();
     await neo4j.close();
   }
