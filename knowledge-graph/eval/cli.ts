@@ -39,13 +39,15 @@ import { markdownReport, type EvaluationReport } from './report';
 export const USAGE = `usage: npm run eval:phenopackets -- [--cases <file.json | file.jsonl[.gz|.xz] | dir>] [--limit N] [--sample per-cohort|all]
                                  [--json <out.json>] [--scoring likelihood-ratio|similarity] [--gene-likelihood-ratio G]
                                  [--score-negative-findings] [--omit-gene-covered-orphanet] [--negative-finding-penalty P] [--gene-boost B] [--release "HPO <version>"]
-                                 [--ignore-zygosity]
+                                 [--ignore-zygosity] [--carrier-decoys N]
   --omit-gene-covered-orphanet: leave out ORPHA entries whose genes all belong to OMIM entries (experiment)
   --scoring, --gene-likelihood-ratio, --score-negative-findings (likelihood-ratio scoring), --negative-finding-penalty, --gene-boost (similarity
   scoring): for experiments; default the API's (rareDiseaseCandidates) values
   --release: rank against that imported release alone (e.g. "HPO 2023-01-27"), not the whole graph
   --ignore-zygosity: give the causal genes without their zygosity, so every gene counts whatever the mode of
-  inheritance (the ranking before genotype-fit.ts; for comparison)`;
+  inheritance (the ranking before genotype-fit.ts; for comparison)
+  --carrier-decoys N: add N heterozygous variants per case in genes of autosomal-recessive-only diseases (carrier
+  states every genome holds) to the gene run: how often a carrier state outranks the diagnosis`;
 
 const API_DEFAULTS = {
   scoring: DEFAULT_SCORING,
@@ -68,6 +70,8 @@ export interface EvalArgs {
   release?: string;
   /** Causal genes without their zygosity (every gene counts): the ranking before genotype fits, for comparison. */
   ignoreZygosity?: boolean;
+  /** Heterozygous carrier variants added per case to the gene run (evaluate.ts, carrierDecoys). */
+  carrierDecoys?: number;
 }
 
 export function defaultCasesPath(): string {
@@ -90,6 +94,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       'omit-gene-covered-orphanet': { type: 'boolean' },
       release: { type: 'string' },
       'ignore-zygosity': { type: 'boolean' },
+      'carrier-decoys': { type: 'string' },
     },
   });
   const v = parsed.values;
@@ -124,7 +129,9 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     ranking.scoring = v.scoring;
   }
   if (v.release !== undefined && v.release.trim() === '') throw new UsageError('--release: give a release name, e.g. "HPO 2023-01-27"');
-  return { cases, limit, sample, json: v.json ?? path.join('test-output', 'phenopacket-eval.json'), ranking, ...(v.release ? { release: v.release } : {}), ...(v['ignore-zygosity'] ? { ignoreZygosity: true } : {}) };
+  return { cases, limit, sample, json: v.json ?? path.join('test-output', 'phenopacket-eval.json'), ranking, ...(v.release ? { release: v.release } : {}), ...(v['ignore-zygosity'] ? { ignoreZygosity: true } : {}),
+    ...(v['carrier-decoys'] !== undefined ? { carrierDecoys: integerOption('carrier-decoys', v['carrier-decoys'], 0) } : {}),
+  };
 }
 
 /**
@@ -158,7 +165,7 @@ export async function runEvaluation(executor: Neo4jExecutor, args: EvalArgs): Pr
   const { cases, skipped } = await readCases(args.cases, args.sample, args.limit);
   const readMs = performance.now() - readStarted;
   const corpus = await loadRankingCorpus(executor, args.release);
-  const evaluation = evaluateCases(corpus.index, cases, { ranking: args.ranking, ignoreZygosity: args.ignoreZygosity ?? false });
+  const evaluation = evaluateCases(corpus.index, cases, { ranking: args.ranking, ignoreZygosity: args.ignoreZygosity ?? false, carrierDecoys: args.carrierDecoys ?? 0 });
   const skippedByCode: Record<string, number> = {};
   for (const s of skipped) skippedByCode[s.code] = (skippedByCode[s.code] ?? 0) + 1;
   return {
@@ -167,6 +174,7 @@ export async function runEvaluation(executor: Neo4jExecutor, args: EvalArgs): Pr
     sample: args.sample,
     limit: args.limit ?? null,
     ranking: { ...API_DEFAULTS, ...args.ranking },
+    genotypes: { ignoreZygosity: args.ignoreZygosity ?? false, carrierDecoys: args.carrierDecoys ?? 0 },
     corpus: args.release ? `release ${args.release} alone` : 'whole graph',
     graph: { terms: corpus.terms, rankableDiseases: corpus.diseases, annotationReleases: corpus.releases },
     read: { cases: cases.length, skipped: skipped.length, skippedByCode, skipExamples: skipped.slice(0, 20) },

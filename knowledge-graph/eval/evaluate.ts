@@ -15,6 +15,7 @@
  * descending, then disease id), so a tie with a disease of smaller id costs a place, as it would on screen.
  * Pure: the phenotype index and the cases are handed in.
  */
+import { AUTOSOMAL_RECESSIVE, type GeneGenotype } from '../../subgraphs/inference/domain/genotype-fit';
 import { rareDiseaseOrder, type PhenotypeIndex, type RankOptions } from '../../subgraphs/inference/domain/phenotype-similarity';
 import type { PhenopacketCase } from './phenopackets';
 
@@ -65,6 +66,44 @@ export interface EvaluationOptions {
   ranking?: Omit<RankOptions, 'patientGenes' | 'patientGenotypes' | 'patientSex' | 'limit' | 'excludedPhenotypes'>;
   /** Give the causal genes without their zygosity (every gene counts), as the ranking did before genotype fits. */
   ignoreZygosity?: boolean;
+  /**
+   * Heterozygous variants added to each case (gene run only) in genes whose every disease in the graph is autosomal
+   * recessive only, none a causal gene of the case: carrier states, which every genome holds (about 2.8 severe
+   * recessive mutations per genome, Bell et al. 2011, Sci Transl Med 3:65ra4, PMID:21228398). A ranking that lifts
+   * the diseases of every gene with a variant puts those first. Drawn per case by a seeded generator (same every run).
+   */
+  carrierDecoys?: number;
+}
+
+/** Genes whose diseases in the index all state autosomal recessive inheritance (HP:0000007) and nothing else. */
+export function recessiveOnlyGenes(index: PhenotypeIndex): string[] {
+  const verdict = new Map<string, boolean>();
+  for (const disease of index.diseases) {
+    const recessiveOnly = disease.inheritance.length === 1 && disease.inheritance[0] === AUTOSOMAL_RECESSIVE;
+    for (const gene of disease.genes) verdict.set(gene, (verdict.get(gene) ?? true) && recessiveOnly);
+  }
+  return [...verdict].filter(([, recessive]) => recessive).map(([gene]) => gene).sort();
+}
+
+/** mulberry32: a small seeded generator, so that a case gets the same decoys in every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` heterozygous carrier variants from `pool` for case number `caseIndex`, none in `causal`. */
+export function carrierDecoysFor(pool: readonly string[], causal: readonly string[], count: number, caseIndex: number): GeneGenotype[] {
+  const random = seeded(caseIndex + 1);
+  const chosen = new Set<string>();
+  const eligible = pool.filter((gene) => !causal.includes(gene));
+  while (chosen.size < Math.min(count, eligible.length)) chosen.add(eligible[Math.floor(random() * eligible.length)]!);
+  return [...chosen].map((gene) => ({ gene, calls: ['HETEROZYGOUS'] }));
 }
 
 export interface Evaluation {
@@ -85,6 +124,11 @@ export function evaluateCases(index: PhenotypeIndex, cases: readonly Phenopacket
     genes: c.genes,
     rank: { phenotypes: null, 'phenotypes+gene': null },
   }));
+  const decoyPool = options.carrierDecoys ? recessiveOnlyGenes(index) : [];
+  const genotypesOf = (c: PhenopacketCase, caseIndex: number): GeneGenotype[] => {
+    const genotypes = [...c.genotypes, ...carrierDecoysFor(decoyPool, c.genes, options.carrierDecoys ?? 0, caseIndex)];
+    return options.ignoreZygosity ? genotypes.map(({ gene }) => ({ gene, calls: [] })) : genotypes;
+  };
   const runs: RunSummary[] = [];
   for (const run of ['phenotypes', 'phenotypes+gene'] as const) {
     const started = performance.now();
@@ -94,7 +138,7 @@ export function evaluateCases(index: PhenotypeIndex, cases: readonly Phenopacket
       const order = rareDiseaseOrder(index, c.observed.slice(0, API_MAX_PHENOTYPES), {
         ...options.ranking,
         // The causal variants with their zygosity, as genomics' calls reach the API (variantGenotypes).
-        patientGenotypes: run === 'phenotypes+gene' ? (options.ignoreZygosity ? c.genes.map((gene) => ({ gene, calls: [] })) : c.genotypes) : [],
+        patientGenotypes: run === 'phenotypes+gene' ? genotypesOf(c, i) : [],
         patientSex: c.sex,
         // Excluded terms go in as negative findings; whether they change the score is the ranking's choice.
         excludedPhenotypes: c.excluded,

@@ -10,6 +10,8 @@ export interface EvaluationReport {
   limit: number | null;
   /** The ranking options used (the API's defaults unless an experiment set them). */
   ranking: { scoring: 'likelihood-ratio' | 'similarity'; geneLikelihoodRatio: number; scoreNegativeFindings: boolean; geneBoost: number; negativeFindingPenalty: number; omitGeneCoveredOrphanet?: boolean };
+  /** How the gene run's genotypes were given: without zygosity (the ranking before genotype fits), with carrier decoys. */
+  genotypes: { ignoreZygosity: boolean; carrierDecoys: number };
   /** "whole graph" (what the API reads) or "release <name> alone" (--release). */
   corpus: string;
   graph: { terms: number; rankableDiseases: number; annotationReleases: AnnotationRelease[] };
@@ -32,7 +34,9 @@ export function markdownReport(report: EvaluationReport): string {
           (report.ranking.scoreNegativeFindings ? 'scored by (1 − f_disease)/(1 − f_background).' : 'named per candidate with their ratios, not scored.') +
           (report.ranking.omitGeneCoveredOrphanet ? ' ORPHA entries whose genes all belong to OMIM entries left out.' : '')
         : `Scoring: similarity (symmetric BMA of Resnik); gene boost ×${1 + report.ranking.geneBoost}; excluded terms passed as negative findings (` +
-          (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).')),
+          (report.ranking.negativeFindingPenalty > 0 ? `score × ${1 - report.ranking.negativeFindingPenalty} per one the disease shows).` : 'named per candidate, score unchanged).')) +
+      (report.genotypes.ignoreZygosity ? ' Gene run: causal genes without zygosity (every gene counts, as before genotype fits).' : ' Gene run: causal variants with their zygosity.') +
+      (report.genotypes.carrierDecoys ? ` Plus ${report.genotypes.carrierDecoys} heterozygous carrier variant(s) per case in autosomal-recessive-only genes.` : ''),
     '',
     '| run | cases | diagnosis in graph | top-1 | top-3 | top-10 | top-1 / top-3 / top-10 of in-graph | median rank (in graph) | median rank (all) | time | ms per ranked case |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
