@@ -40,7 +40,8 @@ import type { GatewayQueryPlanner } from '../lib/gateway-query-planner';
 import { assertionsOf, type SecuredConfig } from '../lib/local-secrets';
 import type { Logger } from '../lib/logger';
 import { gql } from '../tests/support/graphql';
-import { defaultCredentials } from '../tests/support/auth';
+import { asserted, bearer } from '../tests/support/auth';
+import { ASSERTION_TTL_SECONDS } from '../lib/identity';
 import { numberOption } from './options';
 
 const SECONDS = numberOption('seconds', 10);
@@ -116,15 +117,36 @@ function gatewayWithPlanner(queryPlanner: GatewayQueryPlanner, config: SecuredCo
   });
 }
 
-/** The same runtime and transports as gateway/server.ts, none of its plugins; a fixed identity assertion per subgraph request. */
-async function startPlainRuntime(subgraphUrls: Record<string, string>, credentials: Record<string, string>, queryPlanner: GatewayQueryPlanner) {
-  const assertion = { 'x-hub-identity': credentials['x-hub-identity']! };
-  const entry = (location: string) => ({ location, headers: Object.entries(assertion) as [string, string][], options: { deduplicateInflightRequests: false } });
+/**
+ * The identity assertion Apollo's gateway and the plain runtime forward (they sign none of their own): an admin's,
+ * signed again at half its lifetime, since the bench outlives one (ASSERTION_TTL_SECONDS; an expired assertion made
+ * the subgraphs refuse every request of a late round, which then looked fast).
+ */
+function forwardedAssertion(): () => Promise<string> {
+  let current: { value: Promise<string>; signedAt: number } | undefined;
+  return () => {
+    if (!current || Date.now() - current.signedAt > (ASSERTION_TTL_SECONDS * 1000) / 2) {
+      current = { value: asserted({ subject: 'bench-admin', role: 'admin', client: 'precision-hub-bench' }).then((h) => h['x-hub-identity']!), signedAt: Date.now() };
+    }
+    return current.value;
+  };
+}
+
+/** The same runtime and transports as gateway/server.ts, none of its plugins; the forwarded assertion on each subgraph request. */
+async function startPlainRuntime(subgraphUrls: Record<string, string>, assertion: () => Promise<string>, queryPlanner: GatewayQueryPlanner) {
+  const entry = (location: string) => ({ location, options: { deduplicateInflightRequests: false } });
   const runtime = createGatewayRuntime({
     supergraph: readSupergraph(),
     unifiedGraphHandler: await unifiedGraphHandlerFor(queryPlanner),
     graphqlEndpoint: '/graphql',
     logging: false,
+    plugins: () => [
+      {
+        async onFetch({ options, setOptions }) {
+          setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), 'x-hub-identity': await assertion() } });
+        },
+      },
+    ],
     transportEntries: {
       patient: entry(subgraphUrls.patient!),
       genomics: entry(subgraphUrls.genomics!),
@@ -157,13 +179,16 @@ process.on('warning', (warning) => {
   if (warning.name === 'MaxListenersExceededWarning') listenerWarnings.set(roundUnderWay, (listenerWarnings.get(roundUnderWay) ?? 0) + 1);
 });
 
+/** An admin's bearer token for the whole run (the tests' default lasts 10 minutes; a long run outlives it). */
+const benchBearer = bearer({ sub: 'bench-admin', role: 'admin', expiresIn: 3 * 3600 });
+
 async function load(name: string, url: string, body: string, connections = CONNECTIONS, duration = SECONDS): Promise<Round> {
   roundUnderWay = name;
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await defaultCredentials()) },
+    headers: { 'content-type': 'application/json', ...(await benchBearer) },
     body,
     connections,
     duration,
@@ -193,23 +218,23 @@ async function main() {
     'knowledge-graph': hub.knowledgeGraph.url,
     inference: hub.inference.url,
   };
-  const credentials = await defaultCredentials();
+  const assertion = forwardedAssertion();
   const apollo = new ApolloServer({
     gateway: new ApolloGateway({
       supergraphSdl: withoutSecurityFeatures(readSupergraph()),
-      // The subgraphs answer only requests carrying an identity assertion: Apollo's gateway forwards the one
-      // tests/support/auth.ts gives every request (it has no auth of its own to sign one with).
+      // The subgraphs answer only requests carrying an identity assertion: Apollo's gateway forwards an admin's
+      // (forwardedAssertion; it has no auth of its own to sign one with).
       buildService: ({ name }) =>
         new RemoteGraphQLDataSource({
           url: subgraphUrls[name],
-          willSendRequest: ({ request }) => {
-            for (const [key, value] of Object.entries(credentials)) request.http?.headers.set(key, value);
+          willSendRequest: async ({ request }) => {
+            request.http?.headers.set('x-hub-identity', await assertion());
           },
         }),
     }),
   });
   const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
-  const plain = await startPlainRuntime(subgraphUrls, credentials, config.gatewayQueryPlanner);
+  const plain = await startPlainRuntime(subgraphUrls, assertion, config.gatewayQueryPlanner);
   const jsGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-js' }));
   const rustGateway = await gatewayWithPlanner('rust', config, subgraphUrls, log.child({ service: 'gateway-rust' }));
   const uncachedGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-no-cache' }), 0);
@@ -301,6 +326,12 @@ async function main() {
     console.log(`\nMaxListenersExceededWarning while each contender's rounds ran: ${warned || 'none'}`);
     console.log('\nper round:', JSON.stringify(rounds));
     if (single.length) console.log('\nper round, 1 connection:', JSON.stringify(single));
+    // Every contender still answers as at the start: a round whose requests were refused would have looked fast.
+    for (const [name, url] of contenders.filter(([name]) => name !== UNAUDITED)) {
+      const answer = await gql(url, QUERY, { id }, await benchBearer);
+      if (JSON.stringify(answer) !== JSON.stringify(ours)) throw new Error(`${name} answered differently at the end of the run:\n${JSON.stringify(answer)}`);
+    }
+    console.log('\nevery contender answered the same at the end of the run as at the start');
   } finally {
     await apollo.stop();
     await plain.close();
