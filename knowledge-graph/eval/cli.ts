@@ -31,7 +31,7 @@ import {
   DEFAULT_SCORE_NEGATIVE_FINDINGS,
   DEFAULT_SCORING,
   type RareDiseaseScoring,
-} from '../../subgraphs/inference/domain/phenotype-similarity';
+} from '../../subgraphs/inference/domain/rare-disease-ranking';
 import { evaluateCases } from './evaluate';
 import { isSkip, PhenopacketInputError, readPhenopackets, type PhenopacketCase, type PhenopacketSkip } from './phenopackets';
 import { markdownReport, type EvaluationReport } from './report';

@@ -16,7 +16,8 @@
  * Pure: the phenotype index and the cases are handed in.
  */
 import { AUTOSOMAL_RECESSIVE, type GeneGenotype } from '../../subgraphs/inference/domain/genotype-fit';
-import { rareDiseaseOrder, type PhenotypeIndex, type RankOptions } from '../../subgraphs/inference/domain/phenotype-similarity';
+import type { PhenotypeIndex } from '../../subgraphs/inference/domain/phenotype-similarity';
+import { rareDiseaseOrder, type RankOptions } from '../../subgraphs/inference/domain/rare-disease-ranking';
 import type { PhenopacketCase } from './phenopackets';
 
 /** `Patient.rareDiseaseCandidates` takes 1 to 100 HPO ids; a longer list is cut to its first 100, as a client must. */

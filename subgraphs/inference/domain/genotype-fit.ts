@@ -1,6 +1,6 @@
 /**
  * Whether a patient's calls in a disease gene fit the disease's mode of inheritance: the genotype half of a
- * rare-disease ranking (phenotype-similarity.ts). One heterozygous variant in the gene of an autosomal-recessive
+ * rare-disease ranking (rare-disease-ranking.ts). One heterozygous variant in the gene of an autosomal-recessive
  * disease is carrier state, about 1 person in 50–100 for a common recessive gene, not evidence of the disease;
  * LIRICAL (Robinson et al., AJHG 2020, PMID:32755546) likewise weighs a gene down when the patient has fewer
  * pathogenic alleles than the disease's mode of inheritance needs (two for autosomal recessive, one for

@@ -3,15 +3,13 @@ import {
   bestMatchAverage,
   buildPhenotypeIndex,
   PhenotypeIndexError,
-  rankRareDiseases,
-  rareDiseaseOrder,
   termSimilarity,
   unknownPhenotypes,
   type DiseaseAnnotation,
   type OntologyTerm,
   type PhenotypeIndex,
-  type RankOptions,
 } from './phenotype-similarity';
+import { rankRareDiseases, rareDiseaseOrder, type RankOptions } from './rare-disease-ranking';
 
 /*
  * A small extract of HPO (real ids and names, structure simplified). Cortical visual impairment has two

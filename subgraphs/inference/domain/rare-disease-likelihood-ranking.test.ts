@@ -4,7 +4,8 @@
  * which ignores frequencies: diseases with the same terms tie and are ordered by id.
  */
 import { EYE, NYSTAGMUS, OBLIGATE, OCCASIONAL, SEIZURE, STRABISMUS, VERY_FREQUENT, diseases, terms } from './phenotype-likelihood.fixture';
-import { buildPhenotypeIndex, rankRareDiseases, rareDiseaseOrder } from './phenotype-similarity';
+import { buildPhenotypeIndex } from './phenotype-similarity';
+import { rankRareDiseases, rareDiseaseOrder } from './rare-disease-ranking';
 
 describe('rankRareDiseases with likelihood ratios (the default)', () => {
   const index = buildPhenotypeIndex(terms, diseases);

@@ -1,7 +1,7 @@
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { ActionableFinding } from '../domain/actionable-findings';
 import { HPO_ID } from '../domain/hpo-ids';
-import { DEFAULT_GENE_LIKELIHOOD_RATIO, rankRareDiseases } from '../domain/phenotype-similarity';
+import { DEFAULT_GENE_LIKELIHOOD_RATIO, rankRareDiseases } from '../domain/rare-disease-ranking';
 import { rankTrialMatches } from '../domain/trial-eligibility';
 import { RiskChangeError, riskWhatIf, type RiskChanges } from '../domain/what-if';
 import { screenedRiskInput } from '../domain/cardiovascular';
