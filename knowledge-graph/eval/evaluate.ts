@@ -15,6 +15,7 @@
  * descending, then disease id), so a tie with a disease of smaller id costs a place, as it would on screen.
  * Pure: the phenotype index and the cases are handed in.
  */
+import { seededRandom } from '../../lib/seeded-random';
 import { AUTOSOMAL_RECESSIVE, type GeneGenotype } from '../../subgraphs/inference/domain/genotype-fit';
 import type { PhenotypeIndex } from '../../subgraphs/inference/domain/phenotype-similarity';
 import { rareDiseaseOrder, type RankOptions } from '../../subgraphs/inference/domain/rare-disease-ranking';
@@ -71,7 +72,7 @@ export interface EvaluationOptions {
    * Heterozygous variants added to each case (gene run only) in genes whose every disease in the graph is autosomal
    * recessive only, none a causal gene of the case: carrier states, which every genome holds (about 2.8 severe
    * recessive mutations per genome, Bell et al. 2011, Sci Transl Med 3:65ra4, PMID:21228398). A ranking that lifts
-   * the diseases of every gene with a variant puts those first. Drawn per case by a seeded generator (same every run).
+   * the diseases of every gene with a variant puts those first. Drawn per case by the project's seeded generator (lib/seeded-random.ts: same every run).
    */
   carrierDecoys?: number;
 }
@@ -86,24 +87,12 @@ export function recessiveOnlyGenes(index: PhenotypeIndex): string[] {
   return [...verdict].filter(([, recessive]) => recessive).map(([gene]) => gene).sort();
 }
 
-/** mulberry32: a small seeded generator, so that a case gets the same decoys in every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` heterozygous carrier variants from `pool` for case number `caseIndex`, none in `causal`. */
 export function carrierDecoysFor(pool: readonly string[], causal: readonly string[], count: number, caseIndex: number): GeneGenotype[] {
-  const random = seeded(caseIndex + 1);
+  const random = seededRandom(caseIndex);
   const chosen = new Set<string>();
   const eligible = pool.filter((gene) => !causal.includes(gene));
-  while (chosen.size < Math.min(count, eligible.length)) chosen.add(eligible[Math.floor(random() * eligible.length)]!);
+  while (chosen.size < Math.min(count, eligible.length)) chosen.add(random.pick(eligible));
   return [...chosen].map((gene) => ({ gene, calls: ['HETEROZYGOUS'] }));
 }
 
