@@ -69,6 +69,20 @@ describe('useKnowledgeCache', () => {
     expect(kg.asked).toEqual([['BRAF:V600E'], ['BRAF:V600E'], ['BRAF:V600E']]);
   });
 
+  it("keys by the request's other variables: the same document with another argument is another question", async () => {
+    const document = parse('query ($representations: [_Any!]!, $level: String) { _entities(representations: $representations) { ... on Variant { id therapies(level: $level) { drug } } } }');
+    const asked: unknown[] = [];
+    const execute = cached(async (request) => {
+      asked.push(request.variables!.level);
+      return { data: { _entities: [{ id: 'BRAF:V600E', therapies: [{ drug: `level ${String(request.variables!.level)}` }] }] } };
+    });
+    const ask = (level: string): Request => ({ document, operationType: 'query', variables: { representations: [variant('BRAF:V600E')], level }, context: clinician });
+    expect((await execute(ask('A'))).data).toEqual({ _entities: [{ id: 'BRAF:V600E', therapies: [{ drug: 'level A' }] }] });
+    expect((await execute(ask('B'))).data).toEqual({ _entities: [{ id: 'BRAF:V600E', therapies: [{ drug: 'level B' }] }] });
+    await execute(ask('A'));
+    expect(asked).toEqual(['A', 'B']);
+  });
+
   it('leaves other subgraphs, root fields and mutations to the subgraph, and does nothing with a time to live of 0', async () => {
     const kg = knowledgeGraph();
     const execute = cached(kg.executor);

@@ -41,7 +41,7 @@ function entitiesVariable(document: DocumentNode): string | null {
  * Entity caching for the knowledge graph, at the gateway (as Apollo Router's entity cache does; `@apollo/gateway`
  * has none): a variant's gene, therapies and evidence are the same for every patient and every caller, and a ward
  * reads the same few hundred actionable variants all day. Each `_entities` request to the subgraph is split per
- * representation: the entities the cache holds for that exact selection are answered from it, only the others
+ * representation: the entities the cache holds for that exact selection (document and its other variables) are answered from it, only the others
  * are fetched, and the answer is put back together in the request's order.
  *
  * Why it is safe: the knowledge-graph subgraph reads no identity (its resolvers answer from Neo4j alone and none
@@ -78,7 +78,11 @@ export function useKnowledgeCache(options: KnowledgeCacheOptions, stats: Knowled
         const representations = request.variables?.[variable];
         if (!Array.isArray(representations)) return executor(request) as Promise<ExecutionResult>;
         const role = (request.context as Partial<AuthContext> | undefined)?.identity?.role ?? 'anonymous';
-        const keys = representations.map((representation) => `${role}\u0000${text}\u0000${JSON.stringify(representation)}`);
+        // The request's other variables (a field argument, e.g. a condition to filter therapies by) are part of the
+        // selection: the same document with other values is another question.
+        const { [variable]: _representations, ...others } = request.variables ?? {};
+        const selection = `${role}\u0000${text}\u0000${JSON.stringify(others)}`;
+        const keys = representations.map((representation) => `${selection}\u0000${JSON.stringify(representation)}`);
         const answers = keys.map((key) => entities.get(key));
         const missing = answers.flatMap((answer, i) => (answer === undefined ? [i] : []));
         stats.hits += representations.length - missing.length;
