@@ -83,7 +83,7 @@ describe('useKnowledgeCache', () => {
     expect(asked).toEqual(['A', 'B']);
   });
 
-  it('leaves other subgraphs, root fields and mutations to the subgraph, and does nothing with a time to live of 0', async () => {
+  it('leaves other subgraphs, root fields, incremental (@defer) requests and mutations to the subgraph, and does nothing with a time to live of 0', async () => {
     const kg = knowledgeGraph();
     const execute = cached(kg.executor);
     await execute(ask(['BRAF:V600E']), 'genomics');
@@ -92,6 +92,10 @@ describe('useKnowledgeCache', () => {
     await off(ask(['EGFR:L858R']));
     await off(ask(['EGFR:L858R']));
     expect(kg.asked).toEqual([['BRAF:V600E'], ['BRAF:V600E'], ['EGFR:L858R'], ['EGFR:L858R']]);
+    const deferred = parse('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Variant { id ... @defer { gene { symbol } } } } }');
+    await execute({ ...ask(['KRAS:G12C']), document: deferred });
+    await execute({ ...ask(['KRAS:G12C']), document: deferred });
+    expect(kg.asked.slice(-2)).toEqual([['KRAS:G12C'], ['KRAS:G12C']]);
     let rootCalls = 0;
     const root = cached(async () => ({ data: { drug: { name: `call ${++rootCalls}` } } }));
     const drug: Request = { document: parse('{ drug(id: "x") { name } }'), operationType: 'query', context: clinician };

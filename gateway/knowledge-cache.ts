@@ -64,7 +64,9 @@ export function useKnowledgeCache(options: KnowledgeCacheOptions, stats: Knowled
   const shape = (document: DocumentNode) => {
     let known = printed.get(document);
     if (!known) {
-      known = { text: print(document), variable: entitiesVariable(document) };
+      const text = print(document);
+      // An incremental answer (@defer/@stream) arrives in parts: passed through whole, never split.
+      known = { text, variable: /@(defer|stream)\b/.test(text) ? null : entitiesVariable(document) };
       printed.set(document, known);
     }
     return known;
