@@ -24,6 +24,7 @@ export const METRICS_PATH = '/metrics';
 /** The hand-made metrics; the plugin's own (`graphql_envelop_*`, `graphql_gateway_*`, `graphql_yoga_*`) are listed in README.md. */
 export const ACTIVE_SUBSCRIPTIONS_METRIC = 'hub_gateway_active_subscriptions';
 export const SHARED_EXECUTIONS_METRIC = 'hub_gateway_shared_subscription_executions';
+export const KNOWLEDGE_CACHE_METRIC = 'hub_gateway_knowledge_cache_entities';
 
 /** Client label of a request whose caller did not say who it is. */
 export const UNKNOWN_CLIENT = 'unknown';
@@ -160,6 +161,20 @@ export class GatewayObservability {
       registers: [this.registry],
       collect() {
         this.set(shared.size);
+      },
+    });
+  }
+
+  /** Knowledge-graph entities answered from the gateway's cache and fetched (gateway/knowledge-cache.ts), read at each scrape. */
+  observeKnowledgeCache(stats: { readonly hits: number; readonly misses: number }): void {
+    new Gauge({
+      name: KNOWLEDGE_CACHE_METRIC,
+      help: "knowledge-graph entities since start, answered from the gateway's cache (result=hit) or fetched (result=miss)",
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        this.set({ result: 'hit' }, stats.hits);
+        this.set({ result: 'miss' }, stats.misses);
       },
     });
   }

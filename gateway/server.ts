@@ -233,6 +233,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     onCloseError: (error) => opts.log.warn({ err: error }, 'closing a shared subscription failed'),
   });
   observability.observeSharedSubscriptions(shared);
+  observability.observeKnowledgeCache(knowledgeCache.stats);
   const credentialWatch = new CredentialWatch({
     // The same source the Authenticator reads keys from.
     unrevoked: opts.auth.apiKeys ? unrevokedBy(opts.auth.apiKeys) : (trustedAccess.unrevokedApiKeys ?? unrevokedBy(noApiKeys)),

@@ -5,6 +5,7 @@ import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
 import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../gateway/server';
+import { KNOWLEDGE_CACHE_METRIC } from '../gateway/observability';
 import { bearer } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { gql } from './support/graphql';
@@ -92,6 +93,10 @@ describe('knowledge-graph entities cached at the gateway', () => {
     // Another patient with BRAF V600E only: nothing to ask either.
     expect(await askedDuring(() => gql(cached.url, PATIENT_360, { id: two }, clinician))).toEqual([]);
     expect(cached.knowledgeCache).toEqual({ hits: 3, misses: 2 });
+    // Operators read the same counts on /metrics.
+    const metrics = await cached.observability.metrics();
+    expect(metrics).toContain(`${KNOWLEDGE_CACHE_METRIC}{result="hit"} 3`);
+    expect(metrics).toContain(`${KNOWLEDGE_CACHE_METRIC}{result="miss"} 2`);
   });
 
   it('asks the knowledge graph every time with GATEWAY_KNOWLEDGE_CACHE_TTL_MS=0, and answers the same', async () => {
