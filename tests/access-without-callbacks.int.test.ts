@@ -107,6 +107,32 @@ describe('row access without call-backs to the patient subgraph', () => {
     expect(calls[0]).toMatch(/observations/);
   });
 
+  it("answers the same risk again with no request to the patient subgraph while the record is unchanged, and reads it again after a write", async () => {
+    const RISK = `query ($id: ID!) { patient(id: $id) { risk { cardiovascular { pce10y missing } } } }`;
+    const other = await gql<{ createPatient: { id: string } }>(gateway.url, `mutation { createPatient(input: { name: "Kept ${TAG}", birthDate: "1960-05-05", sex: FEMALE }) { id } }`, {}, clinicianA);
+    const id = other.data!.createPatient.id;
+    let first: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (first = await gql(gateway.url, RISK, { id }, clinicianA)))).toHaveLength(1);
+    let again: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (again = await gql(gateway.url, RISK, { id }, clinicianA)))).toEqual([]);
+    expect(again).toEqual(first);
+    // A new total cholesterol: the very next risk read has it (read-your-writes), not the kept record.
+    const missingBefore = (first?.data as { patient: { risk: { cardiovascular: { missing: string[] } } } }).patient.risk.cardiovascular.missing;
+    expect(missingBefore).toContain('totalCholesterol');
+    const added = await gql(gateway.url, `mutation ($id: ID!) { addObservation(patientId: $id, input: { code: "2093-3", value: 190, unit: "mg/dL" }) { code } }`, { id }, clinicianA);
+    expect(added.errors).toBeUndefined();
+    let after: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (after = await gql(gateway.url, RISK, { id }, clinicianA)))).toHaveLength(1);
+    expect((after?.data as { patient: { risk: { cardiovascular: { missing: string[] } } } }).patient.risk.cardiovascular.missing).not.toContain('totalCholesterol');
+    // Moved to organisation B behind the hub's back (a direct database change, no event): the version changes with
+    // the organisation, so the former carer is refused on the next request and the new one served.
+    await pool.query(`UPDATE patient.patients SET managing_organization = $2 WHERE id = $1`, [id, ORG_B]);
+    const formerCarer = await gql(gateway.url, RISK, { id }, clinicianA);
+    expect(formerCarer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const newCarer = await gql(gateway.url, RISK, { id }, clinicianB);
+    expect(newCarer.errors).toBeUndefined();
+  });
+
   it('refuses another organisation’s clinician, in genomics and inference, without leaking data', async () => {
     const response = await gql(gateway.url, `query ($id: ID!) { patient(id: $id) { variants { id } risk { cardiovascular { pce10y } } } }`, { id: patientId }, clinicianB);
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

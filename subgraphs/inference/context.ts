@@ -7,6 +7,7 @@ import { createDecisionLoaders, type DecisionClients } from './decision-service'
 import type { DeadLetterRepository } from './events/dead-letters';
 import type { NotesProcessor } from './nlp/notes-processor';
 import type { InferenceContext } from './resolvers';
+import type { SnapshotCache } from './snapshot-cache';
 
 export interface InferenceServices {
   clients: DecisionClients;
@@ -14,6 +15,8 @@ export interface InferenceServices {
   deadLetters: DeadLetterRepository;
   notes: NotesProcessor;
   log: Logger;
+  /** Clinical records kept across requests by record version (snapshot-cache.ts); absent: every request reads. */
+  snapshots?: SnapshotCache;
 }
 
 /**
@@ -47,13 +50,23 @@ export const FIELDS_READING_THE_RECORD: ReadonlySet<string> = new Set([
 export function createInferenceContext(services: InferenceServices, identity: Identity, transport: 'http' | 'ws'): Omit<InferenceContext, 'pubsub' | 'access'> {
   const { patients, notes } = services;
   const known = new KnownOrganisations();
-  const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) });
+  // Record versions the gateway sent with the patients of this request (@requires recordVersion).
+  const versions = new Map<string, string>();
+  const reuse =
+    services.snapshots && transport === 'http'
+      ? { cache: services.snapshots, versionOf: (id: string) => versions.get(id), reused: (record: unknown) => known.note(record) }
+      : undefined;
+  const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) }, undefined, reuse);
   const patientAccess = patients.accessFor(identity, known);
   const everyone = identity.role === 'admin' || identity.role === 'service';
   const existence = patients.existenceLoader();
   return {
     identity,
     patientAccess,
+    noteRepresentation(representation: { id: string; organization?: string | null; recordVersion?: string | null }) {
+      known.note(representation);
+      if (typeof representation.recordVersion === 'string') versions.set(representation.id, representation.recordVersion);
+    },
     async checkPatientAccess(patientId: string, coordinate?: string) {
       if (everyone) return;
       if (transport === 'http' && coordinate !== undefined && FIELDS_READING_THE_RECORD.has(coordinate) && known.get(patientId) === undefined) {

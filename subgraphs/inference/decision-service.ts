@@ -8,6 +8,7 @@ import { rankActionableFindings, type ActionableFinding } from './domain/actiona
 import { ageOn, estimateCardiovascularRisk, screenedRiskInput, type ClinicalSnapshot, type RiskEstimate } from './domain/cardiovascular';
 import { isPresentCondition } from './domain/clinical-facts';
 import type { CarriedZygosity, GeneGenotype } from './domain/genotype-fit';
+import type { SnapshotCache } from './snapshot-cache';
 import { drugResponses, type CpicRecommendation, type DrugResponse, type MedicationAlert, type PgxCall } from './domain/drug-response';
 import type { PatientFacts } from './domain/trial-eligibility';
 import { iwpcWarfarinDose, type WarfarinDose, type WarfarinInput } from './domain/warfarin';
@@ -55,12 +56,38 @@ export type { LearnedRisk } from './learning/learned-risk';
  * One set of batched loaders per request (or per event batch): every field of every patient in the
  * request shares one call per subgraph and kind of data.
  */
-export function createDecisionLoaders(clients: DecisionClients, now: () => Date = () => new Date()) {
+/**
+ * Records kept across requests (snapshot-cache.ts) and the record version this request's representations carry for
+ * a patient (undefined: none, so the record is read).
+ */
+export interface SnapshotReuse {
+  cache: SnapshotCache;
+  versionOf(patientId: string): string | undefined;
+  /** A record answered from the cache, as the patient subgraph's answer would have been noted (its organisation). */
+  reused(record: ClinicalSnapshot): void;
+}
+
+export function createDecisionLoaders(clients: DecisionClients, now: () => Date = () => new Date(), reuse?: SnapshotReuse) {
   let promoted: Promise<StoredRiskModel[]> | undefined;
   // Read once per request: every patient of the request is scored by the same versions.
   const promotedModels = () => (promoted ??= clients.registry.promoted(Object.keys(RISK_MODEL_DEFINITIONS)).then((m) => [...m.values()]));
   // What decisions read from the patient subgraph: the risk snapshot plus condition names.
-  const snapshot = new DataLoader<string, ClinicalSnapshot | null>((ids) => clients.patients.patientsOf(InferencePatientSnapshotDocument, ids));
+  const readSnapshots = (ids: readonly string[]) => clients.patients.patientsOf(InferencePatientSnapshotDocument, ids) as Promise<(ClinicalSnapshot | null)[]>;
+  const snapshot = new DataLoader<string, ClinicalSnapshot | null>(async (ids) => {
+    if (!reuse) return readSnapshots(ids);
+    const versions = ids.map((id) => reuse.versionOf(id));
+    const found = ids.map((id, i) => (versions[i] === undefined ? undefined : reuse.cache.get(id, versions[i]!)));
+    for (const record of found) if (record) reuse.reused(record);
+    const missing = ids.flatMap((_, i) => (found[i] === undefined ? [i] : []));
+    if (missing.length === 0) return found as ClinicalSnapshot[];
+    const read = await readSnapshots(missing.map((i) => ids[i]!));
+    missing.forEach((position, j) => {
+      const record = read[j] ?? null;
+      found[position] = record ?? undefined;
+      if (record && versions[position] !== undefined) reuse.cache.set(ids[position]!, versions[position]!, record);
+    });
+    return found.map((record) => record ?? null);
+  });
   const genomics = new DataLoader<string, PatientGenomics>(async (ids) => {
     const rows = await clients.genomics.entitiesOf(InferencePatientGenomicsDocument, ids.map((id) => ({ id })));
     return rows.map((row) => {

@@ -15,6 +15,7 @@ import { eventPipeline } from './events/pipeline';
 import type { RetryPolicy } from './events/retry-policy';
 import type { DecisionClients } from './decision-service';
 import { createInferenceContext, type InferenceServices } from './context';
+import { SNAPSHOT_CACHE_ENTRIES, SnapshotCache } from './snapshot-cache';
 import { KnowledgeClient } from './knowledge-client';
 import { NotesProcessor } from './nlp/notes-processor';
 import { RiskModelRegistry } from './learning/registry';
@@ -74,7 +75,7 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const deadLetters = new DeadLetterRepository(pool);
   const eventMetrics = new EventMetrics(pool);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
-  const services: InferenceServices = { clients, patients, deadLetters, notes, log: opts.log };
+  const services: InferenceServices = { clients, patients, deadLetters, notes, log: opts.log, snapshots: new SnapshotCache(SNAPSHOT_CACHE_ENTRIES) };
   // Redis down: subscribers on this replica still get every event; the others when it is back (lib/redis-emitter.ts).
   const emitter = opts.redisUrl ? createRedisEmitter(opts.redisUrl, opts.log.child({ component: 'events-redis' }), opts.redisTimeouts) : undefined;
   const scheduler = new TrainingScheduler({

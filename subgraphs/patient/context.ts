@@ -10,6 +10,7 @@ import type { ImagingRepository } from './repository/imaging-repository';
 import type { LinkRepository } from './repository/link-repository';
 import type { PatientRepository } from './repository/patient-repository';
 import type { ProcedureRepository } from './repository/procedure-repository';
+import type { RecordVersionRepository } from './repository/record-version-repository';
 
 export interface GenomicsCarriers {
   carriers(gene: string | null, variant: string | null): Promise<string[]>;
@@ -25,6 +26,7 @@ export interface PatientServices {
   imaging: ImagingRepository;
   procedures: ProcedureRepository;
   consents: ConsentRepository;
+  recordVersions: RecordVersionRepository;
   /** Who carries a gene or variant, asked of the genomics subgraph; absent when this service has no genomics URL. */
   genomics?: GenomicsCarriers;
   /** Pseudonyms, shifted dates and research cursors (domain/research-view.ts). */
@@ -34,7 +36,7 @@ export interface PatientServices {
 }
 
 /** One set of loaders per request: batching across the request's entities, no cache across users. */
-function createLoaders({ repository, links, imaging, procedures, consents }: PatientServices) {
+function createLoaders({ repository, links, imaging, procedures, consents, recordVersions }: PatientServices) {
   return {
     patient: new DataLoader((ids: readonly string[]) => repository.patientsByIds(ids)),
     identifiers: new DataLoader((ids: readonly string[]) => repository.identifiersByPatientIds(ids)),
@@ -47,6 +49,7 @@ function createLoaders({ repository, links, imaging, procedures, consents }: Pat
     imagingStudies: new DataLoader((ids: readonly string[]) => imaging.imagingStudiesByPatientIds(ids)),
     links: new DataLoader((ids: readonly string[]) => links.linksByPatientIds(ids)),
     consents: new DataLoader((ids: readonly string[]) => consents.historyByPatientIds(ids)),
+    recordVersions: new DataLoader((ids: readonly string[]) => recordVersions.versionsByPatientIds(ids)),
   };
 }
 

@@ -13,6 +13,7 @@ import { PostgresCohortRepository } from './repository/cohort-repository';
 import { PostgresPatientRepository } from './repository/patient-repository';
 import { PostgresProcedureRepository } from './repository/procedure-repository';
 import { PostgresConsentRepository } from './repository/consent-repository';
+import { PostgresRecordVersionRepository } from './repository/record-version-repository';
 import { ResearchView } from './domain/research-view';
 import { GenomicsCarrierClient } from './repository/genomics-carriers';
 import { resolvers } from './resolvers';
@@ -49,6 +50,7 @@ export async function startPatientService(opts: PatientServiceOptions): Promise<
     procedures: new PostgresProcedureRepository(pool),
     accessLog: new AccessLog(pool, 'patient'),
     consents: new PostgresConsentRepository(pool),
+    recordVersions: new PostgresRecordVersionRepository(pool),
     research: new ResearchView(opts.assertions.deriveKey('research-view')),
     ...(opts.genomicsUrl ? { genomics: new GenomicsCarrierClient(opts.genomicsUrl, opts.assertions.forService('patient')) } : {}),
   };

@@ -46,7 +46,11 @@ export const PatientRisk = {
 };
 
 export const Patient = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+  // mercurius' federation calls it as a resolver: (representation, args, context).
+  __resolveReference(ref: { id: string; organization?: string | null; recordVersion?: string | null }, _args: unknown, ctx: InferenceContext) {
+    ctx.noteRepresentation(ref);
+    return { id: ref.id };
+  },
 
   async risk(patient: { id: string }, _: unknown, ctx: InferenceContext) {
     const risk = await ctx.loaders.risk.load(patient.id);

@@ -18,6 +18,11 @@ export interface InferenceContext {
   /** Which patients this caller may see (the patient subgraph's answer, read with the record or asked once per request). */
   patientAccess: PatientAccess;
   checkPatientAccess: (patientId: string, coordinate?: string) => Promise<void>;
+  /**
+   * Notes what the gateway sent with a patient (@requires): its organisation, on which this request's access checks
+   * decide, and its record version, by which the clinical record is reused across requests (snapshot-cache.ts).
+   */
+  noteRepresentation(representation: { id: string; organization?: string | null; recordVersion?: string | null }): void;
   /** The patients among these an aggregate for this caller may count (lib/patient-client.ts `countable`). */
   countable: (ids: readonly string[]) => Promise<string[]>;
   /** Reads of identified data in this request, for the audit log (absent on subscriptions). */

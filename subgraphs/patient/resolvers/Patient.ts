@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCode, HubError } from '../../../lib/errors';
 import type { PatientContext } from '../context';
 import { assertPatientAccess } from '../../../lib/patient-access';
@@ -53,4 +54,8 @@ export const Patient = {
   notes: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.notes.load(patient.id),
   imagingStudies: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.imagingStudies.load(patient.id),
   links: (patient: PatientRecord, _: unknown, ctx: PatientContext) => ctx.loaders.links.load(patient.id),
+  // The organisation is part of the version: a patient moved between organisations (by any path, a direct database
+  // change included) gets a new version, so no reader keeps deciding access on the old one.
+  recordVersion: async (patient: PatientRecord, _: unknown, ctx: PatientContext) =>
+    `${await ctx.loaders.recordVersions.load(patient.id)}.${createHash('sha256').update(patient.organization ?? '').digest('base64url').slice(0, 12)}`,
 };
