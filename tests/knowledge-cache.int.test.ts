@@ -3,13 +3,13 @@ import { assertionsOf } from '../lib/local-secrets';
 import { startPatientService } from '../subgraphs/patient/server';
 import { startGenomicsService } from '../subgraphs/genomics/server';
 import { startKnowledgeGraphService } from '../subgraphs/knowledge-graph/server';
-import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway, type Gateway } from '../gateway/server';
 import { KNOWLEDGE_CACHE_METRIC } from '../gateway/observability';
 import { bearer } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { gql } from './support/graphql';
 import { countingProxy } from './support/counting-proxy';
+import { startInferenceReplica } from './support/inference';
 
 /**
  * Issue 19: the gateway answers knowledge-graph entities it has fetched before from its cache
@@ -41,19 +41,7 @@ describe('knowledge-graph entities cached at the gateway', () => {
     services.push(knowledgeGraph);
     proxy = await countingProxy(() => knowledgeGraph.url);
     services.push(proxy);
-    const inference = await startInferenceService({
-      assertions,
-      databaseUrl,
-      host,
-      port: 0,
-      patientUrl: patient.url,
-      genomicsUrl: genomics.url,
-      knowledgeGraphUrl: knowledgeGraph.url,
-      modelDir: config.modelDir,
-      modelId: config.nlpModelId,
-      consumeEvents: false,
-      log,
-    });
+    const inference = await startInferenceReplica({ databaseUrl, patient, genomics, knowledgeGraph, log, assertions }, { consumeEvents: false });
     services.push(inference);
     const subgraphUrls = { patient: patient.url, genomics: genomics.url, 'knowledge-graph': proxy.url, inference: inference.url };
     cached = await startGateway({ host, port: 0, log, subgraphUrls, auth: { jwt: config.auth.jwt, assertions } });
