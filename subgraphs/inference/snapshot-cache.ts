@@ -21,8 +21,10 @@ export class SnapshotCache {
   hits = 0;
   misses = 0;
 
-  constructor(maxEntries: number) {
-    this.entries = new LRUCache({ max: maxEntries });
+  constructor(maxEntries: number, maxCharacters = SNAPSHOT_CACHE_CHARACTERS) {
+    // Bounded by count and by size: a patient with years of device readings has a record thousands of times larger
+    // than most. The size is the record's JSON length, computed once when it is stored (after a read over HTTP).
+    this.entries = new LRUCache({ max: maxEntries, maxSize: maxCharacters, sizeCalculation: (record) => Math.max(1, JSON.stringify(record).length) });
   }
 
   get(patientId: string, version: string): ClinicalSnapshot | undefined {
@@ -37,5 +39,7 @@ export class SnapshotCache {
   }
 }
 
-/** Records of this many patients at most (a few KB each: thousands of observations make the largest). */
+/** Records of this many patients at most. */
 export const SNAPSHOT_CACHE_ENTRIES = 5_000;
+/** And 32 million characters of JSON in all (the objects held take a small multiple of that); a larger record is not kept. */
+export const SNAPSHOT_CACHE_CHARACTERS = 32 * 1024 * 1024;
