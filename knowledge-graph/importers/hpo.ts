@@ -79,14 +79,7 @@ export interface HpoImportOptions extends ImportOptions {
 }
 
 /** A term of the release as written: a live term, or an obsolete one (only marked, where an older load left it). */
-interface TermRow {
-  id: string;
-  name: string | null;
-  synonyms: string[];
-  parents: string[];
-  obsolete: boolean;
-  replacedBy: string[];
-}
+type TermRow = Omit<OboTerm, 'line'>;
 
 const MERGE_PHENOTYPES = `
   CALL () {
