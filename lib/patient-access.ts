@@ -1,5 +1,7 @@
+import DataLoader from 'dataloader';
 import { ErrorCode, HubError } from './errors';
 import type { Identity } from './identity';
+import type { PatientDirectory } from './contracts/patient-directory';
 
 /**
  * Row-level access to a patient's record (the architecture's "clinician: identified data of patients
@@ -143,4 +145,81 @@ export class KnownOrganisations {
   get(patientId: string): string | null | undefined {
     return this.byPatient.get(patientId);
   }
+}
+
+export interface PatientAccess {
+  /** FORBIDDEN unless the caller may see this patient. */
+  check(patientId: string): Promise<void>;
+  /** FORBIDDEN unless the caller may change this patient's record (the write rule). */
+  checkWrite(patientId: string): Promise<void>;
+  /** The ids among `ids` the caller may see, in order. */
+  filter(ids: readonly string[]): Promise<string[]>;
+}
+
+/**
+ * Row-level access for one request's caller, decided from the patient's organisation: as this request
+ * already knows it (`known`: the gateway's entity representation, or a record read anyway), else as the
+ * patient service's access directory holds it (lib/contracts/patient-directory.ts: a read of its view,
+ * batched per request, never a call back to the patient subgraph). Writes always take the directory's
+ * current value. Unknown patients pass (they have no data; their fields answer PATIENT_NOT_FOUND).
+ */
+export function accessFor(directory: PatientDirectory, identity: Identity, known?: KnownOrganisations): PatientAccess {
+  const everyone = identity.role === 'admin' || identity.role === 'service';
+  const entries = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids));
+  const directoryOrganisation = async (patientId: string) => (await entries.load(patientId))?.organization;
+  const organisationOf = async (patientId: string) => {
+    const held = known?.get(patientId);
+    return held !== undefined ? held : directoryOrganisation(patientId);
+  };
+  return {
+    async check(patientId) {
+      if (everyone) return;
+      const organization = await organisationOf(patientId);
+      if (organization !== undefined) assertPatientAccess(identity, { id: patientId, organization });
+    },
+    async checkWrite(patientId) {
+      if (everyone) return;
+      const organization = await directoryOrganisation(patientId);
+      if (organization !== undefined) assertMayWritePatient(identity, { id: patientId, organization });
+    },
+    async filter(ids) {
+      if (everyone) return [...ids];
+      // A failed read hides those patients (as it always has), it does not fail the list.
+      const found = await Promise.all(ids.map((id) => organisationOf(id).catch(() => undefined)));
+      return ids.filter((_, i) => {
+        const organization = found[i];
+        return typeof organization === 'string' && mayAccessPatient(identity, { organization });
+      });
+    },
+  };
+}
+
+/** Ids per directory read when listing consented patients (a bound on one statement's array). */
+export const DIRECTORY_BATCH = 10_000;
+
+/**
+ * The patients among `ids` whose research consent is currently granted (never asked counts as not
+ * granted; unknown ids are left out), in order, from the patient service's access directory.
+ */
+export async function researchConsented(directory: PatientDirectory, ids: readonly string[]): Promise<string[]> {
+  const granted: string[] = [];
+  for (let start = 0; start < ids.length; start += DIRECTORY_BATCH) {
+    const batch = ids.slice(start, start + DIRECTORY_BATCH);
+    const entries = await directory.entriesOf(batch);
+    batch.forEach((id, i) => {
+      if (entries[i]?.researchConsent) granted.push(id);
+    });
+  }
+  return granted;
+}
+
+/**
+ * The patients among `ids` an aggregate for this caller may count, as Query.cohort counts them: all for
+ * admins and hub services, the organisation's for clinicians and partners, research-consented ones for
+ * researchers.
+ */
+export async function countable(directory: PatientDirectory, identity: Identity, ids: readonly string[]): Promise<string[]> {
+  if (identity.role === 'admin' || identity.role === 'service') return [...ids];
+  if (identity.role === 'researcher') return researchConsented(directory, ids);
+  return accessFor(directory, identity).filter(ids);
 }

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InferencePatientNotesDocument, InferencePatientSnapshotDocument, PatientsExistingDocument, PatientsResearchConsentDocument } from './contracts/generated/patient/graphql';
+import { InferencePatientNotesDocument, InferencePatientSnapshotDocument } from './contracts/generated/patient/graphql';
 import { HubError } from './errors';
 import { KnownOrganisations } from './patient-access';
-import { CONSENT_BATCH, PatientSubgraphClient } from './patient-client';
+import { PatientSubgraphClient } from './patient-client';
 
 interface Request {
   query: string;
@@ -80,42 +80,9 @@ describe('PatientSubgraphClient', () => {
     const subgraph = await fakePatientSubgraph(() => ({}));
     await subgraph.close();
     const client = new PatientSubgraphClient(subgraph.url, credentials);
-    const failure = await client.exist(['p-1']).catch((error: unknown) => error);
+    const failure = await client.patientsOf(InferencePatientNotesDocument, ['p-1']).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HubError);
     expect(failure).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', message: expect.stringMatching(`^patient subgraph unreachable at ${subgraph.url}: `) });
-  });
-
-  it('answers which patients exist in one request', async () => {
-    const subgraph = await fakePatientSubgraph((request) => ({ data: { _entities: ids(request).map((id) => (id === 'gone' ? null : { id })) } }));
-    try {
-      const client = new PatientSubgraphClient(subgraph.url, credentials);
-      await expect(client.exist(['p-1', 'gone', 'p-2'])).resolves.toEqual([true, false, true]);
-      const loader = client.existenceLoader();
-      await expect(Promise.all([loader.load('p-3'), loader.load('gone')])).resolves.toEqual([true, false]);
-      expect(subgraph.requests.map((r) => r.query)).toEqual([PatientsExistingDocument.toString(), PatientsExistingDocument.toString()]);
-      expect(subgraph.requests.map(ids)).toEqual([
-        ['p-1', 'gone', 'p-2'],
-        ['p-3', 'gone'],
-      ]);
-    } finally {
-      await subgraph.close();
-    }
-  });
-
-  it('lists the research-consented patients in order, CONSENT_BATCH ids per request', async () => {
-    const all = Array.from({ length: CONSENT_BATCH + 2 }, (_, i) => `p-${i}`);
-    // Every third patient consented; p-1 is unknown.
-    const subgraph = await fakePatientSubgraph((request) => ({
-      data: { _entities: ids(request).map((id) => (id === 'p-1' ? null : { id, researchConsent: { granted: Number(id.slice(2)) % 3 === 0 } })) },
-    }));
-    try {
-      const client = new PatientSubgraphClient(subgraph.url, credentials);
-      await expect(client.researchConsented(all)).resolves.toEqual(all.filter((_, i) => i % 3 === 0));
-      expect(subgraph.requests.map((r) => r.query)).toEqual([PatientsResearchConsentDocument.toString(), PatientsResearchConsentDocument.toString()]);
-      expect(subgraph.requests.map((r) => ids(r).length)).toEqual([CONSENT_BATCH, 2]);
-    } finally {
-      await subgraph.close();
-    }
   });
 
   it("notes each read patient's organisation for the request's access checks (noting)", async () => {

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import { parseCommandLine, UsageError } from '../lib/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../lib/config';
-import { assertionsOf, withLocalSecrets } from '../lib/local-secrets';
+import { withLocalSecrets } from '../lib/local-secrets';
 import { createLogger } from '../lib/logger';
 import { createPool, ensureDatabase, migrate } from '../lib/postgres';
-import { PatientSubgraphClient } from '../lib/patient-client';
+import { patientsExist, PostgresPatientDirectory } from '../lib/contracts/patient-directory';
 import { GENOMICS_MIGRATIONS } from '../subgraphs/genomics/server';
 import { VcfIngestor, type VcfIngestReport } from '../subgraphs/genomics/ingest/ingest-vcf';
 
@@ -56,19 +56,19 @@ export async function runVcfCli(argv: string[]): Promise<number> {
   const options = parseVcfArgs(argv);
   const config = withLocalSecrets(loadConfig());
   const log = createLogger('ingest', config.logLevel);
-  const [known] = await new PatientSubgraphClient(config.urls.patient, assertionsOf(config).forService('vcf-ingest'))
-    .exist([options.patientId])
-    .catch((error: unknown) => {
-      console.error(`${(error as Error).message}\n(the patient subgraph must be running: npm start)`);
-      return [false];
-    });
-  if (!known) {
-    console.error(`--patient ${options.patientId}: no such hub patient`);
-    return 2;
-  }
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl, 'genomics', GENOMICS_MIGRATIONS, log);
   const pool = createPool(config.databaseUrl, 2);
+  // The patient service's access directory says whether the patient exists (lib/contracts/patient-directory.ts).
+  const [known] = await patientsExist(new PostgresPatientDirectory(pool), [options.patientId]).catch((error: unknown) => {
+    console.error(`${(error as Error).message}\n(start the hub once, npm start, so the patient service sets up its tables)`);
+    return [false];
+  });
+  if (!known) {
+    console.error(`--patient ${options.patientId}: no such hub patient`);
+    await pool.end();
+    return 2;
+  }
   const bar = new cliProgress.SingleBar({ format: '{bar} {percentage}% of the file | {records} records | {rate} records/s', hideCursor: true }, cliProgress.Presets.shades_classic);
   const size = fs.statSync(options.file).size;
   const input = fs.createReadStream(options.file);

@@ -9,7 +9,7 @@ import { startInferenceService } from '../subgraphs/inference/server';
 import { startGateway } from '../gateway/server';
 import { asserted, bearer } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
-import { gql } from './support/graphql';
+import { collect, gql, wsClient } from './support/graphql';
 import { countingProxy } from './support/counting-proxy';
 
 /**
@@ -165,7 +165,7 @@ describe('row access without call-backs to the patient subgraph', () => {
     expect(forged.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('falls back to asking the patient subgraph when a representation lacks the organisation (never trusts its absence)', async () => {
+  it('decides from the access directory when a representation lacks the organisation (never trusts its absence), with no call back', async () => {
     const headers = await asserted({ subject: `dr-b-${TAG}`, role: 'clinician', client: 'test', organisation: ORG_B });
     let response: Awaited<ReturnType<typeof gql>> | undefined;
     const calls = await patientCallsDuring(
@@ -174,6 +174,64 @@ describe('row access without call-backs to the patient subgraph', () => {
     );
     expect(response?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(response)).not.toContain('140753336');
-    expect(calls).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
+  const ADD_CALLS = `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [{ chrom: "12", pos: 25245350, ref: "C", alt: "A" }]) { genotype } }`;
+
+  it("writes a clinician's variant calls to its own patient, and refuses another organisation's, with no call back (issue 19: writes)", async () => {
+    let own: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (own = await gql(gateway.url, ADD_CALLS, { id: patientId }, clinicianA)))).toEqual([]);
+    expect(own?.errors).toBeUndefined();
+    let other: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (other = await gql(gateway.url, ADD_CALLS, { id: patientId }, clinicianB)))).toEqual([]);
+    expect(other?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // An unknown patient is refused as before, from the directory too.
+    let unknown: Awaited<ReturnType<typeof gql>> | undefined;
+    expect(await patientCallsDuring(async () => (unknown = await gql(gateway.url, ADD_CALLS, { id: '00000000-0000-4000-8000-000000000000' }, clinicianA)))).toEqual([]);
+    expect(unknown?.errors?.[0]?.extensions?.code).toBe('PATIENT_NOT_FOUND');
+  });
+
+  it('checks a riskUpdated subscription at subscribe time with no call back, refusing another organisation', async () => {
+    const SUBSCRIBE = `subscription ($id: ID!) { riskUpdated(patientId: $id) { reason computedAt } }`;
+    const probe = async (headers: Record<string, string>) => {
+      const client = wsClient(gateway.url, headers);
+      const subscription = collect(client, SUBSCRIBE, { id: patientId });
+      try {
+        // A refused subscription answers at once; an accepted one stays silent until an event.
+        return await subscription.next(1500).catch(() => null);
+      } finally {
+        subscription.dispose();
+        await client.dispose();
+      }
+    };
+    let refused: Awaited<ReturnType<typeof probe>> | undefined;
+    let accepted: Awaited<ReturnType<typeof probe>> | undefined;
+    const calls = await patientCallsDuring(async () => {
+      refused = await probe(clinicianB);
+      accepted = await probe(clinicianA);
+    });
+    expect(refused?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(accepted).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it("counts a researcher's consented carriers and a clinician's own patients with no call back (consent and organisation for aggregates)", async () => {
+    const researcher = await bearer({ role: 'researcher', sub: `res-${TAG}` });
+    const GENES = `{ cohortGenes(first: 5) { gene { symbol } patients } }`;
+    let forResearcher: Awaited<ReturnType<typeof gql>> | undefined;
+    let forClinician: Awaited<ReturnType<typeof gql>> | undefined;
+    const calls = await patientCallsDuring(async () => {
+      forResearcher = await gql(gateway.url, GENES, {}, researcher);
+      forClinician = await gql(gateway.url, GENES, {}, clinicianA);
+    });
+    expect(forResearcher?.errors).toBeUndefined();
+    expect(forClinician?.errors).toBeUndefined();
+    // Clinician A's organisation has this file's patients only: BRAF and KRAS, one carrier each.
+    expect((forClinician?.data as { cohortGenes: unknown[] }).cohortGenes).toEqual([
+      { gene: { symbol: 'BRAF' }, patients: 1 },
+      { gene: { symbol: 'KRAS' }, patients: 1 },
+    ]);
+    expect(calls).toEqual([]);
   });
 });

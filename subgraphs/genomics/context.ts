@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
-import { KnownOrganisations } from '../../lib/patient-access';
+import { accessFor, countable, KnownOrganisations } from '../../lib/patient-access';
+import { patientsExist, type PatientDirectory } from '../../lib/contracts/patient-directory';
 import type { VcfIngestor } from './ingest/ingest-vcf';
 import { pgxCallWindows } from './domain/pharmacogenomics';
 import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
@@ -42,16 +43,25 @@ export interface GenomicsContext {
 
 const PGX_CALL_WINDOWS = pgxCallWindows();
 
-export function createGenomicsContext(repository: VariantRepository, vcf: VcfIngestor, patients: PatientSubgraphClient, identity: Identity): GenomicsContext {
+export interface GenomicsServices {
+  repository: VariantRepository;
+  vcf: VcfIngestor;
+  /** Cohort filters only (`cohortMembers`): the patient subgraph's query, not access data. */
+  patients: PatientSubgraphClient;
+  /** The patient service's access directory: organisations, consent and existence without a call back. */
+  directory: PatientDirectory;
+}
+
+export function createGenomicsContext({ repository, vcf, patients, directory }: GenomicsServices, identity: Identity): GenomicsContext {
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
   const organisations = new KnownOrganisations();
-  const access = patients.accessFor(identity, organisations);
+  const access = accessFor(directory, identity, organisations);
   let counted: Promise<readonly string[] | null> | undefined;
   /** Once per request: the carriers this caller's aggregates may count. */
   const countedGeneCarriers = () =>
     (counted ??= (async () => {
       if (identity.role === 'admin' || identity.role === 'service') return null;
-      return patients.countable(identity, await repository.geneCarrierPatientIds());
+      return countable(directory, identity, await repository.geneCarrierPatientIds());
     })());
   return {
     identity,
@@ -59,14 +69,14 @@ export function createGenomicsContext(repository: VariantRepository, vcf: VcfIng
     checkPatientAccess: (patientId) => access.check(patientId),
     checkPatientWrite: (patientId) => access.checkWrite(patientId),
     countedGeneCarriers,
-    countedCohort: async (filter) => patients.countable(identity, await patients.cohortMembers(filter)),
+    countedCohort: async (filter) => countable(directory, identity, await patients.cohortMembers(filter)),
     repository,
     vcf,
     loaders: {
       callsByPatient: new DataLoader((ids) => repository.callsByPatientIds(ids)),
       pgxCallsByPatient: new DataLoader((ids) => repository.callsInWindowsByPatientIds(ids, PGX_CALL_WINDOWS)),
       referenceCallsByPatient: new DataLoader((ids) => repository.referenceCallsByPatientIds(ids)),
-      patientExists: patients.existenceLoader(),
+      patientExists: new DataLoader((ids: readonly string[]) => patientsExist(directory, ids)),
       carriedCalls(filter, first, after) {
         const key = JSON.stringify([filter.gene ?? null, filter.minQuality ?? null, filter.clinicalOnly ?? false, first, after]);
         let loader = pages.get(key);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createSubgraphServer, postgresHealth, serveApollo, type RunningService } from '../../lib/service-host';
 import { createPool, migrate } from '../../lib/postgres';
 import { PatientSubgraphClient } from '../../lib/patient-client';
+import { PostgresPatientDirectory } from '../../lib/contracts/patient-directory';
 import type { Logger } from '../../lib/logger';
 import type { IdentityAssertions } from '../../lib/identity';
 import { createGenomicsContext, type GenomicsContext } from './context';
@@ -27,6 +28,8 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
   const repository = new PostgresVariantRepository(pool);
   const vcf = new VcfIngestor(pool);
   const patients = new PatientSubgraphClient(opts.patientUrl, opts.assertions.forService('genomics'));
+  // Row access is read from the patient service's access directory, not asked of it per request (issue 19).
+  const directory = new PostgresPatientDirectory(pool);
   const server = createSubgraphServer<GenomicsContext>('genomics', resolvers, opts.log);
   return serveApollo({
     server,
@@ -34,7 +37,7 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
     port: opts.port,
     log: opts.log,
     assertions: opts.assertions,
-    context: async (_req, identity) => createGenomicsContext(repository, vcf, patients, identity),
+    context: async (_req, identity) => createGenomicsContext({ repository, vcf, patients, directory }, identity),
     health: postgresHealth(pool),
     onClose: () => pool.end(),
   });

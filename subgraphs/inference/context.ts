@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
-import { KnownOrganisations } from '../../lib/patient-access';
+import { accessFor, countable, KnownOrganisations } from '../../lib/patient-access';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
+import { patientsExist, type PatientDirectory } from '../../lib/contracts/patient-directory';
 import type { Logger } from '../../lib/logger';
 import { createDecisionLoaders, type DecisionClients } from './decision-service';
 import type { DeadLetterRepository } from './events/dead-letters';
@@ -12,6 +13,8 @@ import type { SnapshotCache } from './snapshot-cache';
 export interface InferenceServices {
   clients: DecisionClients;
   patients: PatientSubgraphClient;
+  /** The patient service's access directory: organisations, consent and existence without a call back. */
+  directory: PatientDirectory;
   deadLetters: DeadLetterRepository;
   notes: NotesProcessor;
   log: Logger;
@@ -23,8 +26,8 @@ export interface InferenceServices {
  * The Patient fields whose resolvers read the clinical snapshot (birth date, sex, observations,
  * conditions, medications: `InferencePatientSnapshot` in
  * lib/contracts/operations/patient/inference.graphql). Only these decide access from that snapshot; every
- * other field (notes, similar patients) asks the organisation alone, so reading a note finding does not
- * make the hub read, and audit, the patient's birth date (least privilege).
+ * other field (notes, similar patients) reads the organisation alone (from the access directory), so
+ * reading a note finding does not make the hub read, and audit, the patient's birth date (least privilege).
  */
 export const FIELDS_READING_THE_RECORD: ReadonlySet<string> = new Set([
   'Patient.risk',
@@ -43,12 +46,13 @@ export const FIELDS_READING_THE_RECORD: ReadonlySet<string> = new Set([
  * Row access rides on the record the request reads anyway (issue 19): every read of the patient
  * record by the decision loaders selects the patient's organisation too (`PatientSubgraphClient.noting`
  * accepts no operation that does not), and the access check of a patient field that reads the clinical snapshot (FIELDS_READING_THE_RECORD) reads it,
- * since its resolver reads it next from the same DataLoader. So a `risk` read costs one call to the patient subgraph, not two (organisation, then
- * record). A connection's subscriptions ask the organisation alone: a connection lives long and must
- * not hold clinical records.
+ * since its resolver reads it next from the same DataLoader. Every other check (other fields, a
+ * connection's subscriptions, lists of other patients, consent for aggregates) reads the patient
+ * service's access directory (lib/contracts/patient-directory.ts), never the patient subgraph: a
+ * connection lives long and must not hold clinical records.
  */
 export function createInferenceContext(services: InferenceServices, identity: Identity, transport: 'http' | 'ws'): Omit<InferenceContext, 'pubsub' | 'access'> {
-  const { patients, notes } = services;
+  const { patients, directory, notes } = services;
   const known = new KnownOrganisations();
   // Record versions the gateway sent with the patients of this request (@requires recordVersion).
   const versions = new Map<string, string>();
@@ -57,9 +61,9 @@ export function createInferenceContext(services: InferenceServices, identity: Id
       ? { cache: services.snapshots, versionOf: (id: string) => versions.get(id), reused: (record: unknown) => known.note(record) }
       : undefined;
   const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) }, undefined, reuse);
-  const patientAccess = patients.accessFor(identity, known);
+  const patientAccess = accessFor(directory, identity, known);
   const everyone = identity.role === 'admin' || identity.role === 'service';
-  const existence = patients.existenceLoader();
+  const existence = new DataLoader((ids: readonly string[]) => patientsExist(directory, ids));
   return {
     identity,
     patientAccess,
@@ -75,7 +79,7 @@ export function createInferenceContext(services: InferenceServices, identity: Id
       }
       await patientAccess.check(patientId);
     },
-    countable: (ids: readonly string[]) => patients.countable(identity, ids),
+    countable: (ids: readonly string[]) => countable(directory, identity, ids),
     registry: services.clients.registry,
     deadLetters: services.deadLetters,
     log: services.log,

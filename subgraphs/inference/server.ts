@@ -7,6 +7,7 @@ import { AccessLog, AUDIT_MIGRATIONS, AUDIT_SCHEMA } from '../../lib/audit';
 import { createPool, migrate } from '../../lib/postgres';
 import type { Logger } from '../../lib/logger';
 import { PatientSubgraphClient } from '../../lib/patient-client';
+import { PostgresPatientDirectory } from '../../lib/contracts/patient-directory';
 import { SubgraphClient } from '../../lib/subgraph-client';
 import { postgresHealth, serveMercurius, type RunningService } from '../../lib/service-host';
 import { DeadLetterRepository } from './events/dead-letters';
@@ -75,7 +76,9 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const deadLetters = new DeadLetterRepository(pool);
   const eventMetrics = new EventMetrics(pool);
   const notes = new NotesProcessor({ pool, patients, knowledge, modelDir: opts.modelDir, modelId: opts.modelId, log: opts.log.child({ component: 'notes-nlp' }) });
-  const services: InferenceServices = { clients, patients, deadLetters, notes, log: opts.log, snapshots: new SnapshotCache(SNAPSHOT_CACHE_ENTRIES) };
+  // Row access is read from the patient service's access directory, not asked of it per request (issue 19).
+  const directory = new PostgresPatientDirectory(pool);
+  const services: InferenceServices = { clients, patients, directory, deadLetters, notes, log: opts.log, snapshots: new SnapshotCache(SNAPSHOT_CACHE_ENTRIES) };
   // Redis down: subscribers on this replica still get every event; the others when it is back (lib/redis-emitter.ts).
   const emitter = opts.redisUrl ? createRedisEmitter(opts.redisUrl, opts.log.child({ component: 'events-redis' }), opts.redisTimeouts) : undefined;
   const scheduler = new TrainingScheduler({

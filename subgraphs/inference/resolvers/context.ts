@@ -1,5 +1,5 @@
 import type { Identity } from '../../../lib/identity';
-import type { PatientAccess } from '../../../lib/patient-client';
+import type { PatientAccess } from '../../../lib/patient-access';
 import type { AccessRecorder } from '../../../lib/audit';
 import type { PubSub } from 'mercurius';
 import type DataLoader from 'dataloader';
@@ -15,7 +15,7 @@ export interface InferenceContext {
   pubsub: PubSub;
   /** The caller, as the gateway asserted it (HTTP header, or graphql-ws connection parameter). */
   identity: Identity;
-  /** Which patients this caller may see (the patient subgraph's answer, read with the record or asked once per request). */
+  /** Which patients this caller may see (from the record this request read, else the patient service's access directory). */
   patientAccess: PatientAccess;
   checkPatientAccess: (patientId: string, coordinate?: string) => Promise<void>;
   /**
@@ -23,7 +23,7 @@ export interface InferenceContext {
    * decide, and its record version, by which the clinical record is reused across requests (snapshot-cache.ts).
    */
   noteRepresentation(representation: { id: string; organization?: string | null; recordVersion?: string | null }): void;
-  /** The patients among these an aggregate for this caller may count (lib/patient-client.ts `countable`). */
+  /** The patients among these an aggregate for this caller may count (lib/patient-access.ts `countable`). */
   countable: (ids: readonly string[]) => Promise<string[]>;
   /** Reads of identified data in this request, for the audit log (absent on subscriptions). */
   access?: AccessRecorder;

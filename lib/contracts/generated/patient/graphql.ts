@@ -109,27 +109,6 @@ export type InferenceTrainingHistoryPageQueryVariables = Exact<{
 
 export type InferenceTrainingHistoryPageQuery = { patients: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, birthDate: string | null, sex: Sex | null, race: Race | null, observations: Array<{ code: string, value: number | null, unit: string | null, effectiveAt: string, excludedReason: string | null, valueCode: { system: string, code: string } | null }>, conditions: Array<{ id: string, clinicalStatus: string | null, verificationStatus: string | null, onsetAt: string | null, recordedAt: string | null, code: { system: string, code: string, display: string | null } }>, procedures: Array<{ id: string, status: string, performedAt: string | null, code: { system: string, code: string, display: string | null } }>, medications: Array<{ status: string | null, authoredAt: string | null, code: { system: string, code: string, display: string | null } }> } }> } };
 
-export type PatientsExistingQueryVariables = Exact<{
-  representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
-}>;
-
-
-export type PatientsExistingQuery = { _entities: Array<{ id: string } | null> };
-
-export type PatientsResearchConsentQueryVariables = Exact<{
-  representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
-}>;
-
-
-export type PatientsResearchConsentQuery = { _entities: Array<{ id: string, researchConsent: { granted: boolean } } | null> };
-
-export type PatientsOrganizationQueryVariables = Exact<{
-  representations: Array<{ __typename: string; [key: string]: unknown }> | { __typename: string; [key: string]: unknown };
-}>;
-
-
-export type PatientsOrganizationQuery = { _entities: Array<{ id: string, organization: string | null } | null> };
-
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -418,34 +397,3 @@ export const InferenceTrainingHistoryPageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InferenceTrainingHistoryPageQuery, InferenceTrainingHistoryPageQueryVariables>;
-export const PatientsExistingDocument = new TypedDocumentString(`
-    query PatientsExisting($representations: [_Any!]!) {
-  _entities(representations: $representations) {
-    ... on Patient {
-      id
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<PatientsExistingQuery, PatientsExistingQueryVariables>;
-export const PatientsResearchConsentDocument = new TypedDocumentString(`
-    query PatientsResearchConsent($representations: [_Any!]!) {
-  _entities(representations: $representations) {
-    ... on Patient {
-      id
-      researchConsent {
-        granted
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<PatientsResearchConsentQuery, PatientsResearchConsentQueryVariables>;
-export const PatientsOrganizationDocument = new TypedDocumentString(`
-    query PatientsOrganization($representations: [_Any!]!) {
-  _entities(representations: $representations) {
-    ... on Patient {
-      id
-      organization
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<PatientsOrganizationQuery, PatientsOrganizationQueryVariables>;

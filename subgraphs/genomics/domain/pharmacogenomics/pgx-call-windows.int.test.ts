@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import DataLoader from 'dataloader';
 import { createLogger } from '../../../../lib/logger';
 import { createPool, migrate, type Pool } from '../../../../lib/postgres';
 import type { PatientSubgraphClient } from '../../../../lib/patient-client';
+import type { PatientDirectory } from '../../../../lib/contracts/patient-directory';
 import { TEST_DATABASE_URL } from '../../../../tests/support/config';
 import { createGenomicsContext } from '../../context';
 import { VcfIngestor } from '../../ingest/ingest-vcf';
@@ -26,11 +26,10 @@ import { TPMT } from './allele-definitions';
 const TESTS = path.join(__dirname, 'data', 'pharmcat-tests');
 const ADMIN = { subject: 'test-admin', role: 'admin', client: 'precision-hub-tests' } as const;
 
-/** The patient service as the context uses it: every patient exists and may be read. */
-const patients = {
-  accessFor: () => ({ check: async () => undefined, checkWrite: async () => undefined }),
-  existenceLoader: () => new DataLoader(async (ids: readonly string[]) => ids.map(() => true)),
-} as unknown as PatientSubgraphClient;
+/** The patient service as the context uses it: not asked here (an admin reads; no cohort filter). */
+const patients = {} as PatientSubgraphClient;
+/** The access directory: every patient exists, in no organisation. */
+const directory: PatientDirectory = { entriesOf: async (ids) => ids.map(() => ({ organization: null, researchConsent: false })) };
 
 const call = (chrom: string, pos: number, ref: string, alt: string, gt: string): NewVariantCall => ({
   ...normaliseVariant({ chrom, pos, ref, alt }),
@@ -92,7 +91,7 @@ describe('pharmacogenomics reads only the calls near defining positions', () => 
     expect(inWindows.map((c) => c.variant.pos)).not.toContain(d - 1000);
 
     const counted = new PostgresVariantRepository(countingPool());
-    const ctx = createGenomicsContext(counted, new VcfIngestor(pool), patients, ADMIN);
+    const ctx = createGenomicsContext({ repository: counted, vcf: new VcfIngestor(pool), patients, directory }, ADMIN);
     callRowsRead = 0;
     const results = await resolvers.Patient.pharmacogenomics({ id: patientId }, {}, ctx);
 
