@@ -17,15 +17,21 @@ import { benchHubConfig } from './bench-hub';
 
 /**
  * Issue 19 item 3: what a clinician's one-patient read costs in calls from genomics and inference
- * back to the patient subgraph, and its median latency at one connection. Genomics and inference reach
+ * back to the patient subgraph, and its median latency at one connection; likewise a write and an aggregate. Genomics and inference reach
  * the patient subgraph through a counting proxy (both before and after the change, so the proxy's own
  * cost is in both). Run: npx tsx bench/access-callbacks.bench.ts [requests per query, default 300]
  */
 const REQUESTS = Number(process.argv[2] ?? 300);
-const QUERIES = {
-  genomics: `query ($id: ID!) { patient(id: $id) { id variants { id } pharmacogenomics { gene status } } }`,
-  risk: `query ($id: ID!) { patient(id: $id) { risk { cardiovascular { pce10y } } } }`,
-  patientOnly: `query ($id: ID!) { patient(id: $id) { id sex } }`,
+/** Each case: its document, and who sends it (a clinician of the patient's organisation, or a researcher). */
+const QUERIES: Record<string, { query: string; caller: 'clinician' | 'researcher' }> = {
+  genomics: { query: `query ($id: ID!) { patient(id: $id) { id variants { id } pharmacogenomics { gene status } } }`, caller: 'clinician' },
+  risk: { query: `query ($id: ID!) { patient(id: $id) { risk { cardiovascular { pce10y } } } }`, caller: 'clinician' },
+  // A write: the same call again (an upsert), so every request does the same work.
+  write: { query: `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [{ chrom: "12", pos: 25245350, ref: "C", alt: "A" }]) { genotype } }`, caller: 'clinician' },
+  // Aggregates: the clinician's organisation's carriers; the researcher's consenting ones.
+  cohortGenesClinician: { query: `query ($id: ID!) { cohortGenes(first: 5) { patients } patient(id: $id) { id } }`, caller: 'clinician' },
+  cohortGenesResearcher: { query: `{ cohortGenes(first: 5) { patients } }`, caller: 'researcher' },
+  patientOnly: { query: `query ($id: ID!) { patient(id: $id) { id sex } }`, caller: 'clinician' },
 };
 
 async function main(): Promise<void> {
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
   });
   try {
     const clinician = await bearer({ role: 'clinician', org: 'org-bench-access', sub: 'dr-bench' });
+    const callers = { clinician, researcher: await bearer({ role: 'researcher', sub: 'res-bench' }) };
     const created = await gql<{ createPatient: { id: string } }>(gateway.url, `mutation { createPatient(input: { name: "Bench", birthDate: "1965-05-05", sex: FEMALE, race: WHITE }) { id } }`, {}, clinician);
     const id = created.data!.createPatient.id;
     for (const [code, value, unit] of [['2093-3', 210, 'mg/dL'], ['2085-9', 48, 'mg/dL'], ['8480-6', 132, 'mm[Hg]']] as const) {
@@ -58,13 +65,14 @@ async function main(): Promise<void> {
     }
     await gql(gateway.url, `mutation ($id: ID!) { addVariantCalls(patientId: $id, calls: [{ chrom: "7", pos: 140753336, ref: "A", alt: "T" }, { chrom: "10", pos: 94781859, ref: "G", alt: "A" }]) { genotype } }`, { id }, clinician);
     const results: Record<string, { medianMs: number; patientCallsPerRequest: number }> = {};
-    for (const [name, query] of Object.entries(QUERIES)) {
-      for (let i = 0; i < 30; i++) await gql(gateway.url, query, { id }, clinician); // warm-up
+    for (const [name, { query, caller }] of Object.entries(QUERIES)) {
+      const variables = query.includes('$id') ? { id } : {};
+      for (let i = 0; i < 30; i++) await gql(gateway.url, query, variables, callers[caller]); // warm-up
       const before = proxy.bodies.length;
       const times: number[] = [];
       for (let i = 0; i < REQUESTS; i++) {
         const started = performance.now();
-        const response = await gql(gateway.url, query, { id }, clinician);
+        const response = await gql(gateway.url, query, variables, callers[caller]);
         times.push(performance.now() - started);
         if (response.errors) throw new Error(`${name}: ${JSON.stringify(response.errors)}`);
       }
