@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
+import path from 'node:path';
 import { abortSignalAny } from '@graphql-hive/signal';
 import { parse, type ExecutionResult } from 'graphql';
 import { createLogger } from '../lib/logger';
 import { useSubgraphDeadline } from './subgraph-deadline';
+
+const ROOT = path.join(__dirname, '..');
 
 type Hook = NonNullable<ReturnType<typeof useSubgraphDeadline>['onSubgraphExecute']>;
 type Executor = (request: { signal?: AbortSignal }) => Promise<ExecutionResult>;
@@ -65,4 +69,53 @@ describe('useSubgraphDeadline and the HTTP executor\'s listeners', () => {
     expect(getEventListeners(executorLifetime.signal, 'abort')).toHaveLength(0);
     expect(gatewayRequest.signal.aborted).toBe(false);
   });
+});
+
+/**
+ * Node reports listener warnings on the real process, which a jest sandbox's `process` does not see: the
+ * scenario runs in a child (tsx), which prints the MaxListenersExceededWarnings it saw. As
+ * @graphql-tools/executor-http: its long-lived signal is made on the first request, and every request adds
+ * an 'abort' listener to it (abortSignalAny) before it awaits the subgraph's answer.
+ */
+function inFlightScenario(throughPlugin: boolean): { warnings: number; listenersAfter: number } {
+  const script = `
+    import { abortSignalAny } from '@graphql-hive/signal';
+    import { parse } from 'graphql';
+    import { createLogger } from './lib/logger';
+    import { useSubgraphDeadline } from './gateway/subgraph-deadline';
+    import { execFileSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
+import path from 'node:path';
+    let warnings = 0;
+    process.on('warning', (w) => { if (w.name === 'MaxListenersExceededWarning') warnings++; });
+    let lifetime;
+    const subgraph = (request) => {
+      lifetime ??= new AbortController();
+      abortSignalAny([lifetime.signal, request.signal]);
+      return new Promise((resolve) => setTimeout(() => resolve({ data: { ok: true } }), 20));
+    };
+    let wrapped = subgraph;
+    const hook = useSubgraphDeadline({ queryMs: 1000, mutationMs: 1000 }, createLogger('test', 'silent')).onSubgraphExecute;
+    (async () => {
+      if (${throughPlugin}) await hook({ subgraphName: 'patient', executionRequest: { document: parse('{ ok }'), operationType: 'query' }, executor: subgraph, setExecutor: (e) => (wrapped = e) });
+      await Promise.all(Array.from({ length: 50 }, () => wrapped({ signal: new AbortController().signal })));
+      // Outside a subgraph call Node's limit holds: 11 listeners on another signal warn once.
+      const other = new AbortController().signal;
+      for (let i = 0; i < 11; i++) other.addEventListener('abort', () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({ warnings: warnings - 1, listenersAfter: ${throughPlugin} ? getEventListeners(lifetime.signal, 'abort').length : 0, control: warnings >= 1 }));
+    })();
+  `;
+  const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', script], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = JSON.parse(out.trim().split('\n').pop()!) as { warnings: number; listenersAfter: number; control: boolean };
+  expect(result.control).toBe(true);
+  return result;
+}
+
+describe("useSubgraphDeadline and Node's listener limit", () => {
+  it('lets 50 requests to one subgraph be in flight at once without a MaxListenersExceededWarning, and leaves no listener after', () => {
+    // The scenario does warn without the plugin (so the probe can see a warning), and not with it.
+    expect(inFlightScenario(false).warnings).toBe(1);
+    expect(inFlightScenario(true)).toEqual({ warnings: 0, listenersAfter: 0, control: true });
+  }, 30_000);
 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ErrorCode } from '../lib/errors';
@@ -20,6 +21,32 @@ const SETTLED = new Error('the subgraph answer was read');
 
 const isAsyncIterable = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
+/**
+ * Requests to one subgraph that may be in flight at once before Node warns about the HTTP executor's
+ * long-lived signal (see `startCall`).
+ */
+export const IN_FLIGHT_LISTENER_LIMIT = 1_000;
+
+/**
+ * Starts a subgraph call with Node's listener limit raised to IN_FLIGHT_LISTENER_LIMIT for the call's
+ * synchronous part only. @graphql-tools/executor-http creates its long-lived dispose signal and adds one
+ * 'abort' listener to it per request there (abortSignalAny), removed when the request settles (below).
+ * That is one listener per request in flight, not a leak, but Node 20 warns past 10 listeners on any
+ * AbortSignal ("MaxListenersExceededWarning: 11 abort listeners added"; newer Node releases no longer
+ * apply the limit to AbortSignal, nodejs/node#55816), so 11 concurrent requests to one subgraph printed
+ * it. The signal is internal to the executor, so its own limit cannot be set; raising the default for
+ * the whole process would hide real leaks elsewhere. Outside this synchronous window the limit is Node's.
+ */
+function startCall<T>(call: () => T): T {
+  const previous = EventEmitter.defaultMaxListeners;
+  EventEmitter.defaultMaxListeners = Math.max(previous, IN_FLIGHT_LISTENER_LIMIT);
+  try {
+    return call();
+  } finally {
+    EventEmitter.defaultMaxListeners = previous;
+  }
+}
 
 export interface SubgraphDeadlines {
   /** GATEWAY_SUBGRAPH_TIMEOUT_MS */
@@ -58,7 +85,7 @@ export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): 
         const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
         let streaming = false;
         try {
-          const result = (await Promise.race([executor({ ...request, signal }), timedOut])) as ExecutionResult;
+          const result = (await Promise.race([startCall(() => executor({ ...request, signal })), timedOut])) as ExecutionResult;
           streaming = isAsyncIterable(result);
           if (!result.errors?.some((error) => error.extensions?.code === UNREACHABLE)) return result;
           // Logged without the runtime's details (the subrequest may hold patient ids, the socket error internal addresses).
