@@ -40,6 +40,30 @@ describe('IdentityAssertions', () => {
     expect(await refusalOf(new IdentityAssertions(SECRET).verify(expired))).toBe('TOKEN_EXPIRED: x-hub-identity assertion expired at 2023-11-14T22:13:20.000Z');
   });
 
+  it('verifies an assertion it has verified before by lookup, until it expires, and then refuses it as jose does', async () => {
+    const assertions = new IdentityAssertions(SECRET);
+    const signedAt = Date.now();
+    const token = await assertions.sign(clinician);
+    await expect(assertions.verify(token)).resolves.toEqual(clinician);
+    const again = await assertions.verify(token);
+    expect(again).toEqual(clinician);
+    // A copy: a caller changing its identity changes nothing kept.
+    again.role = 'admin';
+    await expect(assertions.verify(token)).resolves.toEqual(clinician);
+    expect(assertions.verificationCounts()).toEqual({ hits: 2, misses: 1 });
+    // A tampered copy of a kept assertion is another text: checked in full, and refused.
+    const [header, payload, signature] = token.split('.');
+    const raised = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    expect(await refusalOf(assertions.verify(`${header}.${raised}.${signature}`))).toBe('INVALID_TOKEN: x-hub-identity assertion signature does not verify');
+    // Past its expiry the kept assertion is refused, however recently it verified.
+    jest.useFakeTimers({ now: signedAt + 301_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      expect(await refusalOf(assertions.verify(token))).toMatch(/^TOKEN_EXPIRED: x-hub-identity assertion expired at /);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses garbage as not a JWT', async () => {
     expect(await refusalOf(new IdentityAssertions(SECRET).verify('not-a-jwt'))).toBe('INVALID_TOKEN: x-hub-identity assertion is not a well-formed JWT');
   });
