@@ -273,7 +273,7 @@ async function main() {
       [ONE_SUBGRAPH, jsGateway.url, JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } })],
     ];
     // Warm each (JIT, connection pools, query-plan caches) before measuring.
-    for (const [, url, requestBody] of contenders) await load('warm-up', url, requestBody);
+    for (const [name, url, requestBody] of contenders) await load(`warm-up: ${name}`, url, requestBody);
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, url, requestBody] of contenders) rounds.push(await load(name, url, requestBody));
