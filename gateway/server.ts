@@ -18,6 +18,7 @@ import { useRefusalLog } from './refusal-log';
 import { useIntrospectionPolicy } from './introspection';
 import { runtimeLogger } from './runtime-logger';
 import { withDashboard } from './dashboard';
+import { supergraphHealth, withHealth } from './health';
 import { DEFAULT_GATEWAY_LIMITS, limitPlugins, rateLimitKey, type CallerContext, limitRequestBody, type GatewayLimits, type RateLimitKeys } from './limits';
 import { requestIdOptions, withBoundedRequestId } from './request-id';
 import { GatewayObservability, type GatewayObservabilityOptions } from './observability';
@@ -214,7 +215,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // In front of the runtime: request ids bounded, /metrics behind its token, the dashboard's files, the body limit.
   const server = http.createServer(
     withBoundedRequestId(
-      withMetricsEndpoint(withDashboard(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log })), {
+      withMetricsEndpoint(withHealth(withDashboard(limitRequestBody(runtime, { maxBytes: limits.maxBodyBytes, log: opts.log })), supergraphHealth(runtime)), {
         token: opts.metricsToken,
         metrics: () => observability.metrics(),
         contentType: observability.registry.contentType,
