@@ -98,8 +98,11 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
         ...subscription,
         subscribe: async (source: unknown, args: Record<string, unknown>, context: AuthorizedContext, info: never) => {
           check(context);
-          if (typeof args.patientId === 'string') await context.checkPatientAccess?.(args.patientId, coordinate);
-          return subscription.subscribe(source, args, context, info);
+          const patientId = args.patientId;
+          if (typeof patientId !== 'string' || !context.checkPatientAccess) return subscription.subscribe(source, args, context, info);
+          const checkAccess = context.checkPatientAccess;
+          await checkAccess(patientId, coordinate);
+          return whileAllowed((await subscription.subscribe(source, args, context, info)) as AsyncIterable<unknown>, () => checkAccess(patientId, coordinate));
         },
       };
     } else {
@@ -116,4 +119,17 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
     map[typeName] = typeResolvers;
   }
   return map as unknown as T;
+}
+
+/**
+ * A patient's subscription stream that checks access again before each event it delivers, so a
+ * subscription outlives no change of the patient's organisation: once the caller may no longer see the
+ * patient, the next event ends the stream with the check's error (FORBIDDEN) instead of delivering it.
+ * The check must read the organisation afresh (a connection's context keeps nothing between events).
+ */
+async function* whileAllowed<T>(events: AsyncIterable<T>, check: () => Promise<void>): AsyncGenerator<T> {
+  for await (const event of events) {
+    await check();
+    yield event;
+  }
 }

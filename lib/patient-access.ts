@@ -163,9 +163,10 @@ export interface PatientAccess {
  * batched per request, never a call back to the patient subgraph). Writes always take the directory's
  * current value. Unknown patients pass (they have no data; their fields answer PATIENT_NOT_FOUND).
  */
-export function accessFor(directory: PatientDirectory, identity: Identity, known?: KnownOrganisations): PatientAccess {
+export function accessFor(directory: PatientDirectory, identity: Identity, known?: KnownOrganisations, options: { keep?: boolean } = {}): PatientAccess {
   const everyone = identity.role === 'admin' || identity.role === 'service';
-  const entries = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids));
+  // Batched per tick; kept for the context's life unless `keep: false` (a long-lived connection's context).
+  const entries = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids), { cache: options.keep ?? true });
   const directoryOrganisation = async (patientId: string) => (await entries.load(patientId))?.organization;
   const organisationOf = async (patientId: string) => {
     const held = known?.get(patientId);

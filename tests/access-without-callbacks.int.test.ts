@@ -216,6 +216,27 @@ describe('row access without call-backs to the patient subgraph', () => {
     expect(calls).toEqual([]);
   });
 
+  it('decides each subscription on a long-lived connection afresh: a patient moved away is refused on the same connection', async () => {
+    const SUBSCRIBE = `subscription ($id: ID!) { riskUpdated(patientId: $id) { reason } }`;
+    const moved = await gql<{ createPatient: { id: string } }>(gateway.url, `mutation { createPatient(input: { name: "Watched ${TAG}", birthDate: "1960-05-05", sex: FEMALE }) { id } }`, {}, clinicianA);
+    const id = moved.data!.createPatient.id;
+    const client = wsClient(gateway.url, clinicianA);
+    try {
+      const first = collect(client, SUBSCRIBE, { id });
+      // Accepted: silent until an event.
+      await expect(first.next(1500)).rejects.toThrow(/no subscription message/);
+      first.dispose();
+      await pool.query(`UPDATE patient.patients SET managing_organization = $2 WHERE id = $1`, [id, ORG_B]);
+      // The same connection (and upstream, the same connection to inference): nothing kept from the first check.
+      const second = collect(client, SUBSCRIBE, { id });
+      const refused = await second.next(3000);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      second.dispose();
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("counts a researcher's consented carriers and a clinician's own patients with no call back (consent and organisation for aggregates)", async () => {
     const researcher = await bearer({ role: 'researcher', sub: `res-${TAG}` });
     const GENES = `{ cohortGenes(first: 5) { gene { symbol } patients } }`;

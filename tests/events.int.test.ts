@@ -8,7 +8,8 @@ import { startInferenceReplica } from './support/inference';
 import { startGateway, type Gateway } from '../gateway/server';
 import { TEST_REDIS_URL, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
-import { TEST_JWT_SECRET, bearerToken, testAssertions } from './support/auth';
+import { TEST_JWT_SECRET, bearer, bearerToken, testAssertions } from './support/auth';
+import { createPool } from '../lib/postgres';
 import { ownDatabase, type OwnDatabase } from './support/own-database';
 import { waitUntil } from './support/patient-360';
 
@@ -184,5 +185,35 @@ describe('riskUpdated across replicas', () => {
     }
     await waitUntil(async () => gatewayB.sharedSubscriptions.size === 0, DELIVERY_MS).catch(() => undefined);
     expect(gatewayB.sharedSubscriptions.size).toBe(0);
+  });
+  it("ends a clinician's riskUpdated with FORBIDDEN at the next event once the patient moved to another organisation, delivering none of it", async () => {
+    const clinician = await bearer({ role: 'clinician', org: `org-move-${group.slice(-8)}`, sub: 'dr-move' });
+    const created = await gql<{ createPatient: { id: string } }>(
+      gatewayA.url,
+      `mutation { createPatient(input: { name: "Mary Jackson", birthDate: "1960-01-01", sex: FEMALE }) { id } }`,
+      {},
+      clinician,
+    );
+    const id = created.data!.createPatient.id;
+    const client = wsClient(gatewayB.url, clinician);
+    const subscription = collect<{ riskUpdated: unknown }>(client, `subscription ($id: ID!) { riskUpdated(patientId: $id) { risk { cardiovascular { inputs { systolicBp } } } } }`, { id });
+    const pool = createPool(databaseUrl, 1);
+    try {
+      await settle(1000);
+      await addSystolic(id, 128);
+      expect(await subscription.next(5000)).toEqual({ data: { riskUpdated: { risk: { cardiovascular: { inputs: { systolicBp: 128 } } } } } });
+      // Moved to another organisation in the patient service's own table (as an admin's re-registration would).
+      await pool.query(`UPDATE patient.patients SET managing_organization = 'org-elsewhere' WHERE id = $1`, [id]);
+      await addSystolic(id, 152);
+      const after = await subscription.next(5000).catch((error: unknown) => ({ failure: subscription.failure ?? error }));
+      expect(JSON.stringify(after)).not.toContain('152');
+      expect(JSON.stringify(after)).toContain('FORBIDDEN');
+      await settle(1000);
+      expect(JSON.stringify(subscription.messages)).not.toContain('152');
+    } finally {
+      await pool.end();
+      subscription.dispose();
+      await client.dispose();
+    }
   });
 });

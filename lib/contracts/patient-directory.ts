@@ -60,7 +60,11 @@ export async function patientsExist(directory: PatientDirectory, ids: readonly s
   return (await directory.entriesOf(ids)).map((entry) => entry !== undefined);
 }
 
-/** A loader of directory entries: the ids one request asks about are read in one query. */
-export function directoryLoader(directory: PatientDirectory): DataLoader<string, PatientDirectoryEntry | undefined> {
-  return new DataLoader((ids: readonly string[]) => directory.entriesOf(ids));
+/**
+ * The directory as one request sees it: every id asked in the same tick is read in one query, and each
+ * id once (a write's existence check and its access check share a read).
+ */
+export function perRequest(directory: PatientDirectory): PatientDirectory {
+  const loader = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids));
+  return { entriesOf: (ids) => Promise.all(ids.map((id) => loader.load(id))) };
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import type { Identity } from '../../lib/identity';
 import { accessFor, countable, KnownOrganisations } from '../../lib/patient-access';
-import { patientsExist, type PatientDirectory } from '../../lib/contracts/patient-directory';
+import { patientsExist, perRequest, type PatientDirectory } from '../../lib/contracts/patient-directory';
 import type { VcfIngestor } from './ingest/ingest-vcf';
 import { pgxCallWindows } from './domain/pharmacogenomics';
 import type { GeneCohortCounts, ReferenceCallRecord, VariantCallRecord, VariantFilter, VariantRepository } from './repository/variant-repository';
@@ -52,7 +52,8 @@ export interface GenomicsServices {
   directory: PatientDirectory;
 }
 
-export function createGenomicsContext({ repository, vcf, patients, directory }: GenomicsServices, identity: Identity): GenomicsContext {
+export function createGenomicsContext({ repository, vcf, patients, directory: shared }: GenomicsServices, identity: Identity): GenomicsContext {
+  const directory = perRequest(shared);
   const pages = new Map<string, DataLoader<string, VariantCallRecord[]>>();
   const organisations = new KnownOrganisations();
   const access = accessFor(directory, identity, organisations);

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
 import { accessFor, countable, KnownOrganisations } from '../../lib/patient-access';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
-import { patientsExist, type PatientDirectory } from '../../lib/contracts/patient-directory';
+import { patientsExist, perRequest, type PatientDirectory } from '../../lib/contracts/patient-directory';
 import type { Logger } from '../../lib/logger';
 import { createDecisionLoaders, type DecisionClients } from './decision-service';
 import type { DeadLetterRepository } from './events/dead-letters';
@@ -52,7 +52,10 @@ export const FIELDS_READING_THE_RECORD: ReadonlySet<string> = new Set([
  * connection lives long and must not hold clinical records.
  */
 export function createInferenceContext(services: InferenceServices, identity: Identity, transport: 'http' | 'ws'): Omit<InferenceContext, 'pubsub' | 'access'> {
-  const { patients, directory, notes } = services;
+  const { patients, notes } = services;
+  // A request's reads are kept for the request; a connection's are not (it lives for hours, and its
+  // subscriptions check access again at every event: lib/authorization.ts).
+  const directory = transport === 'http' ? perRequest(services.directory) : services.directory;
   const known = new KnownOrganisations();
   // Record versions the gateway sent with the patients of this request (@requires recordVersion).
   const versions = new Map<string, string>();
@@ -61,7 +64,7 @@ export function createInferenceContext(services: InferenceServices, identity: Id
       ? { cache: services.snapshots, versionOf: (id: string) => versions.get(id), reused: (record: unknown) => known.note(record) }
       : undefined;
   const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) }, undefined, reuse);
-  const patientAccess = accessFor(directory, identity, known);
+  const patientAccess = transport === 'http' ? accessFor(directory, identity, known) : accessFor(directory, identity, undefined, { keep: false });
   const everyone = identity.role === 'admin' || identity.role === 'service';
   const existence = new DataLoader((ids: readonly string[]) => patientsExist(directory, ids));
   return {
