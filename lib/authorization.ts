@@ -24,6 +24,11 @@ interface AuthorizedContext {
    * subscriptions on one patient.
    */
   checkPatientAccess?: (patientId: string, coordinate?: string) => Promise<void>;
+  /**
+   * The same check for one event a patient subscription is about to deliver, which may carry the
+   * organisation it was published under (so nothing need be read); absent: checkPatientAccess.
+   */
+  checkPatientEvent?: (patientId: string, event: unknown, coordinate?: string) => Promise<void>;
 }
 type FieldResolver = GraphQLFieldResolver<unknown, AuthorizedContext>;
 
@@ -102,7 +107,8 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
           if (typeof patientId !== 'string' || !context.checkPatientAccess) return subscription.subscribe(source, args, context, info);
           const checkAccess = context.checkPatientAccess;
           await checkAccess(patientId, coordinate);
-          return whileAllowed((await subscription.subscribe(source, args, context, info)) as AsyncIterable<unknown>, () => checkAccess(patientId, coordinate));
+          const checkEvent = context.checkPatientEvent ?? ((id: string, _event: unknown, at?: string) => checkAccess(id, at));
+          return whileAllowed((await subscription.subscribe(source, args, context, info)) as AsyncIterable<unknown>, (event) => checkEvent(patientId, event, coordinate));
         },
       };
     } else {
@@ -125,11 +131,12 @@ export function withRoleChecks<T extends object>(sdl: string, resolvers: T): T {
  * A patient's subscription stream that checks access again before each event it delivers, so a
  * subscription outlives no change of the patient's organisation: once the caller may no longer see the
  * patient, the next event ends the stream with the check's error (FORBIDDEN) instead of delivering it.
- * The check must read the organisation afresh (a connection's context keeps nothing between events).
+ * The check reads the organisation the event was published under, else afresh (a connection's context
+ * keeps nothing between events).
  */
-async function* whileAllowed<T>(events: AsyncIterable<T>, check: () => Promise<void>): AsyncGenerator<T> {
+async function* whileAllowed<T>(events: AsyncIterable<T>, check: (event: T) => Promise<void>): AsyncGenerator<T> {
   for await (const event of events) {
-    await check();
+    await check(event);
     yield event;
   }
 }

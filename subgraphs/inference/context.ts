@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../lib/identity';
-import { accessFor, countable, KnownOrganisations } from '../../lib/patient-access';
+import { accessFor, assertPatientAccess, countable, KnownOrganisations } from '../../lib/patient-access';
 import type { PatientSubgraphClient } from '../../lib/patient-client';
 import { patientsExist, perRequest, type PatientDirectory } from '../../lib/contracts/patient-directory';
 import type { Logger } from '../../lib/logger';
@@ -8,6 +8,7 @@ import { createDecisionLoaders, type DecisionClients } from './decision-service'
 import type { DeadLetterRepository } from './events/dead-letters';
 import type { NotesProcessor } from './nlp/notes-processor';
 import type { InferenceContext } from './resolvers';
+import { publishedAccess } from './resolvers/context';
 import type { SnapshotCache } from './snapshot-cache';
 
 export interface InferenceServices {
@@ -80,6 +81,13 @@ export function createInferenceContext(services: InferenceServices, identity: Id
         // An unknown patient passes, as before: its fields answer PATIENT_NOT_FOUND.
         if ((await loaders.snapshot.load(patientId)) === null) return;
       }
+      await patientAccess.check(patientId);
+    },
+    async checkPatientEvent(patientId: string, event: unknown) {
+      if (everyone) return;
+      // Published with the organisation its record was read under: decided from it, nothing read.
+      const stamped = publishedAccess(event, patientId);
+      if (stamped) return assertPatientAccess(identity, { id: patientId, organization: stamped.organization });
       await patientAccess.check(patientId);
     },
     countable: (ids: readonly string[]) => countable(directory, identity, ids),

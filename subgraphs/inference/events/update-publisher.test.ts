@@ -85,6 +85,12 @@ describe('updatePublisher: what each event recomputes', () => {
     expect((published[0]!.payload.riskUpdated as { reason: string }).reason).toBe(PatientTopic.OBSERVATION_ADDED);
     expect((published[2]!.payload.findingsUpdated as { reason: string }).reason).toBe(PatientTopic.RECORDS_INGESTED);
     expect(reads.genomics).toBe(1);
+    // Each carries the organisation read with its record, which subscriptions check their callers against.
+    expect(published.map((p) => p.payload.access)).toEqual([
+      { patientId: 'p-1', organization: 'org-a' },
+      { patientId: 'p-2', organization: 'org-a' },
+      { patientId: 'p-1', organization: 'org-a' },
+    ]);
   });
 
   it('reads each record with its research consent in one patient-subgraph call per batch, and tells research portals of the consenting only', async () => {

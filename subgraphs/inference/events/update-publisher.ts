@@ -3,7 +3,7 @@ import { GenomicsTopic, PatientTopic, type EventTopic } from '../../../lib/contr
 import { InferencePublicationSnapshotDocument } from '../../../lib/contracts/generated/patient/graphql';
 import { createDecisionLoaders, type DecisionClients } from '../decision-service';
 import { deidentifiedRiskUpdate } from '../domain/deidentify';
-import { COHORT_RISK_TOPIC, findingsTopic, riskTopic } from '../resolvers/context';
+import { COHORT_RISK_TOPIC, findingsTopic, riskTopic, type PublishedAccess } from '../resolvers/context';
 import { findingView } from '../resolvers/Patient';
 import { PatientHandlingFailures, type OutboxEvent } from './outbox-consumer';
 
@@ -51,11 +51,14 @@ export function updatePublisher(deps: { clients: DecisionClients; pubsub: () => 
     const records = await clients.patients.patientsOf(InferencePublicationSnapshotDocument, ids);
     const present: string[] = [];
     const consented = new Set<string>();
+    // Each publication carries the organisation read with its record (PublishedAccess).
+    const accessOf = new Map<string, PublishedAccess>();
     ids.forEach((id, i) => {
       const record = records[i];
       if (!record) return; // a patient that no longer exists has nothing to announce
       loaders.snapshot.prime(id, record);
       present.push(id);
+      accessOf.set(id, { patientId: id, organization: record.organization ?? null });
       if (record.researchConsent.granted) consented.add(id);
     });
     const publications: { topic: string; payload: unknown }[] = [];
@@ -64,7 +67,7 @@ export function updatePublisher(deps: { clients: DecisionClients; pubsub: () => 
         const event = latestByPatient.get(patientId)!;
         const risk = (await loaders.risk.load(patientId))!;
         const riskUpdated = { patient: { id: patientId }, risk, computedAt: computedAt.toISOString(), reason: event.topic };
-        publications.push({ topic: riskTopic(patientId), payload: { riskUpdated } });
+        publications.push({ topic: riskTopic(patientId), payload: { riskUpdated, access: accessOf.get(patientId) } });
         if (!consented.has(patientId)) continue;
         const { update, facts } = deidentifiedRiskUpdate(risk.cardiovascular, computedAt, event.topic);
         publications.push({ topic: COHORT_RISK_TOPIC, payload: { cohortRiskUpdated: update, facts } });
@@ -96,7 +99,7 @@ export function updatePublisher(deps: { clients: DecisionClients; pubsub: () => 
           computedAt: computedAt.toISOString(),
           reason: event.topic,
         };
-        await pubsub.publish({ topic: findingsTopic(patientId), payload: { findingsUpdated } });
+        await pubsub.publish({ topic: findingsTopic(patientId), payload: { findingsUpdated, access: accessOf.get(patientId) } });
       }),
     );
     if (failed.size) throw new PatientHandlingFailures(failed);

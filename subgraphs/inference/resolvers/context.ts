@@ -18,6 +18,8 @@ export interface InferenceContext {
   /** Which patients this caller may see (from the record this request read, else the patient service's access directory). */
   patientAccess: PatientAccess;
   checkPatientAccess: (patientId: string, coordinate?: string) => Promise<void>;
+  /** Before a patient subscription delivers `event`: from the organisation it was published under, else as checkPatientAccess. */
+  checkPatientEvent: (patientId: string, event: unknown, coordinate?: string) => Promise<void>;
   /**
    * Notes what the gateway sent with a patient (@requires): its organisation, on which this request's access checks
    * decide, and its record version, by which the clinical record is reused across requests (snapshot-cache.ts).
@@ -47,3 +49,21 @@ export interface InferenceContext {
 export const riskTopic = (patientId: string): string => `risk-updated/${patientId}`;
 export const findingsTopic = (patientId: string): string => `findings-updated/${patientId}`;
 export const COHORT_RISK_TOPIC = 'cohort-risk-updated';
+
+/**
+ * What a patient publication says about access, beside the update itself (never resolved into a response):
+ * the patient's organisation as the publisher read it with the record it computed from. Each subscription
+ * checks its caller against it before delivering (lib/authorization.ts), with no read of its own.
+ */
+export interface PublishedAccess {
+  patientId: string;
+  organization: string | null;
+}
+
+/** The access stamp of a published event, if it carries one for this patient. */
+export function publishedAccess(event: unknown, patientId: string): PublishedAccess | undefined {
+  const access = (event as { access?: Partial<PublishedAccess> } | null)?.access;
+  if (!access || access.patientId !== patientId) return undefined;
+  if (typeof access.organization !== 'string' && access.organization !== null) return undefined;
+  return { patientId, organization: access.organization };
+}
