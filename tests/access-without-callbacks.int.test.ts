@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '../lib/logger';
 import { assertionsOf } from '../lib/local-secrets';
 import { createPool, type Pool } from '../lib/postgres';
@@ -232,6 +233,24 @@ describe('row access without call-backs to the patient subgraph', () => {
       const refused = await second.next(3000);
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       second.dispose();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('accepts on a long-lived connection a subscription to a patient registered after the same connection was told it did not exist', async () => {
+    const SUBSCRIBE = `subscription ($id: ID!) { riskUpdated(patientId: $id) { reason } }`;
+    const id = randomUUID();
+    const client = wsClient(gateway.url, clinicianA);
+    try {
+      const early = collect(client, SUBSCRIBE, { id });
+      expect((await early.next(3000)).errors?.[0]?.extensions?.code).toBe('PATIENT_NOT_FOUND');
+      early.dispose();
+      await pool.query(`INSERT INTO patient.patients (id, name, birth_date, sex, managing_organization) VALUES ($1, $2, '1960-05-05', 'female', $3)`, [id, `Late ${TAG}`, ORG_A]);
+      const later = collect(client, SUBSCRIBE, { id });
+      // Accepted: silent until an event.
+      await expect(later.next(1500)).rejects.toThrow(/no subscription message/);
+      later.dispose();
     } finally {
       await client.dispose();
     }

@@ -67,7 +67,8 @@ export function createInferenceContext(services: InferenceServices, identity: Id
   const loaders = createDecisionLoaders({ ...services.clients, patients: patients.noting(known) }, undefined, reuse);
   const patientAccess = transport === 'http' ? accessFor(directory, identity, known) : accessFor(directory, identity, undefined, { keep: false });
   const everyone = identity.role === 'admin' || identity.role === 'service';
-  const existence = new DataLoader((ids: readonly string[]) => patientsExist(directory, ids));
+  // Kept for a request only: a connection may ask about a patient registered since.
+  const existence = new DataLoader((ids: readonly string[]) => patientsExist(directory, ids), { cache: transport === 'http' });
   return {
     identity,
     patientAccess,
