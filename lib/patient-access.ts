@@ -1,7 +1,6 @@
-import DataLoader from 'dataloader';
 import { ErrorCode, HubError } from './errors';
 import type { Identity } from './identity';
-import type { PatientDirectory } from './contracts/patient-directory';
+import { perRequest, type PatientDirectory } from './contracts/patient-directory';
 
 /**
  * Row-level access to a patient's record (the architecture's "clinician: identified data of patients
@@ -166,8 +165,8 @@ export interface PatientAccess {
 export function accessFor(directory: PatientDirectory, identity: Identity, known?: KnownOrganisations, options: { keep?: boolean } = {}): PatientAccess {
   const everyone = identity.role === 'admin' || identity.role === 'service';
   // Batched per tick; kept for the context's life unless `keep: false` (a long-lived connection's context).
-  const entries = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids), { cache: options.keep ?? true });
-  const directoryOrganisation = async (patientId: string) => (await entries.load(patientId))?.organization;
+  const entries = perRequest(directory, options);
+  const directoryOrganisation = async (patientId: string) => (await entries.entriesOf([patientId]))[0]?.organization;
   const organisationOf = async (patientId: string) => {
     const held = known?.get(patientId);
     return held !== undefined ? held : directoryOrganisation(patientId);

@@ -62,9 +62,10 @@ export async function patientsExist(directory: PatientDirectory, ids: readonly s
 
 /**
  * The directory as one request sees it: every id asked in the same tick is read in one query, and each
- * id once (a write's existence check and its access check share a read).
+ * id once (a write's existence check and its access check share a read). `keep: false` batches without
+ * keeping answers, for a long-lived connection's context.
  */
-export function perRequest(directory: PatientDirectory): PatientDirectory {
-  const loader = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids));
+export function perRequest(directory: PatientDirectory, options: { keep?: boolean } = {}): PatientDirectory {
+  const loader = new DataLoader((ids: readonly string[]) => directory.entriesOf(ids), { cache: options.keep ?? true });
   return { entriesOf: (ids) => Promise.all(ids.map((id) => loader.load(id))) };
 }
