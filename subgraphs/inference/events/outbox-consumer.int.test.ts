@@ -338,6 +338,87 @@ describe('OutboxConsumer', () => {
     expect(BigInt(cursor.last_id)).toBeLessThan(BigInt(ours));
   });
 
+  it('hands a batch over once when its lapsed holder moves the cursor while another replica is claiming it', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const seenA: OutboxEvent[] = [];
+    const seenB: OutboxEvent[] = [];
+    let releaseA!: () => void;
+    const aMayFinish = new Promise<void>((resolve) => (releaseA = resolve));
+    let aHandling!: () => void;
+    const aStarted = new Promise<void>((resolve) => (aHandling = resolve));
+    const a = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events) => {
+        seenA.push(...events.filter((e) => e.patientId === patientId));
+        aHandling();
+        await aMayFinish;
+      },
+      log,
+    });
+    // Replica B's claim pauses just before it writes its lease, after it has read the cursor and the batch.
+    let bAtLease!: () => void;
+    const bReadTheBatch = new Promise<void>((resolve) => (bAtLease = resolve));
+    let releaseB!: () => void;
+    const bMayWriteLease = new Promise<void>((resolve) => (releaseB = resolve));
+    const pausing = new Proxy(pool, {
+      get(target, property, receiver) {
+        if (property !== 'connect') return Reflect.get(target, property, receiver) as unknown;
+        return async () => {
+          const client = await target.connect();
+          const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+          return Object.assign(Object.create(client) as typeof client, {
+            release: client.release.bind(client),
+            query: async (...args: unknown[]) => {
+              if (typeof args[0] === 'string' && args[0].includes('INSERT INTO inference.outbox_cursor')) {
+                bAtLease();
+                await bMayWriteLease;
+              }
+              return query(...args);
+            },
+          });
+        };
+      },
+    });
+    const b = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool: pausing,
+      consumer: group,
+      source: 'patient.outbox',
+      handle: async (events) => {
+        seenB.push(...events.filter((e) => e.patientId === patientId));
+      },
+      log,
+    });
+    // Start the group past every event already there, so that the batch is this test's three events.
+    await pool.query(
+      `INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id)
+       SELECT $1, 'patient.outbox', coalesce(max(txid), '0'), coalesce(max(id), 0) FROM patient.outbox`,
+      [group],
+    );
+    for (let n = 1; n <= 3; n++) await insertEvent(pool, patientId, n);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // A claims the batch and stalls past its lease (as a replica whose heartbeat could not get through).
+    const aDrain = a.drainBatch();
+    await aStarted;
+    await pool.query(`UPDATE inference.outbox_cursor SET lease_expires_at = now() - interval '1 second' WHERE consumer = $1`, [group]);
+    // B finds the lease lapsed and reads the same batch; before it writes its lease, A finishes and moves the cursor.
+    const bDrain = b.drainBatch();
+    await bReadTheBatch;
+    releaseA();
+    await aDrain;
+    releaseB();
+    await bDrain;
+    await drainUntil([a, b], () => false, 300);
+
+    expect(seenA.map(numberOf)).toEqual([1, 2, 3]);
+    expect(seenB.map(numberOf)).toEqual([]);
+  });
+
   it('stops without waiting for a long handler: the batch is neither failed nor passed, and the next holder takes it at once', async () => {
     const patientId = randomUUID();
     const group = `group-${randomUUID()}`;
