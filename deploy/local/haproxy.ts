@@ -8,6 +8,10 @@
  *   health endpoint (dead, or stopping: on SIGTERM a service closes its listener and finishes the
  *   requests under way, lib/apollo-http.ts and gateway/server.ts) leaves the rotation within about
  *   2 s and comes back on its first good answer.
+ * - `timeout check 3s`: a live replica busy past 1 s (a two-core machine running ten services under
+ *   load) is not taken for dead. Without it a check's answer had `inter` (1 s) to arrive; two slow
+ *   answers from both gateway replicas at once left none in rotation, and HAProxy answered callers
+ *   with its own 503 page. A dead replica refuses the connection at once, so this slows no failover.
  * - `retry-on conn-failure empty-response response-timeout 503` + `retries 3` + `option redispatch 1`:
  *   a request that found a replica gone (refused connection, connection closed without an answer,
  *   a draining replica's 503) is sent again to another replica instead of failing the caller. Only
@@ -55,6 +59,7 @@ export function haproxyConfig(layout: HaproxyLayout): string {
     '  timeout server 5m',
     '  timeout http-request 30s',
     '  timeout tunnel 1h',
+    '  timeout check 3s',
     '  timeout client-fin 5s',
     '  retries 3',
     '  option redispatch 1',
@@ -97,6 +102,11 @@ export interface ServerStats {
   errors: number;
   retries: number;
   redispatches: number;
+  /** Failed health checks, and how often they took the server out of rotation (chkfail, chkdown). */
+  checksFailed: number;
+  downs: number;
+  /** The last health check's outcome (check_status: L7OK, L4CON, L7TOUT, …). */
+  lastCheck: string;
 }
 
 export function parseStatsCsv(csv: string): ServerStats[] {
@@ -115,5 +125,8 @@ export function parseStatsCsv(csv: string): ServerStats[] {
       errors: num(at(row, 'econ')) + num(at(row, 'eresp')),
       retries: num(at(row, 'wretr')),
       redispatches: num(at(row, 'wredis')),
+      checksFailed: num(at(row, 'chkfail')),
+      downs: num(at(row, 'chkdown')),
+      lastCheck: at(row, 'check_status'),
     }));
 }

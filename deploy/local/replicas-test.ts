@@ -63,7 +63,14 @@ async function post(url: string, bearer: string, query: string, variables: Recor
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30_000),
     });
-    const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    const text = await response.text();
+    let body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // Not the hub's answer: HAProxy's own error page (no replica in rotation, or none answered).
+      return { ok: false, status: response.status, error: `${response.status} ${response.headers.get('content-type') ?? ''} answer that is not JSON: ${text.replace(/\s+/g, ' ').slice(0, 120)}` };
+    }
     const ok = response.status === 200 && !body.errors?.length && body.data != null;
     return { ok, status: response.status, data: body.data, error: ok ? undefined : `${response.status} ${body.errors?.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ')}` };
   } catch (error) {
@@ -340,6 +347,13 @@ async function main(): Promise<number> {
     await requestsPerReplica(hub);
     console.log(`replica test passed in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
     return 0;
+  } catch (error) {
+    // What HAProxy saw of each replica: a failure through it is often a replica it took out of rotation.
+    const rows = await hub?.stats().catch(() => []);
+    for (const r of rows ?? []) {
+      console.error(`    haproxy ${r.backend}/${r.server}: ${r.status}, last check ${r.lastCheck || '-'}, checks failed ${r.checksFailed}, taken down ${r.downs}, errors ${r.errors}, retries ${r.retries}`);
+    }
+    throw error;
   } finally {
     await db.end().catch(() => undefined);
     await hub?.close();
