@@ -126,12 +126,18 @@ export interface OutboxWriter {
 }
 
 // Table names come from OUTBOXES only, never from input. pg_notify is delivered only on COMMIT, so a
-// listener never wakes for a change it cannot see yet.
-const INSERT_EVENT: { [S in OutboxSource]: string } = {
-  'patient.outbox': `INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`,
-  'genomics.outbox': `INSERT INTO genomics.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`,
+// listener never wakes for a change it cannot see yet. One statement writes the event and queues the
+// notification (one round trip to the database per event, not two); the notification names the topic,
+// so a consumer that handles only some topics can leave the others to its poll (OutboxConsumer wakeOn),
+// and PostgreSQL delivers one notification per channel and topic per transaction (a bundle's events
+// wake each consumer once).
+const writeEvent = (table: OutboxSource) => `
+  WITH event AS (INSERT INTO ${table} (topic, patient_id, payload) VALUES ($1, $2, $3) RETURNING topic)
+  SELECT pg_notify($4, topic) FROM event`;
+const WRITE_EVENT: { [S in OutboxSource]: string } = {
+  'patient.outbox': writeEvent('patient.outbox'),
+  'genomics.outbox': writeEvent('genomics.outbox'),
 };
-const NOTIFY_CONSUMERS = `SELECT pg_notify($1, $2)`;
 
 /**
  * Publishes one event: writes it to the producer's outbox with `client`, which must be inside the
@@ -152,6 +158,5 @@ export async function announce<S extends OutboxSource, T extends OutboxTopics[S]
     throw new EventContractError(`${where}: topic "${String(topic).slice(0, 100)}" is not one ${source} publishes (${OUTBOXES[source].topics.join(', ')})`);
   }
   checkPayload(where, topic, payload);
-  await client.query(INSERT_EVENT[source], [topic, patientId, payload]);
-  await client.query(NOTIFY_CONSUMERS, [OUTBOXES[source].channel, patientId]);
+  await client.query(WRITE_EVENT[source], [topic, patientId, payload, OUTBOXES[source].channel]);
 }

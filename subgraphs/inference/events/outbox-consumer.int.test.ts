@@ -4,7 +4,7 @@ import { createPool, migrate, type Pool } from '../../../lib/postgres';
 import { ownDatabase, type OwnDatabase } from '../../../tests/support/own-database';
 import { PATIENT_MIGRATIONS } from '../../patient/server';
 import { INFERENCE_MIGRATIONS } from '../server';
-import { PatientTopic } from '../../../lib/contracts/events';
+import { announce, PatientTopic } from '../../../lib/contracts/events';
 import { DeadLetterRepository } from './dead-letters';
 import { OutboxConsumer, PatientHandlingFailures, type OutboxConsumerOptions, type OutboxEvent } from './outbox-consumer';
 
@@ -417,6 +417,58 @@ describe('OutboxConsumer', () => {
 
     expect(seenA.map(numberOf)).toEqual([1, 2, 3]);
     expect(seenB.map(numberOf)).toEqual([]);
+  });
+
+  it('wakes at once only for the topics it acts on, and takes the others in order with the next batch', async () => {
+    const patientId = randomUUID();
+    const seen: OutboxEvent[] = [];
+    const group = `group-${randomUUID()}`;
+    // The group starts past every event the other tests wrote (startAt 'end' could still leave some for its first drains).
+    await pool.query(
+      `INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id)
+       SELECT $1, 'patient.outbox', coalesce(max(txid), '0'), coalesce(max(id), 0) FROM patient.outbox`,
+      [group],
+    );
+    const consumer = new OutboxConsumer({
+      databaseUrl: TEST_DATABASE_URL,
+      pool,
+      consumer: group,
+      source: 'patient.outbox',
+      // No poll within the test: only a notification can wake it.
+      pollIntervalMs: 60_000,
+      wakeOn: new Set([PatientTopic.RECORDS_INGESTED]),
+      handle: async (events) => {
+        seen.push(...events.filter((e) => e.patientId === patientId));
+      },
+      log,
+    });
+    await consumer.start();
+    // start() drains once (anything committed before it listened); let that drain finish first.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      // Producers announce as the services do (one statement: the row and a notification naming its topic).
+      const announceOne = async (topic: typeof PatientTopic.OBSERVATION_ADDED | typeof PatientTopic.RECORDS_INGESTED) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          if (topic === PatientTopic.OBSERVATION_ADDED) await announce(client, 'patient.outbox', topic, patientId, { observationId: randomUUID(), code: '8480-6' });
+          else await announce(client, 'patient.outbox', topic, patientId, { created: 1, updated: 0 });
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      };
+      await announceOne(PatientTopic.OBSERVATION_ADDED);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(seen).toEqual([]);
+
+      await announceOne(PatientTopic.RECORDS_INGESTED);
+      const deadline = Date.now() + 5000;
+      while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen.map((e) => e.topic)).toEqual([PatientTopic.OBSERVATION_ADDED, PatientTopic.RECORDS_INGESTED]);
+    } finally {
+      await consumer.stop();
+    }
   });
 
   it('stops without waiting for a long handler: the batch is neither failed nor passed, and the next holder takes it at once', async () => {

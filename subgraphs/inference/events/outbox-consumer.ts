@@ -3,7 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Pool } from '../../../lib/postgres';
 import type { Logger } from '../../../lib/logger';
-import { decodeEvent, EventContractError, isOutboxSource, OUTBOXES, type OutboxSource, type TypedEvent } from '../../../lib/contracts/events';
+import { decodeEvent, EventContractError, isOutboxSource, OUTBOXES, type EventTopic, type OutboxSource, type TypedEvent } from '../../../lib/contracts/events';
 import { FailureStore, type ClaimedRetry, type FailureOutcome, type StoredEvent } from './failure-store';
 import { retryPolicy, type RetryPolicy } from './retry-policy';
 import type { EventMetrics } from './metrics';
@@ -40,6 +40,13 @@ export interface OutboxConsumerOptions {
   batchSize?: number;
   /** Safety net for a missed NOTIFY (e.g. during a reconnect), and how soon a lapsed lease is noticed. */
   pollIntervalMs?: number;
+  /**
+   * The topics whose notification wakes this consumer at once (default: every notification). Others
+   * are taken by the next poll, in order and none skipped: a consumer that acts on a few topics (notes
+   * NLP acts on bundles only) then claims once per poll instead of once per event on a busy outbox.
+   * A notification that names no topic (a dead letter's replay) always wakes.
+   */
+  wakeOn?: ReadonlySet<EventTopic>;
   /**
    * Where a group with no cursor yet starts: `beginning` (default: every event ever written, nothing
    * lost) or `end` (only events committed from now on — for short-lived groups such as a test's).
@@ -97,11 +104,11 @@ interface Failure {
  *    live replica keeps it and a crashed one's lapses after leaseMs (another replica's poll then
  *    claims the same batch: at-least-once). Events that break their contract are not handed over;
  *    if the batch fails, its patients are handled one by one and only the failing ones' events fail.
- * 3. Commit (short transaction T2): move the cursor to the batch's last event and clear the lease
- *    only where the token is still ours (a replica that lost its lease to another moves nothing; the
- *    other handles the batch again), and in the same transaction write each failed event to the
- *    retry table (or, if it broke its contract, to the dead letters). The cursor never waits for a
- *    failing event.
+ * 3. Commit (short transaction T2; one statement when nothing failed): move the cursor to the
+ *    batch's last event and clear the lease only where the token is still ours (a replica that lost
+ *    its lease to another moves nothing; the other handles the batch again), and in the same
+ *    transaction write each failed event to the retry table (or, if it broke its contract, to the
+ *    dead letters). The cursor never waits for a failing event.
  * Retries: due rows are claimed in one statement (FOR UPDATE SKIP LOCKED, token, next_attempt_at
  *    pushed out by the lease), handled outside any transaction with the same per-patient isolation,
  *    and finished in a short transaction that checks the token: success deletes the row (and, for a
@@ -238,7 +245,11 @@ export class OutboxConsumer {
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.opts.databaseUrl });
-    client.on('notification', () => this.wake());
+    const topics = new Set<string>(Object.values(OUTBOXES).flatMap((o) => o.topics));
+    const { wakeOn } = this.opts;
+    client.on('notification', ({ payload }) => {
+      if (!wakeOn || !payload || !topics.has(payload) || wakeOn.has(payload as EventTopic)) this.wake();
+    });
     client.on('error', (error) => {
       this.opts.log.warn({ err: error }, 'outbox listener lost its connection; reconnecting');
       this.listener = undefined;
@@ -375,15 +386,20 @@ export class OutboxConsumer {
     }
     const last = claim.rows.at(-1)!;
     const outcomes: { failure: Failure; outcome: FailureOutcome }[] = [];
+    if (!failures.length) {
+      // Nothing to record: moving the cursor is one statement, its own transaction (one round trip, not three).
+      const moved = await pool.query(ADVANCE_CURSOR, [consumer, source, last.txid, last.id, claim.token]);
+      if (!moved.rowCount) return this.leaseLost(claim.rows.length);
+      metrics?.handled(consumer, source, claim.rows.length);
+      return claim.rows.length;
+    }
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       const moved = await client.query(ADVANCE_CURSOR, [consumer, source, last.txid, last.id, claim.token]);
       if (!moved.rowCount) {
         await client.query('ROLLBACK');
-        metrics?.leaseLost(consumer, source);
-        log.warn({ consumer, source, events: claim.rows.length }, 'outbox lease was taken over while its batch was handled; the new holder handles the batch again');
-        return 0;
+        return this.leaseLost(claim.rows.length);
       }
       for (const failure of failures) {
         outcomes.push({ failure, outcome: await this.failureStore.recordFirstFailure(client, failure.event, failure.error, failure.permanent) });
@@ -398,6 +414,13 @@ export class OutboxConsumer {
     metrics?.handled(consumer, source, claim.rows.length - failures.length);
     this.reportFailures(outcomes, 1);
     return claim.rows.length;
+  }
+
+  private leaseLost(events: number): 0 {
+    const { consumer, source, log, metrics } = this.opts;
+    metrics?.leaseLost(consumer, source);
+    log.warn({ consumer, source, events }, 'outbox lease was taken over while its batch was handled; the new holder handles the batch again');
+    return 0;
   }
 
   /** One round of due retries: claimed, handled with the same isolation, finished under the claim. */
