@@ -110,6 +110,34 @@ describe('OutboxConsumer', () => {
     expect(seenOtherGroup.map((e) => numberOf(e))).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('hands each event over once when five replicas of a group claim at the same moments', async () => {
+    const patientId = randomUUID();
+    const group = `group-${randomUUID()}`;
+    const seen: OutboxEvent[][] = Array.from({ length: 5 }, () => []);
+    const replicas = seen.map((list) =>
+      new OutboxConsumer({
+        databaseUrl: TEST_DATABASE_URL,
+        pool,
+        consumer: group,
+        source: 'patient.outbox',
+        batchSize: 3,
+        handle: async (events) => {
+          list.push(...events.filter((e) => e.patientId === patientId));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+        log,
+      }),
+    );
+    for (let n = 1; n <= 30; n++) await insertEvent(pool, patientId, n);
+    const deadline = Date.now() + 10_000;
+    while (seen.flat().length < 30 && Date.now() < deadline) await Promise.all(replicas.map((r) => r.drainBatch()));
+    await Promise.all(replicas.map((r) => r.drainBatch()));
+
+    expect(seen.flat().map(numberOf).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // More than one replica took part: the claims did meet.
+    expect(seen.filter((list) => list.length > 0).length).toBeGreaterThan(1);
+  });
+
   it('starts a new group at the end of the outbox when asked, and from then on misses nothing', async () => {
     const patientId = randomUUID();
     await insertEvent(pool, patientId, 1);
@@ -364,8 +392,20 @@ describe('OutboxConsumer', () => {
     const bReadTheBatch = new Promise<void>((resolve) => (bAtLease = resolve));
     let releaseB!: () => void;
     const bMayWriteLease = new Promise<void>((resolve) => (releaseB = resolve));
+    const pauseAtLease = async (text: unknown) => {
+      if (typeof text === 'string' && text.includes('INSERT INTO inference.outbox_cursor')) {
+        bAtLease();
+        await bMayWriteLease;
+      }
+    };
     const pausing = new Proxy(pool, {
       get(target, property, receiver) {
+        if (property === 'query') {
+          return async (...args: unknown[]) => {
+            await pauseAtLease(args[0]);
+            return (target.query as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          };
+        }
         if (property !== 'connect') return Reflect.get(target, property, receiver) as unknown;
         return async () => {
           const client = await target.connect();
@@ -373,10 +413,7 @@ describe('OutboxConsumer', () => {
           return Object.assign(Object.create(client) as typeof client, {
             release: client.release.bind(client),
             query: async (...args: unknown[]) => {
-              if (typeof args[0] === 'string' && args[0].includes('INSERT INTO inference.outbox_cursor')) {
-                bAtLease();
-                await bMayWriteLease;
-              }
+              await pauseAtLease(args[0]);
               return query(...args);
             },
           });

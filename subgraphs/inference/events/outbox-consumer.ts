@@ -91,15 +91,15 @@ interface Failure {
  * are therefore read in (txid, id) order and only from transactions older than every transaction
  * still running (txid < xmin of the current snapshot): nothing can later appear behind the cursor.
  *
- * 1. Claim (short transaction T1): take the group's advisory lock (held for T1 only; it serialises
- *    claimers, not handlers), read the cursor row and its lease. A live lease of another replica
- *    means the batch is being handled: claim nothing. Otherwise read up to `batchSize` events after
- *    the cursor, then write a new lease (random token, owner, expiry = now + leaseMs) and commit.
- *    T1 takes no xid before its reads (the lease write comes last), so it holds no one's xmin back.
- *    The lease is written only where the cursor is still where T1 read it: the holder of a lapsed
- *    lease can still finish its batch (step 3 takes no group lock) between T1's read and its write,
- *    and a claim that went on would hand the batch over a second time (seen once in the replica
- *    test: 204 handlings of 201 events, no lease counted as lost).
+ * 1. Claim, in two statements and no transaction: (a) read the cursor row and its lease and, unless
+ *    another replica's lease is live (the batch is being handled: claim nothing), up to `batchSize`
+ *    events after the cursor; (b) write a new lease (random token, owner, expiry = now + leaseMs) as
+ *    a compare-and-set: only where the cursor is still where (a) read it and no other replica's lease
+ *    is live (ON CONFLICT DO UPDATE … WHERE locks the row and tests its newest version). Of two
+ *    replicas that read the same batch, one writes its lease and the other claims nothing; a holder
+ *    whose lease lapsed can still finish its batch between (a) and (b), and the moved cursor makes
+ *    (b) fail (before this check the replica test once counted 204 handlings of 201 events, no lease
+ *    lost). Two round trips, not six, and no xid is taken before the reads, so no one's xmin is held.
  * 2. Handle, outside any transaction. A heartbeat renews the lease every leaseMs/3, so a slow but
  *    live replica keeps it and a crashed one's lapses after leaseMs (another replica's poll then
  *    claims the same batch: at-least-once). Events that break their contract are not handed over;
@@ -117,21 +117,29 @@ interface Failure {
  * Handlers must be idempotent (publishing a freshly computed risk is): a lapsed lease or a crash
  * between handling and T2 hands the same events over again.
  */
-const LOCK_GROUP = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
-const SELECT_CURSOR = `
-  SELECT last_txid::text, last_id::text, lease_owner, coalesce(lease_expires_at > now(), false) AS lease_live
-  FROM inference.outbox_cursor WHERE consumer = $1 AND source = $2`;
 // The table name comes from lib/contracts/events.ts OUTBOXES only (checked in the constructor), never from input.
-const selectEvents = (source: OutboxSource) => `
-  SELECT id::text, txid::text, topic, patient_id::text, payload, created_at FROM ${source}
-  WHERE (txid, id) > ($1::xid8, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY txid, id LIMIT $3`;
+// One row per event, or one row of nulls when there is none or another replica's lease is live ($3 is this replica).
+const readBatch = (source: OutboxSource) => `
+  WITH cursor AS (
+    SELECT last_txid, last_id, lease_owner, lease_expires_at > now() AS lease_live
+    FROM inference.outbox_cursor WHERE consumer = $1 AND source = $2),
+  at AS (
+    SELECT coalesce((SELECT last_txid FROM cursor), '0'::xid8) AS last_txid, coalesce((SELECT last_id FROM cursor), 0::bigint) AS last_id,
+           coalesce((SELECT lease_live AND lease_owner IS DISTINCT FROM $3 FROM cursor), false) AS held)
+  SELECT at.last_txid::text AS last_txid, at.last_id::text AS last_id, at.held,
+         e.id::text AS id, e.txid::text AS txid, e.topic, e.patient_id::text AS patient_id, e.payload, e.created_at
+  FROM at LEFT JOIN LATERAL (
+    SELECT id, txid, topic, patient_id, payload, created_at FROM ${source}
+    WHERE NOT at.held AND (txid, id) > (at.last_txid, at.last_id) AND txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY txid, id LIMIT $4) e ON true
+  ORDER BY e.txid, e.id`;
 const TAKE_LEASE = `
   INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id, lease_token, lease_owner, lease_expires_at)
   VALUES ($1, $2, $3::xid8, $4::bigint, $5, $6, now() + $7 * interval '1 millisecond')
   ON CONFLICT (consumer, source) DO UPDATE SET lease_token = EXCLUDED.lease_token, lease_owner = EXCLUDED.lease_owner,
     lease_expires_at = EXCLUDED.lease_expires_at
-  WHERE outbox_cursor.last_txid = EXCLUDED.last_txid AND outbox_cursor.last_id = EXCLUDED.last_id`;
+  WHERE outbox_cursor.last_txid = EXCLUDED.last_txid AND outbox_cursor.last_id = EXCLUDED.last_id
+    AND (outbox_cursor.lease_expires_at IS NULL OR outbox_cursor.lease_expires_at <= now() OR outbox_cursor.lease_owner = EXCLUDED.lease_owner)`;
 const RENEW_LEASE = `
   UPDATE inference.outbox_cursor SET lease_expires_at = now() + $4 * interval '1 millisecond'
   WHERE consumer = $1 AND source = $2 AND lease_token = $3`;
@@ -206,7 +214,7 @@ export class OutboxConsumer {
 
   /** This replica's name in leases (host, process and a random part: two consumers never share one). */
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly selectEvents: string;
+  private readonly readBatch: string;
   private readonly startAtEnd: string;
   private readonly channel: string;
   private readonly leaseMs: number;
@@ -216,7 +224,7 @@ export class OutboxConsumer {
 
   constructor(private readonly opts: OutboxConsumerOptions) {
     if (!isOutboxSource(opts.source)) throw new Error(`unknown outbox ${String(opts.source)}`);
-    this.selectEvents = selectEvents(opts.source);
+    this.readBatch = readBatch(opts.source);
     this.channel = opts.channel ?? OUTBOXES[opts.source].channel;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.failureStore = new FailureStore(opts.consumer, opts.source, retryPolicy(opts.retry));
@@ -319,44 +327,30 @@ export class OutboxConsumer {
     return () => clearInterval(timer);
   }
 
-  /** Step 1: claims the next batch under a lease; undefined when there is none or another replica holds it. */
+  /**
+   * Step 1: claims the next batch under a lease; undefined when there is none or another replica holds
+   * it, 'moved' when the cursor moved or another replica claimed between the read and the lease.
+   */
   private async claimBatch(): Promise<{ token: string; rows: StoredEvent[] } | 'moved' | undefined> {
     const { pool, consumer, source } = this.opts;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(LOCK_GROUP, [`${consumer}:${source}`]);
-      const cursor = await client.query<{ last_txid: string; last_id: string; lease_owner: string | null; lease_live: boolean }>(SELECT_CURSOR, [consumer, source]);
-      const current = cursor.rows[0];
-      // Our own live lease is one a failed step 3 left behind: this replica handles nothing else of the group.
-      if (current?.lease_live && current.lease_owner !== this.owner) {
-        await client.query('COMMIT');
-        return undefined;
-      }
-      const lastTxid = current?.last_txid ?? '0';
-      const lastId = current?.last_id ?? '0';
-      const { rows } = await client.query<{ id: string; txid: string; topic: string; patient_id: string; payload: unknown; created_at: Date }>(this.selectEvents, [
-        lastTxid,
-        lastId,
-        this.opts.batchSize ?? 200,
-      ]);
-      if (!rows.length) {
-        await client.query('COMMIT');
-        return undefined;
-      }
-      const token = randomUUID();
-      const taken = await client.query(TAKE_LEASE, [consumer, source, lastTxid, lastId, token, this.owner, this.leaseMs]);
-      await client.query('COMMIT');
-      // The cursor moved after it was read: a holder whose lease had lapsed finished the batch (its
-      // step 3 takes no group lock). Claim nothing; the next drain reads from where it moved.
-      if (!taken.rowCount) return 'moved';
-      return { token, rows: rows.map((r) => ({ id: r.id, txid: r.txid, topic: r.topic, patientId: r.patient_id, payload: r.payload, createdAt: r.created_at })) };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { rows } = await pool.query<{
+      last_txid: string;
+      last_id: string;
+      held: boolean;
+      id: string | null;
+      txid: string;
+      topic: string;
+      patient_id: string;
+      payload: unknown;
+      created_at: Date;
+    }>(this.readBatch, [consumer, source, this.owner, this.opts.batchSize ?? 200]);
+    // Our own live lease is one a failed step 3 left behind: this replica handles nothing else of the group.
+    const at = rows[0];
+    if (!at || at.held || at.id === null) return undefined;
+    const token = randomUUID();
+    const taken = await pool.query(TAKE_LEASE, [consumer, source, at.last_txid, at.last_id, token, this.owner, this.leaseMs]);
+    if (!taken.rowCount) return 'moved';
+    return { token, rows: rows.map((r) => ({ id: r.id!, txid: r.txid, topic: r.topic, patientId: r.patient_id, payload: r.payload, createdAt: r.created_at })) };
   }
 
   /**
@@ -366,7 +360,7 @@ export class OutboxConsumer {
   async drainBatch(): Promise<number> {
     const { pool, consumer, source, log, metrics } = this.opts;
     let claim = await this.claimBatch();
-    // At most once more: a cursor moves under a claim only when a lapsed holder finishes at that moment.
+    // At most once more: the next read sees who claimed, or where the cursor moved.
     if (claim === 'moved') claim = await this.claimBatch();
     if (!claim || claim === 'moved') return 0;
     const stopHeartbeat = this.heartbeat(async () => ((await pool.query(RENEW_LEASE, [consumer, source, claim.token, this.leaseMs])).rowCount ?? 0) > 0, 'outbox lease');
