@@ -6,6 +6,7 @@
  *
  *   npm run bench:subscriptions:many -- [--subscriptions 10000] [--patients 1000] [--callers 100]
  *                                       [--seconds 30] [--rate 100] [--per-connection 100]
+ *                                       [--hub processes|single]
  *
  * Defaults: 10,000 `riskUpdated` subscriptions over 1,000 patients and 100 callers (clinicians of one
  * organisation, each with a token of their own, each on their own graphql-ws connections), every
@@ -18,10 +19,13 @@
  * delivered ≤ 200 ms after the mutation returns" — and, beside it, from the moment it was sent.
  * After the load a drain of 15 s; a delivery still missing then counts as missed.
  *
- * The hub runs in this process (four subgraphs + gateway, PostgreSQL database
- * `precision_hub_bench_subs_many`, created fresh and dropped at the end; embedded Neo4j in a temp
- * folder), so the CPU and memory reported are the hub's only: CPU per observation is the hub
- * process's user+system time during the load divided by the observations sent.
+ * The hub (four subgraphs + gateway, PostgreSQL database `precision_hub_bench_subs_many`, created
+ * fresh and dropped at the end; embedded Neo4j in a temp folder) runs as `npm start` runs it, one
+ * process per service under the supervisor (`--hub processes`, the default), or every service in this
+ * process (`--hub single`, what the tests do). CPU per observation is the hub's user+system time during
+ * the load, summed over its processes (from /proc; this process only with `--hub single`), divided by
+ * the observations sent; memory is the hub's resident memory, summed likewise (heap only in one process).
+ * The subscribers and the writer run in a forked process of their own, which is not counted.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,10 +37,12 @@ import { createLogger } from '../lib/logger';
 import { dropDatabase, ensureDatabase } from '../lib/postgres';
 import { ensureKnowledgeGraph } from '../knowledge-graph/bootstrap';
 import { startHub } from '../scripts/hub';
+import { startSupervisedHub } from '../scripts/supervisor-hub';
 import { gql, wsClient } from '../tests/support/graphql';
 import { bearerToken } from '../tests/support/auth';
 import { benchHubConfig } from './bench-hub';
 import { answerCommands, exposeGc, forkClientProcess } from './forked-clients';
+import { cpuMsOf, processTree, rssBytesOf } from './process-tree';
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +53,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     rate: { type: 'string', default: '100' },
     'per-connection': { type: 'string', default: '100' },
+    hub: { type: 'string', default: 'processes' },
   },
 });
 
@@ -297,6 +304,54 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '—'
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
+const HUB_MODE = values.hub === 'single' ? 'single' : 'processes';
+if (values.hub !== 'single' && values.hub !== 'processes') {
+  console.error('--hub must be processes or single');
+  process.exit(2);
+}
+
+interface HubUnderTest {
+  gatewayUrl: string;
+  description: string;
+  /** User + system CPU milliseconds the hub has used so far. */
+  cpuMs(): number;
+  /** Resident memory, and the V8 heap where the hub is this process. */
+  memory(): { rss: number; heap?: number };
+  close(): Promise<void>;
+}
+
+async function startHubUnderTest(mode: 'processes' | 'single', config: ReturnType<typeof benchHubConfig>, neo4j: Parameters<typeof startHub>[1], log: ReturnType<typeof createLogger>): Promise<HubUnderTest> {
+  if (mode === 'single') {
+    const hub = await startHub(config, neo4j, log);
+    return {
+      gatewayUrl: hub.gateway.url,
+      description: 'every service in the bench process',
+      cpuMs: () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      },
+      memory: () => {
+        const { rss, heapUsed } = process.memoryUsage();
+        return { rss, heap: heapUsed };
+      },
+      close: () => hub.close(),
+    };
+  }
+  // Every service reads its settings from the environment (scripts/supervisor-hub.ts passes ports,
+  // secrets and the database); the rate limit is off for them as for the in-process hub (bench-hub.ts).
+  process.env.GATEWAY_RATE_LIMIT_PER_SECOND ??= '0';
+  const hub = await startSupervisedHub(config, neo4j, log);
+  // The services' processes and their descendants, read again at each measurement (none restarts in a run).
+  const pids = () => Object.values(hub.pids()).flatMap((pid) => (pid === undefined ? [] : processTree(pid)));
+  return {
+    gatewayUrl: hub.urls.gateway,
+    description: `one process per service (${Object.entries(hub.pids()).map(([name, pid]) => `${name} ${pid}`).join(', ')})`,
+    cpuMs: () => cpuMsOf(pids()),
+    memory: () => ({ rss: rssBytesOf(pids()) }),
+    close: () => hub.close(),
+  };
+}
+
 async function runHub() {
   const SUBSCRIPTIONS = Number(values.subscriptions);
   const PATIENTS = Number(values.patients);
@@ -322,7 +377,7 @@ async function runHub() {
   const log = createLogger('bench', 'warn');
   const config = benchHubConfig({ DATABASE_URL: base.toString(), NEO4J_URI: '', NEO4J_DATA_DIR: neo4jDir, REDIS_URL: '' });
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
-  const hub = await startHub(config, neo4j.connection, log);
+  const hub = await startHubUnderTest(HUB_MODE, config, neo4j.connection, log);
   const { child, request } = forkClientProcess(__filename);
   try {
     // The ward's writer (a clinician of the organisation) creates the patients and sends every observation.
@@ -336,7 +391,7 @@ async function runHub() {
     await Promise.all(Array.from({ length: 10 }, async () => {
       for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
         const created = await gql<{ createPatient: { id: string } }>(
-          hub.gateway.url,
+          hub.gatewayUrl,
           `mutation ($name: String!) { createPatient(input: { name: $name, birthDate: "1961-03-03", sex: MALE, race: WHITE }) { id } }`,
           { name: `Bench Ward Patient ${p}` },
           writer,
@@ -345,7 +400,7 @@ async function runHub() {
         const id = created.data.createPatient.id;
         patientIds[p] = id;
         for (const [code, value, unit] of [['2093-3', 210, 'mg/dL'], ['2085-9', 45, 'mg/dL']] as const) {
-          const added = await gql(hub.gateway.url, ADD_OBSERVATION, { id, input: { code, value, unit } }, writer);
+          const added = await gql(hub.gatewayUrl, ADD_OBSERVATION, { id, input: { code, value, unit } }, writer);
           if (added.errors) throw new Error(`addObservation failed: ${JSON.stringify(added.errors)}`);
         }
       }
@@ -353,11 +408,11 @@ async function runHub() {
     console.error(`${PATIENTS} patients created in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
     gc();
-    const before = process.memoryUsage();
+    const before = hub.memory();
     const openedAt = performance.now();
     const opened = await request<{ connections: number; subscriptions: number }>({
       type: 'open',
-      url: hub.gateway.url,
+      url: hub.gatewayUrl,
       patientIds,
       tokens,
       writerToken,
@@ -367,17 +422,16 @@ async function runHub() {
     const warm = await request<{ ms: number; mutations: number }>({ type: 'warm-up' });
     const establishedS = (performance.now() - openedAt) / 1000;
     gc();
-    const after = process.memoryUsage();
+    const after = hub.memory();
     console.error(`${opened.subscriptions} subscriptions on ${opened.connections} connections established in ${establishedS.toFixed(1)} s (${warm.mutations} warm-up mutations)`);
 
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = hub.cpuMs();
     const measured = await request<{
       mutations: number; loadMs: number; lateSends: number; expected: number; delivered: number; missed: number; earlierThanReturn: number;
       withinGoal: number; p50: number; p90: number; p99: number; max: number; sendP50: number; sendP99: number;
       mutationP50: number; mutationP99: number; clientRss: number;
     }>({ type: 'load', seconds: SECONDS, rate: RATE });
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuMsPerObservation = (cpu.user + cpu.system) / 1000 / measured.mutations;
+    const cpuMsPerObservation = (hub.cpuMs() - cpuBefore) / measured.mutations;
     const achievedRate = measured.mutations / (measured.loadMs / 1000);
     console.log(
       [
@@ -386,10 +440,10 @@ async function runHub() {
         `| ${SUBSCRIPTIONS.toLocaleString('en')} | ${PATIENTS.toLocaleString('en')} | ${CALLERS} | ${opened.connections} | ${measured.mutations.toLocaleString('en')} (${achievedRate.toFixed(0)}) | ` +
           `${measured.expected.toLocaleString('en')} | ${measured.missed} | ${ms(measured.p50)} | ${ms(measured.p90)} | ${ms(measured.p99)} | ${ms(measured.max)} | ` +
           `${(measured.withinGoal * 100).toFixed(2)} % | ${ms(measured.sendP50)} / ${ms(measured.sendP99)} | ${ms(measured.mutationP50)} / ${ms(measured.mutationP99)} | ` +
-          `${cpuMsPerObservation.toFixed(1)} | ${kb((after.heapUsed - before.heapUsed) / SUBSCRIPTIONS)} | ${kb((after.rss - before.rss) / SUBSCRIPTIONS)} | ${mb(after.rss)} | ${mb(measured.clientRss)} |`,
+          `${cpuMsPerObservation.toFixed(1)} | ${after.heap === undefined ? '–' : kb((after.heap - before.heap!) / SUBSCRIPTIONS)} | ${kb((after.rss - before.rss) / SUBSCRIPTIONS)} | ${mb(after.rss)} | ${mb(measured.clientRss)} |`,
         '',
         `${measured.earlierThanReturn.toLocaleString('en')} deliveries arrived before their mutation's response (counted as 0 ms); ${measured.lateSends} sends left more than one interval late; ` +
-          `established in ${establishedS.toFixed(1)} s (${warm.mutations} warm-up mutations); node ${process.version}; ${os.cpus().length} cores; ` +
+          `established in ${establishedS.toFixed(1)} s (${warm.mutations} warm-up mutations); hub: ${hub.description}; node ${process.version}; ${os.cpus().length} cores; ` +
           `load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; run ${((performance.now() - started) / 1000).toFixed(0)} s`,
       ].join('\n'),
     );
