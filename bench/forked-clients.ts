@@ -15,11 +15,11 @@ export function exposeGc(): () => void {
 }
 
 /**
- * Forks `file` with `--role clients` (inheriting this process's execArgv, i.e. tsx's loader) and returns
+ * Forks `file` with `--role <role>` (default `clients`; inheriting this process's execArgv, i.e. tsx's loader) and returns
  * `request(command)`: sends the command with an id and resolves with the child's answer to that id.
  */
-export function forkClientProcess(file: string): { child: ChildProcess; request: <T>(command: Record<string, unknown>) => Promise<T> } {
-  const child = fork(file, ['--role', 'clients'], { stdio: 'inherit' });
+export function forkClientProcess(file: string, role = 'clients', args: string[] = []): { child: ChildProcess; request: <T>(command: Record<string, unknown>) => Promise<T> } {
+  const child = fork(file, ['--role', role, ...args], { stdio: 'inherit' });
   let next = 0;
   const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   child.on('message', (message: { id: number; result?: unknown; error?: string }) => {

@@ -21,7 +21,13 @@
  * of the same patient (`name observations`, the patient subgraph alone) run alternating rounds on one connection
  * (`--latency-seconds`, 0 to skip): the median latency of one request at a time, and patient-360 / one-subgraph.
  *
- *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20] [--latency-seconds 5]
+ * The hub runs as `npm start` runs it (`--hub processes`, the default): each subgraph its own process under the
+ * supervisor, and each contender gateway a process of its own forked from this one; CPU per request is the time
+ * the subgraphs' processes and that contender's process spent during its round (from /proc), over its requests.
+ * The load generator (autocannon) runs in this process and does not count. `--hub single` runs every subgraph,
+ * gateway and the load generator in this one process, as the bench did before, and counts all of it.
+ *
+ *   npm run bench -- [--seconds 10] [--rounds 3] [--connections 20] [--latency-seconds 5] [--hub processes|single]
  */
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -42,12 +48,17 @@ import type { Logger } from '../lib/logger';
 import { gql } from '../tests/support/graphql';
 import { asserted, bearer } from '../tests/support/auth';
 import { ASSERTION_TTL_SECONDS } from '../lib/identity';
-import { numberOption } from './options';
+import { numberOption, stringOption } from './options';
+import { startSupervisedHub } from '../scripts/supervisor-hub';
+import { answerCommands, forkClientProcess } from './forked-clients';
+import { cpuMsOf, processTree } from './process-tree';
 
 const SECONDS = numberOption('seconds', 10);
 const ROUNDS = numberOption('rounds', 3);
 const CONNECTIONS = numberOption('connections', 20);
 const LATENCY_SECONDS = numberOption('latency-seconds', 5);
+const HUB_MODE = stringOption('hub', 'processes');
+if (HUB_MODE !== 'processes' && HUB_MODE !== 'single') throw new Error('--hub must be processes or single');
 
 const QUERY = `query ($id: ID!) {
   patient(id: $id) {
@@ -71,9 +82,9 @@ interface Round {
   errors: number;
   non2xx: number;
   /**
-   * This process's CPU (user + system) over the round divided by the requests answered: every gateway and
-   * subgraph and the load generator run in this one process (Neo4j and PostgreSQL do not count), so compare
-   * contenders with each other, not with a deployment.
+   * CPU (user + system) over the round divided by the requests answered: with `--hub processes` the subgraphs'
+   * processes and the contender's own; with `--hub single` this one process, where every gateway, subgraph and
+   * the load generator run. Neo4j and PostgreSQL never count.
    */
   cpuMsPerRequest: number;
 }
@@ -184,9 +195,23 @@ process.on('warning', (warning) => {
 /** An admin's bearer token for the whole run (the tests' default lasts 10 minutes; a long run outlives it). */
 const benchBearer = bearer({ sub: 'bench-admin', role: 'admin', expiresIn: 3 * 3600 });
 
-async function load(name: string, url: string, body: string, connections = CONNECTIONS, duration = SECONDS): Promise<Round> {
+/** This process's CPU milliseconds so far (`--hub single`: every contender runs here). */
+const thisProcessCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+interface Contender {
+  name: string;
+  url: string;
+  body: string;
+  /** CPU milliseconds so far of what serves this contender's requests. */
+  cpuMs: () => number;
+}
+
+async function load({ name, url, body, cpuMs }: Contender, connections = CONNECTIONS, duration = SECONDS): Promise<Round> {
   roundUnderWay = name;
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = cpuMs();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -195,10 +220,10 @@ async function load(name: string, url: string, body: string, connections = CONNE
     connections,
     duration,
   });
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpu = cpuMs() - cpuBefore;
   return {
     gateway: name,
-    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total),
+    cpuMsPerRequest: cpu / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -210,37 +235,109 @@ async function load(name: string, url: string, body: string, connections = CONNE
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+type Kind = 'js' | 'rust' | 'nocache' | 'apollo' | 'plain';
+
+/** One contender gateway over the subgraphs at `subgraphUrls`, in this process. */
+async function startContenderGateway(kind: Kind, config: SecuredConfig, subgraphUrls: Record<string, string>, log: Logger, assertion: () => Promise<string>): Promise<{ url: string; close(): Promise<void> }> {
+  if (kind === 'plain') return startPlainRuntime(subgraphUrls, assertion, config.gatewayQueryPlanner);
+  if (kind === 'apollo') {
+    const apollo = new ApolloServer({
+      gateway: new ApolloGateway({
+        supergraphSdl: withoutSecurityFeatures(readSupergraph()),
+        // The subgraphs answer only requests carrying an identity assertion: Apollo's gateway forwards an admin's
+        // (forwardedAssertion; it has no auth of its own to sign one with).
+        buildService: ({ name }) =>
+          new RemoteGraphQLDataSource({
+            url: subgraphUrls[name],
+            willSendRequest: async ({ request }) => {
+              request.http?.headers.set('x-hub-identity', await assertion());
+            },
+          }),
+      }),
+    });
+    const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+    return { url, close: () => apollo.stop() };
+  }
+  const gateway = await gatewayWithPlanner(kind === 'rust' ? 'rust' : 'js', config, subgraphUrls, log.child({ service: `gateway-${kind}` }), kind === 'nocache' ? 0 : undefined);
+  return { url: gateway.url, close: () => gateway.close() };
+}
+
+/** `--role gateway`: one contender in a process of its own (`--hub processes`), answering the bench's commands. */
+function runContenderProcess() {
+  const kind = stringOption('kind', 'js') as Kind;
+  const subgraphUrls = JSON.parse(stringOption('subgraphs', '{}')) as Record<string, string>;
+  const started = startContenderGateway(kind, benchHubConfig(), subgraphUrls, createLogger('bench', 'warn'), forwardedAssertion());
+  answerCommands<{ type: string; id: number }>(async (command) =>
+    command.type === 'warnings' ? { warnings: [...listenerWarnings.values()].reduce((a, b) => a + b, 0) } : { url: (await started).url, pid: process.pid },
+  );
+}
+
+interface HubUnderTest {
+  subgraphUrls: Record<string, string>;
+  /** The hub's own gateway (default planner). */
+  gateway: { url: string; cpuMs: () => number };
+  contender(kind: Kind): Promise<{ url: string; cpuMs: () => number; warnings?: () => Promise<number>; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+async function startHubUnderTest(config: SecuredConfig, neo4j: Awaited<ReturnType<typeof ensureKnowledgeGraph>>, log: Logger): Promise<HubUnderTest> {
+  if (HUB_MODE === 'single') {
+    const hub = await startHub(config, neo4j.connection, log);
+    const subgraphUrls = { patient: hub.patient.url, genomics: hub.genomics.url, 'knowledge-graph': hub.knowledgeGraph.url, inference: hub.inference.url };
+    const assertion = forwardedAssertion();
+    return {
+      subgraphUrls,
+      gateway: { url: hub.gateway.url, cpuMs: thisProcessCpuMs },
+      async contender(kind) {
+        const gateway = await startContenderGateway(kind, config, subgraphUrls, log, assertion);
+        return { url: gateway.url, cpuMs: thisProcessCpuMs, close: () => gateway.close() };
+      },
+      close: () => hub.close(),
+    };
+  }
+  // The services read their settings from the environment; the rate limit is off for them as in benchHubConfig,
+  // and the contender processes' configuration names this run's Neo4j folder (they make no folder of their own).
+  process.env.GATEWAY_RATE_LIMIT_PER_SECOND ??= '0';
+  process.env.NEO4J_DATA_DIR ??= config.neo4j.dataDir;
+  const hub = await startSupervisedHub(config, neo4j.connection, log);
+  const subgraphUrls = { patient: hub.urls.patient, genomics: hub.urls.genomics, 'knowledge-graph': hub.urls.knowledgeGraph, inference: hub.urls.inference };
+  const subgraphPids = () => (['patient', 'genomics', 'knowledgeGraph', 'inference'] as const).flatMap((name) => processTree(hub.pids()[name] ?? -1));
+  const gatewayPid = hub.pids().gateway ?? -1;
+  return {
+    subgraphUrls,
+    gateway: { url: hub.urls.gateway, cpuMs: () => cpuMsOf([...subgraphPids(), ...processTree(gatewayPid)]) },
+    async contender(kind) {
+      const { child, request } = forkClientProcess(__filename, 'gateway', ['--kind', kind, '--subgraphs', JSON.stringify(subgraphUrls)]);
+      const { url, pid } = await request<{ url: string; pid: number }>({ type: 'start' });
+      return {
+        url,
+        cpuMs: () => cpuMsOf([...subgraphPids(), ...processTree(pid)]),
+        warnings: async () => (await request<{ warnings: number }>({ type: 'warnings' })).warnings,
+        close: async () => {
+          child.disconnect();
+        },
+      };
+    },
+    close: () => hub.close(),
+  };
+}
+
 async function main() {
   const log = createLogger('bench', 'warn');
   const config = benchHubConfig();
   const neo4j = await ensureKnowledgeGraph(config.neo4j, log);
-  const hub = await startHub(config, neo4j.connection, log);
-  const subgraphUrls: Record<string, string> = {
-    patient: hub.patient.url,
-    genomics: hub.genomics.url,
-    'knowledge-graph': hub.knowledgeGraph.url,
-    inference: hub.inference.url,
+  const hub = await startHubUnderTest(config, neo4j, log);
+  const started: { close(): Promise<void> }[] = [];
+  const contender = async (kind: Kind) => {
+    const gateway = await hub.contender(kind);
+    started.push(gateway);
+    return gateway;
   };
-  const assertion = forwardedAssertion();
-  const apollo = new ApolloServer({
-    gateway: new ApolloGateway({
-      supergraphSdl: withoutSecurityFeatures(readSupergraph()),
-      // The subgraphs answer only requests carrying an identity assertion: Apollo's gateway forwards an admin's
-      // (forwardedAssertion; it has no auth of its own to sign one with).
-      buildService: ({ name }) =>
-        new RemoteGraphQLDataSource({
-          url: subgraphUrls[name],
-          willSendRequest: async ({ request }) => {
-            request.http?.headers.set('x-hub-identity', await assertion());
-          },
-        }),
-    }),
-  });
-  const { url: apolloUrl } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
-  const plain = await startPlainRuntime(subgraphUrls, assertion, config.gatewayQueryPlanner);
-  const jsGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-js' }));
-  const rustGateway = await gatewayWithPlanner('rust', config, subgraphUrls, log.child({ service: 'gateway-rust' }));
-  const uncachedGateway = await gatewayWithPlanner('js', config, subgraphUrls, log.child({ service: 'gateway-no-cache' }), 0);
+  const apollo = await contender('apollo');
+  const plain = await contender('plain');
+  const jsGateway = await contender('js');
+  const rustGateway = await contender('rust');
+  const uncachedGateway = await contender('nocache');
 
   try {
     const id = await createBenchPatient(hub.gateway.url);
@@ -248,7 +345,7 @@ async function main() {
     const body = JSON.stringify({ query: QUERY, variables: { id } });
     const unauditedBody = JSON.stringify({ query: QUERY_WITHOUT_NAME, variables: { id } });
     const ours = await gql(jsGateway.url, QUERY, { id });
-    const theirs = await gql(apolloUrl, QUERY, { id });
+    const theirs = await gql(apollo.url, QUERY, { id });
     for (const [name, url] of [[RUST_PLANNER, rustGateway.url], [PLAIN, plain.url], ['the hub\'s own gateway', hub.gateway.url], [NO_CACHE, uncachedGateway.url]] as const) {
       const answer = await gql(url, QUERY, { id });
       if (JSON.stringify(ours) !== JSON.stringify(answer)) throw new Error(`${name} answers differently:\n${JSON.stringify(answer)}\nJS planner: ${JSON.stringify(ours)}`);
@@ -257,31 +354,28 @@ async function main() {
       throw new Error(`the gateways disagree or fail:\nours ${JSON.stringify(ours)}\napollo ${JSON.stringify(theirs)}`);
     }
     // Ours on the default planner: the hub's own gateway.
-    const contenders: [name: string, url: string, body: string][] = [
-      [JS_PLANNER, jsGateway.url, body],
-      [RUST_PLANNER, rustGateway.url, body],
-      [APOLLO, apolloUrl, body],
-      [UNAUDITED, hub.gateway.url, unauditedBody],
-      [PLAIN, plain.url, body],
-      [NO_CACHE, uncachedGateway.url, body],
+    const contenders: Contender[] = [
+      { name: JS_PLANNER, url: jsGateway.url, body, cpuMs: jsGateway.cpuMs },
+      { name: RUST_PLANNER, url: rustGateway.url, body, cpuMs: rustGateway.cpuMs },
+      { name: APOLLO, url: apollo.url, body, cpuMs: apollo.cpuMs },
+      { name: UNAUDITED, url: hub.gateway.url, body: unauditedBody, cpuMs: hub.gateway.cpuMs },
+      { name: PLAIN, url: plain.url, body, cpuMs: plain.cpuMs },
+      { name: NO_CACHE, url: uncachedGateway.url, body, cpuMs: uncachedGateway.cpuMs },
     ];
-    const oneConnection: typeof contenders = [
-      [JS_PLANNER, jsGateway.url, body],
-      [RUST_PLANNER, rustGateway.url, body],
-      [APOLLO, apolloUrl, body],
-      [NO_CACHE, uncachedGateway.url, body],
-      [ONE_SUBGRAPH, jsGateway.url, JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } })],
+    const oneConnection: Contender[] = [
+      ...contenders.filter((c) => [JS_PLANNER, RUST_PLANNER, APOLLO, NO_CACHE].includes(c.name)),
+      { name: ONE_SUBGRAPH, url: jsGateway.url, body: JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } }), cpuMs: jsGateway.cpuMs },
     ];
     // Warm each (JIT, connection pools, query-plan caches) before measuring.
-    for (const [name, url, requestBody] of contenders) await load(`warm-up: ${name}`, url, requestBody);
+    for (const c of contenders) await load({ ...c, name: `warm-up: ${c.name}` });
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, url, requestBody] of contenders) rounds.push(await load(name, url, requestBody));
+      for (const c of contenders) rounds.push(await load(c));
     }
     // One request at a time: what a single client waits, planner and gateway overhead least hidden by queueing.
     const single: Round[] = [];
     for (let round = 0; LATENCY_SECONDS > 0 && round < ROUNDS; round++) {
-      for (const [name, url, requestBody] of oneConnection) single.push(await load(name, url, requestBody, 1, LATENCY_SECONDS));
+      for (const c of oneConnection) single.push(await load(c, 1, LATENCY_SECONDS));
     }
     const summary = (name: string, of = rounds) => {
       const mine = of.filter((r) => r.gateway === name);
@@ -308,7 +402,7 @@ async function main() {
       return ` ${mine.rps.toFixed(1)} | ${mine.p50} | ${mine.mean.toFixed(2)} |`;
     };
     const lines = [
-      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | CPU ms per request (this process) | 1 connection: req/s | 1 connection: p50 ms | 1 connection: mean ms |`,
+      `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | CPU ms per request (${HUB_MODE === 'single' ? 'this process' : 'subgraph and gateway processes'}) | 1 connection: req/s | 1 connection: p50 ms | 1 connection: mean ms |`,
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[js, rust, apolloSummary, unaudited, plainSummary, uncached].map(
         (s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${s.cpuMs.toFixed(1)} |${single.some((r) => r.gateway === s.gateway) ? oneAtATime(s.gateway) : ' – | – | – |'}`,
@@ -325,31 +419,38 @@ async function main() {
           : '') +
         `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds` +
         (single.length ? `, then ${ROUNDS} alternating rounds of ${LATENCY_SECONDS} s on 1 connection` : '') +
-        `, node ${process.version}, ${os.cpus().length} cores`,
+        `, hub: ${HUB_MODE === 'single' ? 'every service in this process' : 'one process per subgraph and per gateway'}, node ${process.version}, ${os.cpus().length} cores`,
     ];
     console.log(lines.join('\n'));
-    const warned = [...listenerWarnings].map(([round, n]) => `${round}: ${n}`).join(', ');
-    console.log(`\nMaxListenersExceededWarning while each contender's rounds ran: ${warned || 'none'}`);
+    if (HUB_MODE === 'single') {
+      const warned = [...listenerWarnings].map(([round, n]) => `${round}: ${n}`).join(', ');
+      console.log(`\nMaxListenersExceededWarning while each contender's rounds ran: ${warned || 'none'}`);
+    } else {
+      const counts: string[] = [];
+      for (const [name, gateway] of [[JS_PLANNER, jsGateway], [RUST_PLANNER, rustGateway], [APOLLO, apollo], [PLAIN, plain], [NO_CACHE, uncachedGateway]] as const) {
+        counts.push(`${name}: ${(await gateway.warnings?.()) ?? '?'}`);
+      }
+      console.log(`\nMaxListenersExceededWarning in each contender's process (warm-up included): ${counts.join(', ')}`);
+    }
     console.log('\nper round:', JSON.stringify(rounds));
     if (single.length) console.log('\nper round, 1 connection:', JSON.stringify(single));
     // Every contender still answers as at the start: a round whose requests were refused would have looked fast.
-    for (const [name, url] of contenders.filter(([name]) => name !== UNAUDITED)) {
+    for (const { name, url } of contenders.filter((c) => c.name !== UNAUDITED)) {
       const answer = await gql(url, QUERY, { id }, await benchBearer);
       if (JSON.stringify(answer) !== JSON.stringify(ours)) throw new Error(`${name} answered differently at the end of the run:\n${JSON.stringify(answer)}`);
     }
     console.log('\nevery contender answered the same at the end of the run as at the start');
   } finally {
-    await apollo.stop();
-    await plain.close();
-    await jsGateway.close();
-    await rustGateway.close();
-    await uncachedGateway.close();
+    for (const gateway of started) await gateway.close();
     await hub.close();
     await neo4j.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (stringOption('role', 'bench') === 'gateway') runContenderProcess();
+else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

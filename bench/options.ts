@@ -3,3 +3,9 @@ export function numberOption(name: string, fallback: number, args: readonly stri
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? Number(args[index + 1]) : fallback;
 }
+
+/** `--name value` from the command line as a string, or `fallback` when absent. */
+export function stringOption(name: string, fallback: string, args: readonly string[] = process.argv.slice(2)): string {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
+}
