@@ -61,6 +61,17 @@ describe('OutboxConsumer', () => {
     }
   }
 
+  /** A consumer of `group` on patient.outbox with this handler (and any other option). */
+  const consumerWith = (group: string, handle: OutboxConsumerOptions['handle'], options: Partial<OutboxConsumerOptions> = {}) =>
+    new OutboxConsumer({ databaseUrl: TEST_DATABASE_URL, pool, consumer: group, source: 'patient.outbox', handle, log, ...options });
+
+  /** A point a test waits for (`reached`) and another part of it signals (`arrive`). */
+  function moment(): { reached: Promise<void>; arrive: () => void } {
+    let arrive!: () => void;
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    return { reached, arrive };
+  }
+
   /** An event as the patient subgraph writes it (its contract allows extra fields: `n` numbers them here). */
   const insertEvent = (client: { query: Pool['query'] }, patientId: string, n: number) =>
     client.query(`INSERT INTO patient.outbox (topic, patient_id, payload) VALUES ($1, $2, $3)`, [
@@ -115,18 +126,14 @@ describe('OutboxConsumer', () => {
     const group = `group-${randomUUID()}`;
     const seen: OutboxEvent[][] = Array.from({ length: 5 }, () => []);
     const replicas = seen.map((list) =>
-      new OutboxConsumer({
-        databaseUrl: TEST_DATABASE_URL,
-        pool,
-        consumer: group,
-        source: 'patient.outbox',
-        batchSize: 3,
-        handle: async (events) => {
+      consumerWith(
+        group,
+        async (events) => {
           list.push(...events.filter((e) => e.patientId === patientId));
           await new Promise((resolve) => setTimeout(resolve, 5));
         },
-        log,
-      }),
+        { batchSize: 3 },
+      ),
     );
     for (let n = 1; n <= 30; n++) await insertEvent(pool, patientId, n);
     const deadline = Date.now() + 10_000;
@@ -371,31 +378,20 @@ describe('OutboxConsumer', () => {
     const group = `group-${randomUUID()}`;
     const seenA: OutboxEvent[] = [];
     const seenB: OutboxEvent[] = [];
-    let releaseA!: () => void;
-    const aMayFinish = new Promise<void>((resolve) => (releaseA = resolve));
-    let aHandling!: () => void;
-    const aStarted = new Promise<void>((resolve) => (aHandling = resolve));
-    const a = new OutboxConsumer({
-      databaseUrl: TEST_DATABASE_URL,
-      pool,
-      consumer: group,
-      source: 'patient.outbox',
-      handle: async (events) => {
-        seenA.push(...events.filter((e) => e.patientId === patientId));
-        aHandling();
-        await aMayFinish;
-      },
-      log,
+    const aMayFinish = moment();
+    const aStarted = moment();
+    const a = consumerWith(group, async (events) => {
+      seenA.push(...events.filter((e) => e.patientId === patientId));
+      aStarted.arrive();
+      await aMayFinish.reached;
     });
     // Replica B's claim pauses just before it writes its lease, after it has read the cursor and the batch.
-    let bAtLease!: () => void;
-    const bReadTheBatch = new Promise<void>((resolve) => (bAtLease = resolve));
-    let releaseB!: () => void;
-    const bMayWriteLease = new Promise<void>((resolve) => (releaseB = resolve));
+    const bReadTheBatch = moment();
+    const bMayWriteLease = moment();
     const pauseAtLease = async (text: unknown) => {
       if (typeof text === 'string' && text.includes('INSERT INTO inference.outbox_cursor')) {
-        bAtLease();
-        await bMayWriteLease;
+        bReadTheBatch.arrive();
+        await bMayWriteLease.reached;
       }
     };
     const pausing = new Proxy(pool, {
@@ -420,16 +416,13 @@ describe('OutboxConsumer', () => {
         };
       },
     });
-    const b = new OutboxConsumer({
-      databaseUrl: TEST_DATABASE_URL,
-      pool: pausing,
-      consumer: group,
-      source: 'patient.outbox',
-      handle: async (events) => {
+    const b = consumerWith(
+      group,
+      async (events) => {
         seenB.push(...events.filter((e) => e.patientId === patientId));
       },
-      log,
-    });
+      { pool: pausing },
+    );
     // Start the group past every event already there, so that the batch is this test's three events.
     await pool.query(
       `INSERT INTO inference.outbox_cursor (consumer, source, last_txid, last_id)
@@ -441,14 +434,14 @@ describe('OutboxConsumer', () => {
 
     // A claims the batch and stalls past its lease (as a replica whose heartbeat could not get through).
     const aDrain = a.drainBatch();
-    await aStarted;
+    await aStarted.reached;
     await pool.query(`UPDATE inference.outbox_cursor SET lease_expires_at = now() - interval '1 second' WHERE consumer = $1`, [group]);
     // B finds the lease lapsed and reads the same batch; before it writes its lease, A finishes and moves the cursor.
     const bDrain = b.drainBatch();
-    await bReadTheBatch;
-    releaseA();
+    await bReadTheBatch.reached;
+    aMayFinish.arrive();
     await aDrain;
-    releaseB();
+    bMayWriteLease.arrive();
     await bDrain;
     await drainUntil([a, b], () => false, 300);
 
@@ -466,19 +459,14 @@ describe('OutboxConsumer', () => {
        SELECT $1, 'patient.outbox', coalesce(max(txid), '0'), coalesce(max(id), 0) FROM patient.outbox`,
       [group],
     );
-    const consumer = new OutboxConsumer({
-      databaseUrl: TEST_DATABASE_URL,
-      pool,
-      consumer: group,
-      source: 'patient.outbox',
-      // No poll within the test: only a notification can wake it.
-      pollIntervalMs: 60_000,
-      wakeOn: new Set([PatientTopic.RECORDS_INGESTED]),
-      handle: async (events) => {
+    const consumer = consumerWith(
+      group,
+      async (events) => {
         seen.push(...events.filter((e) => e.patientId === patientId));
       },
-      log,
-    });
+      // No poll within the test: only a notification can wake it.
+      { pollIntervalMs: 60_000, wakeOn: new Set([PatientTopic.RECORDS_INGESTED]) },
+    );
     await consumer.start();
     // start() drains once (anything committed before it listened); let that drain finish first.
     await new Promise((resolve) => setTimeout(resolve, 500));
