@@ -8,8 +8,16 @@ import { ownDatabase, type OwnDatabase } from '../support/own-database';
 import { createPatient360, timedPatient360, waitUntil } from '../support/patient-360';
 
 const log = createLogger('test', 'silent');
-/** Budgets this test holds the hub to: a coded answer while PostgreSQL is gone, a whole one soon after it is back. */
-const ANSWER_BUDGET_MS = 2_000;
+/**
+ * Budgets this test holds the hub to: a coded answer while PostgreSQL is gone, a whole one soon after it
+ * is back. "At once" means the answer does not wait out a timeout: the test checks that by its cause (a
+ * refused or lost connection, never a pool or statement timeout). The time is a coarse bound under the
+ * 30 s statement timeout the hub is given: alone the answer takes 70–300 ms (also with every core busy),
+ * but in one full CI run (2026-12-07) it took 4.2 s, and nothing in the answer said why.
+ */
+const ANSWER_BUDGET_MS = 10_000;
+/** What a request that did not wait for anything meets while PostgreSQL is gone. */
+const REFUSED_OR_LOST = /ECONNREFUSED|ECONNRESET|Connection terminated/;
 const RECOVERY_BUDGET_MS = 10_000;
 /**
  * How long the first new event after the outage may take to reach a subscriber: nothing may be lost, but
@@ -53,10 +61,11 @@ describe('PostgreSQL going away under a running hub', () => {
   it('answers DEPENDENCY_UNAVAILABLE at once while PostgreSQL is gone, whole again once it is back, and events flow again', async () => {
     await postgres.cut();
     const { ms, response } = await timedPatient360(hub.gateway.url, patientId);
+    const errors = response.errors ?? [];
+    expect({ ms, messages: errors.map((error) => error.message) }).toEqual({ ms: expect.any(Number), messages: [expect.stringMatching(REFUSED_OR_LOST)] });
     expect(ms).toBeLessThan(ANSWER_BUDGET_MS);
     expect(response.data).toEqual({ patient: null });
-    expect(response.errors!.length).toBeGreaterThan(0);
-    expect(response.errors!.filter((error) => error.extensions?.code !== 'DEPENDENCY_UNAVAILABLE')).toEqual([]);
+    expect(errors.filter((error) => error.extensions?.code !== 'DEPENDENCY_UNAVAILABLE')).toEqual([]);
 
     await postgres.restore();
     const recoveredMs = await waitUntil(async () => {
