@@ -11,6 +11,7 @@ import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionSharing, type WsParams } from './subscription-sharing';
 import { RateLimiter } from './rate-limits';
 import { useSubgraphDeadline } from './subgraph-deadline';
+import { useExecutionData, useSubscriptionRefusals } from './planner-results';
 import { knowledgeCacheFor, type KnowledgeCacheStats } from './knowledge-cache';
 import { DEFAULT_GATEWAY_KNOWLEDGE_CACHE_TTL_MS } from '../lib/gateway-knowledge-cache-config';
 import { DEFAULT_DEPENDENCY_TIMEOUTS } from '../lib/dependency-timeouts';
@@ -204,7 +205,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), knowledgeCache.plugin, useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys, limiter })],
+    plugins: (ctx) => [...observability.plugins(ctx), useSubgraphDeadline({ queryMs: opts.subgraphTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewaySubgraphMs, mutationMs: opts.subgraphMutationTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUTS.gatewayMutationMs }, opts.log), useSubscriptionRefusals(), useExecutionData(), knowledgeCache.plugin, useGraphQLMediaTypes(), useHubAuth(callers, opts.auth.assertions, opts.log), useRefusalLog(opts.log), trustedAccess.plugin(callers), useIntrospectionPolicy({ everyone: limits.introspection, callerOf: (context) => callers.settledFor(context as RequestLike) }), ...limitPlugins({ limits, log: opts.log, maskError: passCodedErrors, rateLimitKeys, limiter })],
   });
 
   // The runtime loads the supergraph lazily on its first HTTP request; a graphql-ws subscription

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import path from 'node:path';
 import { abortSignalAny } from '@graphql-hive/signal';
-import { parse, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { createLogger } from '../lib/logger';
 import { useSubgraphDeadline } from './subgraph-deadline';
 
@@ -49,6 +49,36 @@ describe('useSubgraphDeadline', () => {
     expect(result.errors?.map((e) => e.message)).toEqual([
       'The patient subgraph did not answer within 400 ms; the write may still have completed, so read before retrying.',
     ]);
+  });
+});
+
+describe('useSubgraphDeadline: where a failed call\'s error goes', () => {
+  const hookFor = async (document: string, variables: Record<string, unknown>) => {
+    const unreachable: Executor = async () => ({ errors: [new GraphQLError('fetch failed', { extensions: { code: 'SUBREQUEST_HTTP_ERROR' } })] });
+    let wrapped: Executor = unreachable;
+    const hook = useSubgraphDeadline({ queryMs: 1_000, mutationMs: 1_000 }, createLogger('test', 'silent')).onSubgraphExecute as Hook;
+    const executionRequest = { document: parse(document), variables, operationType: 'query' };
+    await hook({ subgraphName: 'knowledge-graph', executionRequest, executor: unreachable, setExecutor: (e: Executor) => (wrapped = e) } as never);
+    return (await (wrapped as (request: unknown) => Promise<ExecutionResult>)(executionRequest)).errors ?? [];
+  };
+
+  it('puts it on each field an entity fetch asked for, at each representation', async () => {
+    const errors = await hookFor(
+      'query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Variant { gene { symbol } evidence: therapies { drug { name } } } } }',
+      { representations: [{ __typename: 'Variant', id: 'a' }, { __typename: 'Variant', id: 'b' }] },
+    );
+    expect(errors.map((e) => [e.path, e.extensions?.code, e.extensions?.serviceName])).toEqual([
+      [['_entities', 0, 'gene'], 'DEPENDENCY_UNAVAILABLE', 'knowledge-graph'],
+      [['_entities', 0, 'evidence'], 'DEPENDENCY_UNAVAILABLE', 'knowledge-graph'],
+      [['_entities', 1, 'gene'], 'DEPENDENCY_UNAVAILABLE', 'knowledge-graph'],
+      [['_entities', 1, 'evidence'], 'DEPENDENCY_UNAVAILABLE', 'knowledge-graph'],
+    ]);
+    expect(new Set(errors.map((e) => e.message))).toEqual(new Set(['The knowledge-graph subgraph could not be reached.']));
+  });
+
+  it('puts it on each root field of a root fetch', async () => {
+    const errors = await hookFor('query ($id: ID!) { gene(symbol: $id) { symbol } other: drugs { name } }', { id: 'BRAF' });
+    expect(errors.map((e) => e.path)).toEqual([['gene'], ['other']]);
   });
 });
 

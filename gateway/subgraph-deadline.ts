@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 
@@ -10,11 +10,61 @@ type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
 /** What @graphql-tools/executor-http codes a failed fetch to a subgraph (refused, reset, aborted). */
 const UNREACHABLE = 'SUBREQUEST_HTTP_ERROR';
 
-const unavailable = (subgraph: string, reason: string) =>
-  new GraphQLError(`The ${subgraph} subgraph ${reason}.`, {
-    // No HTTP status: the rest of the answer is still there, so the response stays a 200.
-    extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph },
-  });
+/** What a subgraph request asked for: its root fields' response keys, or `_entities`' fields and the variable holding the representations. */
+interface Asked {
+  keys: string[];
+  representations: string | null;
+}
+
+/** The response keys a selection set asks for, through inline fragments, without `__typename`. */
+function responseKeys(selectionSet: SelectionSetNode, into: Set<string> = new Set()): Set<string> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== '__typename') into.add(selection.alias?.value ?? selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      responseKeys(selection.selectionSet, into);
+    }
+  }
+  return into;
+}
+
+// The planners hand the same DocumentNode for the same plan: read each once.
+const askedBy = new WeakMap<DocumentNode, Asked>();
+
+function asked(document: DocumentNode): Asked {
+  let known = askedBy.get(document);
+  if (known) return known;
+  known = { keys: [], representations: null };
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind !== Kind.FIELD) continue;
+    const argument = selection.name.value === '_entities' ? selection.arguments?.find((a) => a.name.value === 'representations') : undefined;
+    if (argument?.value.kind === Kind.VARIABLE && selection.selectionSet) {
+      known = { keys: [...responseKeys(selection.selectionSet)], representations: argument.value.name.value };
+      break;
+    }
+    if (selection.name.value !== '__typename') known.keys.push(selection.alias?.value ?? selection.name.value);
+  }
+  askedBy.set(document, known);
+  return known;
+}
+
+/**
+ * The error of a call that failed as a whole, once on each field it asked for: `["_entities", i, field]` for
+ * each representation of an entity fetch, `[field]` for a root fetch. Both planners put an error with such
+ * a path where the field is in the answer (`["patient", "variants", 0, "gene"]`), as they do a subgraph's own
+ * errors; without a path the Rust planner reports it at the fetch's parent (`["patient"]`), less precisely.
+ */
+function unavailable(subgraph: string, reason: string, request: Partial<ExecutionRequest>): GraphQLError[] {
+  const message = `The ${subgraph} subgraph ${reason}.`;
+  // No HTTP status: the rest of the answer is still there, so the response stays a 200.
+  const extensions = { code: ErrorCode.DEPENDENCY_UNAVAILABLE, serviceName: subgraph };
+  const { keys, representations } = request.document ? asked(request.document) : { keys: [], representations: null };
+  const count = representations === null ? 0 : ((request.variables?.[representations] as unknown[] | undefined)?.length ?? 0);
+  const paths = representations === null ? keys.map((key) => [key]) : Array.from({ length: count }, (_, i) => keys.map((key) => ['_entities', i, key])).flat();
+  if (paths.length === 0) return [new GraphQLError(message, { extensions })];
+  return paths.map((path) => new GraphQLError(message, { extensions, path }));
+}
 
 /** The reason a call's signal is aborted with once its answer has been read (nothing is cancelled). */
 const SETTLED = new Error('the subgraph answer was read');
@@ -72,12 +122,13 @@ export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): 
       // A write given up on may still commit: say so, so that nobody retries blindly.
       const late = write ? `did not answer within ${timeoutMs} ms; the write may still have completed, so read before retrying` : `did not answer within ${timeoutMs} ms`;
       const executeWithDeadline = async (request: ExecutionRequest): Promise<ExecutionResult> => {
+        const about = { document: request.document ?? executionRequest.document, variables: request.variables };
         const deadline = new AbortController();
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
             // Settle first, then abort: an executor that rejects on abort must not win the race.
-            resolve({ errors: [unavailable(subgraphName, late)] });
+            resolve({ errors: unavailable(subgraphName, late, about) });
             log.warn({ subgraph: subgraphName, timeoutMs }, 'a subgraph did not answer in time');
             deadline.abort(new Error(`${subgraphName} subgraph timed out`));
           }, timeoutMs);
@@ -92,7 +143,7 @@ export function useSubgraphDeadline(deadlines: SubgraphDeadlines, log: Logger): 
           log.warn({ subgraph: subgraphName }, 'a subgraph could not be reached');
           return {
             ...result,
-            errors: result.errors.map((error) => (error.extensions?.code === UNREACHABLE ? unavailable(subgraphName, 'could not be reached') : error)),
+            errors: result.errors.flatMap((error) => (error.extensions?.code === UNREACHABLE ? unavailable(subgraphName, 'could not be reached', about) : [error])),
           };
         } finally {
           clearTimeout(timer);
