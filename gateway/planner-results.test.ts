@@ -1,11 +1,15 @@
 import { buildSchema, getOperationAST, parse } from 'graphql';
-import { dataOfFailedExecution, refusalErrors, withRefusalsAsResults } from './planner-results';
+import { dataOfFailedExecution, propagateNulls, refusalErrors, withRefusalsAsResults } from './planner-results';
 
 const schema = buildSchema(`
-  type Query { patient(id: ID!): Patient  count: Int! }
+  type Query { patient(id: ID!): Patient  count: Int!  finding: Finding }
+  interface Finding { id: ID! }
+  type Variant implements Finding { id: ID!  therapies: [String!]!  gene: Gene }
+  type Gene { symbol: String! }
+  type Person { id: ID!  variants: [Variant!]  names: [String]! }
   type Mutation { addObservation(patientId: ID!): Observation!  note(text: String): String }
   type Subscription { riskUpdated(patientId: ID!): String }
-  type Patient { id: ID! }
+  type Patient { id: ID!  variants: [Variant!]  names: [String]!  person: Person! }
   type Observation { code: String! }
 `);
 const operation = (text: string) => getOperationAST(parse(text))!;
@@ -24,6 +28,36 @@ describe('dataOfFailedExecution', () => {
   it('leaves alone a root it cannot read field by field', () => {
     expect(dataOfFailedExecution(schema, operation('query { ... on Query { count } }'))).toBeUndefined();
     expect(dataOfFailedExecution(schema, operation('query { __typename }'))).toBeUndefined();
+  });
+});
+
+describe('propagateNulls', () => {
+  const propagate = (text: string, data: Record<string, unknown>) => {
+    const document = parse(text);
+    return propagateNulls(schema, document, getOperationAST(document)!, data);
+  };
+
+  it('nulls a nullable list whose non-null item is null, and no further (the Rust planner left [null])', () => {
+    const query = '{ patient(id: "p") { id variants { id therapies } } }';
+    expect(propagate(query, { patient: { id: 'p', variants: [{ id: 'v', therapies: null }] } })).toEqual({ patient: { id: 'p', variants: null } });
+    expect(propagate(query, { patient: { id: 'p', variants: [null, { id: 'w', therapies: [] }] } })).toEqual({ patient: { id: 'p', variants: null } });
+  });
+
+  it('goes up to the nearest nullable field, or takes the whole of data', () => {
+    expect(propagate('{ patient(id: "p") { person { id } } }', { patient: { person: null } })).toEqual({ patient: null });
+    expect(propagate('{ count patient(id: "p") { id } }', { count: null, patient: { id: 'p' } })).toBeNull();
+  });
+
+  it('keeps nulls where they may be, and fields left out (@skip) as they are', () => {
+    const data = { patient: { id: 'p', names: [null, 'A'], variants: [{ id: 'v', therapies: [], gene: null }] } };
+    expect(propagate('{ patient(id: "p") { id names variants { id therapies gene { symbol } } } }', data)).toEqual(data);
+    expect(propagate('query ($s: Boolean!) { patient(id: "p") { id person @skip(if: $s) { id } } }', { patient: { id: 'p' } })).toEqual({ patient: { id: 'p' } });
+  });
+
+  it('follows fragments, and an abstract type by its __typename', () => {
+    const query = '{ finding { __typename ... on Variant { ...V } } } fragment V on Variant { therapies }';
+    expect(propagate(query, { finding: { __typename: 'Variant', therapies: null } })).toEqual({ finding: null });
+    expect(propagate('{ finding { ... on Variant { therapies } } }', { finding: { therapies: null } })).toEqual({ finding: { therapies: null } });
   });
 });
 
