@@ -106,7 +106,7 @@ const RUST_PLANNER = 'ours, Rust query planner (router-runtime)';
 const APOLLO = '@apollo/gateway';
 const UNAUDITED = 'ours (default planner), query without name (no audit record)';
 const NO_CACHE = 'ours, JS query planner, knowledge-graph cache off';
-const ONE_SUBGRAPH = 'ours, JS query planner: a one-subgraph read of the same patient (name observations)';
+const ONE_SUBGRAPH = 'ours, default query planner: a one-subgraph read of the same patient (name observations)';
 /** The patient subgraph alone: what the patient-360 median is compared with (issue 19: ≤ 2.5×). */
 const ONE_SUBGRAPH_QUERY = `query ($id: ID!) { patient(id: $id) { name observations { code value unit } } }`;
 const PLAIN = 'hive-gateway-runtime (default planner) without our plugins (no auth, limits, metrics)';
@@ -353,6 +353,9 @@ async function main() {
     if (JSON.stringify(ours) !== JSON.stringify(theirs) || ours.errors) {
       throw new Error(`the gateways disagree or fail:\nours ${JSON.stringify(ours)}\napollo ${JSON.stringify(theirs)}`);
     }
+    // The one-subgraph read goes through the gateway of the default planner, as the patient-360 it is compared with.
+    const defaultGateway = config.gatewayQueryPlanner === 'rust' ? rustGateway : jsGateway;
+    const defaultPlanner = config.gatewayQueryPlanner === 'rust' ? RUST_PLANNER : JS_PLANNER;
     // Ours on the default planner: the hub's own gateway.
     const contenders: Contender[] = [
       { name: JS_PLANNER, url: jsGateway.url, body, cpuMs: jsGateway.cpuMs },
@@ -364,7 +367,7 @@ async function main() {
     ];
     const oneConnection: Contender[] = [
       ...contenders.filter((c) => [JS_PLANNER, RUST_PLANNER, APOLLO, NO_CACHE].includes(c.name)),
-      { name: ONE_SUBGRAPH, url: jsGateway.url, body: JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } }), cpuMs: jsGateway.cpuMs },
+      { name: ONE_SUBGRAPH, url: defaultGateway.url, body: JSON.stringify({ query: ONE_SUBGRAPH_QUERY, variables: { id } }), cpuMs: defaultGateway.cpuMs },
     ];
     // Warm each (JIT, connection pools, query-plan caches) before measuring.
     for (const c of contenders) await load({ ...c, name: `warm-up: ${c.name}` });
@@ -415,7 +418,7 @@ async function main() {
         `with / without auth, limits and metrics: **${ratio(ofDefault.rps, plainSummary.rps)}**; ` +
         `JS planner with / without the knowledge-graph cache: **${ratio(js.rps, uncached.rps)}** (CPU per request **${ratio(js.cpuMs, uncached.cpuMs)}**); ` +
         (single.length
-          ? `1 connection, patient-360 / one-subgraph read: p50 **${ratio(summary(JS_PLANNER, single).p50, summary(ONE_SUBGRAPH, single).p50)}**, mean **${ratio(summary(JS_PLANNER, single).mean, summary(ONE_SUBGRAPH, single).mean)}**; `
+          ? `1 connection, patient-360 / one-subgraph read, default (${config.gatewayQueryPlanner}) planner: p50 **${ratio(summary(defaultPlanner, single).p50, summary(ONE_SUBGRAPH, single).p50)}**, mean **${ratio(summary(defaultPlanner, single).mean, summary(ONE_SUBGRAPH, single).mean)}**; `
           : '') +
         `${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds` +
         (single.length ? `, then ${ROUNDS} alternating rounds of ${LATENCY_SECONDS} s on 1 connection` : '') +

@@ -139,11 +139,19 @@ const unrevokedBy =
  * planner; `rust` plans with the Hive Router's native planner. Imported only when chosen, so a gateway
  * on the JS planner never loads the native addon (which ships for Linux and macOS only).
  */
-export async function unifiedGraphHandlerFor(planner: GatewayQueryPlanner): Promise<typeof routerUnifiedGraphHandler | undefined> {
+export async function unifiedGraphHandlerFor(planner: GatewayQueryPlanner, log?: Logger): Promise<typeof routerUnifiedGraphHandler | undefined> {
   if (planner === 'js') return undefined;
-  // The CommonJS build's types, as the runtime's own import here resolves (the ESM ones are a separate copy).
-  const router = (await import('@graphql-hive/router-runtime')) as { unifiedGraphHandler: typeof routerUnifiedGraphHandler };
-  return router.unifiedGraphHandler;
+  try {
+    // The CommonJS build's types, as the runtime's own import here resolves (the ESM ones are a separate copy).
+    const router = (await import('@graphql-hive/router-runtime')) as { unifiedGraphHandler: typeof routerUnifiedGraphHandler };
+    return router.unifiedGraphHandler;
+  } catch (error) {
+    // The Rust planner is a native addon for Linux and macOS on x64 and arm64: elsewhere the gateway still starts,
+    // on the JavaScript planner, and says why.
+    if (!log) throw error;
+    log.error({ err: error, platform: `${process.platform}-${process.arch}` }, 'the Rust query planner cannot load here; the gateway runs the JavaScript one (GATEWAY_QUERY_PLANNER=js silences this)');
+    return undefined;
+  }
 }
 
 /**
@@ -168,7 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const knowledgeCache = knowledgeCacheFor(opts.knowledgeCacheTtlMs ?? DEFAULT_GATEWAY_KNOWLEDGE_CACHE_TTL_MS);
   const runtime = createGatewayRuntime({
     supergraph: supergraphSdl,
-    unifiedGraphHandler: await unifiedGraphHandlerFor(opts.queryPlanner ?? DEFAULT_GATEWAY_QUERY_PLANNER),
+    unifiedGraphHandler: await unifiedGraphHandlerFor(opts.queryPlanner ?? DEFAULT_GATEWAY_QUERY_PLANNER, opts.log),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

@@ -15,10 +15,13 @@ export const GATEWAY_QUERY_PLANNERS = ['js', 'rust'] as const;
 export type GatewayQueryPlanner = (typeof GATEWAY_QUERY_PLANNERS)[number];
 
 /**
- * `js`: the Rust planner measured faster on the patient-360 bench (docs/benchmarks.md, 2026-12-06) but
- * loses subgraph error codes and paths and `data: null` that the gateway's tests require.
+ * `rust`: on the patient-360 bench it serves more requests for less CPU than the JavaScript planner
+ * (docs/benchmarks.md, issue 19). Where it answered a failing subgraph differently (error codes and paths,
+ * `data: null`), gateway/planner-results.ts and gateway/subgraph-deadline.ts give both planners the same
+ * answers, and the suite passes on either. Where its native addon cannot load, the gateway falls back to `js`
+ * (gateway/server.ts `unifiedGraphHandlerFor`).
  */
-export const DEFAULT_GATEWAY_QUERY_PLANNER: GatewayQueryPlanner = 'js';
+export const DEFAULT_GATEWAY_QUERY_PLANNER: GatewayQueryPlanner = 'rust';
 
 export function loadGatewayQueryPlanner(env: NodeJS.ProcessEnv, ConfigError: ConfigErrorClass): GatewayQueryPlanner {
   const raw = env.GATEWAY_QUERY_PLANNER?.trim();
