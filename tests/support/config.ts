@@ -14,7 +14,7 @@ export function testConfig(overrides: Partial<HubConfig> = {}): SecuredConfig {
     LOG_LEVEL: 'silent',
     HUB_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
-    // The suite runs on either query planner: `GATEWAY_QUERY_PLANNER=rust npm run jest -- tests/...`.
+    // The suite runs on either query planner (the default, rust, or `GATEWAY_QUERY_PLANNER=js npm run jest -- tests/...`).
     GATEWAY_QUERY_PLANNER: process.env.GATEWAY_QUERY_PLANNER,
   });
   return {
