@@ -2,9 +2,8 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { AuthContext } from './auth';
 import { LruCache } from './lru-cache';
+import type { SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
-type SubgraphExecution = Parameters<NonNullable<GatewayPlugin['onSubgraphExecute']>>[0];
-type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
 
 export interface KnowledgeCacheOptions {
   /** The subgraph whose entities are cached: the knowledge graph, whose answers are public knowledge. */

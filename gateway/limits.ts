@@ -14,6 +14,7 @@ import { limitExceeded, type LimitErrorCode } from './limit-errors';
 import { RateLimiter, rateLimitKey, type CallerContext, type RateLimitKeys } from './rate-limits';
 import { REQUEST_ID_HEADER } from '../lib/audit';
 import { requestIdOf } from './request-id';
+import { isAsyncIterable } from './plugin-types';
 
 export * from '../lib/gateway-limits-config';
 export * from './limit-errors';
@@ -147,8 +148,6 @@ export function tooDeepVariable(variables: Record<string, unknown> | null | unde
 }
 
 const isMaskedError = (error: { extensions?: Record<string, unknown> }) => error.extensions?.code === 'INTERNAL_SERVER_ERROR';
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 export interface LimitPluginOptions {
   limits: GatewayLimits;

@@ -18,6 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isAsyncIterable, type SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
 /**
  * What a client gets does not depend on the query planner (GATEWAY_QUERY_PLANNER, lib/gateway-query-planner.ts).
@@ -25,9 +26,6 @@ import {
  * where a subgraph fails; these plugins give both the answers the JavaScript planner gives, which follow the
  * GraphQL specification. (A failed call's error path is set where the error is made: gateway/subgraph-deadline.ts.)
  */
-
-type SubgraphExecution = Parameters<NonNullable<GatewayPlugin['onSubgraphExecute']>>[0];
-type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
 
 interface ErrorLike {
   message: string;
@@ -78,9 +76,6 @@ export function withRefusalsAsResults<T>(stream: AsyncIterable<T>): AsyncIterabl
   };
   return iterator;
 }
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 /** Subscriptions refused by a subgraph reach the client with the subgraph's own errors (codes, messages). */
 export function useSubscriptionRefusals(): GatewayPlugin {

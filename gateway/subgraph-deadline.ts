@@ -3,9 +3,8 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../lib/errors';
 import type { Logger } from '../lib/logger';
+import { isAsyncIterable, type SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
-type SubgraphExecution = Parameters<NonNullable<GatewayPlugin['onSubgraphExecute']>>[0];
-type ExecutionRequest = Parameters<SubgraphExecution['executor']>[0];
 
 /** What @graphql-tools/executor-http codes a failed fetch to a subgraph (refused, reset, aborted). */
 const UNREACHABLE = 'SUBREQUEST_HTTP_ERROR';
@@ -68,9 +67,6 @@ function unavailable(subgraph: string, reason: string, request: Partial<Executio
 
 /** The reason a call's signal is aborted with once its answer has been read (nothing is cancelled). */
 const SETTLED = new Error('the subgraph answer was read');
-
-const isAsyncIterable = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 /**
  * Requests to one subgraph that may be in flight at once before Node warns about the HTTP executor's
