@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { Authenticator, identityFromToken } from './auth';
+import { Authenticator, identityFromToken, VERIFIED_BEARER_MS } from './auth';
 import { refusalOf } from '../tests/support/refusal';
 
 const noApiKeys = async () => undefined;
@@ -74,6 +74,65 @@ describe('Authenticator with an identity provider’s JWKS (RS256)', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('a-secret-the-attacker-chose-0123456789'));
     expect(await refusalOf(authenticator().authenticate({ authorization: `Bearer ${hs256}` }))).toBe('INVALID_TOKEN: bearer token uses an algorithm this hub does not accept');
+  });
+});
+
+describe('Authenticator: a bearer token it has verified before (HS256)', () => {
+  const secret = 'a-development-secret-of-32-characters!';
+  const hs256 = (claims: Record<string, unknown>, expiresIn: string) =>
+    new SignJWT({ role: 'clinician', org: 'org-1', azp: 'ward-app', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('dr-ada')
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(secret));
+  const clinician = { subject: 'dr-ada', role: 'clinician', client: 'ward-app', organisation: 'org-1' };
+  const at = (ms: number) => jest.useFakeTimers({ now: ms, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  afterEach(() => jest.useRealTimers());
+
+  it('takes it by lookup for a minute, then checks it in full again, and refuses it once it expired', async () => {
+    const authenticator = new Authenticator({ secret }, noApiKeys);
+    const start = Date.now();
+    const token = await hs256({}, '5m');
+    const verify = () => authenticator.verify({ authorization: `Bearer ${token}` });
+    const first = await verify();
+    expect(first).toEqual({ identity: clinician, expiresAt: expect.any(Number) });
+    const again = await verify();
+    expect(again).toEqual(first);
+    // A copy: a caller changing what it was given changes nothing kept.
+    again.identity.role = 'admin';
+    await expect(verify()).resolves.toEqual(first);
+    expect(authenticator.bearerVerificationCounts()).toEqual({ hits: 2, misses: 1 });
+    // A tampered copy of a kept token is another text: checked in full, and refused.
+    const [header, payload, signature] = token.split('.');
+    const raised = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    expect(await refusalOf(authenticator.verify({ authorization: `Bearer ${header}.${raised}.${signature}` }))).toBe('INVALID_TOKEN: bearer token signature does not verify');
+    // After VERIFIED_BEARER_MS it is checked in full again (still valid: accepted, and kept anew).
+    at(start + VERIFIED_BEARER_MS + 1_000);
+    await expect(verify()).resolves.toEqual(first);
+    await expect(verify()).resolves.toEqual(first);
+    expect(authenticator.bearerVerificationCounts()).toEqual({ hits: 3, misses: 3 });
+    // Past its `exp` it is refused, however recently it verified.
+    at(first.expiresAt! + 1_000);
+    expect(await refusalOf(verify())).toMatch(/^TOKEN_EXPIRED: bearer token expired at /);
+  });
+
+  it('keeps nothing it refused: a token refused is checked in full each time', async () => {
+    const authenticator = new Authenticator({ secret, maxLifetimeHours: 1 }, noApiKeys);
+    const tooLong = await hs256({}, '2h');
+    for (let i = 0; i < 2; i++) {
+      expect(await refusalOf(authenticator.verify({ authorization: `Bearer ${tooLong}` }))).toMatch(/^TOKEN_LIFETIME_EXCEEDED: bearer token lives 2 h/);
+    }
+    expect(authenticator.bearerVerificationCounts()).toEqual({ hits: 0, misses: 2 });
+  });
+
+  it('never keeps a token past its own expiry, even within the minute', async () => {
+    const authenticator = new Authenticator({ secret }, noApiKeys);
+    const start = Date.now();
+    const token = await hs256({}, '20s');
+    await expect(authenticator.verify({ authorization: `Bearer ${token}` })).resolves.toMatchObject({ identity: clinician });
+    at(start + 21_000);
+    expect(await refusalOf(authenticator.verify({ authorization: `Bearer ${token}` }))).toMatch(/^TOKEN_EXPIRED: bearer token expired at /);
   });
 });
 

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger } from '../lib/logger';
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
@@ -45,9 +46,34 @@ export interface VerifiedCaller {
   apiKey?: string;
 }
 
+/**
+ * How long a bearer token that verified is taken as verified again without the signature check: at most this,
+ * and never past the token's own `exp`. What could change in that time and is not re-checked on a repeat is
+ * the identity provider's key set (a key withdrawn from the JWKS), which jose's JWKS cache already holds for
+ * up to ten minutes; a minute adds nothing to that window. Everything else that decides acceptance (the
+ * secret or the JWKS, issuer, audience, algorithms, the lifetime bound) is fixed for the gateway's life.
+ */
+export const VERIFIED_BEARER_MS = 60_000;
+/** Verified bearer tokens kept (least recently used first out), and the characters of token text they may hold together. */
+const VERIFIED_BEARERS_KEPT = 10_000;
+const VERIFIED_BEARER_CHARACTERS = 16 * 1024 * 1024;
+
 export class Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey | undefined;
   private readonly algorithms: string[];
+  /**
+   * Bearer tokens whose signature and claims verified, by their exact text (a changed byte is another key),
+   * until VERIFIED_BEARER_MS after the check or the token's `exp`, whichever is first. A client sends the
+   * same token on request after request, and the HMAC or RSA check through WebCrypto was the largest single
+   * cost of a request in the gateway's CPU profile (issue 19). An entry past its time is verified again in
+   * full (an expired token is refused as jose refuses it). Refusals are never kept: garbage fills nothing.
+   */
+  private readonly verifiedBearers = new LRUCache<string, { caller: VerifiedCaller; validUntilMs: number }>({
+    max: VERIFIED_BEARERS_KEPT,
+    maxSize: VERIFIED_BEARER_CHARACTERS,
+    sizeCalculation: (_value, token) => token.length,
+  });
+  private readonly bearerStats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly jwt: JwtOptions,
@@ -81,9 +107,28 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new HubError(ErrorCode.INVALID_TOKEN, 'Authorization header is not "Bearer <JWT>"');
     if (!this.key) throw new HubError(ErrorCode.INVALID_TOKEN, 'this gateway accepts no bearer tokens (neither JWT_SECRET nor JWT_JWKS_URL is set)');
+    const token = match[1]!;
+    const now = Date.now();
+    const known = this.verifiedBearers.get(token);
+    if (known && known.validUntilMs > now) {
+      this.bearerStats.hits++;
+      return { ...known.caller, identity: { ...known.caller.identity } };
+    }
+    this.bearerStats.misses++;
+    const caller = await this.verifyBearer(token);
+    this.verifiedBearers.set(token, { caller, validUntilMs: Math.min(caller.expiresAt, now + VERIFIED_BEARER_MS) });
+    return { ...caller, identity: { ...caller.identity } };
+  }
+
+  /** How often `verify` took a bearer token as already verified (hits) and how often it checked it in full. */
+  bearerVerificationCounts(): { hits: number; misses: number } {
+    return { ...this.bearerStats };
+  }
+
+  private async verifyBearer(token: string): Promise<VerifiedCaller & { expiresAt: number }> {
     let claims: Record<string, unknown>;
     try {
-      ({ payload: claims } = await jwtVerify(match[1]!, this.key as Uint8Array, {
+      ({ payload: claims } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
         ...(this.jwt.issuer ? { issuer: this.jwt.issuer } : {}),
         ...(this.jwt.audience ? { audience: this.jwt.audience } : {}),
