@@ -19,7 +19,8 @@
  * bench reads one patient again and again; a ward's patients share fewer variants), Apollo's asks every time.
  * After the throughput rounds, the JS and Rust planners, Apollo, the cache-off gateway and a one-subgraph read
  * of the same patient (`name observations`, the patient subgraph alone) run alternating rounds on one connection
- * (`--latency-seconds`, 0 to skip): the median latency of one request at a time, and patient-360 / one-subgraph.
+ * (`--latency-seconds`, 0 to skip): the median latency of one request at a time, timed to the microsecond here (not
+ * by autocannon, whose whole milliseconds are too coarse at 2–5 ms), and patient-360 / one-subgraph.
  *
  * The hub runs as `npm start` runs it (`--hub processes`, the default): each subgraph its own process under the
  * supervisor, and each contender gateway a process of its own forked from this one; CPU per request is the time
@@ -77,7 +78,7 @@ interface Round {
   requestsPerSecond: number;
   p50: number;
   p99: number;
-  /** Mean latency in ms (autocannon's percentiles are whole milliseconds: too coarse for a ratio at one connection). */
+  /** Mean latency in ms. autocannon's percentiles (the throughput rounds) are whole milliseconds; the one-connection rounds' are to 0.01 ms. */
   mean: number;
   errors: number;
   non2xx: number;
@@ -233,6 +234,60 @@ async function load({ name, url, body, cpuMs }: Contender, connections = CONNECT
   };
 }
 
+/**
+ * One request at a time on one kept-alive connection for `duration` seconds, each timed to the microsecond.
+ * autocannon's percentiles are whole milliseconds, which at 2–5 ms is a step of 20–50 % in a ratio of medians.
+ */
+async function oneAtATime({ name, url, body, cpuMs }: Contender, duration = LATENCY_SECONDS): Promise<Round> {
+  roundUnderWay = name;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(await benchBearer) };
+  const send = () =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.request(url, { method: 'POST', agent, headers }, (response) => {
+        response.resume();
+        response.once('end', () => resolve(response.statusCode ?? 0));
+        response.once('error', reject);
+      });
+      request.once('error', reject);
+      request.end(body);
+    });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const cpuBefore = cpuMs();
+  const started = performance.now();
+  try {
+    while (performance.now() - started < duration * 1000) {
+      const sent = performance.now();
+      try {
+        const status = await send();
+        if (status < 200 || status >= 300) non2xx++;
+        latencies.push(performance.now() - sent);
+      } catch {
+        errors++;
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+  const cpu = cpuMs() - cpuBefore;
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const round2 = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    gateway: name,
+    cpuMsPerRequest: cpu / Math.max(1, latencies.length),
+    requestsPerSecond: latencies.length / elapsed,
+    p50: round2(at(0.5)),
+    p99: round2(at(0.99)),
+    mean: round2(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    errors,
+    non2xx,
+  };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 type Kind = 'js' | 'rust' | 'nocache' | 'apollo' | 'plain';
@@ -378,7 +433,7 @@ async function main() {
     // One request at a time: what a single client waits, planner and gateway overhead least hidden by queueing.
     const single: Round[] = [];
     for (let round = 0; LATENCY_SECONDS > 0 && round < ROUNDS; round++) {
-      for (const c of oneConnection) single.push(await load(c, 1, LATENCY_SECONDS));
+      for (const c of oneConnection) single.push(await oneAtATime(c));
     }
     const summary = (name: string, of = rounds) => {
       const mine = of.filter((r) => r.gateway === name);
@@ -400,7 +455,7 @@ async function main() {
     const plainSummary = summary(PLAIN);
     const uncached = summary(NO_CACHE);
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    const oneAtATime = (name: string) => {
+    const oneConnectionCells = (name: string) => {
       const mine = summary(name, single);
       return ` ${mine.rps.toFixed(1)} | ${mine.p50} | ${mine.mean.toFixed(2)} |`;
     };
@@ -408,9 +463,9 @@ async function main() {
       `| gateway | req/s (median of ${ROUNDS}) | p50 ms | p99 ms | failed requests | CPU ms per request (${HUB_MODE === 'single' ? 'this process' : 'subgraph and gateway processes'}) | 1 connection: req/s | 1 connection: p50 ms | 1 connection: mean ms |`,
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[js, rust, apolloSummary, unaudited, plainSummary, uncached].map(
-        (s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${s.cpuMs.toFixed(1)} |${single.some((r) => r.gateway === s.gateway) ? oneAtATime(s.gateway) : ' – | – | – |'}`,
+        (s) => `| ${s.gateway} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${s.cpuMs.toFixed(1)} |${single.some((r) => r.gateway === s.gateway) ? oneConnectionCells(s.gateway) : ' – | – | – |'}`,
       ),
-      ...(single.length ? [`| ${ONE_SUBGRAPH} | – | – | – | – | – |${oneAtATime(ONE_SUBGRAPH)}`] : []),
+      ...(single.length ? [`| ${ONE_SUBGRAPH} | – | – | – | – | – |${oneConnectionCells(ONE_SUBGRAPH)}`] : []),
       '',
       `throughput ratio ours/apollo: JS planner **${ratio(js.rps, apolloSummary.rps)}**, Rust planner **${ratio(rust.rps, apolloSummary.rps)}**; ` +
         `Rust / JS planner: **${ratio(rust.rps, js.rps)}**; ` +
