@@ -12,7 +12,8 @@ describe('partner API keys', () => {
   });
 
   it("resolves a key to its client's partner identity and reuses the lookup until the cache expires", async () => {
-    let now = 0;
+    // A clock reading, never 0: lru-cache takes an entry stored at time 0 as one without a time to live.
+    let now = 5_000;
     const known = new Map([[hashApiKey('phk_good'), RECORD]]);
     const lookups: string[] = [];
     const resolve = apiKeyResolver(
@@ -26,9 +27,9 @@ describe('partner API keys', () => {
     );
     expect(await resolve('phk_good')).toEqual({ subject: 'api-key:7', role: 'partner', client: 'acme', contracts: ['acme-portal'] });
     known.clear(); // revoked
-    now = 29_999;
+    now = 5_000 + 30_000;
     expect(await resolve('phk_good')).toEqual(expect.objectContaining({ client: 'acme' }));
-    now = 30_000;
+    now = 5_000 + 30_001;
     expect(await resolve('phk_good')).toBeUndefined();
     expect(lookups).toEqual(['phk_good', 'phk_good']);
   });

@@ -4,7 +4,7 @@ import type { Identity } from '../lib/identity';
 import type { Logger } from '../lib/logger';
 import type { Pool } from '../lib/postgres';
 import type { ApiKeyResolver } from './auth';
-import { LruCache } from './lru-cache';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Partner API keys (`x-api-key`). A key is 32 random bytes (256 bits, base64url) behind a readable
@@ -102,7 +102,8 @@ export interface ApiKeyResolverOptions {
 }
 
 export function apiKeyResolver(store: Pick<ApiKeyStore, 'find'>, { cacheMs = DEFAULT_API_KEY_CACHE_MS, log, now }: ApiKeyResolverOptions = {}): ApiKeyResolver {
-  const cache = new LruCache<string, { identity: Identity | undefined }>({ maxEntries: MAX_CACHED_KEYS, ttlMs: cacheMs, now });
+  // ttlResolution 0: each lookup reads the clock (lru-cache otherwise reuses a reading for a millisecond).
+  const cache = new LRUCache<string, { identity: Identity | undefined }>({ max: MAX_CACHED_KEYS, ttl: cacheMs, ttlResolution: 0, ...(now ? { perf: { now } } : {}) });
   return async (key) => {
     if (!key.startsWith(API_KEY_PREFIX)) return undefined;
     const hash = hashApiKey(key);

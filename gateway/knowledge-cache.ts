@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { AuthContext } from './auth';
-import { LruCache } from './lru-cache';
+import { LRUCache } from 'lru-cache';
 import type { SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
 
@@ -51,12 +51,14 @@ function entitiesVariable(document: DocumentNode): string | null {
  */
 export function useKnowledgeCache(options: KnowledgeCacheOptions, stats: KnowledgeCacheStats = { hits: 0, misses: 0 }): GatewayPlugin {
   if (options.ttlMs <= 0) return {};
-  const entities = new LruCache<string, unknown>({
-    maxEntries: options.maxEntries,
-    maxWeight: options.maxWeight,
-    ttlMs: options.ttlMs,
-    weigh: (value) => JSON.stringify(value).length,
-    ...(options.now ? { now: options.now } : {}),
+  const entities = new LRUCache<string, NonNullable<unknown>>({
+    max: options.maxEntries,
+    maxSize: options.maxWeight,
+    sizeCalculation: (value) => JSON.stringify(value).length,
+    ttl: options.ttlMs,
+    // Each lookup reads the clock (lru-cache otherwise reuses a reading for a millisecond).
+    ttlResolution: 0,
+    ...(options.now ? { perf: { now: options.now } } : {}),
   });
   // The planner hands the same DocumentNode for the same plan: print each once.
   const printed = new WeakMap<DocumentNode, { text: string; variable: string | null }>();
@@ -84,7 +86,7 @@ export function useKnowledgeCache(options: KnowledgeCacheOptions, stats: Knowled
         const { [variable]: _representations, ...others } = request.variables ?? {};
         const selection = `${role}\u0000${text}\u0000${JSON.stringify(others)}`;
         const keys = representations.map((representation) => `${selection}\u0000${JSON.stringify(representation)}`);
-        const answers = keys.map((key) => entities.get(key));
+        const answers: unknown[] = keys.map((key) => entities.get(key));
         const missing = answers.flatMap((answer, i) => (answer === undefined ? [i] : []));
         stats.hits += representations.length - missing.length;
         stats.misses += missing.length;

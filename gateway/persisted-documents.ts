@@ -1,7 +1,7 @@
 import { ErrorCode, HubError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { inTransaction, type Pool } from '../lib/postgres';
-import { LruCache } from './lru-cache';
+import { LRUCache } from 'lru-cache';
 import type { Manifest } from './manifests';
 
 /** A trusted document and the manifests (clients) that list it. */
@@ -87,7 +87,7 @@ export function cachedDocumentLookup(
   store: Pick<PersistedDocumentStore, 'find'>,
   { cacheMs = DEFAULT_DOCUMENT_CACHE_MS, log }: { cacheMs?: number; log?: Pick<Logger, 'error'> } = {},
 ): TrustedDocumentLookup {
-  const cache = new LruCache<string, TrustedDocument>({ maxEntries: MAX_CACHED_DOCUMENTS, ttlMs: cacheMs });
+  const cache = new LRUCache<string, TrustedDocument>({ max: MAX_CACHED_DOCUMENTS, ttl: cacheMs });
   return async (sha256) => {
     const cached = cache.get(sha256);
     if (cached) return cached;

@@ -3,7 +3,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode, HubError, httpStatusOf } from '../lib/errors';
 import type { Identity } from '../lib/identity';
 import type { CallerIdentities } from './auth';
-import { LruCache } from './lru-cache';
+import { LRUCache } from 'lru-cache';
 import { documentHash, SHA256_HEX } from './manifests';
 import type { TrustedDocumentLookup } from './persisted-documents';
 
@@ -41,7 +41,7 @@ export const DEFAULT_APQ: ApqOptions = { maxEntries: 2_000, maxChars: 8 * 1024 *
 
 /** APQ registrations: hash → document, bounded in entries and characters; per gateway process. */
 export const apqCache = ({ maxEntries, maxChars }: ApqOptions = DEFAULT_APQ) =>
-  new LruCache<string, string>({ maxEntries, maxWeight: maxChars, weigh: (body) => body.length });
+  new LRUCache<string, string>({ max: maxEntries, maxSize: maxChars, sizeCalculation: (body) => Math.max(1, body.length) });
 
 interface Params {
   query?: string;
@@ -102,7 +102,7 @@ export interface PersistedQueriesOptions {
   callers: CallerIdentities;
   /** Trusted documents (PostgreSQL); without them only APQ works and partners can run nothing. */
   documents?: TrustedDocumentLookup;
-  apq: LruCache<string, string>;
+  apq: LRUCache<string, string>;
 }
 
 async function coded<T>(work: Promise<T>): Promise<T> {
