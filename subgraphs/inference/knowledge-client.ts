@@ -1,4 +1,4 @@
-import { Cached } from '../../lib/cached';
+import { Cached, type CachedOptions } from '../../lib/cached';
 import { ErrorCode, HubError } from '../../lib/errors';
 import { isEligibilitySection, isLabComparator } from '../../lib/contracts/reference/trial-criteria';
 import type { SubgraphClient } from '../../lib/subgraph-client';
@@ -41,9 +41,18 @@ function labCriterionOf(nctId: string, c: TrialRecord['eligibility']['labCriteri
 }
 
 /**
+ * How long past its few minutes the trial catalogue or HPO corpus in hand is still answered while a newer
+ * one is read in the background. Both change only when an import runs; a read of the catalogue took 0.7–4.3 s
+ * (issue 19), which the request that found it old used to wait. So a match is answered at once from a read at
+ * most this much older than the cache time, and waits only after a quieter hour than that.
+ */
+export const KNOWLEDGE_STALE_MS = 60 * 60_000;
+
+/**
  * What inference reads from the knowledge-graph subgraph. Per-variant and per-gene knowledge is read
  * per request (batched); the trial catalogue and the HPO corpus are read whole and kept for a few
- * minutes, since every match or ranking needs all of them and they change only on import.
+ * minutes, since every match or ranking needs all of them and they change only on import. Past that
+ * the one in hand is answered while the next is read (KNOWLEDGE_STALE_MS).
  */
 export class KnowledgeClient {
   private readonly trials: Cached<TrialCriteria[]>;
@@ -52,12 +61,14 @@ export class KnowledgeClient {
   constructor(
     private readonly client: SubgraphClient,
     cacheTtlMs = 5 * 60_000,
+    options: Pick<CachedOptions, 'onBackgroundError' | 'now'> = {},
   ) {
-    this.trials = new Cached(cacheTtlMs, () => this.fetchTrials());
+    const kept = { staleMs: KNOWLEDGE_STALE_MS, ...options };
+    this.trials = new Cached(cacheTtlMs, () => this.fetchTrials(), kept);
     this.phenotypes = new Cached(cacheTtlMs, async () => {
       const { phenotypeCorpus } = await this.client.execute(InferencePhenotypeCorpusDocument, {});
       return buildPhenotypeIndex(phenotypeCorpus.terms, phenotypeCorpus.diseases);
-    });
+    }, kept);
   }
 
   async variants(ids: readonly string[]): Promise<(VariantKnowledge | null)[]> {

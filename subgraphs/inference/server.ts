@@ -70,7 +70,9 @@ export async function startInferenceService(opts: InferenceServiceOptions): Prom
   const pool = createPool(opts.databaseUrl);
   const credentials = opts.assertions.forService('inference');
   const patients = new PatientSubgraphClient(opts.patientUrl, credentials);
-  const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl, credentials), opts.knowledgeCacheMs);
+  const knowledge = new KnowledgeClient(new SubgraphClient('knowledge-graph', opts.knowledgeGraphUrl, credentials), opts.knowledgeCacheMs, {
+    onBackgroundError: (error) => opts.log.warn({ reason: (error as Error).message }, 'trial catalogue or HPO corpus not read again; the one in hand is still answered'),
+  });
   const registry = new RiskModelRegistry(pool);
   const clients: DecisionClients = { registry, patients, genomics: new SubgraphClient('genomics', opts.genomicsUrl, credentials), knowledge };
   const deadLetters = new DeadLetterRepository(pool);
