@@ -26,7 +26,7 @@ export async function startGenomicsService(opts: GenomicsServiceOptions): Promis
   await migrate(opts.databaseUrl, 'genomics', GENOMICS_MIGRATIONS, opts.log);
   const pool = createPool(opts.databaseUrl);
   const repository = new PostgresVariantRepository(pool);
-  const vcf = new VcfIngestor(pool);
+  const vcf = new VcfIngestor(pool, { log: opts.log });
   const patients = new PatientSubgraphClient(opts.patientUrl, opts.assertions.forService('genomics'));
   // Row access is read from the patient service's access directory, not asked of it per request (issue 19).
   const directory = new PostgresPatientDirectory(pool);

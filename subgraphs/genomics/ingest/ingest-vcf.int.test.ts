@@ -199,3 +199,30 @@ describe('VcfIngestor', () => {
     });
   });
 });
+
+describe('VcfIngestor statistics after a bulk load', () => {
+  let pool: Pool;
+
+  beforeAll(async () => {
+    await migrate(TEST_DATABASE_URL, 'genomics', GENOMICS_MIGRATIONS, createLogger('test', 'silent'));
+    pool = createPool(TEST_DATABASE_URL);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  /** How often genomics.variant_calls was analyzed by a command (autovacuum's analyses are counted apart). */
+  const analyzeCount = async () =>
+    Number((await pool.query(`SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = 'genomics' AND relname = 'variant_calls'`)).rows[0]!.analyze_count);
+  const snvs = (n: number) => Array.from({ length: n }, (_, i) => ['chr7', 140_000_000 + i, '.', 'A', 'G', 50, 'PASS', '.', 'GT:DP:GQ:AD', '0/1:30:40:15,15']);
+
+  it('refreshes the statistics of the tables it wrote (ANALYZE) after a file of analyzeAfterRecords lines, and not after a smaller one', async () => {
+    const ingestor = new VcfIngestor(pool, { analyzeAfterRecords: 20 });
+    const before = await analyzeCount();
+    expect(await ingestor.ingest(randomUUID(), text(vcf(snvs(19))))).toMatchObject({ records: 19, variants: 19, rejected: [] });
+    expect(await analyzeCount()).toBe(before);
+    expect(await ingestor.ingest(randomUUID(), text(vcf(snvs(20))))).toMatchObject({ records: 20, variants: 20, rejected: [] });
+    expect(await analyzeCount()).toBe(before + 1);
+  });
+});
