@@ -17,6 +17,16 @@ export function usePostgresTimeouts(timeouts: PostgresTimeouts): void {
 /** What the client allows past the server's statement_timeout before it stops waiting for an answer. */
 const QUERY_TIMEOUT_GRACE_MS = 5_000;
 
+/**
+ * The hub's queries are short: a page, a patient's calls in the pharmacogenomic windows, a cohort count.
+ * PostgreSQL JIT-compiles any query whose estimated cost passes jit_above_cost (100,000), and a 1M-call
+ * patient's estimates pass it: the 58-window pharmacogenomics read of such a patient spent 226 ms compiling
+ * (135 ms of it inlining) to run for 1 ms (EXPLAIN ANALYZE, issue 19's first-load bench). PostgreSQL's
+ * manual (§32.2, "When to JIT?") says JIT pays for long-running, CPU-bound analytical queries and its
+ * compilation can outweigh short ones. A DATABASE_URL with its own `options` parameter takes precedence.
+ */
+export const JIT_OFF_OPTIONS = '-c jit=off';
+
 export function createPool(databaseUrl: string, max = 10, timeouts: PostgresTimeouts = poolTimeouts): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -27,6 +37,8 @@ export function createPool(databaseUrl: string, max = 10, timeouts: PostgresTime
     // For a server that stopped answering altogether (the statement timeout needs a live server).
     query_timeout: timeouts.statementMs + QUERY_TIMEOUT_GRACE_MS,
     keepAlive: true,
+    // No JIT compilation (JIT_OFF_OPTIONS).
+    options: JIT_OFF_OPTIONS,
   });
   const where = redact(databaseUrl);
   // An idle client that loses its connection must not crash the service; the next query reconnects.
