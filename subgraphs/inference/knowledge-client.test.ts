@@ -20,8 +20,14 @@ function knowledgeGraph() {
   return { client, reads };
 }
 
-const within = <T>(work: Promise<T>, ms: number) =>
-  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not answered within ${ms} ms`)), ms))]);
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not answered within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe('KnowledgeClient trial catalogue', () => {
   it('answers a match at once from the catalogue in hand once it is older than the cache time, while the next is read', async () => {
