@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { AuthContext } from './auth';
 import { LRUCache } from 'lru-cache';
-import type { SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
+import { representationsVariable, type SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
 
 export interface KnowledgeCacheOptions {
@@ -31,9 +31,8 @@ function entitiesVariable(document: DocumentNode): string | null {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== 1 || operations[0]!.operation !== 'query') return null;
   const selections = operations[0]!.selectionSet.selections;
-  if (selections.length !== 1 || selections[0]!.kind !== Kind.FIELD || selections[0]!.name.value !== '_entities' || selections[0]!.alias) return null;
-  const argument = selections[0]!.arguments?.find((a) => a.name.value === 'representations');
-  return argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : null;
+  if (selections.length !== 1 || selections[0]!.kind !== Kind.FIELD || selections[0]!.alias) return null;
+  return representationsVariable(selections[0]!);
 }
 
 /**

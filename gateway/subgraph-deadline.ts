@@ -3,7 +3,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { isAsyncIterable, type SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
+import { isAsyncIterable, representationsVariable, type SubgraphExecutionRequest as ExecutionRequest } from './plugin-types';
 
 
 /** What @graphql-tools/executor-http codes a failed fetch to a subgraph (refused, reset, aborted). */
@@ -37,9 +37,9 @@ function asked(document: DocumentNode): Asked {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   for (const selection of operation?.selectionSet.selections ?? []) {
     if (selection.kind !== Kind.FIELD) continue;
-    const argument = selection.name.value === '_entities' ? selection.arguments?.find((a) => a.name.value === 'representations') : undefined;
-    if (argument?.value.kind === Kind.VARIABLE && selection.selectionSet) {
-      known = { keys: [...responseKeys(selection.selectionSet)], representations: argument.value.name.value };
+    const representations = representationsVariable(selection);
+    if (representations !== null && selection.selectionSet) {
+      known = { keys: [...responseKeys(selection.selectionSet)], representations };
       break;
     }
     if (selection.name.value !== '__typename') known.keys.push(selection.alias?.value ?? selection.name.value);
