@@ -3,14 +3,14 @@ import { startHub, type Hub } from '../scripts/hub';
 import { asserted, bearer } from './support/auth';
 import { testConfig, testNeo4j } from './support/config';
 import { collect, gql, settle, wsClient } from './support/graphql';
+import { runOnlyLabValue } from './support/run-values';
 
 const log = createLogger('test', 'silent');
 const TAG = Math.random().toString(36).slice(2, 8);
 const ORG_A = `org-a-${TAG}`;
 const ORG_B = `org-b-${TAG}`;
 /** A total cholesterol value of this run only (mg/dL), so the cohort counts only this file's patients. */
-// Two decimals exactly (the hub stores values rounded to 4 decimals; 150 + n / 100 is not always exact).
-const CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
+const CHOLESTEROL = runOnlyLabValue();
 
 describe('organisations, research consent and small cells', () => {
   let hub: Hub;
@@ -214,7 +214,7 @@ describe('organisations, research consent and small cells', () => {
 
   it('hides a lone small cell and its complement from a researcher: 11 women and 1 man show no sex, and the man’s risk bin hides the not-applicable count', async () => {
     // This test's own cohort: the patients whose latest total cholesterol is exactly COMPLEMENT_CHOLESTEROL.
-    const COMPLEMENT_CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
+    const COMPLEMENT_CHOLESTEROL = runOnlyLabValue();
     const ids: string[] = [];
     for (let n = 0; n < 11; n += 1) {
       const id = await createPatient(clinicianA, `Eleven ${TAG} ${n}`);

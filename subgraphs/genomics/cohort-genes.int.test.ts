@@ -3,6 +3,7 @@ import type { RunningService } from '../../lib/apollo-http';
 import type { Identity } from '../../lib/identity';
 import { MIN_RESEARCH_CELL } from '../../lib/patient-access';
 import { TEST_DATABASE_URL } from '../../tests/support/config';
+import { runOnlyLabValue } from '../../tests/support/run-values';
 import { asserted, testAssertions } from '../../tests/support/auth';
 import { gql } from '../../tests/support/graphql';
 import { startPatientService } from '../patient/server';
@@ -136,7 +137,7 @@ describe('Query.cohortGenes per role', () => {
 
   it('hides from a researcher a gene carried by all but a few of the cohort (its non-carriers are a small cell), and shows it once none are left', async () => {
     // A cohort of this test only: 13 consenting patients whose latest total cholesterol is CHOLESTEROL; 12 carry BBS1.
-    const CHOLESTEROL = Number((150 + Math.random() * 100).toFixed(2));
+    const CHOLESTEROL = runOnlyLabValue();
     const BBS1 = { chrom: '11', pos: 66520000, ref: 'C', alt: 'T' };
     const ids: string[] = [];
     for (let n = 0; n < 13; n++) {
