@@ -75,7 +75,7 @@ export async function runVcfCli(argv: string[]): Promise<number> {
   const started = performance.now();
   bar.start(size, 0, { records: 0, rate: '0' });
   try {
-    const report = await new VcfIngestor(pool).ingest(options.patientId, input, {
+    const report = await new VcfIngestor(pool, { log }).ingest(options.patientId, input, {
       sample: options.sample,
       assumeBuild: options.assumeGrch38 ? 'GRCh38' : null,
       onProgress: (records) => bar.update(input.bytesRead, { records, rate: (records / ((performance.now() - started) / 1000)).toFixed(0) }),

@@ -225,4 +225,22 @@ describe('VcfIngestor statistics after a bulk load', () => {
     expect(await ingestor.ingest(randomUUID(), text(vcf(snvs(20))))).toMatchObject({ records: 20, variants: 20, rejected: [] });
     expect(await analyzeCount()).toBe(before + 1);
   });
+
+  it('keeps the calls and logs a warning when the ANALYZE after a large file fails', async () => {
+    // The real pool, with the one statement refused (as a lock timeout or a cancelled statement would).
+    const refusing = Object.create(pool) as Pool;
+    refusing.connect = (async () => {
+      const client = await pool.connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as { query: unknown }).query = (...args: unknown[]) =>
+        typeof args[0] === 'string' && args[0].startsWith('ANALYZE') ? Promise.reject(new Error('canceling statement due to lock timeout')) : query(...args);
+      return client;
+    }) as Pool['connect'];
+    const warnings: Array<Record<string, unknown>> = [];
+    const ingestor = new VcfIngestor(refusing, { analyzeAfterRecords: 20, log: { warn: (fields: Record<string, unknown>) => warnings.push(fields) } as never });
+    const patientId = randomUUID();
+    expect(await ingestor.ingest(patientId, text(vcf(snvs(20))))).toMatchObject({ records: 20, variants: 20, rejected: [] });
+    expect((await pool.query('SELECT count(*)::int AS n FROM genomics.variant_calls WHERE patient_id = $1', [patientId])).rows[0]!.n).toBe(20);
+    expect(warnings).toEqual([{ reason: 'canceling statement due to lock timeout' }]);
+  });
 });
