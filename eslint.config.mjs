@@ -17,6 +17,18 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // One way to open a PostgreSQL pool: createPool (lib/postgres.ts) listens for 'error' on the pool and its
+  // clients. A bare pg.Pool turns a connection PostgreSQL ends (a restart, DROP DATABASE ... WITH (FORCE)
+  // racing pool.end()) into an unhandled error that stops the process or fails a test run.
+  {
+    ignores: ['lib/postgres.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.property.name='Pool'], NewExpression[callee.name='Pool']",
+        message: "Open pools with createPool (lib/postgres.ts): a bare pg.Pool has no 'error' listener.",
+      }],
+    },
+  },
   // Services, lib/ and tooling import only what their boundary allows (eslint.boundaries.mjs).
   ...importBoundaries,
 );

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { startHub, type Hub } from '../scripts/hub';
 import type { Gateway } from '../gateway/server';
 import { documentHash } from '../gateway/manifests';
 import { REPO_ROOT } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { createPool, type Pool } from '../lib/postgres';
 import { TEST_DATABASE_URL, testConfig, testNeo4j } from './support/config';
 import { bearer } from './support/auth';
 import { collect, wsClient, type GraphQLResponse } from './support/graphql';
@@ -67,7 +67,7 @@ describe('persisted queries, trusted documents and partner API keys at the gatew
   let hub: Hub;
   /** A second gateway over the same database whose lookups are never cached (revocation shows at once). */
   let uncached: Gateway;
-  let db: pg.Pool;
+  let db: Pool;
   let partnerKey: string;
   let partnerKeyId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-pq-'));
@@ -83,7 +83,7 @@ describe('persisted queries, trusted documents and partner API keys at the gatew
     const config = testConfig();
     hub = await startHub(config, testNeo4j(), log);
     uncached = await gatewayOver(hub, config, log, { databaseUrl: config.databaseUrl, persistedQueries: { lookupCacheMs: 0 } });
-    db = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+    db = createPool(TEST_DATABASE_URL, 2);
     fs.writeFileSync(
       manifests.apollo,
       JSON.stringify({

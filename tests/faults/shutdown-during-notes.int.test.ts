@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import pg from 'pg';
 import { startHub, type Hub } from '../../scripts/hub';
 import { createLogger } from '../../lib/logger';
+import { createPool, type Pool } from '../../lib/postgres';
 import { PatientTopic } from '../../lib/contracts/events';
 import { testConfig, testNeo4j } from '../support/config';
 import { ownDatabase, type OwnDatabase } from '../support/own-database';
@@ -31,7 +31,7 @@ function kenBundle(): unknown {
 
 describe('closing a hub while it reads a long record’s notes', () => {
   const group = `inference-test-${randomUUID()}`;
-  let db: pg.Pool;
+  let db: Pool;
   // Its own: notes are stored per model, not per consumer group, so in the run's shared database every
   // other file's hub would store this patient's notes too (and read them with its own model meanwhile).
   let database: OwnDatabase;
@@ -55,7 +55,9 @@ describe('closing a hub while it reads a long record’s notes', () => {
 
   beforeAll(async () => {
     database = await ownDatabase('shutdown_during_notes');
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    // createPool: its idle connections may be ended by the DROP ... WITH (FORCE) below before their sockets close
+    // (pool.end() resolves first), which a pool without an 'error' listener turns into an unhandled error.
+    db = createPool(database.url, 2);
   });
   afterAll(async () => {
     for (const hub of hubs) await hub.close();
